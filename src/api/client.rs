@@ -1,0 +1,356 @@
+//! The HTTP client: one method per call conftop makes, each with a timeout and a typed error.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, Url, header};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::error::ApiError;
+use super::model::{Call, Conference, Conferencecall, Customer, Page};
+
+/// VoIPbin's public API.
+pub const DEFAULT_API_URL: &str = "https://api.voipbin.net/v1.0";
+
+/// The largest body conftop reads; a page of 100 records is far smaller.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// How conftop proves who it is.
+#[derive(Clone)]
+pub enum Credentials {
+    /// Sent as the `accesskey` query parameter, as VoIPbin's own CLI does.
+    AccessKey(SecretString),
+    /// A JWT from `/auth/login`, sent as `Authorization: Bearer`.
+    Token(SecretString),
+}
+
+impl Credentials {
+    fn secret(&self) -> &str {
+        match self {
+            Credentials::AccessKey(s) | Credentials::Token(s) => s.expose_secret(),
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::AccessKey(_) => f.write_str("AccessKey([REDACTED])"),
+            Credentials::Token(_) => f.write_str("Token([REDACTED])"),
+        }
+    }
+}
+
+/// Where and how to connect.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL including the version segment, e.g. `https://api.voipbin.net/v1.0`.
+    pub base_url: String,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Allow plain `http://` to hosts other than loopback.
+    pub allow_insecure_http: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: DEFAULT_API_URL.to_owned(),
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            allow_insecure_http: false,
+        }
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientConfigError {
+    #[error("the API URL {0:?} is not a valid http(s) URL")]
+    InvalidUrl(String),
+    #[error(
+        "refusing plain http to {0}: credentials would cross the network unencrypted \
+         (use https, or --allow-insecure-http if you really mean it)"
+    )]
+    InsecureHttp(String),
+    #[error("cannot build the HTTP client: {0}")]
+    Build(String),
+}
+
+/// Which page of a list to fetch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page_size: Option<u32>,
+    pub page_token: Option<String>,
+}
+
+impl PageRequest {
+    /// The first page with the given size.
+    pub fn first(page_size: u32) -> Self {
+        PageRequest {
+            page_size: Some(page_size),
+            page_token: None,
+        }
+    }
+
+    /// The page after `token`.
+    pub fn after(page_size: u32, token: impl Into<String>) -> Self {
+        PageRequest {
+            page_size: Some(page_size),
+            page_token: Some(token.into()),
+        }
+    }
+}
+
+/// A VoIPbin API client. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    creds: Credentials,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("host", &self.host())
+            .field("creds", &self.creds)
+            .finish()
+    }
+}
+
+/// Whether a URL's host is this machine.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+impl Client {
+    pub fn new(config: &ClientConfig, creds: Credentials) -> Result<Client, ClientConfigError> {
+        let raw = config.base_url.trim().trim_end_matches('/');
+        let base = Url::parse(raw).map_err(|_| ClientConfigError::InvalidUrl(raw.to_owned()))?;
+        match base.scheme() {
+            "https" => {}
+            "http" if config.allow_insecure_http || is_loopback(&base) => {}
+            "http" => {
+                return Err(ClientConfigError::InsecureHttp(
+                    base.host_str().unwrap_or_default().to_owned(),
+                ));
+            }
+            _ => return Err(ClientConfigError::InvalidUrl(raw.to_owned())),
+        }
+        if base.host().is_none() || !base.username().is_empty() || base.password().is_some() {
+            return Err(ClientConfigError::InvalidUrl(raw.to_owned()));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("conftop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientConfigError::Build(e.without_url().to_string()))?;
+        Ok(Client { http, base, creds })
+    }
+
+    /// The API host and port, for the header; never the credentials.
+    pub fn host(&self) -> String {
+        match (self.base.host_str(), self.base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// `GET /conferencecalls`: one page of every participant the customer ever had, newest first.
+    pub async fn list_conferencecalls(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Page<Conferencecall>, ApiError> {
+        self.list("GET /conferencecalls", "conferencecalls", page)
+            .await
+    }
+
+    /// `GET /conferencecalls/{id}`.
+    pub async fn get_conferencecall(&self, id: Uuid) -> Result<Conferencecall, ApiError> {
+        let path = format!("conferencecalls/{id}");
+        self.one(Method::GET, "GET /conferencecalls/{id}", &path)
+            .await
+    }
+
+    /// `DELETE /conferencecalls/{id}`: removes a participant; answers the record, normally
+    /// `leaving`. Never retried here: a retry is the caller's decision.
+    pub async fn delete_conferencecall(&self, id: Uuid) -> Result<Conferencecall, ApiError> {
+        let path = format!("conferencecalls/{id}");
+        self.one(Method::DELETE, "DELETE /conferencecalls/{id}", &path)
+            .await
+    }
+
+    /// `GET /conferences`: one page of rooms of type `conference` that are not deleted.
+    pub async fn list_conferences(&self, page: &PageRequest) -> Result<Page<Conference>, ApiError> {
+        self.list("GET /conferences", "conferences", page).await
+    }
+
+    /// `GET /conferences/{id}`: any room type, deleted ones too.
+    pub async fn get_conference(&self, id: Uuid) -> Result<Conference, ApiError> {
+        let path = format!("conferences/{id}");
+        self.one(Method::GET, "GET /conferences/{id}", &path).await
+    }
+
+    /// `GET /calls`: one page of the customer's calls, newest first.
+    pub async fn list_calls(&self, page: &PageRequest) -> Result<Page<Call>, ApiError> {
+        self.list("GET /calls", "calls", page).await
+    }
+
+    /// `GET /calls/{id}`.
+    pub async fn get_call(&self, id: Uuid) -> Result<Call, ApiError> {
+        let path = format!("calls/{id}");
+        self.one(Method::GET, "GET /calls/{id}", &path).await
+    }
+
+    /// `GET /customer`: the caller's own customer.
+    pub async fn get_customer(&self) -> Result<Customer, ApiError> {
+        self.one(Method::GET, "GET /customer", "customer").await
+    }
+
+    async fn one<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        endpoint: &'static str,
+        path: &str,
+    ) -> Result<T, ApiError> {
+        let (status, body) = self.send(method, endpoint, path, true, &[]).await?;
+        serde_json::from_slice(&body).map_err(|e| ApiError::decode(endpoint, status, &e.to_string()))
+    }
+
+    async fn list<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        page: &PageRequest,
+    ) -> Result<Page<T>, ApiError> {
+        let mut query = Vec::new();
+        if let Some(size) = page.page_size {
+            query.push(("page_size", size.to_string()));
+        }
+        if let Some(token) = &page.page_token {
+            query.push(("page_token", token.clone()));
+        }
+        let (status, body) = self
+            .send(Method::GET, endpoint, path, false, &query)
+            .await?;
+        Page::from_json(&body).map_err(|e| ApiError::decode(endpoint, status, &e.to_string()))
+    }
+
+    /// Sends one request and returns the status and body of a 2xx answer.
+    async fn send(
+        &self,
+        method: Method,
+        endpoint: &'static str,
+        path: &str,
+        single: bool,
+        query: &[(&str, String)],
+    ) -> Result<(u16, Vec<u8>), ApiError> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|_| ApiError::decode(endpoint, 0, "base URL cannot take a path"))?
+            .pop_if_empty()
+            .extend(path.split('/'));
+        let mut req = self.http.request(method, url).query(query);
+        req = match &self.creds {
+            Credentials::AccessKey(key) => req.query(&[("accesskey", key.expose_secret())]),
+            Credentials::Token(tok) => req.bearer_auth(tok.expose_secret()),
+        };
+        let secret = self.creds.secret();
+        let mut resp = req
+            .send()
+            .await
+            .map_err(|e| ApiError::transport(endpoint, e, secret))?;
+        let status = resp.status();
+        let retry_after = retry_after(resp.headers());
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_BODY {
+                        return Err(ApiError::decode(
+                            endpoint,
+                            status.as_u16(),
+                            "response larger than 8 MiB",
+                        ));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(ApiError::transport(endpoint, e, secret)),
+            }
+        }
+        if status.is_success() {
+            Ok((status.as_u16(), body))
+        } else {
+            Err(ApiError::from_response(
+                endpoint,
+                single,
+                status.as_u16(),
+                retry_after.filter(|_| status == StatusCode::TOO_MANY_REQUESTS),
+                &body,
+            ))
+        }
+    }
+}
+
+/// `Retry-After` in seconds (the server never sends the HTTP-date form).
+fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(url: &str, insecure: bool) -> ClientConfig {
+        ClientConfig {
+            base_url: url.to_owned(),
+            allow_insecure_http: insecure,
+            ..ClientConfig::default()
+        }
+    }
+
+    fn key() -> Credentials {
+        Credentials::AccessKey(SecretString::from("sekrit-key-123"))
+    }
+
+    #[test]
+    fn https_is_required_off_loopback() {
+        assert!(Client::new(&cfg("https://api.voipbin.net/v1.0", false), key()).is_ok());
+        assert!(Client::new(&cfg("http://127.0.0.1:9000/v1.0", false), key()).is_ok());
+        assert!(Client::new(&cfg("http://localhost:9000/v1.0", false), key()).is_ok());
+        assert!(Client::new(&cfg("http://[::1]:9000/v1.0", false), key()).is_ok());
+        let err = Client::new(&cfg("http://api.example.com/v1.0", false), key()).unwrap_err();
+        assert!(matches!(err, ClientConfigError::InsecureHttp(_)), "{err}");
+        assert!(Client::new(&cfg("http://api.example.com/v1.0", true), key()).is_ok());
+        for bad in ["ftp://x/v1.0", "not a url", "https://user:pw@host/v1.0"] {
+            assert!(Client::new(&cfg(bad, true), key()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let client = Client::new(&cfg("https://api.voipbin.net/v1.0/", false), key()).unwrap();
+        let dbg = format!("{client:?} {:?}", key());
+        assert!(!dbg.contains("sekrit"), "{dbg}");
+        assert_eq!(client.host(), "api.voipbin.net");
+    }
+}

@@ -1,0 +1,256 @@
+//! The typed API error: the `{"error": {...}}` envelope when there is one, the bare HTTP status
+//! when there is not (older servers and `/auth/login` send empty bodies), and network failures.
+//!
+//! No field ever holds a URL or a credential: reqwest errors are stripped of their URL and the
+//! remaining text is scrubbed of the secret before it is stored.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::text;
+
+/// What went wrong, in the terms a dashboard acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 401: no credential, or a bad or expired one.
+    Unauthenticated,
+    /// 403: the credential may not see or change this resource.
+    Forbidden,
+    /// The resource does not exist (any more): 404, or 400 on a single-resource path, which is
+    /// how the server answers unknown ids (API.md §3).
+    Gone,
+    /// 429; `retry_after` carries the server's `Retry-After`.
+    RateLimited,
+    /// Any 5xx.
+    Server,
+    /// Another 4xx (a bad list request, payment required, conflict…).
+    Rejected,
+    /// No complete answer within the timeout.
+    Timeout,
+    /// The connection could not be made or broke before an answer arrived.
+    Connect,
+    /// The answer arrived but is not what the API sends.
+    Decode,
+}
+
+/// An API failure, safe to show and to log.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{endpoint}: {}", self.describe())]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    /// Method and path template, e.g. `GET /conferencecalls/{id}`; never a full URL.
+    pub endpoint: &'static str,
+    pub status: Option<u16>,
+    /// The envelope's `reason` (e.g. `INVALID_CREDENTIALS`), sanitised.
+    pub reason: Option<String>,
+    /// The envelope's `message`, or the network error's text, sanitised.
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+    pub retry_after: Option<Duration>,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    error: EnvelopeBody,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeBody {
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+/// How much of a server-chosen string an error keeps.
+const MAX_TEXT: usize = 160;
+
+impl ApiError {
+    fn new(kind: ErrorKind, endpoint: &'static str) -> Self {
+        ApiError {
+            kind,
+            endpoint,
+            status: None,
+            reason: None,
+            message: None,
+            request_id: None,
+            retry_after: None,
+        }
+    }
+
+    /// An error response: reads the envelope if the body holds one, else keeps the bare status.
+    /// `single` says the path names one resource, where the server answers 400 for unknown ids.
+    pub fn from_response(
+        endpoint: &'static str,
+        single: bool,
+        status: u16,
+        retry_after: Option<Duration>,
+        body: &[u8],
+    ) -> Self {
+        let kind = match status {
+            401 => ErrorKind::Unauthenticated,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::Gone,
+            400 if single => ErrorKind::Gone,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Rejected,
+        };
+        let mut err = ApiError::new(kind, endpoint);
+        err.status = Some(status);
+        err.retry_after = retry_after;
+        if let Ok(env) = serde_json::from_slice::<Envelope>(body) {
+            let clean = |s: Option<String>| {
+                s.map(|s| text::sanitize(&s, MAX_TEXT))
+                    .filter(|s| !s.is_empty())
+            };
+            err.reason = clean(env.error.reason);
+            err.message = clean(env.error.message);
+            err.request_id = clean(env.error.request_id);
+        }
+        err
+    }
+
+    /// A body that arrived but could not be decoded.
+    pub fn decode(endpoint: &'static str, status: u16, detail: &str) -> Self {
+        let mut err = ApiError::new(ErrorKind::Decode, endpoint);
+        err.status = Some(status);
+        err.message = Some(text::sanitize(detail, MAX_TEXT));
+        err
+    }
+
+    /// A transport failure. `secret` is scrubbed from the text in case any layer echoed it.
+    pub fn transport(endpoint: &'static str, err: reqwest::Error, secret: &str) -> Self {
+        let kind = if err.is_timeout() {
+            ErrorKind::Timeout
+        } else if err.is_decode() {
+            ErrorKind::Decode
+        } else {
+            ErrorKind::Connect
+        };
+        let err = err.without_url();
+        let mut detail = if is_refused(&err) {
+            "connection refused".to_owned()
+        } else {
+            root_cause(&err)
+        };
+        if !secret.is_empty() {
+            detail = detail.replace(secret, "[REDACTED]");
+        }
+        let mut out = ApiError::new(kind, endpoint);
+        out.message = Some(text::sanitize(&detail, MAX_TEXT));
+        out
+    }
+
+    /// A short phrase for status lines: "connection refused", "credentials rejected (401)", …
+    pub fn describe(&self) -> String {
+        let code = |words: &str| match (&self.status, &self.reason) {
+            (Some(s), Some(r)) => format!("{words} ({s} {r})"),
+            (Some(s), None) => format!("{words} ({s})"),
+            _ => words.to_owned(),
+        };
+        match self.kind {
+            ErrorKind::Unauthenticated => code("credentials rejected"),
+            ErrorKind::Forbidden => code("not permitted"),
+            ErrorKind::Gone => code("not found"),
+            ErrorKind::RateLimited => match self.retry_after {
+                Some(d) => format!("{}, retry after {}s", code("rate limited"), d.as_secs()),
+                None => code("rate limited"),
+            },
+            ErrorKind::Server => code("server error"),
+            ErrorKind::Rejected => code("request rejected"),
+            ErrorKind::Timeout => "timed out".to_owned(),
+            ErrorKind::Connect => match self.message.as_deref() {
+                Some("connection refused") => "connection refused".to_owned(),
+                Some(m) => format!("connection failed: {m}"),
+                None => "connection failed".to_owned(),
+            },
+            ErrorKind::Decode => match self.message.as_deref() {
+                Some(m) => format!("unreadable response: {m}"),
+                None => "unreadable response".to_owned(),
+            },
+        }
+    }
+
+    /// Whether the request certainly did not reach the server's logic, so nothing changed.
+    pub fn nothing_changed(&self) -> bool {
+        match self.kind {
+            ErrorKind::Connect => self.message.as_deref() == Some("connection refused"),
+            ErrorKind::RateLimited | ErrorKind::Unauthenticated | ErrorKind::Forbidden => true,
+            _ => false,
+        }
+    }
+}
+
+fn is_refused(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &dyn std::error::Error = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_is_read() {
+        let body = br#"{"error":{"status":"UNAUTHENTICATED","reason":"INVALID_CREDENTIALS","message":"bad key","request_id":"req_ABC"}}"#;
+        let e = ApiError::from_response("GET /conferencecalls", false, 401, None, body);
+        assert_eq!(e.kind, ErrorKind::Unauthenticated);
+        assert_eq!(e.reason.as_deref(), Some("INVALID_CREDENTIALS"));
+        assert_eq!(e.request_id.as_deref(), Some("req_ABC"));
+        assert_eq!(
+            e.to_string(),
+            "GET /conferencecalls: credentials rejected (401 INVALID_CREDENTIALS)"
+        );
+    }
+
+    #[test]
+    fn bare_and_non_json_bodies_keep_the_status() {
+        for body in [&b""[..], b"<html>oops</html>", b"{\"error\": 5}"] {
+            let e = ApiError::from_response("GET /conferences", false, 503, None, body);
+            assert_eq!(e.kind, ErrorKind::Server);
+            assert_eq!(e.describe(), "server error (503)");
+        }
+    }
+
+    #[test]
+    fn kinds_by_status() {
+        let k = |s, single| {
+            ApiError::from_response("DELETE /conferencecalls/{id}", single, s, None, b"").kind
+        };
+        assert_eq!(k(400, true), ErrorKind::Gone);
+        assert_eq!(k(404, true), ErrorKind::Gone);
+        assert_eq!(k(400, false), ErrorKind::Rejected);
+        assert_eq!(k(403, true), ErrorKind::Forbidden);
+        assert_eq!(k(429, false), ErrorKind::RateLimited);
+        assert_eq!(k(500, false), ErrorKind::Server);
+        assert_eq!(k(409, true), ErrorKind::Rejected);
+    }
+
+    #[test]
+    fn hostile_envelope_text_is_sanitised() {
+        let body = "{\"error\":{\"reason\":\"X\",\"message\":\"\\u001b]0;pwned\\u0007hi\\u001b[31m\"}}";
+        let e = ApiError::from_response("GET /customer", false, 500, None, body.as_bytes());
+        let m = e.message.unwrap();
+        assert!(!m.chars().any(|c| c.is_control()), "{m:?}");
+    }
+}

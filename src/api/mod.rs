@@ -1,0 +1,19 @@
+//! The VoIPbin REST API: wire types, a tolerant timestamp, typed errors and an HTTP client.
+//!
+//! Everything here follows the server as it behaves (see API.md in the shared docs), not only
+//! as its OpenAPI document says: omitted keys, nil UUIDs, legacy timestamps and bare error bodies
+//! all decode.
+
+mod client;
+mod enums;
+mod error;
+mod model;
+pub mod timestamp;
+
+pub use client::{Client, ClientConfig, Credentials, DEFAULT_API_URL, PageRequest};
+pub use enums::{
+    AddressType, CallDirection, CallStatus, ConferenceStatus, ConferenceType,
+    ConferencecallStatus, ReferenceType,
+};
+pub use error::{ApiError, ErrorKind};
+pub use model::{Address, Call, Conference, Conferencecall, Customer, Page};

@@ -1,0 +1,3 @@
+pub mod api;
+pub mod sim;
+pub mod text;

@@ -1,0 +1,69 @@
+//! The shape of a simulated customer: how many rooms and participants, how much history, and
+//! how lively it is.
+
+use super::world::{MINUTE, Micros, SECOND};
+
+/// A seeded scenario. The same seed and settings build the same world.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub seed: u64,
+    /// Rooms of type `conference` (the ones `GET /conferences` lists).
+    pub conferences: usize,
+    /// Live participants per conference room at the start (and churn's target).
+    pub participants: usize,
+    /// 1:1 rooms of type `connect`, two participants each, absent from `GET /conferences`.
+    pub connect_rooms: usize,
+    /// Finished (`leaved`) participants from the two weeks before the start.
+    pub history: usize,
+    /// Participant arrivals per simulated minute across all rooms; 0 keeps the world still
+    /// except for what requests and controls do.
+    pub churn_per_min: f64,
+    /// Mean lifetime of a conference room before it is deleted and replaced; 0 = forever.
+    pub room_lifetime: Micros,
+    /// Typical time in `joining` (the pre-flow) before `joined`.
+    pub join_delay: Micros,
+    /// Typical time in `leaving` before `leaved`.
+    pub leave_delay: Micros,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            seed: 1,
+            conferences: 8,
+            participants: 6,
+            connect_rooms: 3,
+            history: 5_000,
+            churn_per_min: 0.0,
+            room_lifetime: 0,
+            join_delay: 2 * SECOND,
+            leave_delay: SECOND,
+        }
+    }
+}
+
+impl Scenario {
+    /// The lively scenario behind `--demo`: named rooms, joins and leaves every few seconds,
+    /// rooms that end and open, a long history.
+    pub fn demo() -> Self {
+        Scenario {
+            seed: 7,
+            conferences: 8,
+            participants: 6,
+            connect_rooms: 3,
+            history: 20_000,
+            churn_per_min: 24.0,
+            room_lifetime: 15 * MINUTE,
+            ..Scenario::default()
+        }
+    }
+
+    /// Mean stay that keeps the live population steady at the configured size.
+    pub fn mean_stay(&self) -> Micros {
+        let live = (self.conferences * self.participants + 2 * self.connect_rooms).max(1) as f64;
+        if self.churn_per_min <= 0.0 {
+            return Micros::MAX / 4;
+        }
+        (live / (self.churn_per_min / 60.0) * SECOND as f64) as Micros
+    }
+}

@@ -1,0 +1,925 @@
+//! The simulated VoIPbin data: customers, rooms, participants and their calls, and the
+//! lifecycle that moves them (API.md §3–§5).
+//!
+//! Time is advanced lazily: every request first calls [`World::advance`] with the simulated
+//! clock, which applies every scheduled event up to that instant in order. So answers are exact
+//! at request time and a seeded world replays the same way.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use fastrand::Rng;
+use uuid::Uuid;
+
+use super::names;
+use super::scenario::Scenario;
+
+/// Microseconds since the Unix epoch; the server's own precision.
+pub type Micros = i64;
+
+pub const SECOND: Micros = 1_000_000;
+pub const MINUTE: Micros = 60 * SECOND;
+pub const HOUR: Micros = 60 * MINUTE;
+pub const DAY: Micros = 24 * HOUR;
+
+/// The health check kicks any participant older than this (API.md §3).
+const MAX_STAY: Micros = DAY - 5 * MINUTE;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartStatus {
+    Joining,
+    Joined,
+    Leaving,
+    Leaved,
+}
+
+impl PartStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartStatus::Joining => "joining",
+            PartStatus::Joined => "joined",
+            PartStatus::Leaving => "leaving",
+            PartStatus::Leaved => "leaved",
+        }
+    }
+
+    pub fn is_live(self) -> bool {
+        self != PartStatus::Leaved
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoomKind {
+    Conference,
+    Connect,
+}
+
+impl RoomKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoomKind::Conference => "conference",
+            RoomKind::Connect => "connect",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoomStatus {
+    Progressing,
+    Terminating,
+    Terminated,
+}
+
+impl RoomStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoomStatus::Progressing => "progressing",
+            RoomStatus::Terminating => "terminating",
+            RoomStatus::Terminated => "terminated",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub access_key: String,
+    pub tm_create: Micros,
+}
+
+#[derive(Debug, Clone)]
+pub struct Room {
+    pub id: Uuid,
+    pub customer: usize,
+    pub kind: RoomKind,
+    pub status: RoomStatus,
+    pub name: String,
+    pub detail: String,
+    pub timeout: i64,
+    /// `conferencecall_ids`: participants in `joined` or `leaving`, in join order.
+    pub members: Vec<Uuid>,
+    /// Every live participant (`joining` too), so kicks and emptiness checks need no scan.
+    pub present: Vec<Uuid>,
+    pub direct_hash: String,
+    /// How many participants churn aims to keep here.
+    pub target: usize,
+    pub tm_create: Micros,
+    pub tm_update: Option<Micros>,
+    pub tm_end: Option<Micros>,
+    pub tm_delete: Option<Micros>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub id: Uuid,
+    pub customer: usize,
+    pub room: Uuid,
+    pub call: Uuid,
+    pub activeflow: Uuid,
+    pub status: PartStatus,
+    pub tm_create: Micros,
+    pub tm_update: Option<Micros>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Addr {
+    pub kind: &'static str,
+    pub target: String,
+    pub target_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallRec {
+    pub id: Uuid,
+    pub customer: usize,
+    pub flow_id: Uuid,
+    pub activeflow_id: Uuid,
+    pub owner_agent: Option<Uuid>,
+    pub incoming: bool,
+    pub source: Addr,
+    pub destination: Addr,
+    pub status: &'static str,
+    pub hangup_by: &'static str,
+    pub hangup_reason: &'static str,
+    pub tm_create: Micros,
+    pub tm_ringing: Option<Micros>,
+    pub tm_progressing: Option<Micros>,
+    pub tm_hangup: Option<Micros>,
+    pub tm_update: Option<Micros>,
+}
+
+/// Something scheduled to happen at a simulated instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Due {
+    /// `joining` → `joined`.
+    Joined(Uuid),
+    /// A failed join: `joining` → `leaved` without ever being in the room.
+    JoinFailed(Uuid),
+    /// The participant hangs up: `joined` → `leaving`.
+    Leave(Uuid),
+    /// The bridge confirms the leave: `leaving` → `leaved`.
+    Leaved(Uuid),
+    /// A new participant arrives somewhere (the churn process).
+    Arrival,
+    /// A new 1:1 `connect` room starts.
+    ConnectSpawn,
+    /// A conference room is deleted (or times out): everyone is kicked.
+    RoomDelete(Uuid),
+    /// A new conference room opens for the main customer.
+    RoomCreate,
+}
+
+/// Where a request's records come from, for the list endpoints.
+pub struct Listing<'a, T> {
+    pub items: Vec<&'a T>,
+    /// The last item's `tm_create`, or `None` when the page is empty.
+    pub last: Option<Micros>,
+}
+
+/// What a DELETE on a participant did.
+#[derive(Debug)]
+pub enum Kick {
+    Done,
+    NotFound,
+    Forbidden,
+}
+
+pub struct World {
+    pub scenario: Scenario,
+    rng: Rng,
+    now: Micros,
+    last_create: Micros,
+    seq: u64,
+    pub customers: Vec<Customer>,
+    rooms: Vec<Room>,
+    room_index: HashMap<Uuid, usize>,
+    parts: Vec<Part>,
+    part_index: HashMap<Uuid, usize>,
+    calls: Vec<CallRec>,
+    call_index: HashMap<Uuid, usize>,
+    schedule: BinaryHeap<Reverse<(Micros, u64, Due)>>,
+    room_names_used: usize,
+}
+
+impl World {
+    /// Builds the seeded scenario as it stands at `now`.
+    pub fn new(scenario: Scenario, now: Micros) -> World {
+        let mut w = World {
+            rng: Rng::with_seed(scenario.seed),
+            scenario,
+            now,
+            last_create: 0,
+            seq: 0,
+            customers: Vec::new(),
+            rooms: Vec::new(),
+            room_index: HashMap::new(),
+            parts: Vec::new(),
+            part_index: HashMap::new(),
+            calls: Vec::new(),
+            call_index: HashMap::new(),
+            schedule: BinaryHeap::new(),
+            room_names_used: 0,
+        };
+        w.populate();
+        w
+    }
+
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    fn uuid(&mut self) -> Uuid {
+        uuid::Builder::from_random_bytes(self.rng.u128(..).to_le_bytes()).into_uuid()
+    }
+
+    fn exp(&mut self, mean: Micros) -> Micros {
+        let u = self.rng.f64().max(1e-12);
+        ((-u.ln()) * mean as f64) as Micros
+    }
+
+    fn between(&mut self, lo: Micros, hi: Micros) -> Micros {
+        if hi <= lo { lo } else { self.rng.i64(lo..hi) }
+    }
+
+    fn at(&mut self, when: Micros, due: Due) {
+        self.seq += 1;
+        self.schedule.push(Reverse((when, self.seq, due)));
+    }
+
+    // ----- building the initial scenario -------------------------------------------------
+
+    fn populate(&mut self) {
+        let now = self.now;
+        let main = self.add_customer("Acme Support Ltd", "noc@acme.example.com", now - 400 * DAY);
+        let other = self.add_customer("Globex Corp", "it@globex.example.com", now - 200 * DAY);
+
+        self.generate_history(main, self.scenario.history);
+        self.generate_history(other, 20.min(self.scenario.history));
+
+        for _ in 0..self.scenario.conferences {
+            let age = self.between(30 * MINUTE, 3 * HOUR);
+            let room = self.new_room(main, RoomKind::Conference, now - age);
+            let n = self.scenario.participants;
+            self.rooms[room].target = n;
+            self.seed_participants(room, n, 30 * MINUTE);
+        }
+        for _ in 0..self.scenario.connect_rooms {
+            let room = self.new_room(main, RoomKind::Connect, now - 10 * MINUTE);
+            self.seed_participants(room, 2, 10 * MINUTE);
+        }
+        for _ in 0..2 {
+            let room = self.new_room(other, RoomKind::Conference, now - HOUR);
+            self.rooms[room].target = 3;
+            self.seed_participants(room, 3, 30 * MINUTE);
+        }
+        self.reindex();
+        self.last_create = self.parts.last().map_or(0, |p| p.tm_create);
+
+        // Churn: arrivals keep each room near its target; stays are exponential.
+        if self.scenario.churn_per_min > 0.0 {
+            let live: Vec<(Uuid, usize, RoomKind)> = self
+                .parts
+                .iter()
+                .filter(|p| p.status.is_live() && p.customer == main)
+                .map(|p| (p.id, p.customer, self.rooms[self.room_index[&p.room]].kind))
+                .collect();
+            for (id, _, kind) in live {
+                let stay = self.stay(kind);
+                self.at(now + stay, Due::Leave(id));
+            }
+            let gap = self.arrival_gap();
+            self.at(now + gap, Due::Arrival);
+        }
+        if self.scenario.room_lifetime > 0 {
+            let rooms: Vec<Uuid> = self
+                .rooms
+                .iter()
+                .filter(|r| r.customer == main && r.kind == RoomKind::Conference && r.tm_delete.is_none())
+                .map(|r| r.id)
+                .collect();
+            for id in rooms {
+                let life = self.exp(self.scenario.room_lifetime);
+                self.at(now + life, Due::RoomDelete(id));
+            }
+        }
+    }
+
+    fn add_customer(&mut self, name: &str, email: &str, tm_create: Micros) -> usize {
+        let id = self.uuid();
+        let key = format!("sim-{:016x}{:016x}", self.rng.u64(..), self.rng.u64(..));
+        self.customers.push(Customer {
+            id,
+            name: name.to_owned(),
+            email: email.to_owned(),
+            access_key: key,
+            tm_create,
+        });
+        self.customers.len() - 1
+    }
+
+    fn new_room(&mut self, customer: usize, kind: RoomKind, tm_create: Micros) -> usize {
+        let id = self.uuid();
+        let (name, detail) = match kind {
+            RoomKind::Conference => {
+                let n = self.room_names_used;
+                self.room_names_used += 1;
+                let name = names::conference_name(&mut self.rng, n);
+                let d = names::CONFERENCE_DETAILS[self.rng.usize(..names::CONFERENCE_DETAILS.len())];
+                (name, d.to_owned())
+            }
+            // Rooms made by the `connect` action carry no name.
+            RoomKind::Connect => (String::new(), String::new()),
+        };
+        let timeout = match kind {
+            RoomKind::Conference if self.rng.bool() => 3600 * self.rng.i64(1..5),
+            _ => 0,
+        };
+        let direct_hash = format!("direct.{:012x}", self.rng.u64(..) & 0xffff_ffff_ffff);
+        self.rooms.push(Room {
+            id,
+            customer,
+            kind,
+            status: RoomStatus::Progressing,
+            name,
+            detail,
+            timeout,
+            members: Vec::new(),
+            present: Vec::new(),
+            direct_hash,
+            target: 0,
+            tm_create,
+            tm_update: Some(tm_create),
+            tm_end: None,
+            tm_delete: None,
+        });
+        self.room_index.insert(id, self.rooms.len() - 1);
+        self.rooms.len() - 1
+    }
+
+    /// `n` leaved participants, spread over the two weeks before the live window, in rooms
+    /// that have since been deleted.
+    fn generate_history(&mut self, customer: usize, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let end = self.now - 45 * MINUTE;
+        let span = 14 * DAY;
+        let start = end - span;
+        let step = (span / n as i64).max(4);
+        let per_room = 24;
+        let mut room = None;
+        for i in 0..n {
+            let t = start + i as i64 * step + self.rng.i64(0..(step / 4).max(1));
+            if i % per_room == 0 {
+                let kind = if self.rng.u8(..5) == 0 {
+                    RoomKind::Connect
+                } else {
+                    RoomKind::Conference
+                };
+                let r = self.new_room(customer, kind, t - MINUTE);
+                let end_at = t + (per_room as i64) * step + 5 * MINUTE;
+                let rm = &mut self.rooms[r];
+                rm.status = RoomStatus::Terminated;
+                rm.tm_end = Some(end_at);
+                rm.tm_delete = Some(end_at);
+                rm.tm_update = Some(end_at);
+                room = Some(rm.id);
+            }
+            let stay = self.between(30 * SECOND, 40 * MINUTE);
+            let pid = self.create_part(customer, room.unwrap_or_default(), t, PartStatus::Leaved);
+            let idx = self.parts.len() - 1;
+            self.parts[idx].tm_update = Some(t + stay);
+            let call = self.parts[idx].call;
+            let c = self.calls.len() - 1;
+            debug_assert_eq!(self.calls[c].id, call);
+            hang_up(&mut self.calls[c], t + stay, "remote", "normal");
+            let _ = pid;
+        }
+    }
+
+    /// `n` joined participants who arrived within `window` before now.
+    fn seed_participants(&mut self, room: usize, n: usize, window: Micros) {
+        let (room_id, customer, room_created) =
+            (self.rooms[room].id, self.rooms[room].customer, self.rooms[room].tm_create);
+        let from = (self.now - window).max(room_created + SECOND);
+        let mut times: Vec<Micros> = (0..n)
+            .map(|_| self.between(from, self.now - 5 * SECOND))
+            .collect();
+        times.sort_unstable();
+        for t in times {
+            let id = self.create_part(customer, room_id, t, PartStatus::Joined);
+            let idx = self.parts.len() - 1;
+            self.parts[idx].tm_update = Some(t + 2 * SECOND);
+            self.rooms[room].members.push(id);
+        }
+        if self.rooms[room].kind == RoomKind::Connect && n == 2 {
+            // One leg rang in, the other was dialled out.
+            let last = self.calls.len() - 1;
+            self.calls[last].incoming = false;
+            let call = &mut self.calls[last];
+            std::mem::swap(&mut call.source, &mut call.destination);
+        }
+    }
+
+    /// Creates a participant and its call (appended unsorted; callers sort or keep order).
+    fn create_part(&mut self, customer: usize, room: Uuid, t: Micros, status: PartStatus) -> Uuid {
+        let id = self.uuid();
+        let lead = self.rng.i64(SECOND..4 * SECOND);
+        let call = self.new_call(customer, t - lead);
+        let activeflow = self.calls[self.calls.len() - 1].activeflow_id;
+        self.parts.push(Part {
+            id,
+            customer,
+            room,
+            call,
+            activeflow,
+            status,
+            tm_create: t,
+            tm_update: None,
+        });
+        if status.is_live()
+            && let Some(&r) = self.room_index.get(&room)
+        {
+            self.rooms[r].present.push(id);
+        }
+        id
+    }
+
+    fn new_call(&mut self, customer: usize, t: Micros) -> Uuid {
+        let id = self.uuid();
+        let flow_id = self.uuid();
+        let activeflow_id = self.uuid();
+        let local = Addr {
+            kind: "tel",
+            target: names::local_number(&mut self.rng),
+            target_name: String::new(),
+        };
+        let mut owner_agent = None;
+        let remote = match self.rng.u8(..10) {
+            0..=5 => Addr {
+                kind: "tel",
+                target: names::phone(&mut self.rng),
+                // Some callers withhold their name.
+                target_name: if self.rng.u8(..5) == 0 {
+                    String::new()
+                } else {
+                    names::person(&mut self.rng)
+                },
+            },
+            6..=7 => Addr {
+                kind: "sip",
+                target: names::sip_uri(&mut self.rng),
+                target_name: names::person(&mut self.rng),
+            },
+            _ => {
+                let agent = self.uuid();
+                owner_agent = Some(agent);
+                Addr {
+                    kind: "agent",
+                    target: agent.to_string(),
+                    target_name: names::agent(&mut self.rng),
+                }
+            }
+        };
+        let incoming = self.rng.u8(..4) != 0;
+        let (source, destination) = if incoming { (remote, local) } else { (local, remote) };
+        let ring = t + self.rng.i64(100_000..SECOND);
+        self.calls.push(CallRec {
+            id,
+            customer,
+            flow_id,
+            activeflow_id,
+            owner_agent,
+            incoming,
+            source,
+            destination,
+            status: "progressing",
+            hangup_by: "",
+            hangup_reason: "",
+            tm_create: t,
+            tm_ringing: Some(ring),
+            tm_progressing: Some(ring + self.rng.i64(SECOND..6 * SECOND)),
+            tm_hangup: None,
+            tm_update: Some(ring),
+        });
+        id
+    }
+
+    /// Sorts every table by creation time and rebuilds the indexes. Creation times are made
+    /// unique, as the server's microsecond clock makes them in practice.
+    fn reindex(&mut self) {
+        self.parts.sort_by_key(|p| p.tm_create);
+        for i in 1..self.parts.len() {
+            if self.parts[i].tm_create <= self.parts[i - 1].tm_create {
+                self.parts[i].tm_create = self.parts[i - 1].tm_create + 1;
+            }
+        }
+        self.calls.sort_by_key(|c| c.tm_create);
+        for i in 1..self.calls.len() {
+            if self.calls[i].tm_create <= self.calls[i - 1].tm_create {
+                self.calls[i].tm_create = self.calls[i - 1].tm_create + 1;
+            }
+        }
+        self.rooms.sort_by_key(|r| r.tm_create);
+        self.part_index = self.parts.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        self.call_index = self.calls.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        self.room_index = self.rooms.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    }
+
+    fn stay(&mut self, kind: RoomKind) -> Micros {
+        let mean = match kind {
+            RoomKind::Conference => self.scenario.mean_stay(),
+            RoomKind::Connect => self.scenario.mean_stay().min(4 * MINUTE),
+        };
+        self.exp(mean).clamp(5 * SECOND, MAX_STAY)
+    }
+
+    fn arrival_gap(&mut self) -> Micros {
+        let mean = (60.0 / self.scenario.churn_per_min * SECOND as f64) as Micros;
+        self.exp(mean.max(1)).max(1)
+    }
+
+    // ----- the lifecycle --------------------------------------------------------------------
+
+    /// Applies every scheduled event up to `to`, in order.
+    pub fn advance(&mut self, to: Micros) {
+        while let Some(Reverse((when, _, _))) = self.schedule.peek() {
+            if *when > to {
+                break;
+            }
+            let Reverse((when, _, due)) = self.schedule.pop().expect("peeked");
+            self.now = self.now.max(when);
+            self.apply(due);
+        }
+        self.now = self.now.max(to);
+    }
+
+    fn apply(&mut self, due: Due) {
+        let now = self.now;
+        match due {
+            Due::Joined(id) => {
+                let Some(&i) = self.part_index.get(&id) else { return };
+                if self.parts[i].status != PartStatus::Joining {
+                    return;
+                }
+                self.parts[i].status = PartStatus::Joined;
+                self.parts[i].tm_update = Some(now);
+                let room = self.parts[i].room;
+                if let Some(&r) = self.room_index.get(&room) {
+                    self.rooms[r].members.push(id);
+                    self.rooms[r].tm_update = Some(now);
+                }
+            }
+            Due::JoinFailed(id) => {
+                let Some(&i) = self.part_index.get(&id) else { return };
+                if self.parts[i].status == PartStatus::Joining {
+                    self.finish(i, "remote", "failed");
+                }
+            }
+            Due::Leave(id) => {
+                let Some(&i) = self.part_index.get(&id) else { return };
+                self.kick_index(i);
+            }
+            Due::Leaved(id) => {
+                let Some(&i) = self.part_index.get(&id) else { return };
+                if self.parts[i].status == PartStatus::Leaving {
+                    self.finish(i, "remote", "normal");
+                }
+            }
+            Due::Arrival => {
+                if let Some(room) = self.pick_room_for_arrival() {
+                    self.arrive(room);
+                }
+                let gap = self.arrival_gap();
+                self.at(now + gap, Due::Arrival);
+            }
+            Due::ConnectSpawn => {
+                let main = 0;
+                let t = self.next_create();
+                let room = self.new_room(main, RoomKind::Connect, t);
+                for _ in 0..2 {
+                    self.arrive(room);
+                }
+            }
+            Due::RoomDelete(id) => self.delete_room(id),
+            Due::RoomCreate => {
+                let t = self.next_create();
+                let room = self.new_room(0, RoomKind::Conference, t);
+                self.rooms[room].target = self.scenario.participants;
+                if self.scenario.room_lifetime > 0 {
+                    let life = self.exp(self.scenario.room_lifetime);
+                    let id = self.rooms[room].id;
+                    self.at(now + life, Due::RoomDelete(id));
+                }
+            }
+        }
+    }
+
+    /// A creation time after every existing one.
+    fn next_create(&mut self) -> Micros {
+        self.last_create = self.now.max(self.last_create + 1);
+        self.last_create
+    }
+
+    /// The main customer's room furthest below its target (connect rooms are replaced whole).
+    fn pick_room_for_arrival(&mut self) -> Option<usize> {
+        let mut best: Option<(i64, usize)> = None;
+        for (i, r) in self.rooms.iter().enumerate() {
+            if r.customer != 0
+                || r.kind != RoomKind::Conference
+                || r.status != RoomStatus::Progressing
+            {
+                continue;
+            }
+            let live = r.members.len() as i64;
+            let deficit = r.target as i64 - live + self.rng.i64(0..3);
+            if best.is_none_or(|(d, _)| deficit > d) {
+                best = Some((deficit, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// A new participant enters `room` in `joining`; it joins (or, rarely, fails) shortly after.
+    fn arrive(&mut self, room: usize) -> Uuid {
+        let (room_id, customer, kind) = (self.rooms[room].id, self.rooms[room].customer, self.rooms[room].kind);
+        let t = self.next_create();
+        // The call began a few seconds before the flow reached `conference_join`.
+        let call_t = t - self.rng.i64(SECOND..4 * SECOND);
+        let call = self.new_call_now(customer, call_t);
+        let id = self.uuid();
+        let activeflow = self.calls[self.call_index[&call]].activeflow_id;
+        self.parts.push(Part {
+            id,
+            customer,
+            room: room_id,
+            call,
+            activeflow,
+            status: PartStatus::Joining,
+            tm_create: t,
+            tm_update: None,
+        });
+        self.part_index.insert(id, self.parts.len() - 1);
+        self.rooms[room].present.push(id);
+        let delay = self.between(self.scenario.join_delay / 2, self.scenario.join_delay * 3 / 2);
+        if self.rng.u8(..40) == 0 && self.scenario.churn_per_min > 0.0 {
+            self.at(t + delay, Due::JoinFailed(id));
+        } else {
+            self.at(t + delay, Due::Joined(id));
+            if self.scenario.churn_per_min > 0.0 {
+                let stay = self.stay(kind);
+                self.at(t + delay + stay, Due::Leave(id));
+            }
+        }
+        id
+    }
+
+    /// A call appended in creation order (calls made during the run).
+    fn new_call_now(&mut self, customer: usize, t: Micros) -> Uuid {
+        let t = match self.calls.last() {
+            Some(last) if last.tm_create >= t => last.tm_create + 1,
+            _ => t,
+        };
+        let id = self.new_call(customer, t);
+        self.call_index.insert(id, self.calls.len() - 1);
+        id
+    }
+
+    /// `joining`/`joined` → `leaving`, then `leaved` a moment later. Returns false when there
+    /// was nothing to do (already leaving or gone).
+    fn kick_index(&mut self, i: usize) -> bool {
+        match self.parts[i].status {
+            PartStatus::Joining | PartStatus::Joined => {
+                self.parts[i].status = PartStatus::Leaving;
+                self.parts[i].tm_update = Some(self.now);
+                let delay = self.between(self.scenario.leave_delay / 2, self.scenario.leave_delay * 3 / 2);
+                let id = self.parts[i].id;
+                self.at(self.now + delay, Due::Leaved(id));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// → `leaved`: out of the room's list, call hung up; a `connect` room ejects the other
+    /// side; a terminating room that empties is destroyed.
+    fn finish(&mut self, i: usize, by: &'static str, reason: &'static str) {
+        let now = self.now;
+        self.parts[i].status = PartStatus::Leaved;
+        self.parts[i].tm_update = Some(now);
+        let (id, room, call) = (self.parts[i].id, self.parts[i].room, self.parts[i].call);
+        if let Some(&c) = self.call_index.get(&call) {
+            hang_up(&mut self.calls[c], now, by, reason);
+        }
+        let Some(&r) = self.room_index.get(&room) else { return };
+        self.rooms[r].present.retain(|m| *m != id);
+        let before = self.rooms[r].members.len();
+        self.rooms[r].members.retain(|m| *m != id);
+        if self.rooms[r].members.len() != before {
+            self.rooms[r].tm_update = Some(now);
+        }
+        let kind = self.rooms[r].kind;
+        if kind == RoomKind::Connect && self.rooms[r].status == RoomStatus::Progressing {
+            self.rooms[r].status = RoomStatus::Terminating;
+            self.kick_room_members(r);
+        }
+        if self.rooms[r].status == RoomStatus::Terminating && self.rooms[r].present.is_empty() {
+            let rm = &mut self.rooms[r];
+            rm.status = RoomStatus::Terminated;
+            rm.tm_end = Some(now);
+            rm.tm_update = Some(now);
+            if kind == RoomKind::Connect && rm.customer == 0 && self.scenario.churn_per_min > 0.0 {
+                let gap = self.exp(30 * SECOND);
+                self.at(now + gap, Due::ConnectSpawn);
+            }
+        }
+    }
+
+    fn kick_room_members(&mut self, r: usize) {
+        for id in self.rooms[r].present.clone() {
+            if let Some(&i) = self.part_index.get(&id) {
+                self.kick_index(i);
+            }
+        }
+    }
+
+    /// `DELETE /conferences/{id}` or a timeout: terminating, deleted at once, everyone kicked.
+    fn delete_room(&mut self, id: Uuid) {
+        let Some(&r) = self.room_index.get(&id) else { return };
+        if self.rooms[r].tm_delete.is_some() {
+            return;
+        }
+        let now = self.now;
+        let rm = &mut self.rooms[r];
+        rm.status = RoomStatus::Terminating;
+        rm.tm_delete = Some(now);
+        rm.tm_update = Some(now);
+        let customer = rm.customer;
+        self.kick_room_members(r);
+        if self.rooms[r].present.is_empty() {
+            let rm = &mut self.rooms[r];
+            rm.status = RoomStatus::Terminated;
+            rm.tm_end = Some(now);
+        }
+        if customer == 0 {
+            let gap = self.between(20 * SECOND, 90 * SECOND);
+            self.at(now + gap, Due::RoomCreate);
+        }
+    }
+
+    // ----- queries and commands used by the HTTP layer ---------------------------------------
+
+    pub fn customer_by_key(&self, key: &str) -> Option<usize> {
+        self.customers.iter().position(|c| c.access_key == key)
+    }
+
+    pub fn customer_id(&self, c: usize) -> Uuid {
+        self.customers[c].id
+    }
+
+    pub fn customer_index(&self, id: Uuid) -> Option<usize> {
+        self.customers.iter().position(|c| c.id == id)
+    }
+
+    pub fn part(&self, id: Uuid) -> Option<&Part> {
+        self.part_index.get(&id).map(|&i| &self.parts[i])
+    }
+
+    pub fn room(&self, id: Uuid) -> Option<&Room> {
+        self.room_index.get(&id).map(|&i| &self.rooms[i])
+    }
+
+    pub fn call(&self, id: Uuid) -> Option<&CallRec> {
+        self.call_index.get(&id).map(|&i| &self.calls[i])
+    }
+
+    /// A page of a customer's participants created strictly before `before`, newest first.
+    pub fn list_parts(&self, customer: usize, before: Micros, size: usize) -> Listing<'_, Part> {
+        page_before(&self.parts, |p| p.tm_create, before, size, |p| p.customer == customer)
+    }
+
+    /// A page of a customer's calls created strictly before `before`, newest first.
+    pub fn list_calls(&self, customer: usize, before: Micros, size: usize) -> Listing<'_, CallRec> {
+        page_before(&self.calls, |c| c.tm_create, before, size, |c| c.customer == customer)
+    }
+
+    /// A page of a customer's rooms of type `conference` that are not deleted.
+    pub fn list_rooms(&self, customer: usize, before: Micros, size: usize) -> Listing<'_, Room> {
+        page_before(&self.rooms, |r| r.tm_create, before, size, |r| {
+            r.customer == customer && r.kind == RoomKind::Conference && r.tm_delete.is_none()
+        })
+    }
+
+    /// Kicks a participant on behalf of `customer`.
+    pub fn kick(&mut self, customer: usize, id: Uuid) -> Kick {
+        let Some(&i) = self.part_index.get(&id) else { return Kick::NotFound };
+        if self.parts[i].customer != customer {
+            return Kick::Forbidden;
+        }
+        self.kick_index(i);
+        Kick::Done
+    }
+
+    // ----- control, for tests and tools --------------------------------------------------------
+
+    /// A new participant in `room`, in `joining`; it joins after the scenario's join delay.
+    pub fn spawn_participant(&mut self, room: Uuid) -> Option<Uuid> {
+        let &r = self.room_index.get(&room)?;
+        Some(self.arrive(r))
+    }
+
+    /// The participant hangs up now: `leaving`, then `leaved` after the leave delay.
+    pub fn hang_up(&mut self, id: Uuid) -> bool {
+        match self.part_index.get(&id) {
+            Some(&i) => self.kick_index(i),
+            None => false,
+        }
+    }
+
+    /// Deletes a conference room now, kicking everyone in it.
+    pub fn end_room(&mut self, id: Uuid) {
+        self.delete_room(id);
+    }
+
+    /// Opens a new room for the main customer now.
+    pub fn open_room(&mut self, kind: RoomKind) -> Uuid {
+        let t = self.next_create();
+        let r = self.new_room(0, kind, t);
+        self.rooms[r].id
+    }
+
+    /// Rewrites a participant's caller name, e.g. to feed hostile strings to the dashboard.
+    pub fn set_caller_name(&mut self, part: Uuid, name: &str) -> bool {
+        let Some(p) = self.part(part) else { return false };
+        let Some(&c) = self.call_index.get(&p.call) else { return false };
+        let call = &mut self.calls[c];
+        if call.incoming {
+            call.source.target_name = name.to_owned();
+        } else {
+            call.destination.target_name = name.to_owned();
+        }
+        true
+    }
+
+    /// Renames a room.
+    pub fn set_room_name(&mut self, room: Uuid, name: &str) -> bool {
+        match self.room_index.get(&room) {
+            Some(&r) => {
+                self.rooms[r].name = name.to_owned();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Every live participant of a customer, oldest first.
+    pub fn live_parts(&self, customer: usize) -> Vec<&Part> {
+        self.parts
+            .iter()
+            .filter(|p| p.customer == customer && p.status.is_live())
+            .collect()
+    }
+
+    /// Every room of a customer that still has live participants or is not terminated.
+    pub fn open_rooms(&self, customer: usize) -> Vec<&Room> {
+        self.rooms
+            .iter()
+            .filter(|r| r.customer == customer && r.status != RoomStatus::Terminated)
+            .collect()
+    }
+
+    /// Sizes of the tables, for memory checks.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (self.parts.len(), self.calls.len(), self.rooms.len())
+    }
+}
+
+fn hang_up(call: &mut CallRec, at: Micros, by: &'static str, reason: &'static str) {
+    call.status = "hangup";
+    call.hangup_by = by;
+    call.hangup_reason = reason;
+    call.tm_hangup = Some(at);
+    call.tm_update = Some(at);
+}
+
+/// Newest-first page of records created strictly before `before` (the server's SQL is
+/// `tm_create < token ORDER BY tm_create DESC`).
+fn page_before<'a, T>(
+    items: &'a [T],
+    created: impl Fn(&T) -> Micros,
+    before: Micros,
+    size: usize,
+    keep: impl Fn(&T) -> bool,
+) -> Listing<'a, T> {
+    let end = items.partition_point(|t| created(t) < before);
+    let page: Vec<&T> = items[..end]
+        .iter()
+        .rev()
+        .filter(|t| keep(t))
+        .take(size)
+        .collect();
+    let last = page.last().map(|t| created(t));
+    Listing { items: page, last }
+}
