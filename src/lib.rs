@@ -1,3 +1,5 @@
 pub mod api;
+pub mod audit;
 pub mod sim;
+pub mod sync;
 pub mod text;

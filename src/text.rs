@@ -188,14 +188,25 @@ mod tests {
     fn escape_sequences_are_removed_whole() {
         assert_eq!(clean("a\x1b[31mred\x1b[0m"), "ared");
         assert_eq!(clean("\x1b]0;new title\x07Bob"), "Bob");
-        assert_eq!(clean("\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"), "link");
+        assert_eq!(
+            clean("\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"),
+            "link"
+        );
         assert_eq!(clean("x\x1bPqdata\x1b\\y"), "xy");
         assert_eq!(clean("\u{9b}2Jcleared"), "cleared");
         assert_eq!(clean("\u{9d}0;t\u{9c}ok"), "ok");
         assert_eq!(clean("\x1b(Bok"), "ok");
         assert_eq!(clean("trailing\x1b"), "trailing");
-        assert_eq!(clean("\x1b[12;3"), "", "an unterminated CSI swallows the rest");
-        assert_eq!(clean("\x1b[unterminated"), "nterminated", "ESC [ u is a whole CSI");
+        assert_eq!(
+            clean("\x1b[12;3"),
+            "",
+            "an unterminated CSI swallows the rest"
+        );
+        assert_eq!(
+            clean("\x1b[unterminated"),
+            "nterminated",
+            "ESC [ u is a whole CSI"
+        );
     }
 
     #[test]

@@ -225,7 +225,8 @@ impl Client {
         path: &str,
     ) -> Result<T, ApiError> {
         let (status, body) = self.send(method, endpoint, path, true, &[]).await?;
-        serde_json::from_slice(&body).map_err(|e| ApiError::decode(endpoint, status, &e.to_string()))
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::decode(endpoint, status, &e.to_string()))
     }
 
     async fn list<T: DeserializeOwned>(

@@ -248,7 +248,8 @@ mod tests {
 
     #[test]
     fn hostile_envelope_text_is_sanitised() {
-        let body = "{\"error\":{\"reason\":\"X\",\"message\":\"\\u001b]0;pwned\\u0007hi\\u001b[31m\"}}";
+        let body =
+            "{\"error\":{\"reason\":\"X\",\"message\":\"\\u001b]0;pwned\\u0007hi\\u001b[31m\"}}";
         let e = ApiError::from_response("GET /customer", false, 500, None, body.as_bytes());
         let m = e.message.unwrap();
         assert!(!m.chars().any(|c| c.is_control()), "{m:?}");

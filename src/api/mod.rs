@@ -12,8 +12,8 @@ pub mod timestamp;
 
 pub use client::{Client, ClientConfig, Credentials, DEFAULT_API_URL, PageRequest};
 pub use enums::{
-    AddressType, CallDirection, CallStatus, ConferenceStatus, ConferenceType,
-    ConferencecallStatus, ReferenceType,
+    AddressType, CallDirection, CallStatus, ConferenceStatus, ConferenceType, ConferencecallStatus,
+    ReferenceType,
 };
 pub use error::{ApiError, ErrorKind};
 pub use model::{Address, Call, Conference, Conferencecall, Customer, Page};

@@ -303,7 +303,10 @@ mod tests {
         }"#;
         let call: Call = serde_json::from_str(json).unwrap();
         assert_eq!(call.remote().target, "sip:bob@example.com");
-        assert_eq!(call.tm_hangup, None, "call timestamps are omitted when unset");
+        assert_eq!(
+            call.tm_hangup, None,
+            "call timestamps are omitted when unset"
+        );
         let incoming = Call {
             direction: CallDirection::Incoming,
             ..call
@@ -325,7 +328,8 @@ mod tests {
             Some("2026-08-20T09:12:33.123456Z")
         );
 
-        let end = Page::<Conferencecall>::from_json(br#"{"result":[],"next_page_token":""}"#).unwrap();
+        let end =
+            Page::<Conferencecall>::from_json(br#"{"result":[],"next_page_token":""}"#).unwrap();
         assert!(end.items.is_empty() && end.next_page_token.is_none());
         let bare = Page::<Conferencecall>::from_json(br#"{"result":null}"#).unwrap();
         assert!(bare.items.is_empty() && bare.next_page_token.is_none());
@@ -333,9 +337,19 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for body in [&b"<html>502 Bad Gateway</html>"[..], b"{\"result\": [", b"", b"[]", b"{}"] {
+        for body in [
+            &b"<html>502 Bad Gateway</html>"[..],
+            b"{\"result\": [",
+            b"",
+            b"[]",
+            b"{}",
+        ] {
             let got = Page::<Conferencecall>::from_json(body);
-            assert!(got.is_err(), "{:?} -> {got:?}", String::from_utf8_lossy(body));
+            assert!(
+                got.is_err(),
+                "{:?} -> {got:?}",
+                String::from_utf8_lossy(body)
+            );
         }
         assert!(serde_json::from_str::<Conferencecall>(r#"{"id": 5}"#).is_err());
     }

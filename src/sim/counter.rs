@@ -6,9 +6,19 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counter {
     counts: BTreeMap<String, u64>,
+    statuses: BTreeMap<u16, u64>,
 }
 
 impl Counter {
+    pub fn record_status(&mut self, status: u16) {
+        *self.statuses.entry(status).or_default() += 1;
+    }
+
+    /// Responses answered with this HTTP status (a dropped connection counts as 0).
+    pub fn status(&self, status: u16) -> u64 {
+        self.statuses.get(&status).copied().unwrap_or(0)
+    }
+
     pub fn record(&mut self, key: String) {
         *self.counts.entry(key).or_default() += 1;
     }

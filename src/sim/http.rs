@@ -25,7 +25,10 @@ struct Caller(usize);
 
 pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/ping", get(|| async { axum::Json(json!({"message": "pong"})) }))
+        .route(
+            "/ping",
+            get(|| async { axum::Json(json!({"message": "pong"})) }),
+        )
         .route("/auth/login", post(login))
         .route("/v1.0/customer", get(customer))
         .route("/v1.0/conferencecalls", get(list_conferencecalls))
@@ -130,11 +133,20 @@ async fn no_route(State(sh): State<Arc<Shared>>, req: Request) -> Response {
 async fn gate(
     State(sh): State<Arc<Shared>>,
     matched: MatchedPath,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     let path = matched.as_str().trim_start_matches("/v1.0").to_owned();
     sh.count(format!("{} {}", req.method(), path));
+    let resp = answer(&sh, &matched, req, next).await;
+    let dropped = resp.extensions().get::<Dropped>().is_some();
+    sh.count_status(if dropped { 0 } else { resp.status().as_u16() });
+    resp
+}
+
+/// Faults, authentication and the rate limit, then the handler.
+async fn answer(sh: &Arc<Shared>, matched: &MatchedPath, mut req: Request, next: Next) -> Response {
+    let sh = sh.clone();
     let faults = sh.faults();
     if let Some(secs) = faults.storm_retry_after {
         return rate_limited(&sh, Duration::from_secs(secs));
@@ -151,9 +163,19 @@ async fn gate(
     };
     if hit(faults.error_rate) {
         return if roll < faults.error_rate / 2.0 {
-            error(&sh, StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "Internal server error.")
+            error(
+                &sh,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "Internal server error.",
+            )
         } else {
-            error(&sh, StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", "Service temporarily unavailable.")
+            error(
+                &sh,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "Service temporarily unavailable.",
+            )
         };
     }
     if hit(faults.drop_rate) {
@@ -210,14 +232,21 @@ fn rate_limited(sh: &Shared, wait: Duration) -> Response {
     resp
 }
 
+/// Marks a response whose connection is dropped.
+#[derive(Clone, Copy)]
+struct Dropped;
+
 /// A response whose body fails mid-stream: the connection closes before a complete answer.
 fn dropped() -> Response {
     let stream = futures::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by fault injection"))
+        Err::<Bytes, std::io::Error>(std::io::Error::other(
+            "connection dropped by fault injection",
+        ))
     });
     let mut resp = Response::new(Body::from_stream(stream));
     resp.headers_mut()
         .insert(header::CONTENT_LENGTH, HeaderValue::from(4096u32));
+    resp.extensions_mut().insert(Dropped);
     resp
 }
 
@@ -227,7 +256,11 @@ fn authenticate(sh: &Shared, req: &Request) -> Result<usize, Response> {
     let query: HashMap<String, String> = req
         .uri()
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     let cookies = cookies(req.headers());
     let bearer = req
@@ -291,19 +324,27 @@ async fn login(State(sh): State<Arc<Shared>>, body: Bytes) -> Response {
         return StatusCode::BAD_REQUEST.into_response();
     };
     match sh.login(&login.username, &login.password) {
-        Some(token) => axum::Json(json!({"username": login.username, "token": token})).into_response(),
+        Some(token) => {
+            axum::Json(json!({"username": login.username, "token": token})).into_response()
+        }
         None => StatusCode::BAD_REQUEST.into_response(),
     }
 }
 
-async fn customer(State(sh): State<Arc<Shared>>, Extension(Caller(c)): Extension<Caller>) -> Response {
+async fn customer(
+    State(sh): State<Arc<Shared>>,
+    Extension(Caller(c)): Extension<Caller>,
+) -> Response {
     let form = sh.time_form();
     let w = sh.world();
     axum::Json(wire::customer(&w.customers[c], form)).into_response()
 }
 
 /// `page_size` missing, `<= 0` or `> 100` all mean 100; a non-integer is a 400.
-fn page_params(sh: &Shared, q: &HashMap<String, String>) -> Result<(usize, Option<Micros>), Response> {
+fn page_params(
+    sh: &Shared,
+    q: &HashMap<String, String>,
+) -> Result<(usize, Option<Micros>), Response> {
     let bad = |what: &str| {
         error(
             sh,
@@ -517,7 +558,12 @@ async fn get_call(
     let w = sh.world();
     match w.call(id) {
         // call-manager answers unknown ids with 404 through the gateway.
-        None => error(&sh, StatusCode::NOT_FOUND, "CALL_NOT_FOUND", "The call was not found."),
+        None => error(
+            &sh,
+            StatusCode::NOT_FOUND,
+            "CALL_NOT_FOUND",
+            "The call was not found.",
+        ),
         Some(k) if k.customer != c => forbidden(&sh),
         Some(k) => axum::Json(wire::call(&w, k, form)).into_response(),
     }

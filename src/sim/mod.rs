@@ -160,6 +160,10 @@ impl Shared {
         lock(&self.counter).record(key);
     }
 
+    fn count_status(&self, status: u16) {
+        lock(&self.counter).record_status(status);
+    }
+
     fn counter(&self) -> Counter {
         lock(&self.counter).clone()
     }
@@ -178,7 +182,10 @@ impl Shared {
         }
         let n = self.next_request();
         // Shaped like the server's HS256 JWT; only this simulator can read it.
-        let token = format!("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.sim{n:016x}.{:016x}", n.rotate_left(17));
+        let token = format!(
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.sim{n:016x}.{:016x}",
+            n.rotate_left(17)
+        );
         lock(&self.tokens).push((token.clone(), 0));
         Some(token)
     }

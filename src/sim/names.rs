@@ -47,14 +47,42 @@ const GIVEN: &[&str] = &[
 ];
 
 const FAMILY: &[&str] = &[
-    "Smith", "Okafor", "García", "Ivanova", "Tanaka", "Müller", "Haddad", "Nguyen", "O'Brien",
-    "Kowalski", "Silva", "Chen", "Johansson", "Patel", "Rossi", "Dubois", "Kim", "Novak", "Mensah",
-    "Andersen", "Fernández", "Walker", "Yilmaz", "Cohen",
+    "Smith",
+    "Okafor",
+    "García",
+    "Ivanova",
+    "Tanaka",
+    "Müller",
+    "Haddad",
+    "Nguyen",
+    "O'Brien",
+    "Kowalski",
+    "Silva",
+    "Chen",
+    "Johansson",
+    "Patel",
+    "Rossi",
+    "Dubois",
+    "Kim",
+    "Novak",
+    "Mensah",
+    "Andersen",
+    "Fernández",
+    "Walker",
+    "Yilmaz",
+    "Cohen",
 ];
 
 const CJK_NAMES: &[&str] = &["王伟", "李娜", "山田太郎", "김민준", "Nguyễn Văn An"];
 
-const SIP_USERS: &[&str] = &["frontdesk", "conf-room-3", "lobby", "helpdesk", "warehouse", "ceo"];
+const SIP_USERS: &[&str] = &[
+    "frontdesk",
+    "conf-room-3",
+    "lobby",
+    "helpdesk",
+    "warehouse",
+    "ceo",
+];
 
 const SIP_DOMAINS: &[&str] = &["pbx.example.com", "sip.example.net", "voip.example.org"];
 

@@ -56,7 +56,10 @@ mod tests {
         }
         let wait = l.check(0, limit, t0).unwrap_err();
         assert!(wait <= Duration::from_millis(60), "{wait:?}");
-        assert!(l.check(1, limit, t0).is_ok(), "customers have separate buckets");
+        assert!(
+            l.check(1, limit, t0).is_ok(),
+            "customers have separate buckets"
+        );
         assert!(l.check(0, limit, t0 + Duration::from_millis(100)).is_ok());
     }
 }

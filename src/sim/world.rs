@@ -296,7 +296,9 @@ impl World {
             let rooms: Vec<Uuid> = self
                 .rooms
                 .iter()
-                .filter(|r| r.customer == main && r.kind == RoomKind::Conference && r.tm_delete.is_none())
+                .filter(|r| {
+                    r.customer == main && r.kind == RoomKind::Conference && r.tm_delete.is_none()
+                })
                 .map(|r| r.id)
                 .collect();
             for id in rooms {
@@ -326,7 +328,8 @@ impl World {
                 let n = self.room_names_used;
                 self.room_names_used += 1;
                 let name = names::conference_name(&mut self.rng, n);
-                let d = names::CONFERENCE_DETAILS[self.rng.usize(..names::CONFERENCE_DETAILS.len())];
+                let d =
+                    names::CONFERENCE_DETAILS[self.rng.usize(..names::CONFERENCE_DETAILS.len())];
                 (name, d.to_owned())
             }
             // Rooms made by the `connect` action carry no name.
@@ -401,8 +404,11 @@ impl World {
 
     /// `n` joined participants who arrived within `window` before now.
     fn seed_participants(&mut self, room: usize, n: usize, window: Micros) {
-        let (room_id, customer, room_created) =
-            (self.rooms[room].id, self.rooms[room].customer, self.rooms[room].tm_create);
+        let (room_id, customer, room_created) = (
+            self.rooms[room].id,
+            self.rooms[room].customer,
+            self.rooms[room].tm_create,
+        );
         let from = (self.now - window).max(room_created + SECOND);
         let mut times: Vec<Micros> = (0..n)
             .map(|_| self.between(from, self.now - 5 * SECOND))
@@ -484,7 +490,11 @@ impl World {
             }
         };
         let incoming = self.rng.u8(..4) != 0;
-        let (source, destination) = if incoming { (remote, local) } else { (local, remote) };
+        let (source, destination) = if incoming {
+            (remote, local)
+        } else {
+            (local, remote)
+        };
         let ring = t + self.rng.i64(100_000..SECOND);
         self.calls.push(CallRec {
             id,
@@ -523,9 +533,24 @@ impl World {
             }
         }
         self.rooms.sort_by_key(|r| r.tm_create);
-        self.part_index = self.parts.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        self.call_index = self.calls.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        self.room_index = self.rooms.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        self.part_index = self
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        self.call_index = self
+            .calls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        self.room_index = self
+            .rooms
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
     }
 
     fn stay(&mut self, kind: RoomKind) -> Micros {
@@ -560,7 +585,9 @@ impl World {
         let now = self.now;
         match due {
             Due::Joined(id) => {
-                let Some(&i) = self.part_index.get(&id) else { return };
+                let Some(&i) = self.part_index.get(&id) else {
+                    return;
+                };
                 if self.parts[i].status != PartStatus::Joining {
                     return;
                 }
@@ -573,17 +600,23 @@ impl World {
                 }
             }
             Due::JoinFailed(id) => {
-                let Some(&i) = self.part_index.get(&id) else { return };
+                let Some(&i) = self.part_index.get(&id) else {
+                    return;
+                };
                 if self.parts[i].status == PartStatus::Joining {
                     self.finish(i, "remote", "failed");
                 }
             }
             Due::Leave(id) => {
-                let Some(&i) = self.part_index.get(&id) else { return };
+                let Some(&i) = self.part_index.get(&id) else {
+                    return;
+                };
                 self.kick_index(i);
             }
             Due::Leaved(id) => {
-                let Some(&i) = self.part_index.get(&id) else { return };
+                let Some(&i) = self.part_index.get(&id) else {
+                    return;
+                };
                 if self.parts[i].status == PartStatus::Leaving {
                     self.finish(i, "remote", "normal");
                 }
@@ -644,7 +677,11 @@ impl World {
 
     /// A new participant enters `room` in `joining`; it joins (or, rarely, fails) shortly after.
     fn arrive(&mut self, room: usize) -> Uuid {
-        let (room_id, customer, kind) = (self.rooms[room].id, self.rooms[room].customer, self.rooms[room].kind);
+        let (room_id, customer, kind) = (
+            self.rooms[room].id,
+            self.rooms[room].customer,
+            self.rooms[room].kind,
+        );
         let t = self.next_create();
         // The call began a few seconds before the flow reached `conference_join`.
         let call_t = t - self.rng.i64(SECOND..4 * SECOND);
@@ -663,7 +700,10 @@ impl World {
         });
         self.part_index.insert(id, self.parts.len() - 1);
         self.rooms[room].present.push(id);
-        let delay = self.between(self.scenario.join_delay / 2, self.scenario.join_delay * 3 / 2);
+        let delay = self.between(
+            self.scenario.join_delay / 2,
+            self.scenario.join_delay * 3 / 2,
+        );
         if self.rng.u8(..40) == 0 && self.scenario.churn_per_min > 0.0 {
             self.at(t + delay, Due::JoinFailed(id));
         } else {
@@ -694,7 +734,10 @@ impl World {
             PartStatus::Joining | PartStatus::Joined => {
                 self.parts[i].status = PartStatus::Leaving;
                 self.parts[i].tm_update = Some(self.now);
-                let delay = self.between(self.scenario.leave_delay / 2, self.scenario.leave_delay * 3 / 2);
+                let delay = self.between(
+                    self.scenario.leave_delay / 2,
+                    self.scenario.leave_delay * 3 / 2,
+                );
                 let id = self.parts[i].id;
                 self.at(self.now + delay, Due::Leaved(id));
                 true
@@ -713,7 +756,9 @@ impl World {
         if let Some(&c) = self.call_index.get(&call) {
             hang_up(&mut self.calls[c], now, by, reason);
         }
-        let Some(&r) = self.room_index.get(&room) else { return };
+        let Some(&r) = self.room_index.get(&room) else {
+            return;
+        };
         self.rooms[r].present.retain(|m| *m != id);
         let before = self.rooms[r].members.len();
         self.rooms[r].members.retain(|m| *m != id);
@@ -747,7 +792,9 @@ impl World {
 
     /// `DELETE /conferences/{id}` or a timeout: terminating, deleted at once, everyone kicked.
     fn delete_room(&mut self, id: Uuid) {
-        let Some(&r) = self.room_index.get(&id) else { return };
+        let Some(&r) = self.room_index.get(&id) else {
+            return;
+        };
         if self.rooms[r].tm_delete.is_some() {
             return;
         }
@@ -797,24 +844,42 @@ impl World {
 
     /// A page of a customer's participants created strictly before `before`, newest first.
     pub fn list_parts(&self, customer: usize, before: Micros, size: usize) -> Listing<'_, Part> {
-        page_before(&self.parts, |p| p.tm_create, before, size, |p| p.customer == customer)
+        page_before(
+            &self.parts,
+            |p| p.tm_create,
+            before,
+            size,
+            |p| p.customer == customer,
+        )
     }
 
     /// A page of a customer's calls created strictly before `before`, newest first.
     pub fn list_calls(&self, customer: usize, before: Micros, size: usize) -> Listing<'_, CallRec> {
-        page_before(&self.calls, |c| c.tm_create, before, size, |c| c.customer == customer)
+        page_before(
+            &self.calls,
+            |c| c.tm_create,
+            before,
+            size,
+            |c| c.customer == customer,
+        )
     }
 
     /// A page of a customer's rooms of type `conference` that are not deleted.
     pub fn list_rooms(&self, customer: usize, before: Micros, size: usize) -> Listing<'_, Room> {
-        page_before(&self.rooms, |r| r.tm_create, before, size, |r| {
-            r.customer == customer && r.kind == RoomKind::Conference && r.tm_delete.is_none()
-        })
+        page_before(
+            &self.rooms,
+            |r| r.tm_create,
+            before,
+            size,
+            |r| r.customer == customer && r.kind == RoomKind::Conference && r.tm_delete.is_none(),
+        )
     }
 
     /// Kicks a participant on behalf of `customer`.
     pub fn kick(&mut self, customer: usize, id: Uuid) -> Kick {
-        let Some(&i) = self.part_index.get(&id) else { return Kick::NotFound };
+        let Some(&i) = self.part_index.get(&id) else {
+            return Kick::NotFound;
+        };
         if self.parts[i].customer != customer {
             return Kick::Forbidden;
         }
@@ -852,8 +917,12 @@ impl World {
 
     /// Rewrites a participant's caller name, e.g. to feed hostile strings to the dashboard.
     pub fn set_caller_name(&mut self, part: Uuid, name: &str) -> bool {
-        let Some(p) = self.part(part) else { return false };
-        let Some(&c) = self.call_index.get(&p.call) else { return false };
+        let Some(p) = self.part(part) else {
+            return false;
+        };
+        let Some(&c) = self.call_index.get(&p.call) else {
+            return false;
+        };
         let call = &mut self.calls[c];
         if call.incoming {
             call.source.target_name = name.to_owned();

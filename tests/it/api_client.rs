@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use conftop::api::{
-    Client, ClientConfig, ConferenceType, ConferencecallStatus, Credentials, ErrorKind,
-    PageRequest,
+    Client, ClientConfig, ConferenceType, ConferencecallStatus, Credentials, ErrorKind, PageRequest,
 };
 use conftop::sim::{Faults, PartStatus, RateLimit, Scenario, ServerOptions, Sim, SimConfig};
 use secrecy::SecretString;
@@ -23,12 +22,17 @@ async fn every_call_answers() {
     assert_eq!(customer.id, sim.customer_id());
     assert_eq!(customer.name, "Acme Support Ltd");
 
-    let page = client.list_conferencecalls(&PageRequest::first(10)).await.unwrap();
+    let page = client
+        .list_conferencecalls(&PageRequest::first(10))
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 10);
     assert!(page.next_page_token.is_some());
     let newest = &page.items[0];
     assert!(
-        page.items.windows(2).all(|w| w[0].tm_create > w[1].tm_create),
+        page.items
+            .windows(2)
+            .all(|w| w[0].tm_create > w[1].tm_create),
         "newest first"
     );
 
@@ -41,9 +45,17 @@ async fn every_call_answers() {
         .unwrap();
     assert!(!call.remote().target.is_empty());
 
-    let rooms = client.list_conferences(&PageRequest::first(100)).await.unwrap();
+    let rooms = client
+        .list_conferences(&PageRequest::first(100))
+        .await
+        .unwrap();
     assert_eq!(rooms.items.len(), 8, "only the live conference-type rooms");
-    assert!(rooms.items.iter().all(|r| r.kind == ConferenceType::Conference));
+    assert!(
+        rooms
+            .items
+            .iter()
+            .all(|r| r.kind == ConferenceType::Conference)
+    );
     let room = client.get_conference(rooms.items[0].id).await.unwrap();
     assert_eq!(room.id, rooms.items[0].id);
 
@@ -78,7 +90,11 @@ async fn delete_leaves_then_leaved_and_repeats_are_unchanged() {
     let room = client.get_conference(target.1).await.unwrap();
     assert!(!room.conferencecall_ids.contains(&target.0));
     let last = client.delete_conferencecall(target.0).await.unwrap();
-    assert_eq!(last.status, ConferencecallStatus::Leaved, "200 with the unchanged record");
+    assert_eq!(
+        last.status,
+        ConferencecallStatus::Leaved,
+        "200 with the unchanged record"
+    );
 }
 
 #[tokio::test]
@@ -92,7 +108,10 @@ async fn connect_rooms_are_unlisted_but_fetchable() {
             .map(|r| r.id)
             .unwrap()
     });
-    let listed = client.list_conferences(&PageRequest::first(100)).await.unwrap();
+    let listed = client
+        .list_conferences(&PageRequest::first(100))
+        .await
+        .unwrap();
     assert!(listed.items.iter().all(|r| r.id != connect));
     let room = client.get_conference(connect).await.unwrap();
     assert_eq!(room.kind, ConferenceType::Connect);
@@ -122,7 +141,10 @@ async fn error_kinds() {
     let e = client.get_conferencecall(Uuid::new_v4()).await.unwrap_err();
     assert_eq!((e.kind, e.status), (ErrorKind::Gone, Some(400)), "{e}");
     assert_eq!(e.reason.as_deref(), Some("INVALID_ARGUMENT"));
-    let e = client.delete_conferencecall(Uuid::new_v4()).await.unwrap_err();
+    let e = client
+        .delete_conferencecall(Uuid::new_v4())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Gone);
     let e = client.get_conference(Uuid::new_v4()).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Gone);
@@ -153,13 +175,19 @@ async fn error_kinds() {
         malformed_rate: 1.0,
         ..Faults::default()
     });
-    let e = client.list_conferencecalls(&PageRequest::first(5)).await.unwrap_err();
+    let e = client
+        .list_conferencecalls(&PageRequest::first(5))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Decode, "{e}");
     sim.set_faults(Faults {
         truncate_rate: 1.0,
         ..Faults::default()
     });
-    let e = client.list_conferences(&PageRequest::first(5)).await.unwrap_err();
+    let e = client
+        .list_conferences(&PageRequest::first(5))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Decode, "{e}");
 
     // A connection dropped mid-answer.
@@ -198,7 +226,10 @@ async fn connection_refused() {
     assert_eq!(e.describe(), "connection refused");
     assert!(e.nothing_changed());
     sim.restart().await.unwrap();
-    assert!(client.get_customer().await.is_ok(), "serves again after a restart");
+    assert!(
+        client.get_customer().await.is_ok(),
+        "serves again after a restart"
+    );
 }
 
 #[tokio::test]
@@ -254,7 +285,10 @@ async fn bare_error_bodies_and_legacy_timestamps() {
     .await;
     let client = client_for(&sim);
     let e = client.get_conferencecall(Uuid::new_v4()).await.unwrap_err();
-    assert_eq!((e.kind, e.status, e.reason.clone()), (ErrorKind::Gone, Some(400), None));
+    assert_eq!(
+        (e.kind, e.status, e.reason.clone()),
+        (ErrorKind::Gone, Some(400), None)
+    );
     let wrong = Client::new(
         &config(&sim),
         Credentials::AccessKey(SecretString::from("nope")),
@@ -281,7 +315,10 @@ async fn bare_error_bodies_and_legacy_timestamps() {
     let all = walk(&client, 40).await;
     let expected = sim.with_world(|w| w.list_parts(0, i64::MAX, usize::MAX).items.len());
     assert_eq!(all.len(), expected);
-    let first = client.list_conferencecalls(&PageRequest::first(1)).await.unwrap();
+    let first = client
+        .list_conferencecalls(&PageRequest::first(1))
+        .await
+        .unwrap();
     assert!(first.items[0].tm_create.is_some());
     assert!(first.items[0].tm_delete.is_none());
 }
@@ -411,8 +448,13 @@ async fn walking_10000_history_records_loses_and_repeats_nothing() {
     let sim = quiet_sim(10_000).await;
     let client = client_for(&sim);
     let ids = walk(&client, 100).await;
-    let expected: Vec<Uuid> =
-        sim.with_world(|w| w.list_parts(0, i64::MAX, usize::MAX).items.iter().map(|p| p.id).collect());
+    let expected: Vec<Uuid> = sim.with_world(|w| {
+        w.list_parts(0, i64::MAX, usize::MAX)
+            .items
+            .iter()
+            .map(|p| p.id)
+            .collect()
+    });
     assert!(expected.len() >= 10_000);
     let unique: HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "no repetition");
@@ -440,7 +482,10 @@ async fn credentials_never_appear_in_errors() {
         },
     ] {
         sim.set_faults(faults);
-        let e = client.list_conferencecalls(&PageRequest::first(5)).await.unwrap_err();
+        let e = client
+            .list_conferencecalls(&PageRequest::first(5))
+            .await
+            .unwrap_err();
         texts.push(format!("{e} {e:?}"));
     }
     sim.stop().await;

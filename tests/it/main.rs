@@ -2,3 +2,5 @@
 
 mod api_client;
 mod common;
+mod spec;
+mod sync;

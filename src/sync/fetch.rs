@@ -1,0 +1,86 @@
+//! Every request of a refresh goes through here: it waits for the budget, counts, and honours
+//! `Retry-After` by pausing the whole budget before trying again.
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::api::{ApiError, Client, ErrorKind};
+
+use super::budget::Budget;
+
+/// How often a request answered 429 is tried again within one refresh.
+const RATE_LIMIT_RETRIES: u32 = 2;
+
+/// The longest `Retry-After` obeyed without question; longer ones are capped so that a
+/// confused server cannot silence the dashboard for hours (the refresh fails meanwhile and
+/// says so on screen).
+const MAX_PAUSE: Duration = Duration::from_secs(120);
+
+/// The client and budget for one refresh, with the number of requests it made.
+pub struct Fetcher<'a> {
+    pub client: &'a Client,
+    pub budget: &'a Budget,
+    pub requests: u32,
+}
+
+impl<'a> Fetcher<'a> {
+    pub fn new(client: &'a Client, budget: &'a Budget) -> Self {
+        Fetcher {
+            client,
+            budget,
+            requests: 0,
+        }
+    }
+
+    /// An essential request: waits for the budget, retries after 429.
+    pub async fn call<T, Fut>(&mut self, op: impl Fn(&'a Client) -> Fut) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            self.budget.acquire().await;
+            self.requests += 1;
+            match op(self.client).await {
+                Err(e) if e.kind == ErrorKind::RateLimited => {
+                    self.budget.pause(pause_for(&e));
+                    attempt += 1;
+                    if attempt > RATE_LIMIT_RETRIES {
+                        return Err(e);
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// An optional request, made only if the budget has a token to spare beyond `reserve`;
+    /// never retried. `None` means it was not sent.
+    pub async fn spare<T, Fut>(
+        &mut self,
+        reserve: f64,
+        op: impl FnOnce(&'a Client) -> Fut,
+    ) -> Option<Result<T, ApiError>>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        if !self.budget.try_spare(reserve) {
+            return None;
+        }
+        self.requests += 1;
+        let result = op(self.client).await;
+        if let Err(e) = &result
+            && e.kind == ErrorKind::RateLimited
+        {
+            self.budget.pause(pause_for(e));
+        }
+        Some(result)
+    }
+}
+
+/// How long to stop after a 429.
+pub fn pause_for(e: &ApiError) -> Duration {
+    e.retry_after
+        .unwrap_or(Duration::from_secs(1))
+        .clamp(Duration::from_millis(500), MAX_PAUSE)
+}

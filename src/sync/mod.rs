@@ -1,0 +1,198 @@
+//! The polling task: keeps a picture of every live participant, grouped by conference, and
+//! sends it to the app. It is the only part of conftop that talks to the API.
+//!
+//! Refreshes never overlap; `RefreshNow` during one schedules another right after it. Every
+//! request, removals included, draws on one [`budget::Budget`], and a 429 pauses it for the
+//! server's `Retry-After`. Failures back off (up to 4× the interval) but never stop the task.
+
+pub mod budget;
+mod fetch;
+mod removal;
+mod snapshot;
+mod tracker;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use crate::api::{ApiError, Client};
+use crate::audit::AuditLog;
+
+pub use budget::{Budget, BudgetConfig};
+pub use fetch::Fetcher;
+pub use removal::outcome as removal_outcome;
+pub use snapshot::{Command, RemovalOutcome, Snapshot, SyncEvent};
+pub use tracker::{Tracker, TrackerConfig};
+
+/// The shortest refresh interval allowed; shorter would only spend the customer's budget.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How the sync task runs.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    pub interval: Duration,
+    pub budget: BudgetConfig,
+    pub tracker: TrackerConfig,
+    /// False in read-only and kiosk modes: `Remove` commands are refused and no DELETE is sent.
+    pub allow_delete: bool,
+    pub audit: Option<AuditLog>,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            interval: Duration::from_secs(2),
+            budget: BudgetConfig::default(),
+            tracker: TrackerConfig::default(),
+            allow_delete: false,
+            audit: None,
+        }
+    }
+}
+
+/// The channels to a running sync task.
+pub struct SyncHandle {
+    pub commands: mpsc::Sender<Command>,
+    pub events: mpsc::Receiver<SyncEvent>,
+    pub task: JoinHandle<()>,
+}
+
+/// Starts the sync task on the current tokio runtime.
+pub fn spawn(client: Client, config: SyncConfig) -> SyncHandle {
+    let (cmd_tx, cmd_rx) = mpsc::channel(64);
+    let (ev_tx, ev_rx) = mpsc::channel(256);
+    let task = tokio::spawn(run(client, config, cmd_rx, ev_tx));
+    SyncHandle {
+        commands: cmd_tx,
+        events: ev_rx,
+        task,
+    }
+}
+
+type Refresh = JoinHandle<(Tracker, Result<(), ApiError>)>;
+
+/// How long after a refresh the next one starts: the interval, stretched after failures.
+fn next_delay(interval: Duration, failures: u32) -> Duration {
+    let factor = match failures {
+        0 | 1 => 1,
+        2 => 2,
+        _ => 4,
+    };
+    interval * factor
+}
+
+async fn run(
+    client: Client,
+    config: SyncConfig,
+    mut commands: mpsc::Receiver<Command>,
+    events: mpsc::Sender<SyncEvent>,
+) {
+    let interval = config.interval.max(MIN_INTERVAL);
+    let client = Arc::new(client);
+    let budget = Arc::new(Budget::new(config.budget));
+    let mut tracker = Some(Tracker::new(config.tracker.clone()));
+    let mut running: Option<(Refresh, Instant)> = None;
+    let mut next = Instant::now();
+    let mut again = false;
+    let mut failures = 0u32;
+    let mut visible: Vec<Uuid> = Vec::new();
+    let mut removing: HashSet<Uuid> = HashSet::new();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Uuid>();
+
+    loop {
+        tokio::select! {
+            cmd = commands.recv() => match cmd {
+                None => break,
+                Some(Command::RefreshNow) => {
+                    if running.is_some() {
+                        again = true;
+                    } else {
+                        next = Instant::now();
+                    }
+                }
+                Some(Command::Visible(v)) => visible = v,
+                Some(Command::Remove { participant, conference }) => {
+                    if !config.allow_delete {
+                        tracing::warn!(%participant, "removal refused: read-only");
+                        continue;
+                    }
+                    if !removing.insert(participant) {
+                        tracing::warn!(%participant, "removal already in flight; not sent again");
+                        continue;
+                    }
+                    let (c, b, a, e, d) = (
+                        client.clone(),
+                        budget.clone(),
+                        config.audit.clone(),
+                        events.clone(),
+                        done_tx.clone(),
+                    );
+                    tokio::spawn(async move {
+                        removal::remove(c, b, a, e, participant, conference).await;
+                        let _ = d.send(participant);
+                    });
+                }
+            },
+            Some(id) = done_rx.recv() => {
+                removing.remove(&id);
+            }
+            res = async { (&mut running.as_mut().expect("guarded").0).await }, if running.is_some() => {
+                let (_, started) = running.take().expect("guarded");
+                let (mut t, result) = match res {
+                    Ok(pair) => pair,
+                    Err(join) => {
+                        tracing::error!("refresh task failed: {join}");
+                        let msg = ApiError::decode("refresh", 0, "internal error; see the log");
+                        (Tracker::new(config.tracker.clone()), Err(msg))
+                    }
+                };
+                match result {
+                    Ok(()) => failures = 0,
+                    Err(error) => {
+                        failures += 1;
+                        t.invalidate();
+                        tracing::warn!("refresh failed: {error}");
+                        let _ = events.send(SyncEvent::Failed { at: Timestamp::now(), error }).await;
+                    }
+                }
+                tracker = Some(t);
+                let earliest = if failures == 0 { started + interval } else { Instant::now() + next_delay(interval, failures) };
+                next = if std::mem::take(&mut again) { Instant::now() } else { earliest.max(Instant::now()) };
+            }
+            _ = tokio::time::sleep_until(next), if running.is_none() => {
+                let mut t = tracker.take().expect("idle tracker");
+                let _ = events.send(SyncEvent::Refreshing).await;
+                let (c, b, e, v) = (client.clone(), budget.clone(), events.clone(), visible.clone());
+                let task = tokio::spawn(async move {
+                    let mut f = Fetcher::new(&c, &b);
+                    let result = t.refresh(&mut f, Timestamp::now(), &v, &e).await;
+                    (t, result)
+                });
+                running = Some((task, Instant::now()));
+            }
+        }
+    }
+    if let Some((task, _)) = running {
+        task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_bounded() {
+        let i = Duration::from_secs(2);
+        assert_eq!(next_delay(i, 0), i);
+        assert_eq!(next_delay(i, 1), i);
+        assert_eq!(next_delay(i, 2), i * 2);
+        assert_eq!(next_delay(i, 50), i * 4);
+    }
+}

@@ -1,0 +1,60 @@
+//! What the sync task tells the app.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::api::{ApiError, Call, Conference, Conferencecall, Customer};
+
+/// Every live participant (`joining`, `joined`, `leaving`, or a status this version does not
+/// know) and the rooms they are in, as of one refresh.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub taken_at: Option<Timestamp>,
+    pub participants: Vec<Conferencecall>,
+    /// Rooms listed by `GET /conferences` plus any room a live participant is in.
+    pub conferences: HashMap<Uuid, Conference>,
+    /// Requests this refresh made before the snapshot was sent.
+    pub requests: u32,
+    /// The whole history within the health-check horizon has been scanned, so participants of
+    /// unlisted rooms that joined long ago are included too.
+    pub complete: bool,
+}
+
+/// A removal's answer.
+#[derive(Debug, Clone)]
+pub struct RemovalOutcome {
+    pub participant: Uuid,
+    pub conference: Uuid,
+    pub result: Result<Conferencecall, ApiError>,
+}
+
+/// Messages from the sync task.
+#[derive(Debug, Clone)]
+pub enum SyncEvent {
+    /// A refresh began.
+    Refreshing,
+    /// The caller's own customer, for the header.
+    Customer(Customer),
+    /// A refresh succeeded.
+    Snapshot(Arc<Snapshot>),
+    /// Call details resolved since the last message.
+    Calls(Vec<Call>),
+    /// A refresh failed; the previous snapshot is still the latest truth.
+    Failed { at: Timestamp, error: ApiError },
+    /// A removal was answered (or failed).
+    Removal(RemovalOutcome),
+}
+
+/// Messages to the sync task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Refresh now (or right after the refresh in progress).
+    RefreshNow,
+    /// Remove one participant; sent once per confirmation.
+    Remove { participant: Uuid, conference: Uuid },
+    /// Call ids of the rows on screen, looked up first.
+    Visible(Vec<Uuid>),
+}
