@@ -1,4 +1,5 @@
 pub mod api;
+pub mod app;
 pub mod audit;
 pub mod sim;
 pub mod sync;

@@ -1,0 +1,129 @@
+//! How true the data on screen is: live, stale, or no data at all (and why).
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+/// What the screen must say about its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// No answer yet, and no failure either.
+    Connecting,
+    /// The last refresh succeeded recently.
+    Live { last_ok: Timestamp },
+    /// The last success is older than twice the interval: rows dimmed, banner shown.
+    Stale { last_ok: Timestamp },
+    /// Nothing trustworthy: rows replaced by the reason. `since` is the last success, if any.
+    NoData {
+        since: Option<Timestamp>,
+        reason: String,
+    },
+}
+
+/// The connection's recent history, as told by the sync task.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Connection {
+    pub last_ok: Option<Timestamp>,
+    /// The latest failure, if it came after the latest success.
+    pub last_error: Option<(Timestamp, String)>,
+    pub refreshing: bool,
+}
+
+/// When data turns stale and when it is withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleRules {
+    pub stale_after: SignedDuration,
+    pub no_data_after: SignedDuration,
+}
+
+impl StaleRules {
+    /// Stale after twice the refresh interval; withdrawn after `no_data_after`.
+    pub fn new(interval: Duration, no_data_after: Duration) -> StaleRules {
+        let stale = SignedDuration::try_from(interval * 2).unwrap_or(SignedDuration::MAX);
+        let gone = SignedDuration::try_from(no_data_after).unwrap_or(SignedDuration::MAX);
+        StaleRules {
+            stale_after: stale,
+            no_data_after: gone.max(stale),
+        }
+    }
+
+    pub fn judge(&self, c: &Connection, now: Timestamp) -> Freshness {
+        let reason = || {
+            c.last_error
+                .as_ref()
+                .map(|(_, r)| r.clone())
+                .unwrap_or_else(|| "no answer from the API".to_owned())
+        };
+        match c.last_ok {
+            None if c.last_error.is_some() => Freshness::NoData {
+                since: None,
+                reason: reason(),
+            },
+            None => Freshness::Connecting,
+            Some(ok) => {
+                let age = now.duration_since(ok);
+                if age <= self.stale_after {
+                    Freshness::Live { last_ok: ok }
+                } else if age <= self.no_data_after {
+                    Freshness::Stale { last_ok: ok }
+                } else {
+                    Freshness::NoData {
+                        since: Some(ok),
+                        reason: reason(),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + s).unwrap()
+    }
+
+    #[test]
+    fn live_stale_no_data_and_back() {
+        let rules = StaleRules::new(Duration::from_secs(2), Duration::from_secs(60));
+        let mut c = Connection::default();
+        assert_eq!(rules.judge(&c, at(0)), Freshness::Connecting);
+        c.last_error = Some((at(1), "connection refused".into()));
+        assert_eq!(
+            rules.judge(&c, at(1)),
+            Freshness::NoData {
+                since: None,
+                reason: "connection refused".into()
+            }
+        );
+        c.last_ok = Some(at(10));
+        c.last_error = None;
+        assert_eq!(rules.judge(&c, at(14)), Freshness::Live { last_ok: at(10) });
+        assert_eq!(
+            rules.judge(&c, at(15)),
+            Freshness::Stale { last_ok: at(10) }
+        );
+        c.last_error = Some((at(20), "credentials rejected (401)".into()));
+        assert_eq!(
+            rules.judge(&c, at(70)),
+            Freshness::Stale { last_ok: at(10) }
+        );
+        assert_eq!(
+            rules.judge(&c, at(71)),
+            Freshness::NoData {
+                since: Some(at(10)),
+                reason: "credentials rejected (401)".into()
+            }
+        );
+        c.last_ok = Some(at(72));
+        assert_eq!(rules.judge(&c, at(72)), Freshness::Live { last_ok: at(72) });
+    }
+
+    #[test]
+    fn the_withdrawal_threshold_is_never_below_staleness() {
+        let rules = StaleRules::new(Duration::from_secs(40), Duration::from_secs(10));
+        assert!(rules.no_data_after >= rules.stale_after);
+    }
+}

@@ -1,0 +1,392 @@
+//! The one key table: every action, its keys, where it applies, its words for the footer and
+//! the help, and whether it is dangerous. The key handler, the footer hints and the `?` help
+//! all read this table, so a mode that drops an action drops it everywhere at once.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Something a key can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextGroup,
+    PrevGroup,
+    Open,
+    Collapse,
+    Filter,
+    Sort,
+    Refresh,
+    Remove,
+    Help,
+    Back,
+    Quit,
+    // In the confirm dialog.
+    Confirm,
+    Cancel,
+    SwitchButton,
+    Activate,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The conference list (and the detail pane over it).
+    List,
+    /// The removal confirmation dialog.
+    Dialog,
+}
+
+/// A key: a code and the modifiers that must be held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(pub KeyCode, pub KeyModifiers);
+
+const fn plain(c: KeyCode) -> Key {
+    Key(c, KeyModifiers::NONE)
+}
+
+const fn ch(c: char) -> Key {
+    Key(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub action: Action,
+    pub context: Context,
+    pub keys: &'static [Key],
+    /// How the keys are written in hints and help.
+    pub keys_label: &'static str,
+    /// A word or two for the footer; empty keeps it out of the footer.
+    pub hint: &'static str,
+    /// A sentence for the help overlay.
+    pub help: &'static str,
+    /// Changes something on the server; absent in read-only and kiosk modes.
+    pub dangerous: bool,
+}
+
+const CTRL_C: Key = Key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+
+/// Every binding conftop has.
+pub const ALL: &[Binding] = &[
+    Binding {
+        action: Action::Up,
+        context: Context::List,
+        keys: &[plain(KeyCode::Up), ch('k')],
+        keys_label: "↑/k",
+        hint: "",
+        help: "Move up",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Down,
+        context: Context::List,
+        keys: &[plain(KeyCode::Down), ch('j')],
+        keys_label: "↓/j",
+        hint: "move",
+        help: "Move down",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::PageUp,
+        context: Context::List,
+        keys: &[plain(KeyCode::PageUp)],
+        keys_label: "PgUp",
+        hint: "",
+        help: "Up one screen",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::PageDown,
+        context: Context::List,
+        keys: &[plain(KeyCode::PageDown)],
+        keys_label: "PgDn",
+        hint: "",
+        help: "Down one screen",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Top,
+        context: Context::List,
+        keys: &[ch('g'), plain(KeyCode::Home)],
+        keys_label: "g/Home",
+        hint: "",
+        help: "First row",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Bottom,
+        context: Context::List,
+        keys: &[ch('G'), plain(KeyCode::End)],
+        keys_label: "G/End",
+        hint: "",
+        help: "Last row",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::NextGroup,
+        context: Context::List,
+        keys: &[plain(KeyCode::Tab)],
+        keys_label: "Tab",
+        hint: "next conf",
+        help: "Next conference",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::PrevGroup,
+        context: Context::List,
+        keys: &[plain(KeyCode::BackTab)],
+        keys_label: "Shift-Tab",
+        hint: "",
+        help: "Previous conference",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Open,
+        context: Context::List,
+        keys: &[plain(KeyCode::Enter)],
+        keys_label: "Enter",
+        hint: "details",
+        help: "Details of the participant (on a conference: fold or unfold it)",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Collapse,
+        context: Context::List,
+        keys: &[ch(' ')],
+        keys_label: "Space",
+        hint: "",
+        help: "Fold or unfold the conference",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Filter,
+        context: Context::List,
+        keys: &[ch('/')],
+        keys_label: "/",
+        hint: "filter",
+        help: "Filter by conference name, caller, number or id (Enter keeps, Esc clears)",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Sort,
+        context: Context::List,
+        keys: &[ch('s')],
+        keys_label: "s",
+        hint: "sort",
+        help: "Cycle the sort order",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Refresh,
+        context: Context::List,
+        keys: &[ch('r')],
+        keys_label: "r",
+        hint: "refresh",
+        help: "Refresh now",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Remove,
+        context: Context::List,
+        keys: &[ch('d'), plain(KeyCode::Delete)],
+        keys_label: "d/Del",
+        hint: "remove",
+        help: "Remove the participant from its conference (asks first)",
+        dangerous: true,
+    },
+    Binding {
+        action: Action::Help,
+        context: Context::List,
+        keys: &[ch('?')],
+        keys_label: "?",
+        hint: "help",
+        help: "Show or hide this help",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Back,
+        context: Context::List,
+        keys: &[plain(KeyCode::Esc)],
+        keys_label: "Esc",
+        hint: "",
+        help: "Close the pane or help; clear the filter",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Quit,
+        context: Context::List,
+        keys: &[ch('q'), CTRL_C],
+        keys_label: "q",
+        hint: "quit",
+        help: "Quit",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Confirm,
+        context: Context::Dialog,
+        keys: &[ch('y'), ch('Y')],
+        keys_label: "y",
+        hint: "remove",
+        help: "Remove the participant named in the dialog",
+        dangerous: true,
+    },
+    Binding {
+        action: Action::Cancel,
+        context: Context::Dialog,
+        keys: &[ch('n'), plain(KeyCode::Esc), ch('q'), CTRL_C],
+        keys_label: "n/Esc",
+        hint: "cancel",
+        help: "Cancel (the default)",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::SwitchButton,
+        context: Context::Dialog,
+        keys: &[
+            plain(KeyCode::Left),
+            plain(KeyCode::Right),
+            plain(KeyCode::Tab),
+            plain(KeyCode::BackTab),
+            ch('h'),
+            ch('l'),
+        ],
+        keys_label: "←/→",
+        hint: "choose",
+        help: "Move between Cancel and Remove",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Activate,
+        context: Context::Dialog,
+        keys: &[plain(KeyCode::Enter)],
+        keys_label: "Enter",
+        hint: "",
+        help: "Press the focused button",
+        dangerous: false,
+    },
+];
+
+/// The bindings a mode allows.
+#[derive(Debug, Clone)]
+pub struct KeyTable {
+    bindings: Vec<Binding>,
+}
+
+impl KeyTable {
+    /// Interactive: everything, minus dangerous actions when read-only.
+    pub fn new(read_only: bool) -> KeyTable {
+        KeyTable {
+            bindings: ALL
+                .iter()
+                .filter(|b| !(read_only && b.dangerous))
+                .copied()
+                .collect(),
+        }
+    }
+
+    /// Kiosk: no keys at all.
+    pub fn empty() -> KeyTable {
+        KeyTable {
+            bindings: Vec::new(),
+        }
+    }
+
+    /// The action a key triggers in a context, if any.
+    pub fn lookup(&self, context: Context, key: &KeyEvent) -> Option<Action> {
+        // Shift is implied by an upper-case character, so it does not have to match exactly.
+        let mods = key.modifiers - KeyModifiers::SHIFT;
+        self.bindings
+            .iter()
+            .filter(|b| b.context == context)
+            .find(|b| {
+                b.keys
+                    .iter()
+                    .any(|k| k.0 == key.code && k.1 - KeyModifiers::SHIFT == mods)
+            })
+            .map(|b| b.action)
+    }
+
+    pub fn has(&self, action: Action) -> bool {
+        self.bindings.iter().any(|b| b.action == action)
+    }
+
+    /// Bindings of a context, in table order.
+    pub fn bindings(&self, context: Context) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.context == context)
+    }
+
+    /// Footer hints of a context: (keys, words).
+    pub fn hints(
+        &self,
+        context: Context,
+    ) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.bindings(context)
+            .filter(|b| !b.hint.is_empty())
+            .map(|b| (b.keys_label, b.hint))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    #[test]
+    fn lookup_by_context() {
+        let t = KeyTable::new(false);
+        let d = key(KeyCode::Char('d'), KeyModifiers::NONE);
+        assert_eq!(t.lookup(Context::List, &d), Some(Action::Remove));
+        assert_eq!(t.lookup(Context::Dialog, &d), None);
+        let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
+        assert_eq!(t.lookup(Context::Dialog, &y), Some(Action::Confirm));
+        let g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(t.lookup(Context::List, &g), Some(Action::Bottom));
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(t.lookup(Context::List, &ctrl_c), Some(Action::Quit));
+        assert_eq!(t.lookup(Context::Dialog, &ctrl_c), Some(Action::Cancel));
+        let c = key(KeyCode::Char('c'), KeyModifiers::NONE);
+        assert_eq!(t.lookup(Context::List, &c), None);
+    }
+
+    #[test]
+    fn read_only_drops_every_dangerous_action_everywhere() {
+        let t = KeyTable::new(true);
+        for b in ALL.iter().filter(|b| b.dangerous) {
+            assert!(!t.has(b.action), "{:?}", b.action);
+            for k in b.keys {
+                let ev = key(k.0, k.1);
+                assert_ne!(t.lookup(b.context, &ev), Some(b.action));
+            }
+        }
+        assert!(t.hints(Context::List).all(|(_, h)| h != "remove"));
+        assert!(
+            t.bindings(Context::List)
+                .all(|b| !b.help.contains("Remove"))
+        );
+        assert!(
+            KeyTable::empty()
+                .lookup(Context::List, &key(KeyCode::Char('q'), KeyModifiers::NONE))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_context() {
+        for ctx in [Context::List, Context::Dialog] {
+            let mut seen = Vec::new();
+            for b in ALL.iter().filter(|b| b.context == ctx) {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} bound twice in {ctx:?}");
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+}

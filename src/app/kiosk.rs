@@ -1,0 +1,124 @@
+//! Wall-display pagination: conference groups flow into columns, columns into pages, and the
+//! pages rotate. Troubled conferences come first (the view sorts them first in kiosk mode).
+
+use super::view::View;
+
+/// A group's slice placed in a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub group: usize,
+    /// Participant rows shown (the header is extra).
+    pub shown: usize,
+    /// Participant rows that did not fit ("+N more").
+    pub hidden: usize,
+}
+
+/// One screenful of columns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Page {
+    pub columns: Vec<Vec<Placed>>,
+}
+
+/// Lays groups into columns of `height` lines, `per_page` columns a page. A group that does
+/// not fit in a whole column is cut with a "+N more" line; a group never splits across columns.
+pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
+    let per_page = per_page.max(1);
+    let height = height.max(2);
+    let mut pages = vec![Page::default()];
+    let mut column: Vec<Placed> = Vec::new();
+    let mut used = 0;
+    let push_column = |column: Vec<Placed>, pages: &mut Vec<Page>| {
+        if pages.last().is_some_and(|p| p.columns.len() == per_page) {
+            pages.push(Page::default());
+        }
+        pages.last_mut().expect("one page").columns.push(column);
+    };
+    for (gi, g) in view.groups.iter().enumerate() {
+        let members = g.members.len();
+        // Header + members (+ a blank line between groups).
+        let gap = usize::from(!column.is_empty());
+        let need = 1 + members;
+        if used + gap + need > height && !column.is_empty() {
+            push_column(std::mem::take(&mut column), &mut pages);
+            used = 0;
+        }
+        let gap = usize::from(!column.is_empty());
+        let room = height - used - gap;
+        let (shown, hidden) = if 1 + members <= room {
+            (members, 0)
+        } else {
+            // Leave a line for "+N more".
+            let shown = room.saturating_sub(2);
+            (shown, members - shown)
+        };
+        used += gap + 1 + shown + usize::from(hidden > 0);
+        column.push(Placed {
+            group: gi,
+            shown,
+            hidden,
+        });
+    }
+    if !column.is_empty() {
+        push_column(column, &mut pages);
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::view::Group;
+
+    fn view(sizes: &[usize]) -> View {
+        View {
+            groups: sizes
+                .iter()
+                .map(|&n| Group {
+                    room: uuid::Uuid::new_v4(),
+                    members: (0..n).map(|_| uuid::Uuid::new_v4()).collect(),
+                    present: n,
+                    trouble: Default::default(),
+                    collapsed: false,
+                })
+                .collect(),
+            ..View::default()
+        }
+    }
+
+    #[test]
+    fn groups_flow_into_columns_and_pages() {
+        // Height 10: [3+1, gap, 3+1] fits 9; the third group starts a new column.
+        let pages = paginate(&view(&[3, 3, 3, 3, 3]), 2, 10);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].columns.len(), 2);
+        assert_eq!(pages[0].columns[0].len(), 2);
+        assert_eq!(pages[1].columns.len(), 1);
+        let total: usize = pages
+            .iter()
+            .flat_map(|p| &p.columns)
+            .flatten()
+            .map(|pl| pl.shown + pl.hidden)
+            .sum();
+        assert_eq!(total, 15, "every participant accounted for");
+    }
+
+    #[test]
+    fn a_group_taller_than_a_column_is_cut_with_a_count() {
+        let pages = paginate(&view(&[30]), 3, 10);
+        let placed = pages[0].columns[0][0];
+        assert_eq!(placed.shown + placed.hidden, 30);
+        assert_eq!(placed.shown, 8);
+        assert_eq!(
+            1 + placed.shown + 1,
+            10,
+            "header + rows + '+N more' fill the column"
+        );
+    }
+
+    #[test]
+    fn empty_view_is_one_empty_page() {
+        let pages = paginate(&view(&[]), 3, 10);
+        assert_eq!(pages.len(), 1);
+        assert!(pages[0].columns.is_empty());
+    }
+}

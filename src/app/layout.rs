@@ -1,0 +1,41 @@
+//! Screen geometry shared by the app (scrolling, kiosk pages) and the UI (drawing), so both
+//! agree on how many rows fit.
+
+/// Below this the layout does not fit and a "too small" message is shown instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Header lines in interactive mode.
+pub const HEADER_HEIGHT: u16 = 2;
+/// Footer lines in interactive mode.
+pub const FOOTER_HEIGHT: u16 = 1;
+
+/// Narrowest kiosk column; the width is shared out among as many columns as fit.
+pub const KIOSK_MIN_COLUMN: u16 = 44;
+
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
+/// Rows available to the interactive list (one banner line is kept for stale/filter notices).
+pub fn list_height(height: u16) -> usize {
+    height.saturating_sub(HEADER_HEIGHT + FOOTER_HEIGHT + 1) as usize
+}
+
+/// Whether the kiosk header uses the large clock.
+pub fn kiosk_big_clock(width: u16, height: u16) -> bool {
+    width >= 100 && height >= 30
+}
+
+/// Kiosk header height for a terminal size.
+pub fn kiosk_header_height(width: u16, height: u16) -> u16 {
+    if kiosk_big_clock(width, height) { 7 } else { 3 }
+}
+
+/// The kiosk body: (columns, column width, column height).
+pub fn kiosk_body(width: u16, height: u16) -> (usize, u16, usize) {
+    let body_h = height.saturating_sub(kiosk_header_height(width, height) + 1) as usize;
+    let cols = (width / KIOSK_MIN_COLUMN).max(1);
+    let col_w = width / cols;
+    (cols as usize, col_w, body_h)
+}

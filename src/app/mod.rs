@@ -1,0 +1,851 @@
+//! The app state: the only owner of what conftop knows and shows.
+//!
+//! [`update`] is a pure function of (state, event, now): no I/O, no awaits, no clock reads.
+//! What it wants done (refresh, remove, quit) comes back as [`Command`]s for the event loop.
+
+pub mod freshness;
+pub mod keys;
+pub mod kiosk;
+pub mod layout;
+pub mod model;
+pub mod view;
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use uuid::Uuid;
+
+use crate::api::{ConferencecallStatus, ErrorKind};
+use crate::sync::{self, RemovalOutcome, Snapshot, SyncEvent};
+use crate::text::{sanitize, short_id};
+
+use freshness::{Connection, Freshness, StaleRules};
+use keys::{Action, Context, KeyTable};
+use model::{Caller, Participant, Room};
+use view::{Row, SortMode, Thresholds, View};
+
+/// How conftop runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Support staff: every key; removal unless read-only.
+    Interactive { read_only: bool },
+    /// Wall display: read-only, no keys at all, pages rotate.
+    Kiosk,
+}
+
+impl Mode {
+    pub fn read_only(self) -> bool {
+        !matches!(self, Mode::Interactive { read_only: false })
+    }
+}
+
+/// Settings the app needs; fixed for a run.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub mode: Mode,
+    /// API host and port, for the header.
+    pub host: String,
+    pub interval: Duration,
+    pub stale: StaleRules,
+    pub thresholds: Thresholds,
+    /// Kiosk page rotation period.
+    pub rotate: SignedDuration,
+    /// How long a row that left stays on screen, marked.
+    pub linger: SignedDuration,
+    /// How long a new row stays highlighted.
+    pub highlight: SignedDuration,
+    /// Shown in the help overlay.
+    pub audit_path: Option<String>,
+    /// For the clock and times of day.
+    pub tz: TimeZone,
+}
+
+impl AppConfig {
+    pub fn new(mode: Mode, host: impl Into<String>, interval: Duration) -> AppConfig {
+        AppConfig {
+            mode,
+            host: host.into(),
+            interval,
+            stale: StaleRules::new(interval, Duration::from_secs(60)),
+            thresholds: Thresholds::default(),
+            rotate: SignedDuration::from_secs(15),
+            linger: SignedDuration::from_secs(5),
+            highlight: SignedDuration::from_secs(3),
+            audit_path: None,
+            tz: TimeZone::UTC,
+        }
+    }
+}
+
+/// What the app hears.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Sync(SyncEvent),
+    /// Once a second: the clock, durations, staleness, rotation, rows leaving.
+    Tick,
+    Resize(u16, u16),
+}
+
+/// What the app asks the event loop to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Sync(sync::Command),
+    Quit,
+}
+
+/// The selected line, pinned to what it shows rather than to a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    Group(Uuid),
+    Participant(Uuid),
+}
+
+/// A dialog button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    Cancel,
+    Remove,
+}
+
+/// The removal confirmation: it names its target, pinned when it opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub participant: Uuid,
+    pub conference: Uuid,
+    pub caller: String,
+    pub number: String,
+    pub short_id: String,
+    pub room: String,
+    pub focus: Button,
+}
+
+/// What covers the list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    /// Details of the selected participant, beside the list.
+    Detail,
+    Confirm(Confirm),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A message in the footer that goes away by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub level: Level,
+    pub until: Timestamp,
+}
+
+/// The whole state.
+#[derive(Debug)]
+pub struct AppState {
+    pub cfg: AppConfig,
+    pub keys: KeyTable,
+    pub now: Timestamp,
+    pub size: (u16, u16),
+    pub conn: Connection,
+    pub customer: Option<(Uuid, String)>,
+    pub participants: HashMap<Uuid, Participant>,
+    pub rooms: HashMap<Uuid, Room>,
+    pub callers: HashMap<Uuid, Caller>,
+    pub view: View,
+    pub selection: Option<Selection>,
+    /// The selected row's index, to fall back on when the selected thing disappears.
+    pub cursor: usize,
+    pub scroll: usize,
+    pub filter: String,
+    pub filter_editing: bool,
+    pub sort: SortMode,
+    pub collapsed: HashSet<Uuid>,
+    pub overlay: Overlay,
+    /// Participants with a removal sent and not yet answered.
+    pub pending: HashSet<Uuid>,
+    pub toast: Option<Toast>,
+    pub kiosk_page: usize,
+    pub kiosk_pages: usize,
+    page_started: Timestamp,
+    snapshots: u64,
+    visible_sent: Vec<Uuid>,
+    dirty: bool,
+}
+
+impl AppState {
+    pub fn new(cfg: AppConfig, now: Timestamp, size: (u16, u16)) -> AppState {
+        let keys = match cfg.mode {
+            Mode::Kiosk => KeyTable::empty(),
+            Mode::Interactive { read_only } => KeyTable::new(read_only),
+        };
+        AppState {
+            keys,
+            now,
+            size,
+            conn: Connection::default(),
+            customer: None,
+            participants: HashMap::new(),
+            rooms: HashMap::new(),
+            callers: HashMap::new(),
+            view: View::default(),
+            selection: None,
+            cursor: 0,
+            scroll: 0,
+            filter: String::new(),
+            filter_editing: false,
+            sort: match cfg.mode {
+                Mode::Kiosk => SortMode::Trouble,
+                _ => SortMode::default(),
+            },
+            collapsed: HashSet::new(),
+            overlay: Overlay::None,
+            pending: HashSet::new(),
+            toast: None,
+            kiosk_page: 0,
+            kiosk_pages: 1,
+            page_started: now,
+            snapshots: 0,
+            visible_sent: Vec::new(),
+            dirty: true,
+            cfg,
+        }
+    }
+
+    /// Whether something on screen changed since the last call; clears the flag.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub fn freshness(&self) -> Freshness {
+        self.cfg.stale.judge(&self.conn, self.now)
+    }
+
+    /// The selected participant, if a participant row is selected.
+    pub fn selected_participant(&self) -> Option<&Participant> {
+        match self.selection? {
+            Selection::Participant(id) => self.participants.get(&id),
+            Selection::Group(_) => None,
+        }
+    }
+
+    pub fn caller_of(&self, p: &Participant) -> Option<&Caller> {
+        p.call_id.and_then(|c| self.callers.get(&c))
+    }
+
+    /// A room's display name: its name, else its type and short id.
+    pub fn room_label(&self, id: &Uuid) -> String {
+        match self.rooms.get(id) {
+            Some(r) if !r.name.is_empty() => r.name.clone(),
+            Some(r) if !r.kind.as_str().is_empty() => {
+                format!("{} {}", r.kind.as_str(), short_id(id))
+            }
+            _ => format!("room {}", short_id(id)),
+        }
+    }
+
+    /// Rows the interactive list can show.
+    pub fn list_height(&self) -> usize {
+        layout::list_height(self.size.1).max(1)
+    }
+
+    fn selected_row(&self) -> Option<usize> {
+        match self.selection? {
+            Selection::Participant(id) => self.view.row_of.get(&id).copied(),
+            Selection::Group(room) => self
+                .view
+                .groups
+                .iter()
+                .position(|g| g.room == room)
+                .map(|gi| self.view.group_rows[gi]),
+        }
+    }
+
+    fn select_row(&mut self, row: usize) {
+        let Some(last) = self.view.rows.len().checked_sub(1) else {
+            self.selection = None;
+            self.cursor = 0;
+            return;
+        };
+        let row = row.min(last);
+        self.cursor = row;
+        self.selection = Some(match self.view.rows[row] {
+            Row::Group(gi) => Selection::Group(self.view.groups[gi].room),
+            Row::Participant(_, id) => Selection::Participant(id),
+        });
+        self.ensure_visible();
+        self.dirty = true;
+    }
+
+    fn ensure_visible(&mut self) {
+        let h = self.list_height();
+        let row = self.cursor;
+        if row < self.scroll {
+            self.scroll = row;
+        } else if row >= self.scroll + h {
+            self.scroll = row + 1 - h;
+        }
+        self.scroll = self.scroll.min(self.view.rows.len().saturating_sub(h));
+    }
+
+    /// Rebuilds the derived view and keeps the selection on the same thing (or, if it is
+    /// gone, on the row where it was).
+    fn rebuild(&mut self) {
+        self.view = view::build(&view::Inputs {
+            participants: &self.participants,
+            rooms: &self.rooms,
+            callers: &self.callers,
+            filter: &self.filter,
+            sort: self.sort,
+            collapsed: &self.collapsed,
+            now: self.now,
+            thresholds: self.cfg.thresholds,
+        });
+        match self.selected_row() {
+            Some(row) => {
+                self.cursor = row;
+                self.ensure_visible();
+            }
+            None if self.view.rows.is_empty() => {
+                self.selection = None;
+                self.scroll = 0;
+            }
+            None => {
+                // Keep a fresh start on the first participant rather than a header.
+                let row = if self.selection.is_none() {
+                    self.view
+                        .rows
+                        .iter()
+                        .position(|r| matches!(r, Row::Participant(..)))
+                        .unwrap_or(0)
+                } else {
+                    self.cursor
+                };
+                self.select_row(row);
+            }
+        }
+        self.update_pages();
+        self.dirty = true;
+    }
+
+    fn update_pages(&mut self) {
+        if self.cfg.mode != Mode::Kiosk {
+            return;
+        }
+        let (cols, _, height) = layout::kiosk_body(self.size.0, self.size.1);
+        self.kiosk_pages = kiosk::paginate(&self.view, cols, height).len().max(1);
+        if self.kiosk_page >= self.kiosk_pages {
+            self.kiosk_page = 0;
+        }
+    }
+
+    fn toast(&mut self, level: Level, text: String) {
+        let secs = if level == Level::Error { 10 } else { 6 };
+        self.toast = Some(Toast {
+            text,
+            level,
+            until: self.now + SignedDuration::from_secs(secs),
+        });
+        self.dirty = true;
+    }
+
+    /// Call ids of the rows on screen, so the sync task looks those up first.
+    fn visible_calls(&self) -> Vec<Uuid> {
+        let h = self.list_height();
+        self.view
+            .rows
+            .iter()
+            .skip(self.scroll)
+            .take(h)
+            .filter_map(|r| match r {
+                Row::Participant(_, id) => self.participants.get(id).and_then(|p| p.call_id),
+                Row::Group(_) => None,
+            })
+            .filter(|c| !self.callers.contains_key(c))
+            .collect()
+    }
+
+    fn report_visible(&mut self, out: &mut Vec<Command>) {
+        let visible = self.visible_calls();
+        if visible != self.visible_sent {
+            self.visible_sent = visible.clone();
+            if !visible.is_empty() {
+                out.push(Command::Sync(sync::Command::Visible(visible)));
+            }
+        }
+    }
+}
+
+/// Applies one event at instant `now`; returns what the event loop should do.
+pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
+    s.now = now;
+    let mut out = Vec::new();
+    match event {
+        Event::Tick => on_tick(s),
+        Event::Resize(w, h) => {
+            s.size = (w, h);
+            s.ensure_visible();
+            s.update_pages();
+            s.dirty = true;
+        }
+        Event::Key(key) => on_key(s, key, &mut out),
+        Event::Sync(ev) => on_sync(s, ev),
+    }
+    s.report_visible(&mut out);
+    out
+}
+
+fn on_tick(s: &mut AppState) {
+    // The clock and durations change every second.
+    s.dirty = true;
+    if s.toast.as_ref().is_some_and(|t| t.until <= s.now) {
+        s.toast = None;
+    }
+    let linger = s.cfg.linger;
+    let now = s.now;
+    let before = s.participants.len();
+    s.participants
+        .retain(|_, p| p.gone_at.is_none_or(|g| now.duration_since(g) < linger));
+    let mut changed = s.participants.len() != before;
+    if changed {
+        let calls: HashSet<Uuid> = s.participants.values().filter_map(|p| p.call_id).collect();
+        s.callers.retain(|id, _| calls.contains(id));
+        let rooms_in_use: HashSet<Uuid> =
+            s.participants.values().map(|p| p.conference_id).collect();
+        s.rooms
+            .retain(|id, r| rooms_in_use.contains(id) || r.listed);
+    }
+    // Crossing a trouble threshold may reorder conferences.
+    let th = s.cfg.thresholds;
+    for g in &s.view.groups {
+        let level = g
+            .members
+            .iter()
+            .filter_map(|id| s.participants.get(id))
+            .map(|p| th.level(Thresholds::stuck_for(p, now)))
+            .max()
+            .unwrap_or_default();
+        if level != g.trouble {
+            changed = true;
+            break;
+        }
+    }
+    if changed {
+        s.rebuild();
+    } else {
+        s.view.worst_stuck = s
+            .participants
+            .values()
+            .filter_map(|p| Thresholds::stuck_for(p, now))
+            .max();
+    }
+    if s.cfg.mode == Mode::Kiosk && now.duration_since(s.page_started) >= s.cfg.rotate {
+        s.kiosk_page = (s.kiosk_page + 1) % s.kiosk_pages.max(1);
+        s.page_started = now;
+    }
+}
+
+fn on_sync(s: &mut AppState, ev: SyncEvent) {
+    match ev {
+        SyncEvent::Refreshing => {
+            s.conn.refreshing = true;
+        }
+        SyncEvent::Customer(c) => {
+            s.customer = Some((c.id, sanitize(&c.name, 48)));
+            s.dirty = true;
+        }
+        SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
+        SyncEvent::Calls(calls) => {
+            for call in calls {
+                s.callers.insert(call.id, Caller::from_api(&call));
+            }
+            if s.filter.is_empty() && s.sort != SortMode::Name {
+                s.dirty = true;
+            } else {
+                s.rebuild();
+            }
+        }
+        SyncEvent::Failed { at, error } => {
+            s.conn.refreshing = false;
+            s.conn.last_error = Some((at, error.describe()));
+            s.dirty = true;
+        }
+        SyncEvent::Removal(outcome) => on_removal(s, outcome),
+    }
+}
+
+fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
+    let now = s.now;
+    // Rows of the very first picture are not "new".
+    let seen_at = if s.snapshots == 0 {
+        now - s.cfg.highlight - SignedDuration::from_secs(1)
+    } else {
+        now
+    };
+    s.snapshots += 1;
+    let mut present: HashSet<Uuid> = HashSet::with_capacity(snap.participants.len());
+    for cc in &snap.participants {
+        present.insert(cc.id);
+        match s.participants.get_mut(&cc.id) {
+            Some(p) => p.merge(cc, now),
+            None => {
+                let mut p = Participant::from_api(cc, now);
+                p.first_seen = seen_at;
+                s.participants.insert(cc.id, p);
+            }
+        }
+    }
+    for p in s.participants.values_mut() {
+        if p.gone_at.is_none() && !present.contains(&p.id) {
+            p.gone_at = Some(now);
+        }
+    }
+    for r in s.rooms.values_mut() {
+        r.listed = false;
+    }
+    for conf in snap.conferences.values() {
+        let mut room = Room::from_api(conf);
+        room.listed = true;
+        s.rooms.insert(conf.id, room);
+    }
+    let in_use: HashSet<Uuid> = s.participants.values().map(|p| p.conference_id).collect();
+    s.rooms.retain(|id, r| r.listed || in_use.contains(id));
+    s.conn.last_ok = Some(now);
+    s.conn.last_error = None;
+    s.conn.refreshing = false;
+    s.rebuild();
+}
+
+fn on_removal(s: &mut AppState, o: RemovalOutcome) {
+    s.pending.remove(&o.participant);
+    let who = s
+        .participants
+        .get(&o.participant)
+        .map(|p| describe(s, p))
+        .unwrap_or_else(|| short_id(&o.participant));
+    let room = s.room_label(&o.conference);
+    let now = s.now;
+    match o.result {
+        Ok(cc) => {
+            let status = cc.status.clone();
+            if let Some(p) = s.participants.get_mut(&o.participant) {
+                p.merge(&cc, now);
+            }
+            match status {
+                ConferencecallStatus::Leaved => {
+                    s.toast(Level::Info, format!("{who} had already left {room}"))
+                }
+                ConferencecallStatus::Leaving => {
+                    s.toast(Level::Info, format!("Removed {who} from {room}: leaving"))
+                }
+                other => s.toast(
+                    Level::Warn,
+                    format!(
+                        "Removal of {who} answered with status {:?}",
+                        sanitize(other.as_str(), 16)
+                    ),
+                ),
+            }
+        }
+        Err(e) => {
+            let code = e.status.map(|c| format!(" ({c})")).unwrap_or_default();
+            let (level, text) = match e.kind {
+                ErrorKind::Forbidden => {
+                    (Level::Error, format!("Not permitted to remove {who}{code}"))
+                }
+                ErrorKind::Gone => {
+                    if let Some(p) = s.participants.get_mut(&o.participant) {
+                        p.gone_at.get_or_insert(now);
+                    }
+                    (Level::Warn, format!("{who} was already gone{code}"))
+                }
+                ErrorKind::RateLimited => (
+                    Level::Warn,
+                    format!("Rate limited{code}: nothing changed; try again shortly"),
+                ),
+                ErrorKind::Unauthenticated => (
+                    Level::Error,
+                    format!("Credentials rejected{code}: {who} was not removed"),
+                ),
+                _ if e.nothing_changed() => (
+                    Level::Error,
+                    format!(
+                        "Network error: nothing changed; try again ({})",
+                        e.describe()
+                    ),
+                ),
+                _ => (
+                    Level::Error,
+                    format!(
+                        "No clear answer ({}): {who} may or may not have been removed; watch the row",
+                        e.describe()
+                    ),
+                ),
+            };
+            s.toast(level, text);
+        }
+    }
+    s.rebuild();
+}
+
+/// "Alice Smith +15551234567" or the short id when the caller is not known yet.
+fn describe(s: &AppState, p: &Participant) -> String {
+    match s.caller_of(p) {
+        Some(c) if !c.remote.name.is_empty() => format!("{} {}", c.remote.name, c.remote.address),
+        Some(c) if !c.remote.address.is_empty() => c.remote.address.clone(),
+        _ => format!("participant {}", short_id(&p.id)),
+    }
+}
+
+fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+    if s.cfg.mode == Mode::Kiosk || key.kind == KeyEventKind::Release {
+        return;
+    }
+    let repeat = key.kind == KeyEventKind::Repeat;
+    if s.filter_editing {
+        edit_filter(s, key, out);
+        return;
+    }
+    if let Overlay::Confirm(_) = s.overlay {
+        if let Some(action) = s.keys.lookup(Context::Dialog, &key)
+            && !repeat
+        {
+            dialog_action(s, action, out);
+        }
+        return;
+    }
+    let Some(action) = s.keys.lookup(Context::List, &key) else {
+        return;
+    };
+    // Held keys move; they never trigger anything else.
+    if repeat
+        && !matches!(
+            action,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown
+        )
+    {
+        return;
+    }
+    if s.overlay == Overlay::Help && !matches!(action, Action::Help | Action::Back | Action::Quit) {
+        return;
+    }
+    list_action(s, action, out);
+}
+
+fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('c') if ctrl => out.push(Command::Quit),
+        KeyCode::Char('u') if ctrl => s.filter.clear(),
+        KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            if s.filter.chars().count() < 64 {
+                s.filter.push(c);
+            }
+        }
+        KeyCode::Backspace => {
+            s.filter.pop();
+        }
+        KeyCode::Enter => s.filter_editing = false,
+        KeyCode::Esc => {
+            s.filter.clear();
+            s.filter_editing = false;
+        }
+        _ => return,
+    }
+    s.rebuild();
+}
+
+fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
+    let h = s.list_height();
+    let row = s.selected_row().unwrap_or(s.cursor);
+    match action {
+        Action::Up => s.select_row(row.saturating_sub(1)),
+        Action::Down => s.select_row(row + 1),
+        Action::PageUp => s.select_row(row.saturating_sub(h)),
+        Action::PageDown => s.select_row(row + h),
+        Action::Top => s.select_row(0),
+        Action::Bottom => s.select_row(usize::MAX),
+        Action::NextGroup => {
+            if let Some(&next) = s.view.group_rows.iter().find(|&&r| r > row) {
+                s.select_row(next);
+            }
+        }
+        Action::PrevGroup => {
+            let current = s.view.group_rows.iter().rev().find(|&&r| r <= row).copied();
+            let target = match current {
+                Some(c) if c < row => Some(c),
+                _ => s.view.group_rows.iter().rev().find(|&&r| r < row).copied(),
+            };
+            if let Some(t) = target {
+                s.select_row(t);
+            }
+        }
+        Action::Open => match s.selection {
+            Some(Selection::Group(room)) => toggle_fold(s, room),
+            Some(Selection::Participant(_)) => {
+                s.overlay = if s.overlay == Overlay::Detail {
+                    Overlay::None
+                } else {
+                    Overlay::Detail
+                };
+                s.dirty = true;
+            }
+            None => {}
+        },
+        Action::Collapse => {
+            let room = match s.selection {
+                Some(Selection::Group(room)) => Some(room),
+                Some(Selection::Participant(id)) => {
+                    s.participants.get(&id).map(|p| p.conference_id)
+                }
+                None => None,
+            };
+            if let Some(room) = room {
+                toggle_fold(s, room);
+            }
+        }
+        Action::Filter => {
+            s.filter_editing = true;
+            s.dirty = true;
+        }
+        Action::Sort => {
+            s.sort = s.sort.next();
+            s.rebuild();
+            s.toast(Level::Info, format!("Sorted by {}", s.sort.label()));
+        }
+        Action::Refresh => {
+            out.push(Command::Sync(sync::Command::RefreshNow));
+            s.toast(Level::Info, "Refreshing…".to_owned());
+        }
+        Action::Remove => open_confirm(s),
+        Action::Help => {
+            s.overlay = if s.overlay == Overlay::Help {
+                Overlay::None
+            } else {
+                Overlay::Help
+            };
+            s.dirty = true;
+        }
+        Action::Back => {
+            if s.overlay != Overlay::None {
+                s.overlay = Overlay::None;
+                s.dirty = true;
+            } else if !s.filter.is_empty() {
+                s.filter.clear();
+                s.rebuild();
+            }
+        }
+        Action::Quit => out.push(Command::Quit),
+        Action::Confirm | Action::Cancel | Action::SwitchButton | Action::Activate => {}
+    }
+}
+
+fn toggle_fold(s: &mut AppState, room: Uuid) {
+    if !s.collapsed.remove(&room) {
+        s.collapsed.insert(room);
+    }
+    s.selection = Some(Selection::Group(room));
+    s.rebuild();
+}
+
+fn open_confirm(s: &mut AppState) {
+    if s.cfg.mode.read_only() {
+        return;
+    }
+    let Some(p) = s.selected_participant() else {
+        s.toast(Level::Warn, "Select a participant to remove".to_owned());
+        return;
+    };
+    let who = describe(s, p);
+    if s.pending.contains(&p.id) {
+        s.toast(
+            Level::Warn,
+            format!("Removal of {who} is already under way"),
+        );
+        return;
+    }
+    if !p.removable() {
+        let state = match p.shown_status() {
+            ConferencecallStatus::Leaving => "already leaving",
+            ConferencecallStatus::Leaved => "already gone",
+            _ => "not in a state that can be removed",
+        };
+        s.toast(Level::Warn, format!("{who} is {state}"));
+        return;
+    }
+    let caller = s.caller_of(p);
+    let confirm = Confirm {
+        participant: p.id,
+        conference: p.conference_id,
+        caller: caller
+            .map(|c| c.remote.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "unknown caller".to_owned()),
+        number: caller.map(|c| c.remote.address.clone()).unwrap_or_default(),
+        short_id: short_id(&p.id),
+        room: s.room_label(&p.conference_id),
+        focus: Button::Cancel,
+    };
+    s.overlay = Overlay::Confirm(confirm);
+    s.dirty = true;
+}
+
+fn dialog_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
+    let Overlay::Confirm(c) = &mut s.overlay else {
+        return;
+    };
+    match action {
+        Action::SwitchButton => {
+            c.focus = match c.focus {
+                Button::Cancel => Button::Remove,
+                Button::Remove => Button::Cancel,
+            };
+            s.dirty = true;
+        }
+        Action::Cancel => {
+            s.overlay = Overlay::None;
+            s.dirty = true;
+        }
+        Action::Confirm => send_removal(s, out),
+        Action::Activate => match c.focus {
+            Button::Remove => send_removal(s, out),
+            Button::Cancel => {
+                s.overlay = Overlay::None;
+                s.dirty = true;
+            }
+        },
+        _ => {}
+    }
+}
+
+/// Sends exactly one removal for the participant pinned when the dialog opened.
+fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
+    let Overlay::Confirm(c) = std::mem::take(&mut s.overlay) else {
+        return;
+    };
+    if s.cfg.mode.read_only() || !s.pending.insert(c.participant) {
+        return;
+    }
+    out.push(Command::Sync(sync::Command::Remove {
+        participant: c.participant,
+        conference: c.conference,
+    }));
+    let who = if c.number.is_empty() {
+        c.caller.clone()
+    } else {
+        format!("{} {}", c.caller, c.number)
+    };
+    s.toast(Level::Info, format!("Removing {who} from {}…", c.room));
+}
+
+#[cfg(test)]
+mod tests;

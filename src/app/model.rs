@@ -1,0 +1,239 @@
+//! The app's records: participants, rooms and callers, with every network string already
+//! through the sanitiser, so widgets only ever see printable text.
+
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::api::{
+    Address, Call, CallDirection, Conference, ConferenceStatus, ConferenceType, Conferencecall,
+    ConferencecallStatus,
+};
+use crate::text::sanitize;
+
+/// Longest name or number kept, in characters.
+const MAX_TEXT: usize = 64;
+
+/// A participant as the app shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    pub id: Uuid,
+    pub conference_id: Uuid,
+    pub call_id: Option<Uuid>,
+    pub activeflow_id: Option<Uuid>,
+    pub status: ConferencecallStatus,
+    pub tm_create: Option<Timestamp>,
+    pub tm_update: Option<Timestamp>,
+    /// When the current status began, as far as anyone knows (for "stuck" warnings).
+    pub status_since: Timestamp,
+    /// When conftop first saw it (for the "new" highlight).
+    pub first_seen: Timestamp,
+    /// When it left or disappeared; the row lingers, marked, for a moment.
+    pub gone_at: Option<Timestamp>,
+}
+
+impl Participant {
+    pub fn from_api(cc: &Conferencecall, now: Timestamp) -> Participant {
+        Participant {
+            id: cc.id,
+            conference_id: cc.conference_id,
+            call_id: cc.reference_id,
+            activeflow_id: cc.activeflow_id,
+            status: cc.status.clone(),
+            tm_create: cc.tm_create,
+            tm_update: cc.tm_update,
+            status_since: status_since(cc, now),
+            first_seen: now,
+            gone_at: None,
+        }
+    }
+
+    /// Merges a newer record. Statuses only move forward, so a snapshot taken before a removal
+    /// answered never undoes the `leaving` that answer showed.
+    pub fn merge(&mut self, cc: &Conferencecall, now: Timestamp) {
+        let forward = cc.status.rank() >= self.status.rank() || cc.status.rank() == 0;
+        if forward && cc.status != self.status {
+            self.status = cc.status.clone();
+            self.status_since = status_since(cc, now);
+        }
+        self.tm_update = cc.tm_update.or(self.tm_update);
+        self.call_id = cc.reference_id.or(self.call_id);
+        if cc.status.is_live() {
+            self.gone_at = None;
+        }
+    }
+
+    /// The status as shown: a participant that left is `Leaved` whatever was last heard.
+    pub fn shown_status(&self) -> ConferencecallStatus {
+        if self.gone_at.is_some() {
+            ConferencecallStatus::Leaved
+        } else {
+            self.status.clone()
+        }
+    }
+
+    /// Removable: in the room or on its way in, and not already on its way out.
+    pub fn removable(&self) -> bool {
+        self.gone_at.is_none()
+            && matches!(
+                self.status,
+                ConferencecallStatus::Joining | ConferencecallStatus::Joined
+            )
+    }
+}
+
+/// When a record's status began: `joining` starts at creation; later statuses at the last
+/// update (the server stamps each change), else now.
+fn status_since(cc: &Conferencecall, now: Timestamp) -> Timestamp {
+    match cc.status {
+        ConferencecallStatus::Joining => cc.tm_create.unwrap_or(now),
+        _ => cc.tm_update.or(cc.tm_create).unwrap_or(now),
+    }
+    .min(now)
+}
+
+/// A room as the app shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Room {
+    pub id: Uuid,
+    pub name: String,
+    pub detail: String,
+    pub kind: ConferenceType,
+    pub status: ConferenceStatus,
+    pub tm_create: Option<Timestamp>,
+    /// In the latest snapshot (listed, or holding live participants).
+    pub listed: bool,
+}
+
+impl Room {
+    pub fn from_api(c: &Conference) -> Room {
+        Room {
+            id: c.id,
+            name: sanitize(&c.name, MAX_TEXT),
+            detail: sanitize(&c.detail, MAX_TEXT),
+            kind: c.kind.clone(),
+            status: c.status.clone(),
+            tm_create: c.tm_create,
+            listed: false,
+        }
+    }
+}
+
+/// One end of a call, for display.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Party {
+    pub kind: String,
+    pub name: String,
+    pub address: String,
+}
+
+impl Party {
+    fn from_api(a: &Address) -> Party {
+        let name = if a.target_name.is_empty() {
+            &a.name
+        } else {
+            &a.target_name
+        };
+        Party {
+            kind: sanitize(a.kind.as_str(), 16),
+            name: sanitize(name, MAX_TEXT),
+            address: sanitize(&a.target, MAX_TEXT),
+        }
+    }
+}
+
+/// Who a participant is: the remote party of its call, plus the call's details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// `source` for incoming calls, `destination` for outgoing ones.
+    pub remote: Party,
+    pub source: Party,
+    pub destination: Party,
+    pub direction: String,
+    pub status: String,
+    pub tm_create: Option<Timestamp>,
+    pub tm_progressing: Option<Timestamp>,
+    pub tm_hangup: Option<Timestamp>,
+}
+
+impl Caller {
+    pub fn from_api(c: &Call) -> Caller {
+        Caller {
+            remote: Party::from_api(c.remote()),
+            source: Party::from_api(&c.source),
+            destination: Party::from_api(&c.destination),
+            direction: match &c.direction {
+                CallDirection::Other(s) if s.is_empty() => String::new(),
+                d => sanitize(d.as_str(), 16),
+            },
+            status: sanitize(c.status.as_str(), 16),
+            tm_create: c.tm_create,
+            tm_progressing: c.tm_progressing,
+            tm_hangup: c.tm_hangup,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cc(status: &str, create: &str, update: Option<&str>) -> Conferencecall {
+        serde_json::from_value(serde_json::json!({
+            "id": "b8aa51f6-5cc1-40ba-9737-45ca24dab153",
+            "conference_id": "99accfb7-c0dd-4a54-997d-dd18af7bc280",
+            "reference_id": "7cb70145-a20a-4070-8b23-9131410d301d",
+            "status": status,
+            "tm_create": create,
+            "tm_update": update,
+        }))
+        .unwrap()
+    }
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn status_only_moves_forward() {
+        let now = t("2026-11-24T10:00:00Z");
+        let mut p = Participant::from_api(&cc("joined", "2026-11-24T09:00:00Z", None), now);
+        p.merge(
+            &cc(
+                "leaving",
+                "2026-11-24T09:00:00Z",
+                Some("2026-11-24T09:59:50Z"),
+            ),
+            now,
+        );
+        assert_eq!(p.status, ConferencecallStatus::Leaving);
+        assert_eq!(p.status_since, t("2026-11-24T09:59:50Z"));
+        p.merge(&cc("joined", "2026-11-24T09:00:00Z", None), now);
+        assert_eq!(
+            p.status,
+            ConferencecallStatus::Leaving,
+            "an older answer never undoes"
+        );
+        assert!(!p.removable());
+    }
+
+    #[test]
+    fn joining_counts_from_creation() {
+        let now = t("2026-11-24T10:00:00Z");
+        let p = Participant::from_api(&cc("joining", "2026-11-24T09:59:00Z", None), now);
+        assert_eq!(p.status_since, t("2026-11-24T09:59:00Z"));
+        assert!(p.removable());
+    }
+
+    #[test]
+    fn hostile_names_are_sanitised_on_the_way_in() {
+        let call: Call = serde_json::from_value(serde_json::json!({
+            "id": "7cb70145-a20a-4070-8b23-9131410d301d",
+            "direction": "incoming",
+            "source": {"type": "tel", "target": "+1555\u{1b}[2J0100", "target_name": "\u{1b}]0;owned\u{7}Eve\u{202e}"},
+        }))
+        .unwrap();
+        let caller = Caller::from_api(&call);
+        assert_eq!(caller.remote.name, "Eve");
+        assert_eq!(caller.remote.address, "+15550100");
+    }
+}

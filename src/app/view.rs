@@ -1,0 +1,281 @@
+//! The derived view: groups in display order, the flat list of rows, totals and trouble.
+//!
+//! Rebuilt only when its inputs change (a snapshot, call details, filter, sort, folding, a
+//! row leaving, or a conference crossing a trouble threshold), never per frame: a frame only
+//! reads the rows on screen.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::{SignedDuration, Timestamp};
+use uuid::Uuid;
+
+use crate::api::ConferencecallStatus;
+
+use super::model::{Caller, Participant, Room};
+
+/// Group order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortMode {
+    /// Conferences with stuck participants first, then by name.
+    #[default]
+    Trouble,
+    Name,
+    /// Most participants first.
+    Size,
+    /// Longest-running first.
+    Age,
+}
+
+impl SortMode {
+    pub fn next(self) -> SortMode {
+        match self {
+            SortMode::Trouble => SortMode::Name,
+            SortMode::Name => SortMode::Size,
+            SortMode::Size => SortMode::Age,
+            SortMode::Age => SortMode::Trouble,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortMode::Trouble => "trouble first",
+            SortMode::Name => "name",
+            SortMode::Size => "size",
+            SortMode::Age => "age",
+        }
+    }
+}
+
+/// How long a participant may sit in `joining` or `leaving` before it is a warning, then
+/// critical.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    pub warn: SignedDuration,
+    pub crit: SignedDuration,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            warn: SignedDuration::from_secs(30),
+            crit: SignedDuration::from_secs(120),
+        }
+    }
+}
+
+/// How troubled something is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Trouble {
+    #[default]
+    None,
+    Warn,
+    Crit,
+}
+
+impl Thresholds {
+    /// How long a participant has been stuck in a transitional status, if it is in one.
+    pub fn stuck_for(p: &Participant, now: Timestamp) -> Option<SignedDuration> {
+        match p.shown_status() {
+            ConferencecallStatus::Joining | ConferencecallStatus::Leaving => {
+                Some(now.duration_since(p.status_since).max(SignedDuration::ZERO))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn level(&self, stuck: Option<SignedDuration>) -> Trouble {
+        match stuck {
+            Some(d) if d >= self.crit => Trouble::Crit,
+            Some(d) if d >= self.warn => Trouble::Warn,
+            _ => Trouble::None,
+        }
+    }
+}
+
+/// One conference in the view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub room: Uuid,
+    /// Participants shown (after the filter), in row order.
+    pub members: Vec<Uuid>,
+    /// Participants in the room now (not counting rows that already left).
+    pub present: usize,
+    pub trouble: Trouble,
+    pub collapsed: bool,
+}
+
+/// A line of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Group(usize),
+    Participant(usize, Uuid),
+}
+
+/// Counts for the header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub conferences: usize,
+    pub joining: usize,
+    pub joined: usize,
+    pub leaving: usize,
+    pub left: usize,
+    pub other: usize,
+}
+
+/// The whole derived view.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    pub groups: Vec<Group>,
+    pub rows: Vec<Row>,
+    /// Row index of each participant shown.
+    pub row_of: HashMap<Uuid, usize>,
+    /// Row index of each group's header.
+    pub group_rows: Vec<usize>,
+    pub totals: Totals,
+    /// The longest time anyone has been stuck in `joining` or `leaving`.
+    pub worst_stuck: Option<SignedDuration>,
+}
+
+/// Everything the view is derived from.
+pub struct Inputs<'a> {
+    pub participants: &'a HashMap<Uuid, Participant>,
+    pub rooms: &'a HashMap<Uuid, Room>,
+    pub callers: &'a HashMap<Uuid, Caller>,
+    pub filter: &'a str,
+    pub sort: SortMode,
+    pub collapsed: &'a HashSet<Uuid>,
+    pub now: Timestamp,
+    pub thresholds: Thresholds,
+}
+
+fn contains_ci(haystack: &str, needle_lower: &str) -> bool {
+    if haystack.is_ascii() && needle_lower.is_ascii() {
+        haystack
+            .as_bytes()
+            .windows(needle_lower.len().max(1))
+            .any(|w| w.eq_ignore_ascii_case(needle_lower.as_bytes()))
+            || needle_lower.is_empty()
+    } else {
+        haystack.to_lowercase().contains(needle_lower)
+    }
+}
+
+fn id_matches(id: &Uuid, needle: &str) -> bool {
+    needle.len() >= 4 && {
+        let mut buf = Uuid::encode_buffer();
+        let hyph = id.hyphenated().encode_lower(&mut buf);
+        hyph.starts_with(needle) || id.simple().to_string().starts_with(needle)
+    }
+}
+
+/// Builds the view.
+pub fn build(i: &Inputs<'_>) -> View {
+    let needle = i.filter.trim().to_lowercase();
+    let mut by_room: HashMap<Uuid, Vec<&Participant>> = HashMap::new();
+    let mut totals = Totals::default();
+    let mut worst: Option<SignedDuration> = None;
+    for p in i.participants.values() {
+        match p.shown_status() {
+            ConferencecallStatus::Joining => totals.joining += 1,
+            ConferencecallStatus::Joined => totals.joined += 1,
+            ConferencecallStatus::Leaving => totals.leaving += 1,
+            ConferencecallStatus::Leaved => totals.left += 1,
+            ConferencecallStatus::Other(_) => totals.other += 1,
+        }
+        if let Some(d) = Thresholds::stuck_for(p, i.now) {
+            worst = worst.max(Some(d));
+        }
+        by_room.entry(p.conference_id).or_default().push(p);
+    }
+    for id in i.rooms.keys() {
+        by_room.entry(*id).or_default();
+    }
+    totals.conferences = by_room.len();
+
+    let room_name = |id: &Uuid| i.rooms.get(id).map(|r| r.name.as_str()).unwrap_or("");
+    let mut groups: Vec<(Group, &str, Option<Timestamp>)> = Vec::with_capacity(by_room.len());
+    for (room, mut members) in by_room {
+        let name = room_name(&room);
+        let room_hit =
+            needle.is_empty() || contains_ci(name, &needle) || id_matches(&room, &needle);
+        if !room_hit {
+            members.retain(|p| {
+                id_matches(&p.id, &needle)
+                    || p.call_id.and_then(|c| i.callers.get(&c)).is_some_and(|c| {
+                        contains_ci(&c.remote.name, &needle)
+                            || contains_ci(&c.remote.address, &needle)
+                    })
+            });
+            if members.is_empty() {
+                continue;
+            }
+        }
+        let present = members.iter().filter(|p| p.gone_at.is_none()).count();
+        let trouble = members
+            .iter()
+            .map(|p| i.thresholds.level(Thresholds::stuck_for(p, i.now)))
+            .max()
+            .unwrap_or_default();
+        match i.sort {
+            SortMode::Name => members.sort_by(|a, b| {
+                let name = |p: &Participant| {
+                    p.call_id
+                        .and_then(|c| i.callers.get(&c))
+                        .map(|c| c.remote.name.to_lowercase())
+                        .unwrap_or_default()
+                };
+                (name(a), a.tm_create, a.id).cmp(&(name(b), b.tm_create, b.id))
+            }),
+            _ => members.sort_by_key(|p| (p.tm_create, p.id)),
+        }
+        let created = i.rooms.get(&room).and_then(|r| r.tm_create);
+        groups.push((
+            Group {
+                room,
+                members: members.iter().map(|p| p.id).collect(),
+                present,
+                trouble,
+                collapsed: i.collapsed.contains(&room),
+            },
+            name,
+            created,
+        ));
+    }
+
+    let by_name = |a: &(Group, &str, Option<Timestamp>), b: &(Group, &str, Option<Timestamp>)| {
+        // Named rooms first, alphabetically; unnamed ones (connect rooms) after, by id.
+        (a.1.is_empty(), a.1.to_lowercase(), a.0.room).cmp(&(
+            b.1.is_empty(),
+            b.1.to_lowercase(),
+            b.0.room,
+        ))
+    };
+    match i.sort {
+        SortMode::Trouble => {
+            groups.sort_by(|a, b| b.0.trouble.cmp(&a.0.trouble).then_with(|| by_name(a, b)))
+        }
+        SortMode::Name => groups.sort_by(by_name),
+        SortMode::Size => {
+            groups.sort_by(|a, b| b.0.present.cmp(&a.0.present).then_with(|| by_name(a, b)))
+        }
+        SortMode::Age => groups.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| by_name(a, b))),
+    }
+
+    let mut view = View {
+        totals,
+        worst_stuck: worst,
+        ..View::default()
+    };
+    for (gi, (group, _, _)) in groups.into_iter().enumerate() {
+        view.group_rows.push(view.rows.len());
+        view.rows.push(Row::Group(gi));
+        if !group.collapsed {
+            for id in &group.members {
+                view.row_of.insert(*id, view.rows.len());
+                view.rows.push(Row::Participant(gi, *id));
+            }
+        }
+        view.groups.push(group);
+    }
+    view
+}
