@@ -600,8 +600,8 @@ fn on_removal(s: &mut AppState, o: RemovalOutcome) {
 /// "Alice Smith +15551234567" or the short id when the caller is not known yet.
 fn describe(s: &AppState, p: &Participant) -> String {
     match s.caller_of(p) {
-        Some(c) if !c.remote.name.is_empty() => format!("{} {}", c.remote.name, c.remote.address),
-        Some(c) if !c.remote.address.is_empty() => c.remote.address.clone(),
+        Some(c) if !c.remote.name.is_empty() => format!("{} {}", c.remote.name, c.remote.shown),
+        Some(c) if !c.remote.shown.is_empty() => c.remote.shown.clone(),
         _ => format!("participant {}", short_id(&p.id)),
     }
 }
@@ -790,7 +790,7 @@ fn open_confirm(s: &mut AppState) {
             .map(|c| c.remote.name.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "unknown caller".to_owned()),
-        number: caller.map(|c| c.remote.address.clone()).unwrap_or_default(),
+        number: caller.map(|c| c.remote.shown.clone()).unwrap_or_default(),
         short_id: short_id(&p.id),
         room: s.room_label(&p.conference_id),
         focus: Button::Cancel,

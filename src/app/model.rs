@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::api::{
-    Address, Call, CallDirection, Conference, ConferenceStatus, ConferenceType, Conferencecall,
-    ConferencecallStatus,
+    Address, AddressType, Call, CallDirection, Conference, ConferenceStatus, ConferenceType,
+    Conferencecall, ConferencecallStatus,
 };
 use crate::text::sanitize;
 
@@ -123,7 +123,11 @@ impl Room {
 pub struct Party {
     pub kind: String,
     pub name: String,
+    /// The target as sent: an E.164 number, a SIP URI, an agent's UUID…
     pub address: String,
+    /// The target as a column shows it: numbers and URIs as they are (without `sip:`), ids of
+    /// agents, extensions or rooms replaced by their kind (the name already says who).
+    pub shown: String,
 }
 
 impl Party {
@@ -133,10 +137,18 @@ impl Party {
         } else {
             &a.target_name
         };
+        let address = sanitize(&a.target, MAX_TEXT);
+        let kind = sanitize(a.kind.as_str(), 16);
+        let shown = match a.kind {
+            AddressType::Sip => address.strip_prefix("sip:").unwrap_or(&address).to_owned(),
+            _ if uuid::Uuid::parse_str(&address).is_ok() => kind.clone(),
+            _ => address.clone(),
+        };
         Party {
-            kind: sanitize(a.kind.as_str(), 16),
+            kind,
             name: sanitize(name, MAX_TEXT),
-            address: sanitize(&a.target, MAX_TEXT),
+            address,
+            shown,
         }
     }
 }

@@ -382,6 +382,13 @@ impl World {
                     RoomKind::Conference
                 };
                 let r = self.new_room(customer, kind, t - MINUTE);
+                if kind == RoomKind::Conference {
+                    // Past meetings reuse the usual names (a daily standup is a new room every
+                    // day), and leave the distinct names to the live rooms.
+                    self.room_names_used -= 1;
+                    let pick = self.rng.usize(..names::CONFERENCE_NAMES.len());
+                    self.rooms[r].name = names::CONFERENCE_NAMES[pick].to_owned();
+                }
                 let end_at = t + (per_room as i64) * step + 5 * MINUTE;
                 let rm = &mut self.rooms[r];
                 rm.status = RoomStatus::Terminated;

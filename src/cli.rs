@@ -1,0 +1,215 @@
+//! Command-line options. Credentials are deliberately not options: a flag would show in `ps`,
+//! shell history and `--help` (clap prints `env` values there), so they come only from the
+//! environment or the config file (see [`crate::config`]).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Reads `2`, `2s`, `1500ms`, `5m` or `1h` as a duration.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(i) => (&s[..i], s[i..].trim()),
+        None => (s, "s"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (try 2s, 1500ms, 5m)"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" | "sec" | "secs" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ms, s, m or h)")),
+    };
+    if !secs.is_finite() || !(0.0..=7.0 * 86400.0).contains(&secs) {
+        return Err(format!("{s:?} is out of range"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// A terminal dashboard for live VoIPbin conferences.
+///
+/// Credentials come from the environment (VN_ACCESS_KEY or VOIPBIN_API_KEY for an access key,
+/// VOIPBIN_TOKEN for a JWT) or from the config file, never from the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "conftop",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+    #[command(flatten)]
+    pub dash: DashArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Sub {
+    /// Run the built-in VoIPbin simulator on its own, until stopped.
+    Sim(SimArgs),
+}
+
+/// Options of the dashboard.
+#[derive(Debug, Args, Default)]
+pub struct DashArgs {
+    /// Run against the built-in simulator with a lively scenario: no credentials needed.
+    #[arg(long)]
+    pub demo: bool,
+    /// API base URL [default: https://api.voipbin.net/v1.0].
+    #[arg(long, env = "VOIPBIN_API_URL", hide_env_values = true)]
+    pub api_url: Option<String>,
+    /// Time between refreshes (minimum 1s) [default: 2s].
+    #[arg(long, value_parser = parse_duration)]
+    pub interval: Option<Duration>,
+    /// Never remove anyone: removal disappears from keys, hints and help.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Wall-display mode: read-only, ignores every key (stop it with SIGTERM or SIGINT),
+    /// rotates pages of conferences.
+    #[arg(long)]
+    pub kiosk: bool,
+    /// Kiosk page rotation period [default: 15s].
+    #[arg(long, value_parser = parse_duration)]
+    pub rotate: Option<Duration>,
+    /// Theme: default, mono, high-contrast, deuteranopia, or a path to a .toml file.
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// No colour (also when NO_COLOR is set to anything).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Joining/leaving longer than this is a warning [default: 30s].
+    #[arg(long, value_parser = parse_duration)]
+    pub stuck_warn: Option<Duration>,
+    /// Joining/leaving longer than this is critical [default: 2m].
+    #[arg(long, value_parser = parse_duration)]
+    pub stuck_crit: Option<Duration>,
+    /// Without a good refresh for this long, rows are withdrawn: "NO DATA" [default: 60s].
+    #[arg(long, value_parser = parse_duration)]
+    pub no_data_after: Option<Duration>,
+    /// Requests per second conftop allows itself (the customer's limit is ~17/s) [default: 8].
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// Timeout of each API request [default: 10s].
+    #[arg(long, value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Where removals are recorded [default: audit.jsonl in the data directory].
+    #[arg(long)]
+    pub audit_log: Option<PathBuf>,
+    /// Where the log goes [default: conftop.log in the data directory].
+    #[arg(long)]
+    pub log_file: Option<PathBuf>,
+    /// Config file [default: config.toml in the config directory].
+    #[arg(long, env = "CONFTOP_CONFIG", hide_env_values = true)]
+    pub config: Option<PathBuf>,
+    /// Allow plain http:// to hosts other than this machine (credentials travel unencrypted).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+}
+
+/// Options of `conftop sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Address to listen on (loopback only, unless --allow-remote).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Allow listening on a non-loopback address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Start from the lively --demo scenario (the options below still apply).
+    #[arg(long)]
+    pub demo: bool,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Conference-type rooms.
+    #[arg(long)]
+    pub conferences: Option<usize>,
+    /// Live participants per conference room.
+    #[arg(long)]
+    pub participants: Option<usize>,
+    /// 1:1 connect rooms (not listed by GET /conferences).
+    #[arg(long)]
+    pub connect_rooms: Option<usize>,
+    /// Finished participants in the history.
+    #[arg(long)]
+    pub history: Option<usize>,
+    /// Participant arrivals per minute (0 = a still world).
+    #[arg(long)]
+    pub churn: Option<f64>,
+    /// Simulated time runs this many times faster than real time.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Write timestamps as servers before 2026-02-04 did (with the 9999 sentinel).
+    #[arg(long)]
+    pub legacy_timestamps: bool,
+    /// Answer errors with a bare status and an empty body, as servers before April 2026 did.
+    #[arg(long)]
+    pub bare_errors: bool,
+    /// Per-customer rate limit in requests per second (the server's is 17).
+    #[arg(long, default_value_t = 17.0)]
+    pub rate_limit: f64,
+    /// Burst of the rate limit (the server's is 33).
+    #[arg(long, default_value_t = 33.0)]
+    pub burst: f64,
+    /// No rate limit at all.
+    #[arg(long)]
+    pub no_rate_limit: bool,
+    /// Added latency per request.
+    #[arg(long, value_parser = parse_duration)]
+    pub latency: Option<Duration>,
+    /// Share of requests answered 500/503.
+    #[arg(long, default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// Share of connections dropped mid-answer.
+    #[arg(long, default_value_t = 0.0)]
+    pub drop_rate: f64,
+    /// Share of answers that are not JSON.
+    #[arg(long, default_value_t = 0.0)]
+    pub malformed_rate: f64,
+    /// Share of answers cut in half.
+    #[arg(long, default_value_t = 0.0)]
+    pub truncate_rate: f64,
+    /// List endpoints repeat the page token they were given.
+    #[arg(long)]
+    pub pagination_loop: bool,
+    /// List endpoints never end.
+    #[arg(long)]
+    pub endless_pages: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(
+            parse_duration("1500ms").unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("0.5s").unwrap(), Duration::from_millis(500));
+        for bad in ["", "fast", "2 weeks", "-1s", "9999h", "1e400"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_cli_is_well_formed_and_has_no_credential_flag() {
+        Cli::command().debug_assert();
+        let help = Cli::command().render_long_help().to_string();
+        for word in ["--access-key", "--token", "--api-key", "--password"] {
+            assert!(!help.contains(word), "{word} must not be a flag");
+        }
+        assert!(help.contains("VN_ACCESS_KEY"));
+    }
+}

@@ -1,0 +1,285 @@
+//! The config file and where credentials come from.
+//!
+//! Credentials are read from the environment (`VN_ACCESS_KEY` or `VOIPBIN_API_KEY`, the names
+//! VoIPbin's own CLI and MCP server use, or `VOIPBIN_TOKEN` for a JWT), else from the config
+//! file. A config file that holds a credential and is readable by group or others draws a
+//! warning. Unknown keys and bad values are errors that name the problem.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use crate::api::Credentials;
+use crate::cli::parse_duration;
+
+/// The environment variables credentials are read from, in order.
+pub const KEY_VARS: &[&str] = &["VN_ACCESS_KEY", "VOIPBIN_API_KEY"];
+pub const TOKEN_VAR: &str = "VOIPBIN_TOKEN";
+
+/// Settings from the config file; every one is optional and command-line options win.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub api_url: Option<String>,
+    pub access_key: Option<SecretString>,
+    pub token: Option<SecretString>,
+    pub theme: Option<String>,
+    pub interval: Option<String>,
+    pub rotate: Option<String>,
+    pub stuck_warn: Option<String>,
+    pub stuck_crit: Option<String>,
+    pub no_data_after: Option<String>,
+    pub timeout: Option<String>,
+    pub budget: Option<f64>,
+    pub read_only: Option<bool>,
+    pub audit_log: Option<PathBuf>,
+    pub log_file: Option<PathBuf>,
+}
+
+/// Why configuration failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the config file {path} is not valid: {message}")]
+    Invalid { path: String, message: String },
+    #[error(
+        "no VoIPbin credentials. Set VN_ACCESS_KEY (or VOIPBIN_API_KEY) to an access key, or \
+         VOIPBIN_TOKEN to a JWT from /auth/login, or put access_key = \"…\" in {config} \
+         (readable only by you). To try conftop without an account: conftop --demo"
+    )]
+    NoCredentials { config: String },
+    #[error("{name} is set but empty")]
+    EmptyCredential { name: String },
+}
+
+/// Where conftop keeps its files.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "conftop")
+}
+
+/// The config file used when none is given.
+pub fn default_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// A file in the data directory (audit log, log file).
+pub fn data_file(name: &str) -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join(name))
+}
+
+/// Loads the config file. A missing default file is no error; a missing named one is.
+/// Returns the settings and any warnings to show before starting.
+pub fn load(path: Option<&Path>) -> Result<(FileConfig, Vec<String>), ConfigError> {
+    let (path, explicit) = match path {
+        Some(p) => (p.to_path_buf(), true),
+        None => match default_path() {
+            Some(p) => (p, false),
+            None => return Ok((FileConfig::default(), Vec::new())),
+        },
+    };
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok((FileConfig::default(), Vec::new()));
+        }
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: shown,
+                source,
+            });
+        }
+    };
+    let config: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+        path: shown.clone(),
+        message: e.to_string().trim().to_owned(),
+    })?;
+    for (name, value) in [
+        ("interval", &config.interval),
+        ("rotate", &config.rotate),
+        ("stuck_warn", &config.stuck_warn),
+        ("stuck_crit", &config.stuck_crit),
+        ("no_data_after", &config.no_data_after),
+        ("timeout", &config.timeout),
+    ] {
+        if let Some(v) = value {
+            parse_duration(v).map_err(|e| ConfigError::Invalid {
+                path: shown.clone(),
+                message: format!("{name}: {e}"),
+            })?;
+        }
+    }
+    if let Some(b) = config.budget
+        && !(b.is_finite() && b > 0.0)
+    {
+        return Err(ConfigError::Invalid {
+            path: shown,
+            message: format!("budget: {b} must be a positive number of requests per second"),
+        });
+    }
+    let mut warnings = Vec::new();
+    if (config.access_key.is_some() || config.token.is_some()) && shared_readable(&path) {
+        warnings.push(format!(
+            "warning: {shown} holds a credential and is readable by group or others; \
+             run: chmod 600 {shown}"
+        ));
+    }
+    Ok((config, warnings))
+}
+
+#[cfg(unix)]
+fn shared_readable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn shared_readable(_: &Path) -> bool {
+    false
+}
+
+/// A duration setting from the file (already validated by [`load`]).
+pub fn duration(value: &Option<String>) -> Option<Duration> {
+    value.as_deref().and_then(|v| parse_duration(v).ok())
+}
+
+/// Picks the credentials: environment first, then the config file.
+pub fn credentials(
+    env: impl Fn(&str) -> Option<String>,
+    file: &FileConfig,
+    config_path: &str,
+) -> Result<Credentials, ConfigError> {
+    for name in KEY_VARS {
+        if let Some(v) = env(name) {
+            return non_empty(name, v).map(|s| Credentials::AccessKey(SecretString::from(s)));
+        }
+    }
+    if let Some(v) = env(TOKEN_VAR) {
+        return non_empty(TOKEN_VAR, v).map(|s| Credentials::Token(SecretString::from(s)));
+    }
+    if let Some(k) = &file.access_key {
+        return non_empty(
+            "access_key in the config file",
+            k.expose_secret().to_owned(),
+        )
+        .map(|s| Credentials::AccessKey(SecretString::from(s)));
+    }
+    if let Some(t) = &file.token {
+        return non_empty("token in the config file", t.expose_secret().to_owned())
+            .map(|s| Credentials::Token(SecretString::from(s)));
+    }
+    Err(ConfigError::NoCredentials {
+        config: config_path.to_owned(),
+    })
+}
+
+fn non_empty(name: &str, v: String) -> Result<String, ConfigError> {
+    let v = v.trim().to_owned();
+    if v.is_empty() {
+        Err(ConfigError::EmptyCredential {
+            name: name.to_owned(),
+        })
+    } else {
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn environment_first_then_file() {
+        let file = FileConfig {
+            access_key: Some(SecretString::from("from-file")),
+            ..FileConfig::default()
+        };
+        let c = credentials(
+            env(&[("VOIPBIN_API_KEY", "k2"), ("VN_ACCESS_KEY", "k1")]),
+            &file,
+            "x",
+        )
+        .unwrap();
+        assert!(matches!(c, Credentials::AccessKey(s) if s.expose_secret() == "k1"));
+        let c = credentials(env(&[("VOIPBIN_TOKEN", "jwt")]), &file, "x").unwrap();
+        assert!(matches!(c, Credentials::Token(s) if s.expose_secret() == "jwt"));
+        let c = credentials(env(&[]), &file, "x").unwrap();
+        assert!(matches!(c, Credentials::AccessKey(s) if s.expose_secret() == "from-file"));
+    }
+
+    #[test]
+    fn missing_credentials_name_every_option() {
+        let e = credentials(
+            env(&[]),
+            &FileConfig::default(),
+            "/home/x/.config/conftop/config.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        for word in [
+            "VN_ACCESS_KEY",
+            "VOIPBIN_API_KEY",
+            "VOIPBIN_TOKEN",
+            "config.toml",
+            "--demo",
+        ] {
+            assert!(e.contains(word), "{word}: {e}");
+        }
+        let e =
+            credentials(env(&[("VN_ACCESS_KEY", "  ")]), &FileConfig::default(), "x").unwrap_err();
+        assert!(matches!(e, ConfigError::EmptyCredential { .. }));
+    }
+
+    #[test]
+    fn bad_files_give_clear_errors_and_loose_permissions_warn() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let p = write(
+            "unknown.toml",
+            "api_url = \"https://x\"\naccesskey = \"k\"\n",
+        );
+        let e = load(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains("accesskey"), "{e}");
+        let p = write("duration.toml", "interval = \"soon\"\n");
+        let e = load(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains("interval") && e.contains("soon"), "{e}");
+        let p = write("syntax.toml", "api_url = \n");
+        assert!(matches!(load(Some(&p)), Err(ConfigError::Invalid { .. })));
+        let e = load(Some(&dir.path().join("missing.toml"))).unwrap_err();
+        assert!(matches!(e, ConfigError::Read { .. }));
+
+        let p = write("key.toml", "access_key = \"k\"\ninterval = \"3s\"\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let (cfg, warnings) = load(Some(&p)).unwrap();
+            assert_eq!(duration(&cfg.interval), Some(Duration::from_secs(3)));
+            assert_eq!(warnings.len(), 1);
+            assert!(warnings[0].contains("chmod 600"));
+            assert!(!warnings[0].contains("\"k\""));
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+            assert!(load(Some(&p)).unwrap().1.is_empty());
+        }
+        let dbg = format!("{:?}", load(Some(&p)).unwrap().0);
+        assert!(!dbg.contains("access_key: Some(\"k\")"), "{dbg}");
+    }
+}

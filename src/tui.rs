@@ -1,0 +1,207 @@
+//! The terminal and the event loop: the only place that draws.
+//!
+//! The loop waits on input, sync events, a once-a-second tick (aligned to the wall clock so
+//! the clock changes on the second) and the shutdown signal; it feeds each to
+//! [`app::update`], carries out the commands, and redraws only when the state says something
+//! on screen changed. It is generic over ratatui's `Backend`, so tests run it on a
+//! `TestBackend` with scripted input.
+
+use std::future::Future;
+use std::io::{self, Stdout, Write};
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::{cursor, execute, terminal};
+use futures::{Stream, StreamExt};
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use tokio::sync::mpsc;
+
+use crate::app::{self, AppState, Command, Event, Mode};
+use crate::sync::{self, SyncEvent};
+use crate::ui::{self, Theme};
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// A signal (SIGINT, SIGTERM, SIGHUP) or the end of input.
+    Signal,
+}
+
+/// Where commands for the sync task go.
+pub type SyncCommands = mpsc::Sender<sync::Command>;
+
+/// Runs until the user quits or `shutdown` resolves.
+pub async fn run<B, I, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut AppState,
+    theme: &Theme,
+    mut input: I,
+    mut sync_events: mpsc::Receiver<SyncEvent>,
+    sync_commands: SyncCommands,
+    shutdown: S,
+) -> Result<Exit, B::Error>
+where
+    B: Backend,
+    I: Stream<Item = Event> + Unpin,
+    S: Future<Output = ()>,
+{
+    tokio::pin!(shutdown);
+    // Tick on the second, so the clock never lags the wall by up to a second.
+    let now = Timestamp::now();
+    let to_next_second = Duration::from_nanos(1_000_000_000 - now.subsec_nanosecond() as u64);
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + to_next_second,
+        Duration::from_secs(1),
+    );
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut input_open = true;
+    let mut sync_open = true;
+
+    terminal.draw(|f| ui::draw(f, app, theme))?;
+    app.take_dirty();
+    loop {
+        let event = tokio::select! {
+            biased;
+            _ = &mut shutdown => return Ok(Exit::Signal),
+            ev = input.next(), if input_open => match ev {
+                Some(ev) => ev,
+                None => {
+                    input_open = false;
+                    continue;
+                }
+            },
+            ev = sync_events.recv(), if sync_open => match ev {
+                Some(ev) => Event::Sync(ev),
+                None => {
+                    sync_open = false;
+                    continue;
+                }
+            },
+            _ = tick.tick() => Event::Tick,
+        };
+        if let Event::Resize(w, h) = event {
+            terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
+        }
+        let commands = app::update(app, event, Timestamp::now());
+        for command in commands {
+            match command {
+                Command::Quit => return Ok(Exit::Quit),
+                Command::Sync(c) => {
+                    // Never dropped: a removal must reach the sync task.
+                    if sync_commands.send(c).await.is_err() {
+                        tracing::error!("the sync task has stopped");
+                    }
+                }
+            }
+        }
+        // Apply everything already queued before drawing once.
+        while let Ok(ev) = sync_events.try_recv() {
+            for command in app::update(app, Event::Sync(ev), Timestamp::now()) {
+                if let Command::Sync(c) = command {
+                    let _ = sync_commands.send(c).await;
+                }
+            }
+        }
+        if app.take_dirty() {
+            terminal.draw(|f| ui::draw(f, app, theme))?;
+        }
+    }
+}
+
+/// Terminal input as app events. In kiosk mode keys are dropped here already, so no key can
+/// reach the app, whatever it is.
+pub fn input_events(mode: Mode) -> impl Stream<Item = Event> + Unpin {
+    EventStream::new()
+        .filter_map(move |ev| {
+            let out = match ev {
+                Ok(TermEvent::Key(k)) if mode != Mode::Kiosk => Some(Event::Key(k)),
+                Ok(TermEvent::Resize(w, h)) => Some(Event::Resize(w, h)),
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::warn!("terminal input error: {e}");
+                    None
+                }
+            };
+            futures::future::ready(out)
+        })
+        .boxed()
+}
+
+/// Resolves on SIGINT, SIGTERM or SIGHUP sent from outside. (In raw mode Ctrl-C is a key, not
+/// a signal, so it goes through the key table, where kiosk mode has nothing.)
+pub async fn signals() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt()).ok();
+    let mut term = signal(SignalKind::terminate()).ok();
+    let mut hup = signal(SignalKind::hangup()).ok();
+    async fn wait(s: &mut Option<tokio::signal::unix::Signal>) {
+        match s {
+            Some(s) => {
+                s.recv().await;
+            }
+            None => futures::future::pending::<()>().await,
+        }
+    }
+    tokio::select! {
+        _ = wait(&mut int) => tracing::info!("SIGINT"),
+        _ = wait(&mut term) => tracing::info!("SIGTERM"),
+        _ = wait(&mut hup) => tracing::info!("SIGHUP"),
+    }
+}
+
+/// The real terminal, restored when dropped (normal exit, error or unwinding).
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    /// Raw mode, alternate screen, hidden cursor.
+    pub fn enter() -> io::Result<TerminalGuard> {
+        terminal::enable_raw_mode()?;
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
+            restore();
+            return Err(e);
+        }
+        match Terminal::new(CrosstermBackend::new(io::stdout())) {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = out.flush();
+}
+
+/// On panic: restore the terminal first, then write the report to the log file only, and one
+/// line to stderr (now on the normal screen) saying where the report is.
+pub fn install_panic_hook(log_path: Option<String>) {
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        let backtrace = std::backtrace::Backtrace::force_capture();
+        tracing::error!("panic: {info}\n{backtrace}");
+        let where_ = log_path
+            .as_deref()
+            .map(|p| format!("; the report is in {p}"))
+            .unwrap_or_default();
+        let _ = writeln!(io::stderr(), "conftop stopped unexpectedly{where_}");
+    }));
+}

@@ -1,0 +1,114 @@
+//! The interactive header: who and where, the clock, how fresh the data is, and totals.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use crate::app::AppState;
+use crate::app::freshness::Freshness;
+use crate::app::view::Totals;
+use crate::text::sanitize;
+
+use super::format;
+use super::paint::{put, put_right};
+use super::theme::Theme;
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
+    let right = area.right();
+    let y = area.y;
+    // Line 1: product, host, customer; mode and clock on the right.
+    let mut x = put(buf, area.x, y, right, " conftop ", theme.title);
+    x = put(
+        buf,
+        x + 1,
+        y,
+        right,
+        &sanitize(&app.cfg.host, 60),
+        theme.muted,
+    );
+    if let Some((id, name)) = &app.customer {
+        let who = if name.is_empty() {
+            id.to_string()
+        } else {
+            name.clone()
+        };
+        x = put(buf, x, y, right, " · ", theme.muted);
+        put(buf, x, y, right.saturating_sub(24), &who, theme.text);
+    }
+    let clock = format::clock(app.now, &app.cfg.tz);
+    let cx = put_right(buf, area.x, right - 1, y, &clock, theme.accent);
+    if app.cfg.mode.read_only() {
+        put_right(
+            buf,
+            area.x,
+            cx.saturating_sub(2),
+            y,
+            " READ-ONLY ",
+            theme.readonly,
+        );
+    }
+
+    // Line 2: freshness, then totals.
+    let y = y + 1;
+    if area.height < 2 {
+        return;
+    }
+    let sort = format!("sort: {}", app.sort.label());
+    let sx = put_right(buf, area.x, right - 1, y, &sort, theme.muted);
+    let (text, style) = freshness_line(app, theme);
+    let x = put(buf, area.x + 1, y, sx.saturating_sub(1), &text, style);
+    totals(buf, x + 3, y, sx.saturating_sub(2), &app.view.totals, theme);
+}
+
+/// The freshness phrase and its style.
+pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
+    let tz = &app.cfg.tz;
+    match app.freshness() {
+        Freshness::Connecting => ("… connecting".to_owned(), theme.muted),
+        Freshness::Live { last_ok } => {
+            let age = app.now.duration_since(last_ok).as_secs().max(0);
+            (format!("● live · updated {age}s ago"), theme.ok)
+        }
+        Freshness::Stale { last_ok } => (
+            format!("▲ STALE · last update {}", format::clock(last_ok, tz)),
+            theme.warn,
+        ),
+        Freshness::NoData { since, .. } => match since {
+            Some(t) => (
+                format!("✖ NO DATA since {}", format::clock(t, tz)),
+                theme.error,
+            ),
+            None => ("✖ NO DATA".to_owned(), theme.error),
+        },
+    }
+}
+
+/// "8 conferences · 2 joining · 41 joined · 1 leaving · 1 left", each count in its colour.
+pub fn totals(buf: &mut Buffer, mut x: u16, y: u16, right: u16, t: &Totals, theme: &Theme) -> u16 {
+    let parts = [
+        (t.conferences, "conferences", theme.text),
+        (t.joining, "joining", theme.joining),
+        (t.joined, "joined", theme.joined),
+        (t.leaving, "leaving", theme.leaving),
+        (t.left, "left", theme.left),
+    ];
+    for (i, (n, word, style)) in parts.iter().enumerate() {
+        if i > 0 {
+            x = put(buf, x, y, right, " · ", theme.muted);
+        }
+        x = put(buf, x, y, right, &n.to_string(), *style);
+        x = put(buf, x + 1, y, right, word, theme.muted);
+    }
+    if t.other > 0 {
+        x = put(buf, x, y, right, " · ", theme.muted);
+        x = put(
+            buf,
+            x,
+            y,
+            right,
+            &format!("{} other", t.other),
+            theme.unknown,
+        );
+    }
+    x
+}

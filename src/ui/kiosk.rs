@@ -1,0 +1,285 @@
+//! The wall display: "READ-ONLY · KIOSK", a glanceable header (large clock on big screens,
+//! totals, longest stuck participant against the thresholds), conferences flowing into
+//! columns, rotating pages, and the truth about freshness.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::app::AppState;
+use crate::app::freshness::Freshness;
+use crate::app::kiosk::{Placed, paginate};
+use crate::app::layout;
+use crate::app::view::{Thresholds, Trouble};
+
+use super::badge;
+use super::bigclock;
+use super::format;
+use super::header::{freshness_line, totals};
+use super::paint::{cell, put, put_right};
+use super::theme::Theme;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    let buf = frame.buffer_mut();
+    let header_h = layout::kiosk_header_height(area.width, area.height);
+    let header = Rect {
+        height: header_h,
+        ..area
+    };
+    draw_header(buf, header, app, theme);
+    let body = Rect {
+        y: area.y + header_h,
+        height: area.height - header_h - 1,
+        ..area
+    };
+    let status = Rect {
+        y: area.bottom() - 1,
+        height: 1,
+        ..area
+    };
+    let freshness = app.freshness();
+    if let Freshness::NoData { since, reason } = &freshness {
+        let when = since
+            .map(|t| format!(" since {}", format::clock(t, &app.cfg.tz)))
+            .unwrap_or_default();
+        let mid = body.y + body.height / 2;
+        let big = format!("NO DATA{when}");
+        let w = crate::text::width(&big) as u16;
+        put(
+            buf,
+            body.x + body.width.saturating_sub(w) / 2,
+            mid.saturating_sub(1),
+            body.right(),
+            &big,
+            theme.banner_error,
+        );
+        let w = crate::text::width(reason) as u16;
+        put(
+            buf,
+            body.x + body.width.saturating_sub(w) / 2,
+            mid + 1,
+            body.right(),
+            reason,
+            theme.text,
+        );
+        draw_status(buf, status, app, &freshness, theme);
+        return;
+    }
+    let (cols, col_w, _) = layout::kiosk_body(area.width, area.height);
+    draw_columns(buf, body, cols, col_w, app, theme);
+    if matches!(freshness, Freshness::Stale { .. }) {
+        buf.set_style(body, theme.stale);
+    }
+    draw_status(buf, status, app, &freshness, theme);
+}
+
+fn draw_header(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
+    let right = area.right();
+    let clock = format::clock(app.now, &app.cfg.tz);
+    let big = layout::kiosk_big_clock(area.width, area.height);
+    let text_right = if big {
+        right.saturating_sub(bigclock::width(&clock) + 3)
+    } else {
+        right
+    };
+    let mut y = area.y;
+    let x = put(
+        buf,
+        area.x,
+        y,
+        text_right,
+        " READ-ONLY · KIOSK ",
+        theme.readonly,
+    );
+    let mut who = format!(" conftop · {}", crate::text::sanitize(&app.cfg.host, 60));
+    if let Some((id, name)) = &app.customer {
+        who.push_str(" · ");
+        who.push_str(if name.is_empty() { "" } else { name });
+        if name.is_empty() {
+            who.push_str(&id.to_string());
+        }
+    }
+    put(buf, x, y, text_right.saturating_sub(10), &who, theme.muted);
+    if big {
+        let cw = bigclock::width(&clock);
+        bigclock::draw(
+            buf,
+            right.saturating_sub(cw + 2),
+            area.y + 1,
+            right,
+            &clock,
+            theme.accent,
+        );
+    } else {
+        put_right(buf, area.x, right - 1, y, &clock, theme.accent);
+    }
+    y += if big { 2 } else { 1 };
+    totals(buf, area.x + 1, y, text_right, &app.view.totals, theme);
+    y += 1;
+    // The longest time anyone has been stuck in joining or leaving: a sign of trouble.
+    let th = app.cfg.thresholds;
+    let (stuck, style) = match app.view.worst_stuck {
+        Some(d) => {
+            let style = match th.level(Some(d)) {
+                Trouble::None => theme.ok,
+                Trouble::Warn => theme.warn,
+                Trouble::Crit => theme.crit,
+            };
+            (
+                format!(" longest joining/leaving: {} ", format::duration(d)),
+                style,
+            )
+        }
+        None => (" nobody stuck joining or leaving ".to_owned(), theme.ok),
+    };
+    put(buf, area.x, y, text_right, &stuck, style);
+    if big {
+        y += 2;
+        let (text, style) = freshness_line(app, theme);
+        put(buf, area.x + 1, y, text_right, &text, style);
+    }
+}
+
+fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
+    let right = area.right();
+    let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_pages.max(1));
+    match freshness {
+        Freshness::Stale { last_ok } => {
+            buf.set_style(area, theme.banner_stale);
+            let text = format!(
+                " STALE — last update {}, retrying ",
+                format::clock(*last_ok, &app.cfg.tz)
+            );
+            put(buf, area.x, area.y, right, &text, theme.banner_stale);
+        }
+        _ => {
+            let (text, style) = freshness_line(app, theme);
+            put(buf, area.x + 1, area.y, right, &text, style);
+        }
+    }
+    if app.kiosk_pages > 1 {
+        put_right(buf, area.x, right, area.y, &page, theme.accent);
+    }
+}
+
+/// The current page; paginated exactly as the app counts pages (same geometry).
+fn draw_columns(
+    buf: &mut Buffer,
+    body: Rect,
+    cols: usize,
+    col_w: u16,
+    app: &AppState,
+    theme: &Theme,
+) {
+    let pages = paginate(&app.view, cols, body.height as usize);
+    let Some(page) = pages.get(app.kiosk_page.min(pages.len() - 1)) else {
+        return;
+    };
+    if app.view.groups.is_empty() {
+        put(
+            buf,
+            body.x + 2,
+            body.y + 1,
+            body.right(),
+            "No live conferences.",
+            theme.muted,
+        );
+        return;
+    }
+    for (ci, column) in page.columns.iter().enumerate() {
+        let x = body.x + ci as u16 * col_w;
+        let area = Rect {
+            x,
+            width: col_w.saturating_sub(1),
+            ..body
+        };
+        draw_column(buf, area, app, column, theme);
+    }
+}
+
+fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], theme: &Theme) {
+    let right = area.right();
+    let mut y = area.y;
+    for (i, placed) in column.iter().enumerate() {
+        if i > 0 {
+            y += 1;
+        }
+        if y >= area.bottom() {
+            return;
+        }
+        let g = &app.view.groups[placed.group];
+        let marker = match g.trouble {
+            Trouble::Crit => Some(theme.crit),
+            Trouble::Warn => Some(theme.warn),
+            Trouble::None => None,
+        };
+        let label = format!("{} ({})", app.room_label(&g.room), g.present);
+        let x = put(
+            buf,
+            area.x,
+            y,
+            right.saturating_sub(10),
+            &label,
+            theme.group,
+        );
+        if let Some(style) = marker {
+            let worst = g
+                .members
+                .iter()
+                .filter_map(|id| app.participants.get(id))
+                .filter_map(|p| Thresholds::stuck_for(p, app.now))
+                .max()
+                .unwrap_or_default();
+            put_right(
+                buf,
+                x + 1,
+                right,
+                y,
+                &format!(" ⚠ {} ", format::duration(worst)),
+                style,
+            );
+        }
+        y += 1;
+        for id in g.members.iter().take(placed.shown) {
+            if y >= area.bottom() {
+                return;
+            }
+            if let Some(p) = app.participants.get(id) {
+                let (b, bs) = badge::text(&p.shown_status(), theme);
+                let mut x = cell(buf, area.x + 1, y, badge::WIDTH + 1, &b, bs);
+                let name = app
+                    .caller_of(p)
+                    .map(|c| {
+                        if c.remote.name.is_empty() {
+                            c.remote.shown.clone()
+                        } else {
+                            c.remote.name.clone()
+                        }
+                    })
+                    .unwrap_or_else(|| crate::text::short_id(&p.id));
+                let style = if p.gone_at.is_some() {
+                    theme.gone_row
+                } else {
+                    theme.text
+                };
+                let since = p.tm_create.unwrap_or(p.first_seen);
+                let d = format::duration(app.now.duration_since(since));
+                let dx = put_right(buf, x, right, y, &d, theme.muted);
+                x = put(buf, x, y, dx.saturating_sub(1), &name, style);
+                debug_assert!(x <= dx);
+            }
+            y += 1;
+        }
+        if placed.hidden > 0 && y < area.bottom() {
+            put(
+                buf,
+                area.x + 1,
+                y,
+                right,
+                &format!("+{} more", placed.hidden),
+                theme.muted,
+            );
+            y += 1;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! The interactive list: a banner line (stale data, filter, or column titles), then conference
+//! headers and participant rows. Only rows on screen are touched.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use crate::app::AppState;
+use crate::app::freshness::Freshness;
+use crate::app::model::Participant;
+use crate::app::view::{Group, Row, Thresholds, Trouble};
+use crate::text::short_id;
+
+use super::badge;
+use super::format;
+use super::paint::{cell, put, put_right};
+use super::theme::Theme;
+
+/// Widths of the columns of a participant row; 0 means dropped for lack of room.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    name: usize,
+    number: usize,
+    time: usize,
+    id: usize,
+}
+
+const INDENT: usize = 3;
+const NAME_MIN: usize = 14;
+const NUMBER_MIN: usize = 12;
+
+/// Shares the width out: the name and the number split what the fixed columns leave; the
+/// short id goes first when space runs out, then the number, then the time.
+fn columns(width: usize) -> Columns {
+    let mut c = Columns {
+        name: 0,
+        number: 0,
+        time: 8,
+        id: 9,
+    };
+    let fixed = |c: &Columns| INDENT + badge::WIDTH + 1 + c.time + c.id + 1;
+    if width < fixed(&c) + NAME_MIN + NUMBER_MIN + 20 {
+        c.id = 0;
+    }
+    let rest = width.saturating_sub(fixed(&c));
+    if rest < NAME_MIN + NUMBER_MIN + 1 {
+        c.number = 0;
+        if rest < NAME_MIN + 4 {
+            c.time = 0;
+        }
+        c.name = width.saturating_sub(fixed(&c)).max(1);
+        return c;
+    }
+    c.name = (rest / 2).clamp(NAME_MIN, 32);
+    c.number = (rest - c.name - 1).min(40);
+    c
+}
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let banner = Rect { height: 1, ..area };
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    let cols = columns(area.width as usize);
+    let freshness = app.freshness();
+    draw_banner(buf, banner, app, &freshness, cols, theme);
+
+    match &freshness {
+        Freshness::NoData { since, reason } => {
+            let when = since
+                .map(|t| format!(" since {}", format::clock(t, &app.cfg.tz)))
+                .unwrap_or_default();
+            let lines = [
+                (format!("NO DATA{when}"), theme.error),
+                (reason.clone(), theme.text),
+                (
+                    "Retrying; the list comes back with the next good refresh.".to_owned(),
+                    theme.muted,
+                ),
+            ];
+            centered_lines(buf, body, &lines);
+            return;
+        }
+        Freshness::Connecting => {
+            centered_lines(
+                buf,
+                body,
+                &[(format!("Connecting to {}…", app.cfg.host), theme.muted)],
+            );
+            return;
+        }
+        _ => {}
+    }
+    if app.view.rows.is_empty() {
+        let msg = if app.filter.is_empty() {
+            "No live conferences."
+        } else {
+            "Nothing matches the filter (Esc clears it)."
+        };
+        centered_lines(buf, body, &[(msg.to_owned(), theme.muted)]);
+        return;
+    }
+
+    let selected = app.cursor;
+    for (i, row) in app
+        .view
+        .rows
+        .iter()
+        .enumerate()
+        .skip(app.scroll)
+        .take(body.height as usize)
+    {
+        let y = body.y + (i - app.scroll) as u16;
+        let line = Rect {
+            y,
+            height: 1,
+            ..body
+        };
+        match *row {
+            Row::Group(gi) => group_row(buf, line, app, &app.view.groups[gi], theme),
+            Row::Participant(_, id) => {
+                if let Some(p) = app.participants.get(&id) {
+                    participant_row(buf, line, app, p, cols, theme);
+                }
+            }
+        }
+        let is_selected = i == selected && app.selection.is_some();
+        if is_selected {
+            buf.set_style(line, theme.selected);
+        }
+    }
+    if matches!(freshness, Freshness::Stale { .. }) {
+        buf.set_style(body, theme.stale);
+    }
+}
+
+fn draw_banner(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &AppState,
+    freshness: &Freshness,
+    cols: Columns,
+    theme: &Theme,
+) {
+    let y = area.y;
+    let right = area.right();
+    if let Freshness::Stale { last_ok } = freshness {
+        buf.set_style(area, theme.banner_stale);
+        let reason = app
+            .conn
+            .last_error
+            .as_ref()
+            .map(|(_, r)| format!(" · {r}"))
+            .unwrap_or_default();
+        let text = format!(
+            " STALE — last update {}, retrying{reason}",
+            format::clock(*last_ok, &app.cfg.tz)
+        );
+        put(buf, area.x, y, right, &text, theme.banner_stale);
+        return;
+    }
+    if !app.filter.is_empty() || app.filter_editing {
+        let shown: usize = app.view.groups.iter().map(|g| g.members.len()).sum();
+        let text = format!(" filter: {}   {shown} shown", app.filter);
+        put(buf, area.x, y, right, &text, theme.accent);
+        put_right(
+            buf,
+            area.x,
+            right - 1,
+            y,
+            &format!("sort: {}", app.sort.label()),
+            theme.muted,
+        );
+        return;
+    }
+    // Column titles, aligned with participant rows.
+    let mut x = area.x + INDENT as u16;
+    x = cell(buf, x, y, badge::WIDTH + 1, "STATUS", theme.muted);
+    x = cell(buf, x, y, cols.name + 1, "CALLER", theme.muted);
+    if cols.number > 0 {
+        x = cell(buf, x, y, cols.number, "NUMBER", theme.muted);
+    }
+    if cols.time > 0 {
+        x = cell(buf, x, y, cols.time, "IN CONF", theme.muted);
+    }
+    if cols.id > 0 {
+        cell(buf, x + 1, y, cols.id, "ID", theme.muted);
+    }
+}
+
+fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Theme) {
+    let y = line.y;
+    let right = line.right();
+    let fold = if g.collapsed { "▸ " } else { "▾ " };
+    let mut x = put(buf, line.x + 1, y, right, fold, theme.muted);
+    x = put(
+        buf,
+        x,
+        y,
+        right.saturating_sub(30),
+        &app.room_label(&g.room),
+        theme.group,
+    );
+    let room = app.rooms.get(&g.room);
+    let mut facts = Vec::new();
+    if let Some(r) = room {
+        if !r.kind.as_str().is_empty() {
+            facts.push(r.kind.as_str().to_owned());
+        }
+        if !r.status.as_str().is_empty() {
+            facts.push(r.status.as_str().to_owned());
+        }
+    }
+    facts.push(match g.present {
+        1 => "1 participant".to_owned(),
+        n => format!("{n} participants"),
+    });
+    if let Some(created) = room.and_then(|r| r.tm_create) {
+        facts.push(format!(
+            "up {}",
+            format::duration(app.now.duration_since(created))
+        ));
+    }
+    x = put(
+        buf,
+        x,
+        y,
+        right,
+        &format!("  {}", facts.join(" · ")),
+        theme.muted,
+    );
+    if g.trouble != Trouble::None {
+        let worst = g
+            .members
+            .iter()
+            .filter_map(|id| app.participants.get(id))
+            .filter_map(|p| Thresholds::stuck_for(p, app.now))
+            .max()
+            .unwrap_or_default();
+        let style = if g.trouble == Trouble::Crit {
+            theme.crit
+        } else {
+            theme.warn
+        };
+        put(
+            buf,
+            x + 2,
+            y,
+            right,
+            &format!(" ⚠ stuck {} ", format::duration(worst)),
+            style,
+        );
+    }
+}
+
+fn participant_row(
+    buf: &mut Buffer,
+    line: Rect,
+    app: &AppState,
+    p: &Participant,
+    cols: Columns,
+    theme: &Theme,
+) {
+    let y = line.y;
+    let gone = p.gone_at.is_some();
+    let fresh = !gone && app.now.duration_since(p.first_seen) < app.cfg.highlight;
+    let base = if gone { theme.gone_row } else { theme.text };
+    let mut x = line.x + INDENT as u16;
+    let (badge_text, badge_style) = badge::text(&p.shown_status(), theme);
+    x = cell(buf, x, y, badge::WIDTH + 1, &badge_text, badge_style);
+
+    let caller = app.caller_of(p);
+    let (name, name_style) = match caller {
+        Some(c) if !c.remote.name.is_empty() => (c.remote.name.as_str(), base),
+        Some(c) if c.remote.address.is_empty() => ("(no caller id)", dim(base, theme)),
+        Some(_) => ("(name withheld)", dim(base, theme)),
+        None => ("…", dim(base, theme)),
+    };
+    let name_style = if fresh {
+        name_style.patch(theme.new_row)
+    } else {
+        name_style
+    };
+    let name_end = x + cols.name as u16;
+    let mut nx = x;
+    if fresh {
+        nx = put(buf, nx, y, name_end, "new ", theme.new_row);
+    }
+    put(buf, nx, y, name_end, name, name_style);
+    x = name_end + 1;
+    if cols.number > 0 {
+        let number = caller.map(|c| c.remote.shown.as_str()).unwrap_or("");
+        x = cell(buf, x, y, cols.number, number, base);
+    }
+    if cols.time > 0 {
+        let since = p.tm_create.unwrap_or(p.first_seen);
+        let d = format::duration(app.now.duration_since(since));
+        put_right(buf, x, x + cols.time as u16 - 1, y, &d, dim(base, theme));
+        x += cols.time as u16;
+    }
+    if cols.id > 0 {
+        cell(buf, x + 1, y, cols.id, &short_id(&p.id), dim(base, theme));
+    }
+    if app.pending.contains(&p.id) {
+        put_right(buf, line.x, line.right() - 1, y, " removing… ", theme.warn);
+    }
+}
+
+fn dim(base: Style, theme: &Theme) -> Style {
+    base.patch(theme.muted)
+}
+
+fn centered_lines(buf: &mut Buffer, area: Rect, lines: &[(String, Style)]) {
+    if area.height == 0 {
+        return;
+    }
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, (text, style)) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let w = crate::text::width(text) as u16;
+        let x = area.x + area.width.saturating_sub(w) / 2;
+        put(buf, x, y, area.right(), text, *style);
+    }
+}

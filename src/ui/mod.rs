@@ -1,0 +1,107 @@
+//! The screen: a pure draw of the app state. It reads `&AppState` and writes a frame; it
+//! never touches the network, the clock or the state.
+
+pub mod badge;
+mod bigclock;
+pub mod format;
+mod header;
+mod kiosk;
+mod list;
+mod overlay;
+mod paint;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::app::layout::{self, FOOTER_HEIGHT, HEADER_HEIGHT};
+use crate::app::{AppState, Mode, Overlay};
+
+pub use theme::Theme;
+
+/// Draws the whole screen for the current state.
+pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
+    let area = frame.area();
+    if layout::too_small(area.width, area.height) {
+        too_small(frame, area, app, theme);
+        return;
+    }
+    if app.cfg.mode == Mode::Kiosk {
+        kiosk::draw(frame, area, app, theme);
+        return;
+    }
+    let header = Rect {
+        height: HEADER_HEIGHT,
+        ..area
+    };
+    let footer = Rect {
+        y: area.bottom() - FOOTER_HEIGHT,
+        height: FOOTER_HEIGHT,
+        ..area
+    };
+    let body = Rect {
+        y: header.bottom(),
+        height: area.height - HEADER_HEIGHT - FOOTER_HEIGHT,
+        ..area
+    };
+    header::draw(frame.buffer_mut(), header, app, theme);
+    let detail_beside = app.overlay == Overlay::Detail && area.width >= 116;
+    let list_area = if detail_beside {
+        Rect {
+            width: area.width - overlay::DETAIL_WIDTH,
+            ..body
+        }
+    } else {
+        body
+    };
+    list::draw(frame.buffer_mut(), list_area, app, theme);
+    overlay::footer(frame.buffer_mut(), footer, app, theme);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Detail => {
+            let pane = if detail_beside {
+                Rect {
+                    x: list_area.right(),
+                    width: overlay::DETAIL_WIDTH,
+                    ..body
+                }
+            } else {
+                overlay::centered(body, overlay::DETAIL_WIDTH.min(body.width), body.height)
+            };
+            overlay::detail(frame, pane, app, theme);
+        }
+        Overlay::Help => overlay::help(frame, body, app, theme),
+        Overlay::Confirm(c) => overlay::confirm(frame, body, c, theme),
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    let quit = if app.cfg.mode == Mode::Kiosk {
+        ""
+    } else {
+        " · q quits"
+    };
+    let lines = [
+        format!("Terminal too small: {}×{}", area.width, area.height),
+        format!(
+            "conftop needs at least {}×{}{quit}",
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        ),
+    ];
+    let buf = frame.buffer_mut();
+    let top = area.y + area.height.saturating_sub(2) / 2;
+    for (i, line) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let w = crate::text::width(line) as u16;
+        let x = area.x + area.width.saturating_sub(w) / 2;
+        let style = if i == 0 { theme.warn } else { theme.text };
+        paint::put(buf, x, y, area.right(), line, style);
+    }
+}
+
+#[cfg(test)]
+mod tests;

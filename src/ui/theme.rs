@@ -1,0 +1,383 @@
+//! One theme of semantic slots. Widgets ask for `theme.joined` or `theme.banner_stale`, never
+//! for a colour. Themes are TOML files: four are built in (`assets/themes/`), and a user file
+//! may override any subset of slots.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+/// The built-in themes, by name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../assets/themes/default.toml")),
+    ("mono", include_str!("../../assets/themes/mono.toml")),
+    (
+        "high-contrast",
+        include_str!("../../assets/themes/high-contrast.toml"),
+    ),
+    (
+        "deuteranopia",
+        include_str!("../../assets/themes/deuteranopia.toml"),
+    ),
+];
+
+/// Why a theme could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error(
+        "no theme named {0:?}: use one of default, mono, high-contrast, deuteranopia, or a path to a .toml file"
+    )]
+    Unknown(String),
+    #[error("cannot read the theme file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the theme file {path} is not valid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+macro_rules! slots {
+    ($($(#[$doc:meta])* $name:ident),+ $(,)?) => {
+        /// Styles by meaning.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Theme {
+            pub name: String,
+            $($(#[$doc])* pub $name: Style,)+
+        }
+
+        impl Theme {
+            fn blank(name: String) -> Theme {
+                Theme { name, $($name: Style::new(),)+ }
+            }
+
+            fn slot_mut(&mut self, slot: &str) -> Option<&mut Style> {
+                match slot {
+                    $(stringify!($name) => Some(&mut self.$name),)+
+                    _ => None,
+                }
+            }
+
+            /// Every slot with its name.
+            pub fn slots(&self) -> Vec<(&'static str, Style)> {
+                vec![$((stringify!($name), self.$name),)+]
+            }
+        }
+    };
+}
+
+slots!(
+    /// Ordinary text.
+    text,
+    /// Secondary text: ids, counts, durations.
+    muted,
+    accent,
+    title,
+    /// Keys in hints and help.
+    key,
+    joining,
+    joined,
+    leaving,
+    left,
+    /// A status this version does not know.
+    unknown,
+    /// Conference header rows.
+    group,
+    selected,
+    /// A participant that just arrived.
+    new_row,
+    /// A participant that just left, still shown for a moment.
+    gone_row,
+    /// Applied over data that is no longer current.
+    stale,
+    ok,
+    warn,
+    crit,
+    error,
+    banner_stale,
+    banner_error,
+    readonly,
+    dialog,
+    /// The button that removes someone.
+    danger,
+    /// The focused button.
+    button,
+);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    slots: BTreeMap<String, Spec>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    fg: Option<String>,
+    bg: Option<String>,
+    #[serde(default)]
+    bold: bool,
+    #[serde(default)]
+    dim: bool,
+    #[serde(default)]
+    italic: bool,
+    #[serde(default)]
+    underline: bool,
+    #[serde(default)]
+    reversed: bool,
+}
+
+fn color(slot: &str, which: &str, value: &str) -> Result<Color, String> {
+    value.parse::<Color>().map_err(|_| {
+        format!("slot {slot:?}: {which} = {value:?} is not a colour name, #rrggbb or 0-255")
+    })
+}
+
+impl Spec {
+    fn style(&self, slot: &str) -> Result<Style, String> {
+        let mut s = Style::new();
+        if let Some(fg) = &self.fg {
+            s = s.fg(color(slot, "fg", fg)?);
+        }
+        if let Some(bg) = &self.bg {
+            s = s.bg(color(slot, "bg", bg)?);
+        }
+        for (on, m) in [
+            (self.bold, Modifier::BOLD),
+            (self.dim, Modifier::DIM),
+            (self.italic, Modifier::ITALIC),
+            (self.underline, Modifier::UNDERLINED),
+            (self.reversed, Modifier::REVERSED),
+        ] {
+            if on {
+                s = s.add_modifier(m);
+            }
+        }
+        Ok(s)
+    }
+}
+
+impl Theme {
+    /// A built-in theme.
+    pub fn builtin(name: &str) -> Option<Theme> {
+        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+        Some(Theme::parse(text, name, None).expect("built-in themes are valid"))
+    }
+
+    /// The default theme.
+    pub fn default_theme() -> Theme {
+        Theme::builtin("default").expect("the default theme exists")
+    }
+
+    /// A built-in theme by name, or a TOML file by path (slots it omits come from `default`).
+    pub fn load(name_or_path: &str) -> Result<Theme, ThemeError> {
+        if let Some(t) = Theme::builtin(name_or_path) {
+            return Ok(t);
+        }
+        let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".toml");
+        if !looks_like_path {
+            return Err(ThemeError::Unknown(name_or_path.to_owned()));
+        }
+        let path = Path::new(name_or_path);
+        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+            path: name_or_path.to_owned(),
+            source,
+        })?;
+        Theme::parse(&text, name_or_path, Some(Theme::default_theme())).map_err(|message| {
+            ThemeError::Invalid {
+                path: name_or_path.to_owned(),
+                message,
+            }
+        })
+    }
+
+    fn parse(text: &str, origin: &str, base: Option<Theme>) -> Result<Theme, String> {
+        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        let name = file.name.unwrap_or_else(|| origin.to_owned());
+        let mut theme = match base {
+            Some(mut b) => {
+                b.name = name;
+                b
+            }
+            None => Theme::blank(name),
+        };
+        for (slot, spec) in &file.slots {
+            let style = spec.style(slot)?;
+            let target = theme.slot_mut(slot).ok_or_else(|| {
+                format!(
+                    "there is no slot {slot:?} (known slots: {})",
+                    Theme::slot_names()
+                )
+            })?;
+            *target = style;
+        }
+        Ok(theme)
+    }
+
+    fn slot_names() -> String {
+        Theme::blank(String::new())
+            .slots()
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The same theme with every colour removed (`NO_COLOR`); attributes stay, so selection,
+    /// staleness and banners remain visible, and badges still carry symbol and word.
+    pub fn without_color(mut self) -> Theme {
+        for (name, _) in Theme::blank(String::new()).slots() {
+            let slot = self.slot_mut(name).expect("known slot");
+            *slot = Style {
+                fg: None,
+                bg: None,
+                ..*slot
+            };
+        }
+        // Without colour, banners and buttons need reversing to stand out.
+        for s in [
+            &mut self.banner_stale,
+            &mut self.banner_error,
+            &mut self.readonly,
+            &mut self.danger,
+            &mut self.crit,
+            &mut self.error,
+        ] {
+            *s = s.add_modifier(Modifier::REVERSED);
+        }
+        self.name = format!("{} (no colour)", self.name);
+        self
+    }
+}
+
+/// `NO_COLOR` turns colour off when set to any non-empty value (no-color.org).
+pub fn no_color_requested(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_theme_loads_and_sets_every_status_slot() {
+        for (name, _) in BUILTIN {
+            let t = Theme::builtin(name).unwrap();
+            for s in [t.joining, t.joined, t.leaving, t.left, t.selected] {
+                assert_ne!(s, Style::new(), "{name}: a status slot is unstyled");
+            }
+        }
+    }
+
+    #[test]
+    fn default_uses_only_the_16_named_colours() {
+        let t = Theme::default_theme();
+        for (slot, style) in t.slots() {
+            for c in [style.fg, style.bg].into_iter().flatten() {
+                assert!(
+                    !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                    "{slot} uses {c:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn deuteranopia_never_uses_green() {
+        let t = Theme::builtin("deuteranopia").unwrap();
+        for (slot, style) in t.slots() {
+            for c in [style.fg, style.bg].into_iter().flatten() {
+                assert!(
+                    !matches!(c, Color::Green | Color::LightGreen),
+                    "{slot} is green"
+                );
+            }
+        }
+        let statuses = [t.joining, t.joined, t.leaving, t.left];
+        for (i, a) in statuses.iter().enumerate() {
+            for b in &statuses[i + 1..] {
+                assert_ne!(a, b, "two statuses look the same");
+            }
+        }
+    }
+
+    #[test]
+    fn mono_and_no_color_have_no_colour_at_all() {
+        for t in [
+            Theme::builtin("mono").unwrap(),
+            Theme::builtin("high-contrast").unwrap().without_color(),
+        ] {
+            for (slot, style) in t.slots() {
+                assert!(
+                    style.fg.is_none() && style.bg.is_none(),
+                    "{}: {slot}",
+                    t.name
+                );
+            }
+            assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
+        }
+    }
+
+    #[test]
+    fn user_files_override_some_slots_and_errors_name_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("mine.toml");
+        std::fs::write(
+            &good,
+            "[slots]\njoined = { fg = \"#00ff00\", bold = true }\n",
+        )
+        .unwrap();
+        let t = Theme::load(good.to_str().unwrap()).unwrap();
+        assert_eq!(t.joined.fg, Some(Color::Rgb(0, 255, 0)));
+        assert_eq!(
+            t.leaving,
+            Theme::default_theme().leaving,
+            "the rest from default"
+        );
+
+        let bad_slot = dir.path().join("slot.toml");
+        std::fs::write(&bad_slot, "[slots]\njoinde = { fg = \"red\" }\n").unwrap();
+        let e = Theme::load(bad_slot.to_str().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no slot \"joinde\""), "{e}");
+
+        let bad_colour = dir.path().join("colour.toml");
+        std::fs::write(&bad_colour, "[slots]\njoined = { fg = \"grene\" }\n").unwrap();
+        let e = Theme::load(bad_colour.to_str().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"grene\" is not a colour"), "{e}");
+
+        let bad_toml = dir.path().join("syntax.toml");
+        std::fs::write(&bad_toml, "[slots\n").unwrap();
+        assert!(matches!(
+            Theme::load(bad_toml.to_str().unwrap()),
+            Err(ThemeError::Invalid { .. })
+        ));
+        assert!(matches!(
+            Theme::load("solarized"),
+            Err(ThemeError::Unknown(_))
+        ));
+        assert!(matches!(
+            Theme::load("/nonexistent/x.toml"),
+            Err(ThemeError::Read { .. })
+        ));
+    }
+
+    #[test]
+    fn no_color_follows_the_convention() {
+        use std::ffi::OsStr;
+        assert!(!no_color_requested(None));
+        assert!(!no_color_requested(Some(OsStr::new(""))));
+        assert!(no_color_requested(Some(OsStr::new("1"))));
+        assert!(
+            no_color_requested(Some(OsStr::new("false"))),
+            "any non-empty value"
+        );
+    }
+}
