@@ -44,7 +44,7 @@ pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
         }
         let gap = usize::from(!column.is_empty());
         let room = height - used - gap;
-        let (shown, hidden) = if 1 + members <= room {
+        let (shown, hidden) = if members < room {
             (members, 0)
         } else {
             // Leave a line for "+N more".

@@ -26,7 +26,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         height: header_h,
         ..area
     };
-    draw_header(buf, header, app, theme);
+    let big = layout::kiosk_big_clock(area.width, area.height);
+    draw_header(buf, header, big, app, theme);
     let body = Rect {
         y: area.y + header_h,
         height: area.height - header_h - 1,
@@ -73,10 +74,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     draw_status(buf, status, app, &freshness, theme);
 }
 
-fn draw_header(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
+fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &Theme) {
     let right = area.right();
     let clock = format::clock(app.now, &app.cfg.tz);
-    let big = layout::kiosk_big_clock(area.width, area.height);
     let text_right = if big {
         right.saturating_sub(bigclock::width(&clock) + 3)
     } else {

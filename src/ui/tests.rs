@@ -1,1 +1,369 @@
+//! Screens rendered into a `TestBackend`: text snapshots for layout (insta), and cell-by-cell
+//! checks for colour and attributes, which text snapshots cannot show.
 
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+use super::*;
+use crate::api::ApiError;
+use crate::app::fixtures::*;
+use crate::app::{AppState, Event, Mode, Overlay, update};
+use crate::sync::SyncEvent;
+
+fn render(app: &AppState, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| draw(f, app, theme)).unwrap();
+    term
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Finds the first cell where `needle` starts.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buf.area.height {
+        let line: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let joined: String = line.concat();
+        if let Some(byte) = joined.find(needle) {
+            // Map the byte offset back to a cell.
+            let mut acc = 0;
+            for (x, s) in line.iter().enumerate() {
+                if acc == byte {
+                    return Some((x as u16, y));
+                }
+                acc += s.len();
+            }
+        }
+    }
+    None
+}
+
+fn theme() -> Theme {
+    Theme::default_theme()
+}
+
+#[test]
+fn interactive_screen() {
+    let app = populated();
+    let term = render(&app, &theme(), 120, 20);
+    insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn badges_are_coloured_cell_by_cell() {
+    let app = populated();
+    let t = theme();
+    let term = render(&app, &t, 120, 20);
+    let buf = term.backend().buffer();
+    for (word, style) in [
+        ("JOINED", t.joined),
+        ("JOINING", t.joining),
+        ("LEAVING", t.leaving),
+    ] {
+        let (x, y) = find(buf, word).unwrap_or_else(|| panic!("{word} on screen"));
+        let cell = &buf[(x, y)];
+        // The first badge row is the selected one; colours are checked on the others.
+        if y != 4 {
+            assert_eq!(cell.fg, style.fg.unwrap(), "{word}");
+            assert!(cell.modifier.contains(Modifier::BOLD), "{word}");
+        }
+        // The symbol before the word carries the same style.
+        assert_eq!(buf[(x - 2, y)].fg, style.fg.unwrap());
+    }
+    // The selected row (first participant) is reversed across the line.
+    let (_, y) = find(buf, "Caller 1").unwrap();
+    for x in [0, 10, 60, 119] {
+        assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED), "x={x}");
+    }
+}
+
+#[test]
+fn stale_data_is_dimmed_with_a_banner_then_withdrawn() {
+    let mut app = populated();
+    update(&mut app, Event::Tick, t0() + secs(5));
+    let t = theme();
+    let term = render(&app, &t, 120, 20);
+    let buf = term.backend().buffer();
+    let screen = text(buf);
+    assert!(
+        screen.contains("STALE — last update 10:00:00, retrying"),
+        "{screen}"
+    );
+    let (x, y) = find(buf, "Caller 2").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::DIM));
+    let (bx, by) = find(buf, "STALE —").unwrap();
+    assert_eq!(buf[(bx, by)].bg, t.banner_stale.bg.unwrap());
+
+    let err = ApiError::from_response(
+        "GET /conferences",
+        false,
+        401,
+        None,
+        br#"{"error":{"reason":"INVALID_CREDENTIALS"}}"#,
+    );
+    update(
+        &mut app,
+        Event::Sync(SyncEvent::Failed {
+            at: t0() + secs(6),
+            error: err,
+        }),
+        t0() + secs(6),
+    );
+    update(&mut app, Event::Tick, t0() + secs(61));
+    let term = render(&app, &t, 120, 20);
+    let screen = text(term.backend().buffer());
+    assert!(screen.contains("NO DATA since 10:00:00"), "{screen}");
+    assert!(
+        screen.contains("credentials rejected (401 INVALID_CREDENTIALS)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Caller 2"), "rows are withdrawn");
+    insta::assert_snapshot!(term.backend());
+}
+
+#[test]
+fn removal_dialog_names_the_target_and_focuses_cancel() {
+    let mut app = populated();
+    update(&mut app, ch('j'), t0());
+    update(&mut app, ch('d'), t0());
+    assert!(matches!(app.overlay, Overlay::Confirm(_)));
+    let t = theme();
+    let term = render(&app, &t, 100, 24);
+    insta::assert_snapshot!(term.backend());
+    let buf = term.backend().buffer();
+    let (x, y) = find(buf, "Cancel ").unwrap();
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::REVERSED),
+        "Cancel is focused"
+    );
+    // The Remove button shares the Cancel button's line.
+    let row: String = (0..buf.area.width).map(|cx| buf[(cx, y)].symbol()).collect();
+    let rx = row.find("Remove").map(|b| row[..b].chars().count() as u16).expect("Remove button");
+    assert!(!buf[(rx, y)].modifier.contains(Modifier::REVERSED), "Remove is not focused");
+    assert_eq!(buf[(rx, y)].bg, t.danger.bg.unwrap(), "Remove looks dangerous");
+}
+
+#[test]
+fn help_and_detail() {
+    let mut app = populated();
+    app.cfg.audit_path = Some("/var/lib/conftop/audit.jsonl".into());
+    update(&mut app, ch('?'), t0());
+    let term = render(&app, &theme(), 120, 40);
+    insta::assert_snapshot!("help", term.backend());
+    update(&mut app, key(crossterm::event::KeyCode::Esc), t0());
+    update(&mut app, key(crossterm::event::KeyCode::Enter), t0());
+    assert_eq!(app.overlay, Overlay::Detail);
+    let term = render(&app, &theme(), 120, 24);
+    let screen = text(term.backend().buffer());
+    assert!(screen.contains(&part_id(1).to_string()), "full id shown");
+    assert!(screen.contains(&call_id(1).to_string()));
+    insta::assert_snapshot!("detail", term.backend());
+}
+
+#[test]
+fn read_only_offers_no_removal_anywhere() {
+    let mut app = app(Mode::Interactive { read_only: true });
+    update(&mut app, snapshot_event(), t0());
+    for screen in [render(&app, &theme(), 120, 30), {
+        update(&mut app, ch('?'), t0());
+        render(&app, &theme(), 120, 40)
+    }] {
+        let s = text(screen.backend().buffer()).to_lowercase();
+        assert!(s.contains("read-only"), "{s}");
+        assert!(!s.contains("remove the participant"), "{s}");
+        assert!(!s.contains("d/del"), "{s}");
+    }
+}
+
+fn snapshot_event() -> Event {
+    Event::Sync(snapshot(
+        vec![cc(1, 1, "joined", 300), cc(2, 1, "joining", 5)],
+        vec![conf(1, "Alpha")],
+    ))
+}
+
+#[test]
+fn too_small_says_so_and_names_the_minimum() {
+    let app = populated();
+    let term = render(&app, &theme(), 50, 10);
+    let s = text(term.backend().buffer());
+    assert!(s.contains("Terminal too small: 50×10"), "{s}");
+    assert!(s.contains("at least 60×12 · q quits"), "{s}");
+}
+
+#[test]
+fn narrow_terminals_drop_columns_but_keep_badges_and_names() {
+    let app = populated();
+    let term = render(&app, &theme(), 60, 16);
+    let s = text(term.backend().buffer());
+    assert!(s.contains("● JOINED") && s.contains("Caller 1"), "{s}");
+    assert!(
+        !s.contains(&crate::text::short_id(&part_id(1))),
+        "the id column went first"
+    );
+    insta::assert_snapshot!(term.backend());
+}
+
+/// A kiosk with many conferences; two hold participants stuck joining or leaving. The data is
+/// refreshed at `at` seconds, so it is live then.
+fn kiosk_app(w: u16, h: u16, at: i64) -> AppState {
+    let mut app = app(Mode::Kiosk);
+    app.size = (w, h);
+    // Rotation is tested in the app's rules; here every screen shows its first page.
+    app.cfg.rotate = secs(3600);
+    let rooms: Vec<_> = (0..24u128)
+        .map(|r| conf(r, &format!("Room {r:02}")))
+        .collect();
+    update(
+        &mut app,
+        Event::Sync(snapshot(kiosk_parts(), rooms.clone())),
+        t0(),
+    );
+    update(
+        &mut app,
+        Event::Sync(snapshot(kiosk_parts(), rooms)),
+        t0() + secs(at),
+    );
+    update(&mut app, Event::Tick, t0() + secs(at));
+    app
+}
+
+fn kiosk_parts() -> Vec<crate::api::Conferencecall> {
+    let mut parts = Vec::new();
+    for room in 0..24u128 {
+        for n in 0..(3 + room % 5) {
+            let id = room * 100 + n;
+            let status = match (room, n) {
+                (3, 0) => "joining",
+                (7, 1) => "leaving",
+                _ => "joined",
+            };
+            parts.push(cc(id, room, status, 600 - (n as i64) * 60));
+        }
+    }
+    parts
+}
+
+#[test]
+fn kiosk_screens() {
+    for (w, h) in [(80u16, 24u16), (200, 50), (320, 90)] {
+        let app = kiosk_app(w, h, 150);
+        let term = render(&app, &theme(), w, h);
+        let s = text(term.backend().buffer());
+        assert!(s.contains("READ-ONLY · KIOSK"), "{w}x{h}");
+        assert!(
+            !s.contains("quit") && !s.contains("help"),
+            "{w}x{h}: no hints in kiosk"
+        );
+        if w >= 100 {
+            assert!(s.contains("███"), "{w}x{h}: the large clock");
+        }
+        insta::assert_snapshot!(format!("kiosk_{w}x{h}"), term.backend());
+    }
+}
+
+#[test]
+fn kiosk_pins_trouble_first_and_marks_it() {
+    let app = kiosk_app(200, 50, 150);
+    let t = theme();
+    let term = render(&app, &t, 200, 50);
+    let buf = term.backend().buffer();
+    let s = text(buf);
+    // Rooms 03 and 07 hold stuck participants: they come first, marked critical.
+    let r3 = s.find("Room 03").unwrap();
+    let r0 = s.find("Room 00").unwrap();
+    assert!(r3 < r0, "trouble first");
+    let (x, y) = find(buf, "⚠").unwrap();
+    assert_eq!(buf[(x, y)].fg, t.crit.fg.unwrap());
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+    let (lx, ly) = find(buf, "longest joining/leaving").unwrap();
+    assert_eq!(
+        buf[(lx, ly)].fg,
+        t.crit.fg.unwrap(),
+        "the header's stuck time is critical"
+    );
+}
+
+#[test]
+fn every_theme_and_no_color_keep_the_screen_readable() {
+    let app = populated();
+    let reference = text(render(&app, &theme(), 120, 20).backend().buffer());
+    for (name, _) in theme::BUILTIN {
+        for t in [
+            Theme::builtin(name).unwrap(),
+            Theme::builtin(name).unwrap().without_color(),
+        ] {
+            let term = render(&app, &t, 120, 20);
+            let buf = term.backend().buffer();
+            assert_eq!(text(buf), reference, "{}: same words and symbols", t.name);
+            let mono = t.name.contains("no colour") || t.name == "mono";
+            if mono {
+                for y in 0..buf.area.height {
+                    for x in 0..buf.area.width {
+                        let c = &buf[(x, y)];
+                        assert!(
+                            c.fg == Color::Reset && c.bg == Color::Reset,
+                            "{}: colour at {x},{y}",
+                            t.name
+                        );
+                    }
+                }
+                // Selection still visible without colour.
+                let (_, y) = find(buf, "Caller 1").unwrap();
+                assert!(buf[(0, y)].modifier.contains(Modifier::REVERSED));
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_strings_reach_the_buffer_as_plain_text() {
+    let mut app = populated();
+    let evil = crate::api::Call {
+        ..call(
+            2,
+            "\u{1b}]0;pwned\u{7}\u{1b}[2JEve\u{202e}\u{200b}",
+            "+1\u{1b}[31m555",
+        )
+    };
+    let conf_evil = {
+        let mut c = conf(1, "Alpha");
+        c.name = "\u{1b}]8;;http://evil\u{1b}\\Room\u{1b}]8;;\u{1b}\\".into();
+        c
+    };
+    update(&mut app, Event::Sync(SyncEvent::Calls(vec![evil])), t0());
+    update(
+        &mut app,
+        Event::Sync(snapshot(
+            vec![cc(1, 1, "joined", 300), cc(2, 1, "joined", 200)],
+            vec![conf_evil],
+        )),
+        t0() + secs(1),
+    );
+    let term = render(&app, &theme(), 120, 20);
+    let buf = term.backend().buffer();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            assert!(
+                !sym.chars().any(|c| c.is_control()),
+                "control char at {x},{y}: {sym:?}"
+            );
+        }
+    }
+    let s = text(buf);
+    assert!(
+        s.contains("Eve") && s.contains("+1555") && s.contains("▾ Room"),
+        "{s}"
+    );
+}

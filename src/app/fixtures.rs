@@ -1,0 +1,128 @@
+//! Shared test fixtures: a fixed clock, deterministic ids and small scenarios.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::{SignedDuration, Timestamp};
+use uuid::Uuid;
+
+use super::*;
+use crate::api::{Call, Conference, Conferencecall};
+use crate::sync::{Snapshot, SyncEvent};
+
+pub fn t0() -> Timestamp {
+    "2026-11-24T10:00:00Z".parse().unwrap()
+}
+
+pub fn secs(n: i64) -> SignedDuration {
+    SignedDuration::from_secs(n)
+}
+
+// Distinct leading digits, so short-id prefixes tell them apart.
+pub fn room_id(n: u128) -> Uuid {
+    Uuid::from_u128((0xc0ff_0000 + n) << 96)
+}
+
+pub fn part_id(n: u128) -> Uuid {
+    Uuid::from_u128((0xaa00_0000 + n) << 96)
+}
+
+pub fn call_id(n: u128) -> Uuid {
+    Uuid::from_u128((0xca11_0000 + n) << 96)
+}
+
+pub fn cc(n: u128, room: u128, status: &str, age: i64) -> Conferencecall {
+    serde_json::from_value(serde_json::json!({
+        "id": part_id(n),
+        "conference_id": room_id(room),
+        "reference_type": "call",
+        "reference_id": call_id(n),
+        "status": status,
+        "tm_create": (t0() - secs(age)).to_string(),
+        // The status changed a second ago.
+        "tm_update": (t0() - secs(1)).to_string(),
+    }))
+    .unwrap()
+}
+
+pub fn conf(n: u128, name: &str) -> Conference {
+    serde_json::from_value(serde_json::json!({
+        "id": room_id(n),
+        "type": "conference",
+        "status": "progressing",
+        "name": name,
+        "tm_create": (t0() - secs(3600)).to_string(),
+    }))
+    .unwrap()
+}
+
+pub fn call(n: u128, name: &str, number: &str) -> Call {
+    serde_json::from_value(serde_json::json!({
+        "id": call_id(n),
+        "direction": "incoming",
+        "source": {"type": "tel", "target": number, "target_name": name},
+    }))
+    .unwrap()
+}
+
+pub fn snapshot(parts: Vec<Conferencecall>, rooms: Vec<Conference>) -> SyncEvent {
+    SyncEvent::Snapshot(Arc::new(Snapshot {
+        taken_at: Some(t0()),
+        participants: parts,
+        conferences: rooms
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect::<HashMap<_, _>>(),
+        requests: 2,
+        complete: true,
+    }))
+}
+
+pub fn app(mode: Mode) -> AppState {
+    AppState::new(
+        AppConfig::new(mode, "api.example.com", Duration::from_secs(2)),
+        t0(),
+        (120, 40),
+    )
+}
+
+pub fn interactive() -> AppState {
+    app(Mode::Interactive { read_only: false })
+}
+
+pub fn key(c: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Event {
+    key(KeyCode::Char(c))
+}
+
+pub fn repeat(c: KeyCode) -> Event {
+    let mut k = KeyEvent::new(c, KeyModifiers::NONE);
+    k.kind = KeyEventKind::Repeat;
+    Event::Key(k)
+}
+
+/// Two rooms: "Alpha" with participants 1–3, "Bravo" with 4–5; callers known.
+pub fn populated() -> AppState {
+    let mut s = interactive();
+    let ev = snapshot(
+        vec![
+            cc(1, 1, "joined", 300),
+            cc(2, 1, "joined", 200),
+            cc(3, 1, "joining", 5),
+            cc(4, 2, "joined", 100),
+            cc(5, 2, "leaving", 50),
+        ],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), t0());
+    let calls = (1..=5)
+        .map(|n| call(n, &format!("Caller {n}"), &format!("+1555010{n}")))
+        .collect();
+    update(&mut s, Event::Sync(SyncEvent::Calls(calls)), t0());
+    s
+}
