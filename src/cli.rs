@@ -111,6 +111,10 @@ pub struct DashArgs {
     /// Allow plain http:// to hosts other than this machine (credentials travel unencrypted).
     #[arg(long)]
     pub allow_insecure_http: bool,
+    /// Panic on purpose once the screen is up, to check the terminal is restored and the report
+    /// goes to the log (used by the end-to-end tests).
+    #[arg(long, hide = true)]
+    pub crash_test: bool,
 }
 
 /// Options of `conftop sim`.

@@ -234,6 +234,14 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         .size()
         .map_err(|e| Failure(1, format!("cannot read the terminal size: {e}")))?;
     let mut app = AppState::new(app_cfg, Timestamp::now(), (size.width, size.height));
+    if args.crash_test {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        guard
+            .terminal
+            .draw(|f| conftop::ui::draw(f, &app, &theme))
+            .ok();
+        panic!("deliberate crash test");
+    }
     let exit = tui::run(
         &mut guard.terminal,
         &mut app,

@@ -147,10 +147,22 @@ fn removal_dialog_names_the_target_and_focuses_cancel() {
         "Cancel is focused"
     );
     // The Remove button shares the Cancel button's line.
-    let row: String = (0..buf.area.width).map(|cx| buf[(cx, y)].symbol()).collect();
-    let rx = row.find("Remove").map(|b| row[..b].chars().count() as u16).expect("Remove button");
-    assert!(!buf[(rx, y)].modifier.contains(Modifier::REVERSED), "Remove is not focused");
-    assert_eq!(buf[(rx, y)].bg, t.danger.bg.unwrap(), "Remove looks dangerous");
+    let row: String = (0..buf.area.width)
+        .map(|cx| buf[(cx, y)].symbol())
+        .collect();
+    let rx = row
+        .find("Remove")
+        .map(|b| row[..b].chars().count() as u16)
+        .expect("Remove button");
+    assert!(
+        !buf[(rx, y)].modifier.contains(Modifier::REVERSED),
+        "Remove is not focused"
+    );
+    assert_eq!(
+        buf[(rx, y)].bg,
+        t.danger.bg.unwrap(),
+        "Remove looks dangerous"
+    );
 }
 
 #[test]

@@ -2,5 +2,7 @@
 
 mod api_client;
 mod common;
+mod e2e;
+mod pty;
 mod spec;
 mod sync;

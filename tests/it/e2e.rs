@@ -1,0 +1,299 @@
+//! End to end: the real binary in a pseudo-terminal against the simulator.
+
+use std::time::Duration;
+
+use conftop::sim::{PartStatus, RoomKind, Scenario, ServerOptions, Sim, SimConfig};
+
+use crate::common::sim_with;
+use crate::pty::{Pty, contains};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+async fn small_sim() -> Sim {
+    sim_with(SimConfig {
+        scenario: Scenario {
+            history: 300,
+            conferences: 3,
+            participants: 3,
+            connect_rooms: 1,
+            leave_delay: 1_500_000,
+            ..Scenario::default()
+        },
+        server: ServerOptions {
+            rate_limit: None,
+            ..ServerOptions::default()
+        },
+        ..SimConfig::default()
+    })
+    .await
+}
+
+fn env(sim: &Sim) -> Vec<(&'static str, String)> {
+    vec![
+        ("VOIPBIN_API_URL", sim.base_url()),
+        ("VN_ACCESS_KEY", sim.access_key()),
+    ]
+}
+
+fn spawn(sim: &Sim, args: &[&str], cols: u16, rows: u16) -> Pty {
+    let e = env(sim);
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut all = vec!["--interval", "1s"];
+    all.extend_from_slice(args);
+    Pty::spawn(&all, &pairs, cols, rows)
+}
+
+/// The short id shown on the first participant row (the one selected at start).
+fn first_short_id(pty: &Pty) -> String {
+    let text = pty.text();
+    let row = text
+        .lines()
+        .find(|l| l.contains("● JOINED"))
+        .expect("a joined participant on screen");
+    row.split_whitespace().last().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn see_a_participant_remove_it_and_see_it_leave() {
+    let sim = small_sim().await;
+    let audit_dir = tempfile::tempdir().unwrap();
+    let audit = audit_dir.path().join("audit.jsonl");
+    let mut pty = spawn(&sim, &["--audit-log", audit.to_str().unwrap()], 120, 30);
+    pty.wait_for(WAIT, |s| s.contains("● JOINED") && !s.contains("…  "))
+        .await;
+    let short = first_short_id(&pty);
+    let target = sim.with_world(|w| {
+        w.live_parts(0)
+            .into_iter()
+            .find(|p| p.id.simple().to_string().starts_with(&short))
+            .map(|p| p.id)
+            .expect("the row is a real participant")
+    });
+
+    pty.type_keys(&["d"]).await;
+    pty.wait_for(WAIT, |s| {
+        s.contains("Remove participant?") && s.contains(&short)
+    })
+    .await;
+    pty.type_keys(&["y"]).await;
+    pty.wait_for(WAIT, |s| {
+        s.lines()
+            .any(|l| l.contains(&short) && (l.contains("LEAVING") || l.contains("LEFT")))
+    })
+    .await;
+    assert_eq!(sim.counter().get("DELETE", "/conferencecalls/{id}"), 1);
+    assert_ne!(
+        sim.with_world(|w| w.part(target).unwrap().status),
+        PartStatus::Joined
+    );
+    // It leaves, lingers marked, then goes.
+    pty.wait_for(WAIT, |s| !s.contains(&short)).await;
+    assert_eq!(
+        sim.counter().get("DELETE", "/conferencecalls/{id}"),
+        1,
+        "exactly once"
+    );
+
+    let line = std::fs::read_to_string(&audit).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(entry["participant_id"], target.to_string());
+    assert_eq!(entry["outcome"], "removed");
+
+    pty.type_keys(&["q"]).await;
+    let status = pty.exit(WAIT).await;
+    assert!(status.success(), "{status:?}");
+    assert!(pty.restored(), "the terminal is put back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_sends_no_delete_whatever_keys_arrive() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &["--read-only"], 120, 30);
+    let screen = pty.wait_for(WAIT, |s| s.contains("● JOINED")).await;
+    assert!(screen.contains("READ-ONLY"));
+    assert!(!screen.to_lowercase().contains("remove"), "{screen}");
+    let barrage = [
+        "d", "y", "\r", "\x1b[3~", "Y", "j", "d", "\t", "d", "y", "\r", "\x1b[C", "\r", "?", "d",
+        "\x1b", "G", "d", "y", "k", "\x1b[3~", "y",
+    ];
+    for _ in 0..3 {
+        pty.type_keys(&barrage).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sim.counter().method("DELETE"), 0);
+    assert!(pty.running());
+    pty.type_keys(&["\x1b", "q"]).await;
+    assert!(pty.exit(WAIT).await.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_ignores_every_key_and_stops_only_on_a_signal() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &["--kiosk"], 100, 30);
+    let screen = pty
+        .wait_for(WAIT, |s| {
+            s.contains("READ-ONLY · KIOSK") && s.contains("JOINED")
+        })
+        .await;
+    assert!(!screen.contains("quit") && !screen.contains("help"));
+    pty.type_keys(&["d", "y", "\r", "\x03", "q", "\x1b", "d", "y", "\r", "\x03"])
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(pty.running(), "Ctrl-C and q do not stop a kiosk");
+    assert_eq!(sim.counter().method("DELETE"), 0);
+    assert!(!pty.text().contains("Remove participant?"));
+    pty.signal("TERM");
+    let status = pty.exit(WAIT).await;
+    assert!(status.success(), "SIGTERM exits 0: {status:?}");
+    assert!(pty.restored());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signals_restore_the_terminal_and_exit_zero() {
+    let sim = small_sim().await;
+    for sig in ["INT", "TERM", "HUP"] {
+        let mut pty = spawn(&sim, &[], 100, 24);
+        pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+        pty.signal(sig);
+        let status = pty.exit(WAIT).await;
+        assert!(status.success(), "SIG{sig}: {status:?}");
+        assert!(pty.restored(), "SIG{sig}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_restores_the_terminal_and_reports_only_to_the_log() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &["--crash-test"], 100, 24);
+    let status = pty.exit(WAIT).await;
+    assert!(!status.success());
+    assert!(pty.restored(), "restored before anything is printed");
+    let raw = String::from_utf8_lossy(&pty.raw()).to_string();
+    assert!(
+        !raw.contains("deliberate crash test"),
+        "the report stays off the screen"
+    );
+    assert!(raw.contains("conftop stopped unexpectedly; the report is in"));
+    let log = pty.log();
+    assert!(
+        log.contains("panic") && log.contains("deliberate crash test"),
+        "{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_strings_never_reach_the_terminal_raw() {
+    let sim = small_sim().await;
+    let (room, parts) = sim.with_world(|w| {
+        let rooms = w.open_rooms(0);
+        let r = rooms
+            .iter()
+            .find(|r| r.kind == RoomKind::Conference)
+            .unwrap();
+        let parts: Vec<_> = rooms.iter().flat_map(|r| r.members.clone()).collect();
+        (r.id, parts)
+    });
+    let hostile = [
+        "\x1b]0;pwned-title\x07Eve",
+        "\x1b]8;;http://evil.example/\x1b\\Mallory\x1b]8;;\x1b\\",
+        "\x1b[?1000hTrudy\x1bPpwned-dcs\x1b\\\u{9b}?1049l",
+        "\u{202e}Oscar\u{200b}\u{2066}\x07\x08",
+    ];
+    sim.with_world(|w| {
+        for (p, name) in parts.iter().zip(hostile) {
+            w.set_caller_name(*p, name);
+        }
+        w.set_room_name(
+            room,
+            "\x1b]2;pwned-room\x07Zalgo\u{301}\u{301}\u{301}\u{301}\u{301}\u{301} Room",
+        );
+    });
+    let mut pty = spawn(&sim, &[], 140, 30);
+    pty.wait_for(WAIT, |s| {
+        s.contains("Eve") && s.contains("Mallory") && s.contains("Trudy") && s.contains("Oscar")
+    })
+    .await;
+    let raw = pty.raw();
+    for bad in [
+        &b"\x1b]"[..],
+        b"\x07",
+        b"\x1bP",
+        b"?1000h",
+        b"pwned",
+        "\u{9b}".as_bytes(),
+        "\u{202e}".as_bytes(),
+        "\u{200b}".as_bytes(),
+        "\u{2066}".as_bytes(),
+        "\u{301}\u{301}\u{301}".as_bytes(),
+    ] {
+        assert!(
+            !contains(&raw, bad),
+            "{:?} reached the terminal",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    pty.type_keys(&["q"]).await;
+    assert!(pty.exit(WAIT).await.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wide_names_keep_the_columns_aligned() {
+    let sim = small_sim().await;
+    let parts = sim.with_world(|w| {
+        let r = w
+            .open_rooms(0)
+            .into_iter()
+            .find(|r| r.kind == RoomKind::Conference)
+            .unwrap();
+        r.members.clone()
+    });
+    sim.with_world(|w| {
+        w.set_caller_name(parts[0], "王小明王小明");
+        w.set_caller_name(parts[1], "Plain Name");
+    });
+    let mut pty = spawn(&sim, &[], 120, 30);
+    pty.wait_for(WAIT, |s| s.contains("王小明") && s.contains("Plain Name"))
+        .await;
+    let (wide, plain) = (
+        pty.row_of("王小明").unwrap(),
+        pty.row_of("Plain Name").unwrap(),
+    );
+    let number_col = |row: u16| {
+        let line = pty.text().lines().nth(row as usize).unwrap().to_owned();
+        let number = line
+            .split_whitespace()
+            .find(|w| w.starts_with('+') || w.contains('@') || *w == "agent")
+            .unwrap()
+            .to_owned();
+        pty.col_of(row, &number).unwrap()
+    };
+    assert_eq!(
+        number_col(wide),
+        number_col(plain),
+        "the number column lines up"
+    );
+    pty.type_keys(&["q"]).await;
+    assert!(pty.exit(WAIT).await.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_are_a_clear_message_not_a_panic() {
+    let mut pty = Pty::spawn(
+        &[],
+        &[("VOIPBIN_API_URL", "http://127.0.0.1:9/v1.0")],
+        100,
+        24,
+    );
+    let status = pty.exit(WAIT).await;
+    assert_eq!(status.exit_code(), 2);
+    let out = String::from_utf8_lossy(&pty.raw()).to_string();
+    for word in [
+        "VN_ACCESS_KEY",
+        "VOIPBIN_API_KEY",
+        "VOIPBIN_TOKEN",
+        "--demo",
+    ] {
+        assert!(out.contains(word), "{word}: {out}");
+    }
+    assert!(!out.contains("panicked"));
+}
