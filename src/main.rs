@@ -321,23 +321,24 @@ async fn run_sim(a: SimArgs) -> Result<(), Failure> {
     let (user, password) = sim.login();
     let base = sim.base_url();
     let key = sim.access_key();
-    println!("conftop sim: a VoIPbin-compatible API on {}", sim.addr());
-    println!("  base URL      {base}");
-    println!("  access key    {key}");
-    println!(
-        "  other key     {}   (a second customer: its records answer 403 to the first)",
+    let addr = sim.addr();
+    let banner = format!(
+        "conftop sim: a VoIPbin-compatible API on {addr}\n\
+         \x20 base URL      {base}\n\
+         \x20 access key    {key}\n\
+         \x20 other key     {}   (a second customer: its records answer 403 to the first)\n\
+         \x20 agent login   {user} / {password}   (POST http://{addr}/auth/login)\n\
+         \x20 stats         http://{addr}/_sim/stats\n\
+         \n\
+         \x20 curl '{base}/conferencecalls?page_size=5&accesskey={key}'\n\
+         \x20 VOIPBIN_API_URL={base} VN_ACCESS_KEY={key} conftop\n\
+         \n\
+         Serving until stopped (Ctrl-C).\n",
         sim.other_access_key()
     );
-    println!(
-        "  agent login   {user} / {password}   (POST http://{}/auth/login)",
-        sim.addr()
-    );
-    println!("  stats         http://{}/_sim/stats", sim.addr());
-    println!();
-    println!("  curl '{base}/conferencecalls?page_size=5&accesskey={key}'");
-    println!("  VOIPBIN_API_URL={base} VN_ACCESS_KEY={key} conftop");
-    println!();
-    println!("Serving until stopped (Ctrl-C).");
+    // Nobody reading stdout is no reason to stop serving.
+    let mut out = std::io::stdout();
+    let _ = out.write_all(banner.as_bytes()).and_then(|_| out.flush());
     tui::signals().await;
     Ok(())
 }

@@ -55,11 +55,20 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
 /// `req_` and 26 base32 characters, as the server's request ids.
 fn request_id(sh: &Shared) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut n = sh.next_request();
+    // splitmix64: a different, well-mixed value per request.
+    let mut state = sh.next_request();
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let bits = [next(), next(), next()];
     let mut out = String::from("req_");
-    for _ in 0..26 {
-        out.push(ALPHABET[(n % 32) as usize] as char);
-        n = n / 32 + 0x9e37_79b9;
+    for i in 0..26 {
+        let word = bits[i / 12];
+        out.push(ALPHABET[((word >> ((i % 12) * 5)) & 31) as usize] as char);
     }
     out
 }

@@ -160,7 +160,17 @@ async fn error_kinds() {
     let e = wrong.get_customer().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthenticated);
     assert_eq!(e.reason.as_deref(), Some("INVALID_CREDENTIALS"));
-    assert!(e.request_id.as_deref().unwrap().starts_with("req_"));
+    let rid = e.request_id.clone().unwrap();
+    assert!(
+        rid.len() == 30
+            && rid.starts_with("req_")
+            && rid[4..]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)),
+        "req_ and 26 base32 characters: {rid}"
+    );
+    let again = wrong.get_customer().await.unwrap_err().request_id.unwrap();
+    assert_ne!(rid, again, "a new id per request");
 
     // 5xx.
     sim.set_faults(Faults {

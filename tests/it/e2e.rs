@@ -297,3 +297,201 @@ async fn missing_credentials_are_a_clear_message_not_a_panic() {
     }
     assert!(!out.contains("panicked"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_answered_while_requests_hang() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &[], 120, 40);
+    pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    sim.set_faults(conftop::sim::Faults {
+        latency: Duration::from_secs(30),
+        ..conftop::sim::Faults::default()
+    });
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    for _ in 0..3 {
+        let t0 = std::time::Instant::now();
+        pty.send("?");
+        pty.wait_for(Duration::from_secs(2), |s| s.contains("Status badges"))
+            .await;
+        let opened = t0.elapsed();
+        pty.send("\x1b");
+        pty.wait_for(Duration::from_secs(2), |s| !s.contains("Status badges"))
+            .await;
+        assert!(
+            opened < Duration::from_millis(500),
+            "help took {opened:?} while the API hangs"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    pty.wait_for(WAIT, |s| s.contains("STALE")).await;
+    pty.send("q");
+    assert!(
+        pty.exit(WAIT).await.success(),
+        "quits at once even with requests in flight"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_small_then_resized_and_q_still_quits() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &[], 50, 10);
+    pty.wait_for(WAIT, |s| s.contains("Terminal too small: 50×10"))
+        .await;
+    pty.resize(120, 30);
+    pty.wait_for(WAIT, |s| s.contains("JOINED") && s.contains("sort:"))
+        .await;
+    pty.resize(40, 8);
+    pty.wait_for(WAIT, |s| s.contains("Terminal too small: 40×8"))
+        .await;
+    pty.send("q");
+    assert!(pty.exit(WAIT).await.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_never_reach_the_screen_the_log_or_help() {
+    let sim = small_sim().await;
+    let key = sim.access_key();
+    let audit_dir = tempfile::tempdir().unwrap();
+    let audit = audit_dir.path().join("audit.jsonl");
+    let mut pty = spawn(&sim, &["--audit-log", audit.to_str().unwrap()], 120, 30);
+    pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    // A removal (for the audit log), a failure (for error messages), then quit.
+    pty.type_keys(&["d", "y"]).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    sim.set_faults(conftop::sim::Faults {
+        error_rate: 1.0,
+        ..conftop::sim::Faults::default()
+    });
+    pty.wait_for(WAIT, |s| s.contains("STALE")).await;
+    pty.type_keys(&["j", "\r"]).await;
+    pty.type_keys(&["\x1b", "q"]).await;
+    pty.exit(WAIT).await;
+    let raw = String::from_utf8_lossy(&pty.raw()).to_string();
+    assert!(!raw.contains(&key), "the key reached the screen");
+    let log = pty.log();
+    assert!(
+        log.contains("refresh failed"),
+        "the log has the failures: {log}"
+    );
+    assert!(
+        !log.contains(&key) && !log.contains("accesskey="),
+        "the key reached the log"
+    );
+    let audit_text = std::fs::read_to_string(&audit).unwrap();
+    assert!(!audit_text.is_empty() && !audit_text.contains(&key));
+
+    // --help shows the variable names but never their values.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
+        .arg("--help")
+        .env("VN_ACCESS_KEY", &key)
+        .env(
+            "VOIPBIN_API_URL",
+            format!("{}?accesskey={key}", sim.base_url()),
+        )
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("VN_ACCESS_KEY"));
+    assert!(!help.contains(&key), "{help}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_to_a_remote_host_is_refused() {
+    let mut pty = Pty::spawn(
+        &[],
+        &[
+            ("VOIPBIN_API_URL", "http://api.example.com/v1.0"),
+            ("VN_ACCESS_KEY", "k"),
+        ],
+        100,
+        24,
+    );
+    let status = pty.exit(WAIT).await;
+    assert_eq!(status.exit_code(), 2);
+    let out = String::from_utf8_lossy(&pty.raw()).to_string();
+    assert!(
+        out.contains("refusing plain http to api.example.com"),
+        "{out}"
+    );
+    assert!(out.contains("--allow-insecure-http"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standalone_simulator_answers_curl() {
+    use std::io::BufRead;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    /// Stops the simulator however the test ends.
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Kill(
+        std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
+            .args([
+                "sim",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--history",
+                "250",
+                "--seed",
+                "3",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let mut base = String::new();
+    let mut key = String::new();
+    for line in lines.by_ref() {
+        if !base.is_empty() && !key.is_empty() {
+            break;
+        }
+        let line = line.unwrap();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["base", "URL", url, ..] => base = url.to_string(),
+            ["access", "key", k, ..] => key = k.to_string(),
+            _ => {}
+        }
+    }
+    assert_eq!(base, format!("http://127.0.0.1:{port}/v1.0"));
+    let get = |path: String| {
+        let url = format!("{base}{path}");
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    let page: serde_json::Value = get(format!("/conferencecalls?page_size=3&accesskey={key}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["result"].as_array().unwrap().len(), 3);
+    let id = page["result"][0]["id"].as_str().unwrap().to_owned();
+    let call = page["result"][0]["reference_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for path in [
+        format!("/conferencecalls/{id}?accesskey={key}"),
+        format!("/conferences?accesskey={key}"),
+        format!("/calls/{call}?accesskey={key}"),
+        format!("/calls?page_size=2&accesskey={key}"),
+        format!("/customer?accesskey={key}"),
+    ] {
+        assert_eq!(get(path.clone()).await.status(), 200, "{path}");
+    }
+    assert_eq!(get("/customer".into()).await.status(), 401);
+    let stats: serde_json::Value = reqwest::get(format!("http://127.0.0.1:{port}/_sim/stats"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["requests"]["GET /customer"], 2);
+}

@@ -3,6 +3,11 @@
 mod api_client;
 mod common;
 mod e2e;
+mod faults;
+mod fuzz;
+mod live;
 mod pty;
+mod removal;
+mod soak;
 mod spec;
 mod sync;

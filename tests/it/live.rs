@@ -1,0 +1,157 @@
+//! The real sync task feeding the real app rules against the simulator, with real time: the
+//! whole of conftop except the terminal.
+
+use std::time::Duration;
+
+use conftop::api::{Client, ClientConfig, Credentials};
+use conftop::app::freshness::{Freshness, StaleRules};
+use conftop::app::{self, AppConfig, AppState, Command, Event, Mode};
+use conftop::sim::Sim;
+use conftop::sync::{self, SyncConfig, SyncEvent, SyncHandle};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+use secrecy::SecretString;
+use tokio::time::{Instant, timeout};
+
+pub struct Live {
+    pub app: AppState,
+    pub sync: SyncHandle,
+    /// Refreshes started so far.
+    pub refreshes: usize,
+    /// Removals answered so far.
+    pub removals: usize,
+}
+
+pub struct Options {
+    pub mode: Mode,
+    pub interval: Duration,
+    pub no_data_after: Duration,
+    pub timeout: Duration,
+    pub sync: SyncConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Interactive { read_only: false },
+            interval: Duration::from_secs(1),
+            no_data_after: Duration::from_secs(4),
+            timeout: Duration::from_secs(2),
+            sync: SyncConfig::default(),
+        }
+    }
+}
+
+impl Live {
+    pub fn start(sim: &Sim, o: Options) -> Live {
+        let client = Client::new(
+            &ClientConfig {
+                base_url: sim.base_url(),
+                timeout: o.timeout,
+                connect_timeout: o.timeout,
+                ..ClientConfig::default()
+            },
+            Credentials::AccessKey(SecretString::from(sim.access_key())),
+        )
+        .unwrap();
+        let sync = sync::spawn(
+            client,
+            SyncConfig {
+                interval: o.interval,
+                allow_delete: !o.mode.read_only(),
+                ..o.sync
+            },
+        );
+        let mut cfg = AppConfig::new(o.mode, "sim", o.interval);
+        cfg.stale = StaleRules::new(o.interval, o.no_data_after);
+        Live {
+            app: AppState::new(cfg, Timestamp::now(), (120, 40)),
+            sync,
+            refreshes: 0,
+            removals: 0,
+        }
+    }
+
+    /// Applies one event and forwards the app's commands to the sync task.
+    pub async fn apply(&mut self, ev: Event) -> Vec<Command> {
+        if let Event::Sync(s) = &ev {
+            match s {
+                SyncEvent::Refreshing => self.refreshes += 1,
+                SyncEvent::Removal(_) => self.removals += 1,
+                _ => {}
+            }
+        }
+        let cmds = app::update(&mut self.app, ev, Timestamp::now());
+        for c in &cmds {
+            if let Command::Sync(c) = c {
+                self.sync.commands.send(c.clone()).await.unwrap();
+            }
+        }
+        cmds
+    }
+
+    pub async fn key(&mut self, code: KeyCode) -> Vec<Command> {
+        self.key_event(KeyEvent::new(code, KeyModifiers::NONE))
+            .await
+    }
+
+    pub async fn key_event(&mut self, k: KeyEvent) -> Vec<Command> {
+        self.apply(Event::Key(k)).await
+    }
+
+    /// Runs for `d`: sync events as they come, a tick every 250 ms.
+    pub async fn pump(&mut self, d: Duration) {
+        let end = Instant::now() + d;
+        while Instant::now() < end {
+            let left = end - Instant::now();
+            match timeout(
+                left.min(Duration::from_millis(250)),
+                self.sync.events.recv(),
+            )
+            .await
+            {
+                Ok(Some(ev)) => {
+                    self.apply(Event::Sync(ev)).await;
+                }
+                Ok(None) => panic!("the sync task stopped"),
+                Err(_) => {
+                    self.apply(Event::Tick).await;
+                }
+            }
+        }
+        self.apply(Event::Tick).await;
+    }
+
+    /// Pumps until `pred` holds; returns how long it took. Fails after `max`.
+    pub async fn until(
+        &mut self,
+        max: Duration,
+        what: &str,
+        pred: impl Fn(&AppState) -> bool,
+    ) -> Duration {
+        let t0 = Instant::now();
+        while !pred(&self.app) {
+            assert!(
+                t0.elapsed() < max,
+                "{what}: not within {max:?}; freshness {:?}",
+                self.app.freshness()
+            );
+            self.pump(Duration::from_millis(50)).await;
+        }
+        t0.elapsed()
+    }
+
+    pub fn is_live(&self) -> bool {
+        matches!(self.app.freshness(), Freshness::Live { .. })
+    }
+
+    /// Live participants on screen (not counting rows that already left).
+    pub fn shown(&self) -> std::collections::HashSet<uuid::Uuid> {
+        self.app
+            .participants
+            .values()
+            .filter(|p| p.gone_at.is_none())
+            .map(|p| p.id)
+            .collect()
+    }
+}

@@ -1,0 +1,231 @@
+//! Removal exactly once: one DELETE per confirmation whatever keys arrive, no automatic retry
+//! after a network error, and none at all in read-only and kiosk modes (a property test over
+//! random key sequences, counted by the simulator).
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use conftop::app::{Command, Mode, Overlay};
+use conftop::sim::{Faults, Scenario, ServerOptions, Sim, SimConfig};
+use conftop::sync::Command as SyncCommand;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+use crate::common::sim_with;
+use crate::live::{Live, Options};
+
+fn scenario() -> SimConfig {
+    SimConfig {
+        scenario: Scenario {
+            history: 200,
+            conferences: 4,
+            participants: 6,
+            connect_rooms: 1,
+            ..Scenario::default()
+        },
+        server: ServerOptions {
+            rate_limit: None,
+            ..ServerOptions::default()
+        },
+        ..SimConfig::default()
+    }
+}
+
+fn removes(cmds: &[Command]) -> usize {
+    cmds.iter()
+        .filter(|c| matches!(c, Command::Sync(SyncCommand::Remove { .. })))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
+    let sim = sim_with(scenario()).await;
+    let mut live = Live::start(&sim, Options::default());
+    live.until(Duration::from_secs(10), "picture", |a| {
+        a.selected_participant().is_some()
+    })
+    .await;
+    let target = live.app.selected_participant().unwrap().id;
+
+    sim.set_faults(Faults {
+        drop_rate: 1.0,
+        ..Faults::default()
+    });
+    live.key(KeyCode::Char('d')).await;
+    let sent = removes(&live.key(KeyCode::Char('y')).await);
+    assert_eq!(sent, 1);
+    live.until(Duration::from_secs(10), "the failure", |a| {
+        a.pending.is_empty()
+    })
+    .await;
+    let toast = live.app.toast.clone().unwrap().text;
+    assert!(toast.contains("may or may not"), "{toast}");
+    live.pump(Duration::from_secs(2)).await;
+    assert_eq!(
+        sim.counter().get("DELETE", "/conferencecalls/{id}"),
+        1,
+        "no automatic retry"
+    );
+
+    // The participant is still there; removing it again takes a new confirmation.
+    sim.set_faults(Faults::default());
+    live.pump(Duration::from_millis(1500)).await;
+    assert_eq!(live.app.selected_participant().map(|p| p.id), Some(target));
+    assert_eq!(
+        removes(&live.key(KeyCode::Char('y')).await),
+        0,
+        "no dialog is open"
+    );
+    live.key(KeyCode::Char('d')).await;
+    assert!(matches!(live.app.overlay, Overlay::Confirm(_)));
+    assert_eq!(removes(&live.key(KeyCode::Char('y')).await), 1);
+    live.until(Duration::from_secs(10), "removed", |a| a.pending.is_empty())
+        .await;
+    assert_eq!(sim.counter().get("DELETE", "/conferencecalls/{id}"), 2);
+}
+
+fn key_strategy() -> impl Strategy<Value = KeyEvent> {
+    // The keys that could remove someone come up often, so that sequences reach the dialog.
+    let codes = prop_oneof![
+        6 => Just(KeyCode::Char('d')),
+        6 => Just(KeyCode::Char('y')),
+        2 => Just(KeyCode::Delete),
+        2 => Just(KeyCode::Enter),
+        2 => Just(KeyCode::Right),
+        1 => Just(KeyCode::Char('Y')),
+        1 => Just(KeyCode::Char('n')),
+        3 => Just(KeyCode::Char('j')),
+        2 => Just(KeyCode::Char('k')),
+        1 => Just(KeyCode::Char('g')),
+        1 => Just(KeyCode::Char('G')),
+        1 => Just(KeyCode::Char('s')),
+        1 => Just(KeyCode::Char('r')),
+        1 => Just(KeyCode::Char('?')),
+        1 => Just(KeyCode::Char('/')),
+        1 => Just(KeyCode::Char(' ')),
+        1 => Just(KeyCode::Char('q')),
+        1 => Just(KeyCode::Char('x')),
+        1 => Just(KeyCode::Esc),
+        1 => Just(KeyCode::Tab),
+        1 => Just(KeyCode::BackTab),
+        1 => Just(KeyCode::Left),
+        1 => Just(KeyCode::Up),
+        1 => Just(KeyCode::Down),
+        1 => Just(KeyCode::PageDown),
+        1 => Just(KeyCode::Backspace),
+    ];
+    let mods = prop_oneof![
+        4 => Just(KeyModifiers::NONE),
+        1 => Just(KeyModifiers::SHIFT),
+        1 => Just(KeyModifiers::CONTROL),
+    ];
+    let kind = prop_oneof![4 => Just(KeyEventKind::Press), 1 => Just(KeyEventKind::Repeat)];
+    (codes, mods, kind).prop_map(|(c, m, k)| {
+        let mut ev = KeyEvent::new(c, m);
+        ev.kind = k;
+        ev
+    })
+}
+
+/// Runs random key sequences through the app into the sync task against one simulator, and
+/// checks the DELETE count after each sequence with `check(sim, confirmations)`.
+fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> usize {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sim = rt.block_on(sim_with(scenario()));
+    // Taken out for each case and put back, so no borrow is held across an await.
+    let live = RefCell::new(Some(rt.block_on(async {
+        let mut live = Live::start(
+            &sim,
+            Options {
+                mode,
+                ..Options::default()
+            },
+        );
+        live.until(Duration::from_secs(10), "picture", |a| {
+            a.conn.last_ok.is_some()
+        })
+        .await;
+        live
+    })));
+    let total = RefCell::new(0usize);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&proptest::collection::vec(key_strategy(), 1..60), |keys| {
+            let mut current = live.borrow_mut().take().expect("the live session");
+            rt.block_on(async {
+                let live = &mut current;
+                let before = live.removals;
+                // Each case starts from the list: no filter, no dialog, no overlay.
+                live.key(KeyCode::Esc).await;
+                live.key(KeyCode::Esc).await;
+                let mut confirmations = 0;
+                for k in keys {
+                    confirmations += removes(&live.key_event(k).await);
+                }
+                *total.borrow_mut() += confirmations;
+                // Let every DELETE reach the server and its answer come back.
+                let want = before + confirmations;
+                let t0 = tokio::time::Instant::now();
+                while live.removals < want && t0.elapsed() < Duration::from_secs(10) {
+                    live.pump(Duration::from_millis(50)).await;
+                }
+                live.pump(Duration::from_millis(100)).await;
+            });
+            live.borrow_mut().replace(current);
+            check(
+                &sim,
+                *total.borrow(),
+                sim.counter().get("DELETE", "/conferencecalls/{id}") as usize,
+            );
+            Ok(())
+        })
+        .unwrap();
+    total.into_inner()
+}
+
+#[test]
+fn read_only_never_deletes_whatever_keys_arrive() {
+    property(
+        Mode::Interactive { read_only: true },
+        64,
+        |sim, confirmations, deletes| {
+            assert_eq!(confirmations, 0);
+            assert_eq!(deletes, 0);
+            assert_eq!(sim.counter().method("DELETE"), 0);
+        },
+    );
+}
+
+#[test]
+fn kiosk_never_deletes_whatever_keys_arrive() {
+    property(Mode::Kiosk, 64, |sim, confirmations, deletes| {
+        assert_eq!(confirmations, 0);
+        assert_eq!(deletes, 0);
+        assert_eq!(sim.counter().method("DELETE"), 0);
+    });
+}
+
+#[test]
+fn interactive_sends_exactly_one_delete_per_confirmation() {
+    let confirmations = property(
+        Mode::Interactive { read_only: false },
+        64,
+        |_, confirmations, deletes| {
+            assert_eq!(
+                deletes, confirmations,
+                "one DELETE per confirmation, never more"
+            );
+        },
+    );
+    assert!(confirmations > 0, "the random keys did confirm removals");
+    println!("{confirmations} confirmations, as many DELETEs");
+}
