@@ -177,7 +177,9 @@ pub struct AppState {
     pub pending: HashSet<Uuid>,
     pub toast: Option<Toast>,
     pub kiosk_page: usize,
-    pub kiosk_pages: usize,
+    /// Kiosk pages for the current view and size, laid out when the view changes (never per
+    /// frame).
+    pub pages: Vec<kiosk::Page>,
     page_started: Timestamp,
     snapshots: u64,
     visible_sent: Vec<Uuid>,
@@ -214,7 +216,7 @@ impl AppState {
             pending: HashSet::new(),
             toast: None,
             kiosk_page: 0,
-            kiosk_pages: 1,
+            pages: Vec::new(),
             page_started: now,
             snapshots: 0,
             visible_sent: Vec::new(),
@@ -344,10 +346,15 @@ impl AppState {
             return;
         }
         let (cols, _, height) = layout::kiosk_body(self.size.0, self.size.1);
-        self.kiosk_pages = kiosk::paginate(&self.view, cols, height).len().max(1);
-        if self.kiosk_page >= self.kiosk_pages {
+        self.pages = kiosk::paginate(&self.view, cols, height);
+        if self.kiosk_page >= self.kiosk_pages() {
             self.kiosk_page = 0;
         }
+    }
+
+    /// How many kiosk pages there are (at least one).
+    pub fn kiosk_pages(&self) -> usize {
+        self.pages.len().max(1)
     }
 
     fn toast(&mut self, level: Level, text: String) {
@@ -451,7 +458,7 @@ fn on_tick(s: &mut AppState) {
             .max();
     }
     if s.cfg.mode == Mode::Kiosk && now.duration_since(s.page_started) >= s.cfg.rotate {
-        s.kiosk_page = (s.kiosk_page + 1) % s.kiosk_pages.max(1);
+        s.kiosk_page = (s.kiosk_page + 1) % s.kiosk_pages();
         s.page_started = now;
     }
 }

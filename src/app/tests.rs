@@ -410,7 +410,7 @@ fn kiosk_ignores_every_key_and_rotates_pages() {
     let parts: Vec<_> = (1..=60).map(|n| cc(n, n % 12, "joined", 100)).collect();
     let rooms: Vec<_> = (0..12).map(|n| conf(n, &format!("Room {n}"))).collect();
     update(&mut s, Event::Sync(snapshot(parts, rooms)), t0());
-    assert!(s.kiosk_pages > 1, "{} pages", s.kiosk_pages);
+    assert!(s.kiosk_pages() > 1, "{} pages", s.kiosk_pages());
     let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     for ev in [
         ch('q'),
@@ -429,7 +429,7 @@ fn kiosk_ignores_every_key_and_rotates_pages() {
     assert_eq!(s.kiosk_page, 0);
     update(&mut s, Event::Tick, t0() + secs(15));
     assert_eq!(s.kiosk_page, 1);
-    for i in 1..=s.kiosk_pages as i64 {
+    for i in 1..=s.kiosk_pages() as i64 {
         update(&mut s, Event::Tick, t0() + secs(15 + 15 * i));
     }
     assert_eq!(s.kiosk_page, 1, "wraps around");

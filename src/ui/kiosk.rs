@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
-use crate::app::kiosk::{Placed, paginate};
+use crate::app::kiosk::Placed;
 use crate::app::layout;
 use crate::app::view::{Thresholds, Trouble};
 
@@ -66,8 +66,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         draw_status(buf, status, app, &freshness, theme);
         return;
     }
-    let (cols, col_w, _) = layout::kiosk_body(area.width, area.height);
-    draw_columns(buf, body, cols, col_w, app, theme);
+    let (_, col_w, _) = layout::kiosk_body(area.width, area.height);
+    draw_columns(buf, body, col_w, app, theme);
     if matches!(freshness, Freshness::Stale { .. }) {
         buf.set_style(body, theme.stale);
     }
@@ -142,7 +142,7 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
 
 fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
     let right = area.right();
-    let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_pages.max(1));
+    let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_pages());
     match freshness {
         Freshness::Stale { last_ok } => {
             buf.set_style(area, theme.banner_stale);
@@ -157,35 +157,20 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshne
             put(buf, area.x + 1, area.y, right, &text, style);
         }
     }
-    if app.kiosk_pages > 1 {
+    if app.kiosk_pages() > 1 {
         put_right(buf, area.x, right, area.y, &page, theme.accent);
     }
 }
 
-/// The current page; paginated exactly as the app counts pages (same geometry).
-fn draw_columns(
-    buf: &mut Buffer,
-    body: Rect,
-    cols: usize,
-    col_w: u16,
-    app: &AppState,
-    theme: &Theme,
-) {
-    let pages = paginate(&app.view, cols, body.height as usize);
-    let Some(page) = pages.get(app.kiosk_page.min(pages.len() - 1)) else {
-        return;
-    };
+/// The current page, as the app laid it out for this size.
+fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme: &Theme) {
     if app.view.groups.is_empty() {
-        put(
-            buf,
-            body.x + 2,
-            body.y + 1,
-            body.right(),
-            "No live conferences.",
-            theme.muted,
-        );
+        put(buf, body.x + 2, body.y + 1, body.right(), "No live conferences.", theme.muted);
         return;
     }
+    let Some(page) = app.pages.get(app.kiosk_page) else {
+        return;
+    };
     for (ci, column) in page.columns.iter().enumerate() {
         let x = body.x + ci as u16 * col_w;
         let area = Rect {
