@@ -182,6 +182,8 @@ pub struct AppState {
     pub pages: Vec<kiosk::Page>,
     page_started: Timestamp,
     snapshots: u64,
+    /// How many times the view was rebuilt (it should not be, when nothing changed).
+    pub rebuilds: u64,
     visible_sent: Vec<Uuid>,
     dirty: bool,
 }
@@ -219,6 +221,7 @@ impl AppState {
             pages: Vec::new(),
             page_started: now,
             snapshots: 0,
+            rebuilds: 0,
             visible_sent: Vec::new(),
             dirty: true,
             cfg,
@@ -304,6 +307,7 @@ impl AppState {
     /// Rebuilds the derived view and keeps the selection on the same thing (or, if it is
     /// gone, on the row where it was).
     fn rebuild(&mut self) {
+        self.rebuilds += 1;
         self.view = view::build(&view::Inputs {
             participants: &self.participants,
             rooms: &self.rooms,
@@ -501,37 +505,55 @@ fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
         now
     };
     s.snapshots += 1;
+    // Most refreshes of a quiet system change nothing: then the view is not rebuilt.
+    let mut changed = s.snapshots == 1;
     let mut present: HashSet<Uuid> = HashSet::with_capacity(snap.participants.len());
     for cc in &snap.participants {
         present.insert(cc.id);
         match s.participants.get_mut(&cc.id) {
-            Some(p) => p.merge(cc, now),
+            Some(p) => changed |= p.merge(cc, now),
             None => {
                 let mut p = Participant::from_api(cc, now);
                 p.first_seen = seen_at;
                 s.participants.insert(cc.id, p);
+                changed = true;
             }
         }
     }
-    for p in s.participants.values_mut() {
-        if p.gone_at.is_none() && !present.contains(&p.id) {
-            p.gone_at = Some(now);
+    if present.len() != s.participants.len() {
+        for p in s.participants.values_mut() {
+            if p.gone_at.is_none() && !present.contains(&p.id) {
+                p.gone_at = Some(now);
+                changed = true;
+            }
         }
-    }
-    for r in s.rooms.values_mut() {
-        r.listed = false;
     }
     for conf in snap.conferences.values() {
         let mut room = Room::from_api(conf);
         room.listed = true;
-        s.rooms.insert(conf.id, room);
+        if s.rooms.get(&conf.id) != Some(&room) {
+            s.rooms.insert(conf.id, room);
+            changed = true;
+        }
     }
-    let in_use: HashSet<Uuid> = s.participants.values().map(|p| p.conference_id).collect();
-    s.rooms.retain(|id, r| r.listed || in_use.contains(id));
+    if s.rooms.len() != snap.conferences.len() {
+        let in_use: HashSet<Uuid> = s.participants.values().map(|p| p.conference_id).collect();
+        for (id, r) in s.rooms.iter_mut() {
+            r.listed = snap.conferences.contains_key(id);
+        }
+        let before = s.rooms.len();
+        s.rooms.retain(|id, r| r.listed || in_use.contains(id));
+        changed |= s.rooms.len() != before;
+    }
     s.conn.last_ok = Some(now);
     s.conn.last_error = None;
     s.conn.refreshing = false;
-    s.rebuild();
+    if changed {
+        s.rebuild();
+    } else {
+        // "updated 0s ago" changed.
+        s.dirty = true;
+    }
 }
 
 fn on_removal(s: &mut AppState, o: RemovalOutcome) {

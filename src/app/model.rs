@@ -48,8 +48,10 @@ impl Participant {
     }
 
     /// Merges a newer record. Statuses only move forward, so a snapshot taken before a removal
-    /// answered never undoes the `leaving` that answer showed.
-    pub fn merge(&mut self, cc: &Conferencecall, now: Timestamp) {
+    /// answered never undoes the `leaving` that answer showed. Returns whether anything the
+    /// view shows changed.
+    pub fn merge(&mut self, cc: &Conferencecall, now: Timestamp) -> bool {
+        let before = (self.status.clone(), self.gone_at, self.call_id);
         let forward = cc.status.rank() >= self.status.rank() || cc.status.rank() == 0;
         if forward && cc.status != self.status {
             self.status = cc.status.clone();
@@ -60,6 +62,7 @@ impl Participant {
         if cc.status.is_live() {
             self.gone_at = None;
         }
+        before != (self.status.clone(), self.gone_at, self.call_id)
     }
 
     /// The status as shown: a participant that left is `Leaved` whatever was last heard.

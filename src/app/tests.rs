@@ -508,3 +508,38 @@ fn help_and_quit() {
     );
     assert_eq!(cmds, vec![Command::Quit]);
 }
+
+#[test]
+fn an_unchanged_snapshot_does_not_rebuild_the_view() {
+    let mut s = populated();
+    let same = || {
+        snapshot(
+            vec![
+                cc(1, 1, "joined", 300),
+                cc(2, 1, "joined", 200),
+                cc(3, 1, "joining", 5),
+                cc(4, 2, "joined", 100),
+                cc(5, 2, "leaving", 50),
+            ],
+            vec![conf(1, "Alpha"), conf(2, "Bravo")],
+        )
+    };
+    let before = s.rebuilds;
+    update(&mut s, Event::Sync(same()), t0() + secs(2));
+    assert_eq!(s.rebuilds, before, "nothing changed");
+    assert_eq!(
+        s.conn.last_ok,
+        Some(t0() + secs(2)),
+        "but the data is fresher"
+    );
+    let changed = snapshot(
+        vec![cc(1, 1, "leaving", 300)],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(changed), t0() + secs(4));
+    assert_eq!(s.rebuilds, before + 1);
+    assert_eq!(
+        s.participants[&part_id(2)].shown_status(),
+        ConferencecallStatus::Leaved
+    );
+}

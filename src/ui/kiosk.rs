@@ -165,7 +165,14 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshne
 /// The current page, as the app laid it out for this size.
 fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme: &Theme) {
     if app.view.groups.is_empty() {
-        put(buf, body.x + 2, body.y + 1, body.right(), "No live conferences.", theme.muted);
+        put(
+            buf,
+            body.x + 2,
+            body.y + 1,
+            body.right(),
+            "No live conferences.",
+            theme.muted,
+        );
         return;
     }
     let Some(page) = app.pages.get(app.kiosk_page) else {
