@@ -15,8 +15,15 @@ pub struct AuditEntry {
     pub time: String,
     pub participant_id: Uuid,
     pub conference_id: Uuid,
-    /// `removed`, `already_leaving`, `already_left`, `gone`, `forbidden`, `rate_limited`,
-    /// `failed` or `unknown` (no answer: it may or may not have happened).
+    /// What the server answered:
+    /// - `removed`: 200, the participant is now leaving (the server answers the same for one
+    ///   that was already leaving);
+    /// - `already_left`: 200, the participant had left; `accepted`: 200 with another status;
+    /// - `gone` (400/404), `forbidden` (403), `rate_limited` (429), `unauthenticated` (401),
+    ///   `rejected` (another 4xx);
+    /// - `failed`: nothing was sent, or the connection was refused: nothing changed;
+    /// - `unknown`: no clear answer (timeout, dropped connection, 5xx, or conftop exited
+    ///   first): it may or may not have happened.
     pub outcome: &'static str,
     /// The HTTP status, when an answer arrived.
     pub http_status: Option<u16>,

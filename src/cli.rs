@@ -179,6 +179,12 @@ pub struct SimArgs {
     /// Share of answers cut in half.
     #[arg(long, default_value_t = 0.0)]
     pub truncate_rate: f64,
+    /// Share of DELETEs answered 400 because the bridge kick failed.
+    #[arg(long, default_value_t = 0.0)]
+    pub kick_fail_rate: f64,
+    /// Every n-th history record shares its predecessor's tm_create (0 = none).
+    #[arg(long, default_value_t = 0)]
+    pub ties: usize,
     /// List endpoints repeat the page token they were given.
     #[arg(long)]
     pub pagination_loop: bool,

@@ -210,7 +210,12 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     app_cfg.audit_path = audit.as_ref().map(|a| a.path().display().to_string());
     app_cfg.tz = TimeZone::system();
 
-    let budget = setting(args.budget, file.budget, 8.0).clamp(0.5, 16.0);
+    let budget = setting(args.budget, file.budget, 8.0);
+    if !(budget.is_finite() && (0.5..=16.0).contains(&budget)) {
+        return Err(usage(format!(
+            "--budget {budget}: give 0.5 to 16 requests per second (the customer's limit is about 17, shared by all its clients)"
+        )));
+    }
     let handle = sync::spawn(
         client,
         SyncConfig {
@@ -253,7 +258,14 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     )
     .await;
     drop(guard);
-    handle.task.abort();
+    // The sync task ends when its command channel closes; it waits briefly for removals in
+    // flight so that each one is recorded.
+    if tokio::time::timeout(Duration::from_secs(4), handle.task)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the sync task did not stop in time");
+    }
     match exit {
         Ok(how) => {
             tracing::info!(?how, "conftop stopped");
@@ -276,9 +288,21 @@ async fn run_sim(a: SimArgs) -> Result<(), Failure> {
         connect_rooms: a.connect_rooms.unwrap_or(base.connect_rooms),
         history: a.history.unwrap_or(base.history),
         churn_per_min: a.churn.unwrap_or(base.churn_per_min),
+        ties: a.ties,
         ..base
     };
+    if !(a.speed.is_finite() && a.speed > 0.0 && a.speed <= 1000.0) {
+        return Err(usage("--speed must be above 0 and at most 1000"));
+    }
+    if let Some(churn) = a.churn
+        && !(churn == 0.0 || (0.01..=100_000.0).contains(&churn))
+    {
+        return Err(usage(
+            "--churn is 0 (a still world) or 0.01 to 100000 arrivals per minute",
+        ));
+    }
     for (name, rate) in [
+        ("--kick-fail-rate", a.kick_fail_rate),
         ("--error-rate", a.error_rate),
         ("--drop-rate", a.drop_rate),
         ("--malformed-rate", a.malformed_rate),
@@ -305,11 +329,12 @@ async fn run_sim(a: SimArgs) -> Result<(), Failure> {
             drop_rate: a.drop_rate,
             malformed_rate: a.malformed_rate,
             truncate_rate: a.truncate_rate,
+            kick_fail_rate: a.kick_fail_rate,
             storm_retry_after: None,
             pagination_loop: a.pagination_loop,
             endless_pages: a.endless_pages,
         },
-        speed: a.speed.max(0.0),
+        speed: a.speed,
         ..SimConfig::default()
     };
     let sim = if a.allow_remote {

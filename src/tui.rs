@@ -113,18 +113,21 @@ where
 }
 
 /// Terminal input as app events. In kiosk mode keys are dropped here already, so no key can
-/// reach the app, whatever it is.
+/// reach the app, whatever it is. An input error (the terminal is gone) ends the stream rather
+/// than spinning on it; a terminal that is gone also fails the next draw, which ends the loop.
 pub fn input_events(mode: Mode) -> impl Stream<Item = Event> + Unpin {
     EventStream::new()
+        .take_while(|ev| {
+            if let Err(e) = ev {
+                tracing::warn!("terminal input error, no more input: {e}");
+            }
+            futures::future::ready(ev.is_ok())
+        })
         .filter_map(move |ev| {
             let out = match ev {
                 Ok(TermEvent::Key(k)) if mode != Mode::Kiosk => Some(Event::Key(k)),
                 Ok(TermEvent::Resize(w, h)) => Some(Event::Resize(w, h)),
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::warn!("terminal input error: {e}");
-                    None
-                }
+                _ => None,
             };
             futures::future::ready(out)
         })
@@ -191,13 +194,19 @@ pub fn restore() {
     let _ = out.flush();
 }
 
-/// On panic: restore the terminal first, then write the report to the log file only, and one
-/// line to stderr (now on the normal screen) saying where the report is.
+/// On panic: the report goes to the log file only. A panic of the thread that owns the screen
+/// (the one calling this) restores the terminal first and prints one line to stderr, now on
+/// the normal screen, saying where the report is. A panic in a background task is contained
+/// by its runtime and must not take the screen away from a UI that keeps running.
 pub fn install_panic_hook(log_path: Option<String>) {
+    let ui_thread = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
         let backtrace = std::backtrace::Backtrace::force_capture();
         tracing::error!("panic: {info}\n{backtrace}");
+        if std::thread::current().id() != ui_thread {
+            return;
+        }
+        restore();
         let where_ = log_path
             .as_deref()
             .map(|p| format!("; the report is in {p}"))

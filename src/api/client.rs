@@ -122,6 +122,29 @@ impl fmt::Debug for Client {
     }
 }
 
+/// A URL for messages: userinfo and query replaced, so no secret is echoed.
+fn redact_url(raw: &str) -> String {
+    let no_query = raw.split(['?', '#']).next().unwrap_or_default();
+    match no_query.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            let hidden = if rest.contains('@') {
+                "[REDACTED]@"
+            } else {
+                ""
+            };
+            let q = if raw.len() > no_query.len() {
+                "?[REDACTED]"
+            } else {
+                ""
+            };
+            format!("{scheme}://{hidden}{host}{q}")
+        }
+        None if no_query.len() < raw.len() => format!("{no_query}?[REDACTED]"),
+        None => "(not a URL)".to_owned(),
+    }
+}
+
 /// Whether a URL's host is this machine.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -135,7 +158,9 @@ pub fn is_loopback(url: &Url) -> bool {
 impl Client {
     pub fn new(config: &ClientConfig, creds: Credentials) -> Result<Client, ClientConfigError> {
         let raw = config.base_url.trim().trim_end_matches('/');
-        let base = Url::parse(raw).map_err(|_| ClientConfigError::InvalidUrl(raw.to_owned()))?;
+        // Never echo what might be a password or a key back in an error.
+        let shown = || ClientConfigError::InvalidUrl(redact_url(raw));
+        let base = Url::parse(raw).map_err(|_| shown())?;
         match base.scheme() {
             "https" => {}
             "http" if config.allow_insecure_http || is_loopback(&base) => {}
@@ -144,10 +169,16 @@ impl Client {
                     base.host_str().unwrap_or_default().to_owned(),
                 ));
             }
-            _ => return Err(ClientConfigError::InvalidUrl(raw.to_owned())),
+            _ => return Err(shown()),
         }
-        if base.host().is_none() || !base.username().is_empty() || base.password().is_some() {
-            return Err(ClientConfigError::InvalidUrl(raw.to_owned()));
+        // Credentials go in their own place, never in the URL.
+        if base.host().is_none()
+            || !base.username().is_empty()
+            || base.password().is_some()
+            || base.query().is_some()
+            || base.fragment().is_some()
+        {
+            return Err(shown());
         }
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
@@ -342,8 +373,14 @@ mod tests {
         let err = Client::new(&cfg("http://api.example.com/v1.0", false), key()).unwrap_err();
         assert!(matches!(err, ClientConfigError::InsecureHttp(_)), "{err}");
         assert!(Client::new(&cfg("http://api.example.com/v1.0", true), key()).is_ok());
-        for bad in ["ftp://x/v1.0", "not a url", "https://user:pw@host/v1.0"] {
-            assert!(Client::new(&cfg(bad, true), key()).is_err(), "{bad}");
+        for bad in [
+            "ftp://x/v1.0",
+            "not a url",
+            "https://user:pw@host/v1.0",
+            "https://host/v1.0?accesskey=k",
+        ] {
+            let e = Client::new(&cfg(bad, true), key()).unwrap_err().to_string();
+            assert!(!e.contains("pw") && !e.contains("accesskey=k"), "{e}");
         }
     }
 

@@ -35,7 +35,8 @@ macro_rules! open_enum {
             fn from(s: &str) -> Self {
                 match s {
                     $($wire => Self::$variant,)+
-                    other => Self::Other(other.to_owned()),
+                    // Shown on screen as it is: through the sanitiser like any network string.
+                    other => Self::Other(crate::text::sanitize(other, 24)),
                 }
             }
         }
@@ -75,6 +76,13 @@ impl ConferencecallStatus {
             Self::Leaved => false,
             Self::Other(s) => !s.is_empty(),
         }
+    }
+
+    /// Whether this status, heard after `old`, replaces it. Statuses only move forward, so an
+    /// answer older than what is known never undoes it; a value this version does not know is
+    /// always taken (there is no order to check it against).
+    pub fn supersedes(&self, old: &Self) -> bool {
+        self.rank() >= old.rank() || self.rank() == 0
     }
 
     /// Position in the forward-only lifecycle; unknown values rank as live but unordered (0).
@@ -168,6 +176,8 @@ mod tests {
         assert!(!s.is_live());
         assert_eq!(serde_json::to_string(&AddressType::Tel).unwrap(), "\"tel\"");
         assert_eq!(AddressType::from("pigeon").as_str(), "pigeon");
+        let hostile = ConferencecallStatus::from("\u{202e}DENIOJ\u{1b}[2J");
+        assert_eq!(hostile.as_str(), "DENIOJ", "unknown values are sanitised");
     }
 
     #[test]

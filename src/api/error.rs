@@ -114,6 +114,14 @@ impl ApiError {
         err
     }
 
+    /// A request conftop decided not to send (read-only, or the server asked to wait).
+    pub fn not_sent(endpoint: &'static str, kind: ErrorKind, why: &str) -> Self {
+        let mut err = ApiError::new(kind, endpoint);
+        err.message = Some(why.to_owned());
+        err.reason = Some("NOT_SENT".to_owned());
+        err
+    }
+
     /// A body that arrived but could not be decoded.
     pub fn decode(endpoint: &'static str, status: u16, detail: &str) -> Self {
         let mut err = ApiError::new(ErrorKind::Decode, endpoint);
@@ -177,6 +185,9 @@ impl ApiError {
 
     /// Whether the request certainly did not reach the server's logic, so nothing changed.
     pub fn nothing_changed(&self) -> bool {
+        if self.reason.as_deref() == Some("NOT_SENT") {
+            return true;
+        }
         match self.kind {
             ErrorKind::Connect => self.message.as_deref() == Some("connection refused"),
             ErrorKind::RateLimited | ErrorKind::Unauthenticated | ErrorKind::Forbidden => true,

@@ -69,7 +69,6 @@ pub fn call(n: u128, name: &str, number: &str) -> Call {
 
 pub fn snapshot(parts: Vec<Conferencecall>, rooms: Vec<Conference>) -> SyncEvent {
     SyncEvent::Snapshot(Arc::new(Snapshot {
-        taken_at: Some(t0()),
         participants: parts,
         conferences: rooms
             .into_iter()

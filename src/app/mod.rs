@@ -593,12 +593,21 @@ fn on_removal(s: &mut AppState, o: RemovalOutcome) {
                 ErrorKind::Forbidden => {
                     (Level::Error, format!("Not permitted to remove {who}{code}"))
                 }
-                ErrorKind::Gone => {
+                // 404: the participant does not exist (any more).
+                ErrorKind::Gone if e.status == Some(404) => {
                     if let Some(p) = s.participants.get_mut(&o.participant) {
                         p.gone_at.get_or_insert(now);
                     }
                     (Level::Warn, format!("{who} was already gone{code}"))
                 }
+                // 400: an unknown id, or a kick the server could not carry out (API.md §3);
+                // the next refresh shows which.
+                ErrorKind::Gone => (
+                    Level::Warn,
+                    format!(
+                        "The server refused to remove {who}{code}: already gone, or the kick failed; watch the row"
+                    ),
+                ),
                 ErrorKind::RateLimited => (
                     Level::Warn,
                     format!("Rate limited{code}: nothing changed; try again shortly"),

@@ -52,8 +52,7 @@ impl Participant {
     /// view shows changed.
     pub fn merge(&mut self, cc: &Conferencecall, now: Timestamp) -> bool {
         let before = (self.status.clone(), self.gone_at, self.call_id);
-        let forward = cc.status.rank() >= self.status.rank() || cc.status.rank() == 0;
-        if forward && cc.status != self.status {
+        if cc.status.supersedes(&self.status) && cc.status != self.status {
             self.status = cc.status.clone();
             self.status_since = status_since(cc, now);
         }

@@ -360,11 +360,13 @@ fn removal_outcomes() {
         ConferencecallStatus::Leaving
     );
 
-    for (status, words) in [
-        (403u16, "Not permitted"),
-        (400, "already gone"),
-        (429, "Rate limited"),
+    for (status, words, gone) in [
+        (403u16, "Not permitted", false),
+        (400, "refused to remove", false),
+        (429, "Rate limited", false),
+        (404, "already gone", true),
     ] {
+        let mut s = populated();
         let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, status, None, b"");
         let ev = SyncEvent::Removal(RemovalOutcome {
             participant: part_id(2),
@@ -374,11 +376,12 @@ fn removal_outcomes() {
         update(&mut s, Event::Sync(ev), t0() + secs(3));
         let text = &s.toast.as_ref().unwrap().text;
         assert!(text.contains(words), "{status}: {text}");
+        assert_eq!(
+            s.participants[&part_id(2)].gone_at.is_some(),
+            gone,
+            "{status}"
+        );
     }
-    assert!(
-        s.participants[&part_id(2)].gone_at.is_some(),
-        "gone after 400"
-    );
 }
 
 #[test]

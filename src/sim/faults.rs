@@ -16,17 +16,13 @@ pub struct Faults {
     pub malformed_rate: f64,
     /// Share of answers whose JSON body is cut in half.
     pub truncate_rate: f64,
+    /// Share of DELETEs whose kick fails in the bridge: the server answers 400 although the
+    /// participant may already be `leaving` (API.md §3).
+    pub kick_fail_rate: f64,
     /// Answer every request 429 with this `Retry-After` (seconds).
     pub storm_retry_after: Option<u64>,
     /// List endpoints hand back the token they were given, so a naive walker never ends.
     pub pagination_loop: bool,
     /// List endpoints never reach an empty page: past the real records they invent old ones.
     pub endless_pages: bool,
-}
-
-impl Faults {
-    /// Whether any fault is switched on.
-    pub fn any(&self) -> bool {
-        *self != Faults::default()
-    }
 }

@@ -105,7 +105,8 @@ struct SimClock {
 impl SimClock {
     fn now(&self) -> Micros {
         let elapsed = self.started.elapsed().as_micros() as f64 * self.speed;
-        self.start_micros + elapsed as Micros
+        // `as` saturates; so does the addition.
+        self.start_micros.saturating_add(elapsed as Micros)
     }
 }
 

@@ -24,6 +24,10 @@ pub struct Scenario {
     pub join_delay: Micros,
     /// Typical time in `leaving` before `leaved`.
     pub leave_delay: Micros,
+    /// When non-zero, every n-th history record has the same `tm_create` as the one before it,
+    /// as happens on the real server now and then; walks lose one of a tied pair when the pair
+    /// straddles a page boundary, exactly as against the server.
+    pub ties: usize,
 }
 
 impl Default for Scenario {
@@ -38,6 +42,7 @@ impl Default for Scenario {
             room_lifetime: 0,
             join_delay: 2 * SECOND,
             leave_delay: SECOND,
+            ties: 0,
         }
     }
 }

@@ -68,6 +68,11 @@ fn nil() -> Value {
 
 /// `ConferenceManagerConferencecall`.
 pub fn conferencecall(w: &World, p: &Part, t: TimeForm) -> Value {
+    let created = if p.garbled {
+        Value::String("not a time".into())
+    } else {
+        t.nullable(Some(p.shown_created.unwrap_or(p.tm_create)))
+    };
     json!({
         "id": id(p.id),
         "customer_id": id(w.customer_id(p.customer)),
@@ -76,7 +81,7 @@ pub fn conferencecall(w: &World, p: &Part, t: TimeForm) -> Value {
         "reference_type": "call",
         "reference_id": id(p.call),
         "status": p.status.as_str(),
-        "tm_create": t.nullable(Some(p.tm_create)),
+        "tm_create": created,
         "tm_update": t.nullable(p.tm_update),
         "tm_delete": t.nullable(None),
     })

@@ -113,6 +113,10 @@ pub struct Room {
 
 #[derive(Debug, Clone)]
 pub struct Part {
+    /// Written with an unreadable `tm_create`, as a damaged record would be.
+    pub garbled: bool,
+    /// Written with this `tm_create` instead of the real one (which orders the list).
+    pub shown_created: Option<Micros>,
     pub id: Uuid,
     pub customer: usize,
     pub room: Uuid,
@@ -244,6 +248,8 @@ impl World {
     }
 
     fn at(&mut self, when: Micros, due: Due) {
+        // Absurd settings (a churn near zero) give absurd gaps; never beyond the year 9999.
+        let when = when.min(253_402_300_799 * SECOND);
         self.seq += 1;
         self.schedule.push(Reverse((when, self.seq, due)));
     }
@@ -287,10 +293,10 @@ impl World {
                 .collect();
             for (id, _, kind) in live {
                 let stay = self.stay(kind);
-                self.at(now + stay, Due::Leave(id));
+                self.at(now.saturating_add(stay), Due::Leave(id));
             }
             let gap = self.arrival_gap();
-            self.at(now + gap, Due::Arrival);
+            self.at(now.saturating_add(gap), Due::Arrival);
         }
         if self.scenario.room_lifetime > 0 {
             let rooms: Vec<Uuid> = self
@@ -303,7 +309,7 @@ impl World {
                 .collect();
             for id in rooms {
                 let life = self.exp(self.scenario.room_lifetime);
-                self.at(now + life, Due::RoomDelete(id));
+                self.at(now.saturating_add(life), Due::RoomDelete(id));
             }
         }
     }
@@ -443,6 +449,8 @@ impl World {
         let call = self.new_call(customer, t - lead);
         let activeflow = self.calls[self.calls.len() - 1].activeflow_id;
         self.parts.push(Part {
+            garbled: false,
+            shown_created: None,
             id,
             customer,
             room,
@@ -525,12 +533,24 @@ impl World {
     }
 
     /// Sorts every table by creation time and rebuilds the indexes. Creation times are made
-    /// unique, as the server's microsecond clock makes them in practice.
+    /// unique, as the server's microsecond clock makes them in practice, except that with
+    /// `ties` every n-th history record shares its predecessor's, to reproduce the page
+    /// boundary skip of the server's strict `tm_create < token` (API.md §2).
     fn reindex(&mut self) {
         self.parts.sort_by_key(|p| p.tm_create);
         for i in 1..self.parts.len() {
             if self.parts[i].tm_create <= self.parts[i - 1].tm_create {
                 self.parts[i].tm_create = self.parts[i - 1].tm_create + 1;
+            }
+        }
+        if self.scenario.ties > 0 {
+            let history = self
+                .parts
+                .iter()
+                .take_while(|p| !p.status.is_live())
+                .count();
+            for i in (self.scenario.ties..history).step_by(self.scenario.ties) {
+                self.parts[i].tm_create = self.parts[i - 1].tm_create;
             }
         }
         self.calls.sort_by_key(|c| c.tm_create);
@@ -633,7 +653,7 @@ impl World {
                     self.arrive(room);
                 }
                 let gap = self.arrival_gap();
-                self.at(now + gap, Due::Arrival);
+                self.at(now.saturating_add(gap), Due::Arrival);
             }
             Due::ConnectSpawn => {
                 let main = 0;
@@ -651,7 +671,7 @@ impl World {
                 if self.scenario.room_lifetime > 0 {
                     let life = self.exp(self.scenario.room_lifetime);
                     let id = self.rooms[room].id;
-                    self.at(now + life, Due::RoomDelete(id));
+                    self.at(now.saturating_add(life), Due::RoomDelete(id));
                 }
             }
         }
@@ -696,6 +716,8 @@ impl World {
         let id = self.uuid();
         let activeflow = self.calls[self.call_index[&call]].activeflow_id;
         self.parts.push(Part {
+            garbled: false,
+            shown_created: None,
             id,
             customer,
             room: room_id,
@@ -717,7 +739,7 @@ impl World {
             self.at(t + delay, Due::Joined(id));
             if self.scenario.churn_per_min > 0.0 {
                 let stay = self.stay(kind);
-                self.at(t + delay + stay, Due::Leave(id));
+                self.at(t.saturating_add(delay).saturating_add(stay), Due::Leave(id));
             }
         }
         id
@@ -811,12 +833,9 @@ impl World {
         rm.tm_delete = Some(now);
         rm.tm_update = Some(now);
         let customer = rm.customer;
+        // Only the last participant leaving destroys a room (status terminated, tm_end set); a
+        // room deleted while already empty stays terminating with no tm_end (API.md §4).
         self.kick_room_members(r);
-        if self.rooms[r].present.is_empty() {
-            let rm = &mut self.rooms[r];
-            rm.status = RoomStatus::Terminated;
-            rm.tm_end = Some(now);
-        }
         if customer == 0 {
             let gap = self.between(20 * SECOND, 90 * SECOND);
             self.at(now + gap, Due::RoomCreate);
@@ -831,10 +850,6 @@ impl World {
 
     pub fn customer_id(&self, c: usize) -> Uuid {
         self.customers[c].id
-    }
-
-    pub fn customer_index(&self, id: Uuid) -> Option<usize> {
-        self.customers.iter().position(|c| c.id == id)
     }
 
     pub fn part(&self, id: Uuid) -> Option<&Part> {
@@ -937,6 +952,30 @@ impl World {
             call.destination.target_name = name.to_owned();
         }
         true
+    }
+
+    /// Damages a participant's record: its `tm_create` is written as something no client can
+    /// read (the record keeps its place in the list).
+    pub fn garble(&mut self, part: Uuid) -> bool {
+        match self.part_index.get(&part) {
+            Some(&i) => {
+                self.parts[i].garbled = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sets the creation time a participant's record shows, e.g. one absurdly far in the past,
+    /// without moving it in the list.
+    pub fn set_shown_created(&mut self, part: Uuid, shown: Micros) -> bool {
+        match self.part_index.get(&part) {
+            Some(&i) => {
+                self.parts[i].shown_created = Some(shown);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Renames a room.

@@ -87,6 +87,19 @@ impl Budget {
         }
     }
 
+    /// Like [`Budget::acquire`], but gives up (returning false) if that would take longer than
+    /// `limit`: a confirmed removal must not go out minutes after the user confirmed it.
+    pub async fn acquire_within(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        loop {
+            match self.try_take(0.0) {
+                Ok(()) => return true,
+                Err(wait) if Instant::now() + wait > deadline => return false,
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+
     /// Takes a token only if `reserve` tokens would remain: for optional work (call details,
     /// history scans) that must never delay the next refresh.
     pub fn try_spare(&self, reserve: f64) -> bool {
@@ -136,8 +149,13 @@ mod tests {
         assert!(b.try_spare(1.0));
         assert!(!b.try_spare(1.0), "one token must stay for essential work");
         b.pause(Duration::from_secs(5));
+        assert!(
+            !b.acquire_within(Duration::from_secs(2)).await,
+            "not while paused"
+        );
         let t0 = Instant::now();
         b.acquire().await;
-        assert!(Instant::now() - t0 >= Duration::from_secs(5));
+        assert!(Instant::now() - t0 >= Duration::from_secs(3));
+        assert!(b.acquire_within(Duration::from_secs(2)).await);
     }
 }

@@ -4,6 +4,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use crate::api::{ApiError, Client, ErrorKind};
 
 use super::budget::Budget;
@@ -16,11 +18,17 @@ const RATE_LIMIT_RETRIES: u32 = 2;
 /// says so on screen).
 const MAX_PAUSE: Duration = Duration::from_secs(120);
 
+/// A `Retry-After` longer than this fails the refresh at once (so the screen says "rate
+/// limited") instead of holding it; the budget stays paused for the whole period.
+const WAIT_AT_MOST: Duration = Duration::from_secs(5);
+
 /// The client and budget for one refresh, with the number of requests it made.
 pub struct Fetcher<'a> {
     pub client: &'a Client,
     pub budget: &'a Budget,
     pub requests: u32,
+    /// Optional requests are not started after this instant.
+    optional_until: Option<Instant>,
 }
 
 impl<'a> Fetcher<'a> {
@@ -29,7 +37,14 @@ impl<'a> Fetcher<'a> {
             client,
             budget,
             requests: 0,
+            optional_until: None,
         }
+    }
+
+    /// Optional work stops at `deadline`, so that it can never delay the next refresh.
+    pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.optional_until = Some(deadline);
+        self
     }
 
     /// An essential request: waits for the budget, retries after 429.
@@ -43,9 +58,10 @@ impl<'a> Fetcher<'a> {
             self.requests += 1;
             match op(self.client).await {
                 Err(e) if e.kind == ErrorKind::RateLimited => {
-                    self.budget.pause(pause_for(&e));
+                    let pause = pause_for(&e);
+                    self.budget.pause(pause);
                     attempt += 1;
-                    if attempt > RATE_LIMIT_RETRIES {
+                    if attempt > RATE_LIMIT_RETRIES || pause > WAIT_AT_MOST {
                         return Err(e);
                     }
                 }
@@ -64,7 +80,9 @@ impl<'a> Fetcher<'a> {
     where
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        if !self.budget.try_spare(reserve) {
+        if self.optional_until.is_some_and(|d| Instant::now() >= d)
+            || !self.budget.try_spare(reserve)
+        {
             return None;
         }
         self.requests += 1;

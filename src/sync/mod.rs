@@ -7,11 +7,12 @@
 
 pub mod budget;
 mod fetch;
+mod pager;
 mod removal;
 mod snapshot;
 mod tracker;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -102,7 +103,8 @@ async fn run(
     let mut again = false;
     let mut failures = 0u32;
     let mut visible: Vec<Uuid> = Vec::new();
-    let mut removing: HashSet<Uuid> = HashSet::new();
+    // Removals in flight: participant → (conference, task).
+    let mut removing: HashMap<Uuid, (Uuid, JoinHandle<()>)> = HashMap::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Uuid>();
 
     loop {
@@ -120,9 +122,12 @@ async fn run(
                 Some(Command::Remove { participant, conference }) => {
                     if !config.allow_delete {
                         tracing::warn!(%participant, "removal refused: read-only");
+                        let refused = removal::refused(participant, conference, "read-only: nothing was sent");
+                        let _ = events.send(SyncEvent::Removal(refused)).await;
                         continue;
                     }
-                    if !removing.insert(participant) {
+                    if removing.contains_key(&participant) {
+                        // The first one's answer will come; this one is not sent.
                         tracing::warn!(%participant, "removal already in flight; not sent again");
                         continue;
                     }
@@ -133,10 +138,11 @@ async fn run(
                         events.clone(),
                         done_tx.clone(),
                     );
-                    tokio::spawn(async move {
+                    let task = tokio::spawn(async move {
                         removal::remove(c, b, a, e, participant, conference).await;
                         let _ = d.send(participant);
                     });
+                    removing.insert(participant, (conference, task));
                 }
             },
             Some(id) = done_rx.recv() => {
@@ -169,8 +175,9 @@ async fn run(
                 let mut t = tracker.take().expect("idle tracker");
                 let _ = events.send(SyncEvent::Refreshing).await;
                 let (c, b, e, v) = (client.clone(), budget.clone(), events.clone(), visible.clone());
+                let deadline = Instant::now() + interval / 2;
                 let task = tokio::spawn(async move {
-                    let mut f = Fetcher::new(&c, &b);
+                    let mut f = Fetcher::new(&c, &b).with_deadline(deadline);
                     let result = t.refresh(&mut f, Timestamp::now(), &v, &e).await;
                     (t, result)
                 });
@@ -180,6 +187,24 @@ async fn run(
     }
     if let Some((task, _)) = running {
         task.abort();
+    }
+    finish_removals(removing, &config.audit).await;
+}
+
+/// At exit: give removals in flight a moment to be answered; any still unanswered is recorded
+/// as `unknown`, since the server may have acted on it.
+async fn finish_removals(
+    removing: HashMap<Uuid, (Uuid, JoinHandle<()>)>,
+    audit: &Option<AuditLog>,
+) {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    for (participant, (conference, mut task)) in removing {
+        if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+            task.abort();
+            tracing::warn!(%participant, "exited before the removal was answered");
+            let detail = Some("conftop exited before the answer".to_owned());
+            removal::record(audit, participant, conference, "unknown", None, detail).await;
+        }
     }
 }
 

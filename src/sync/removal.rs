@@ -2,6 +2,7 @@
 //! the answer. Never retried: a retry needs a new confirmation.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use tokio::sync::mpsc;
@@ -38,6 +39,11 @@ pub fn outcome(result: &Result<Conferencecall, ApiError>) -> (&'static str, Opti
     }
 }
 
+const ENDPOINT: &str = "DELETE /conferencecalls/{id}";
+
+/// How long a confirmed removal may wait for the budget before it is dropped unsent.
+const MAX_WAIT: Duration = Duration::from_secs(2);
+
 /// Runs one removal to its end.
 pub async fn remove(
     client: Arc<Client>,
@@ -47,8 +53,15 @@ pub async fn remove(
     participant: Uuid,
     conference: Uuid,
 ) {
-    budget.acquire().await;
-    let result = client.delete_conferencecall(participant).await;
+    let result = if budget.acquire_within(MAX_WAIT).await {
+        client.delete_conferencecall(participant).await
+    } else {
+        Err(ApiError::not_sent(
+            ENDPOINT,
+            ErrorKind::RateLimited,
+            "the API asked conftop to wait; nothing was sent",
+        ))
+    };
     if let Err(e) = &result
         && e.kind == ErrorKind::RateLimited
     {
@@ -56,19 +69,8 @@ pub async fn remove(
     }
     let (word, status) = outcome(&result);
     tracing::info!(%participant, %conference, outcome = word, "removal");
-    if let Some(log) = &audit {
-        let entry = AuditEntry {
-            time: Timestamp::now().to_string(),
-            participant_id: participant,
-            conference_id: conference,
-            outcome: word,
-            http_status: status,
-            detail: result.as_ref().err().map(|e| e.describe()),
-        };
-        if let Err(e) = log.append(&entry) {
-            tracing::error!("cannot write the audit log {}: {e}", log.path().display());
-        }
-    }
+    let detail = result.as_ref().err().map(|e| e.describe());
+    record(&audit, participant, conference, word, status, detail).await;
     let _ = events
         .send(SyncEvent::Removal(RemovalOutcome {
             participant,
@@ -76,4 +78,38 @@ pub async fn remove(
             result,
         }))
         .await;
+}
+
+/// Appends one audit line, off the async workers (it syncs the file to disk).
+pub async fn record(
+    audit: &Option<AuditLog>,
+    participant: Uuid,
+    conference: Uuid,
+    outcome: &'static str,
+    http_status: Option<u16>,
+    detail: Option<String>,
+) {
+    let Some(log) = audit.clone() else { return };
+    let entry = AuditEntry {
+        time: Timestamp::now().to_string(),
+        participant_id: participant,
+        conference_id: conference,
+        outcome,
+        http_status,
+        detail,
+    };
+    let written =
+        tokio::task::spawn_blocking(move || log.append(&entry).map_err(|e| (log, e))).await;
+    if let Ok(Err((log, e))) = written {
+        tracing::error!("cannot write the audit log {}: {e}", log.path().display());
+    }
+}
+
+/// The answer to a removal conftop refused to send.
+pub fn refused(participant: Uuid, conference: Uuid, why: &str) -> RemovalOutcome {
+    RemovalOutcome {
+        participant,
+        conference,
+        result: Err(ApiError::not_sent(ENDPOINT, ErrorKind::Rejected, why)),
+    }
 }

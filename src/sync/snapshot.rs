@@ -12,7 +12,6 @@ use crate::api::{ApiError, Call, Conference, Conferencecall, Customer};
 /// know) and the rooms they are in, as of one refresh.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub taken_at: Option<Timestamp>,
     pub participants: Vec<Conferencecall>,
     /// Rooms listed by `GET /conferences` plus any room a live participant is in.
     pub conferences: HashMap<Uuid, Conference>,

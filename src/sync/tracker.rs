@@ -11,15 +11,21 @@
 //! 2. `GET /conferencecalls` from the newest page down to the newest record already seen (the
 //!    frontier): new participants (`joining` is in no room list yet) and the current status
 //!    of every recent one. Normally one page.
-//! 3. Rooms that list does not show (`connect` and `queue` rooms, deleted rooms still
-//!    emptying) are checked with `GET /conferences/{id}`: all of them on a full refresh,
-//!    otherwise a few per refresh in turn.
+//! 3. What no list confirms is checked with a direct request: rooms never seen and rooms that
+//!    just left the list (deleted, still emptying) every time; then, in turn, one target per
+//!    refresh, alternating between unlisted rooms (`connect`, `queue`) or stuck `joining`
+//!    participants, and the `joined` participant confirmed longest ago (which catches one stuck
+//!    in `leaving`). A full refresh checks every unlisted room and stuck participant.
 //!
 //! A full refresh (the first, and the first after any failure) walks the newest pages until
 //! every listed participant is found and a page holds nobody live; the rest of the history
 //! within the 24 h health-check horizon is then scanned with spare budget only, so that old
 //! participants of unlisted rooms are found too. Call details are looked up with spare budget,
-//! in bulk (`GET /calls` pages) when many are missing, rows on screen first.
+//! in bulk (`GET /calls` pages) when many are missing, rows on screen first. Optional work
+//! never runs past half the interval, so it can never delay the next refresh.
+//!
+//! Only the room list and the newest-page walk are essential: if one of them fails, the
+//! refresh fails. A failed check of one room or one participant is skipped and retried later.
 
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
@@ -31,10 +37,10 @@ use uuid::Uuid;
 
 use crate::api::{
     ApiError, Call, Conference, ConferenceStatus, Conferencecall, ConferencecallStatus, ErrorKind,
-    PageRequest,
 };
 
 use super::fetch::Fetcher;
+use super::pager::{Pager, Step};
 use super::snapshot::{Snapshot, SyncEvent};
 
 /// Knobs of the refresh strategy.
@@ -47,12 +53,15 @@ pub struct TrackerConfig {
     pub full_pages: usize,
     /// Pages a normal refresh walks before giving up and asking for a full one.
     pub warm_pages: usize,
-    /// Unlisted rooms (and stuck `joining` participants) checked per normal refresh.
+    /// Targets checked in turn per normal refresh.
     pub verify_per_refresh: usize,
-    /// Tokens optional work leaves in the budget for the next refresh.
+    /// Tokens optional work leaves in the budget for the next refresh (at most a quarter of
+    /// the burst, so a small budget still has room for optional work).
     pub spare_reserve: f64,
     /// From this many missing call details on, look them up by listing `GET /calls` pages.
     pub bulk_calls: usize,
+    /// Refreshes before an id that did not resolve is asked about again.
+    pub retry_unresolved: u64,
 }
 
 impl Default for TrackerConfig {
@@ -65,23 +74,16 @@ impl Default for TrackerConfig {
             verify_per_refresh: 1,
             spare_reserve: 4.0,
             bulk_calls: 10,
+            retry_unresolved: 30,
         }
     }
 }
 
 /// Something checked with a direct request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
     Room(Uuid),
     Participant(Uuid),
-}
-
-/// The background scan of older history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Deep {
-    /// Continue from this page token.
-    From(String),
-    Done,
 }
 
 /// The sync task's picture of the live conferences, carried from refresh to refresh.
@@ -91,20 +93,24 @@ pub struct Tracker {
     live: HashMap<Uuid, Conferencecall>,
     rooms: HashMap<Uuid, Conference>,
     listed: HashSet<Uuid>,
+    /// Rooms that left the list while people were still in them: checked every refresh
+    /// until empty.
+    emptying: HashSet<Uuid>,
     frontier: Option<Timestamp>,
     warm: bool,
-    deep: Deep,
+    /// Where the background scan of older history continues (`None`: nothing left).
+    deep: Option<String>,
     turn: u64,
-    /// The refresh turn at which each participant's status was last confirmed directly.
-    checked: HashMap<Uuid, u64>,
+    /// The refresh at which each target was last confirmed directly (or seen on a page).
+    checked: HashMap<Target, u64>,
+    /// Listed ids that did not resolve to a live participant, and when that was learned.
+    unresolved: HashMap<Uuid, u64>,
     customer_known: bool,
     /// Call ids already sent to the app (or known not to resolve).
     calls_done: HashSet<Uuid>,
     /// Where the bulk `GET /calls` walk continues.
     calls_token: Option<String>,
-    /// The most items the server returns per page. A shorter page is the last one, which
-    /// saves the extra request that only answers `[]`. Learned downwards if a server turns out
-    /// to cap pages below what was asked.
+    /// The most items the server returns per page, as learned.
     page_limit: usize,
 }
 
@@ -118,30 +124,17 @@ impl Tracker {
             live: HashMap::new(),
             rooms: HashMap::new(),
             listed: HashSet::new(),
+            emptying: HashSet::new(),
             frontier: None,
             warm: false,
-            deep: Deep::Done,
+            deep: None,
             turn: 0,
             checked: HashMap::new(),
+            unresolved: HashMap::new(),
             customer_known: false,
             calls_done: HashSet::new(),
             calls_token: None,
             page_limit: usize::MAX,
-        }
-    }
-
-    /// Whether a page is the last one, and what the server's page cap must be.
-    fn is_last(&mut self, len: usize, next: &Option<String>) -> bool {
-        self.page_limit = self.page_limit.min(self.cfg.page_size as usize);
-        next.is_none() || len == 0 || len < self.page_limit
-    }
-
-    /// A page that was expected to be the last turned out not to be: the server caps pages
-    /// at `len` items.
-    fn learn_limit(&mut self, len: usize) {
-        if len > 0 && len < self.page_limit {
-            tracing::info!("the server returns at most {len} items per page");
-            self.page_limit = len;
         }
     }
 
@@ -166,6 +159,7 @@ impl Tracker {
         events: &Events,
     ) -> Result<(), ApiError> {
         let full = !self.warm;
+        self.turn += 1;
         if !self.customer_known {
             let customer = f.call(|c| c.get_customer()).await?;
             self.customer_known = true;
@@ -173,79 +167,70 @@ impl Tracker {
         }
 
         // 1. The listed rooms and their joined/leaving sets.
-        let listed = self.list_rooms(f).await?;
+        let listed = self.list_rooms(f, full).await?;
         let was_listed = std::mem::take(&mut self.listed);
         let mut expected: HashSet<Uuid> = HashSet::new();
         for room in listed {
             self.listed.insert(room.id);
             expected.extend(room.conferencecall_ids.iter().copied());
-            self.reconcile(&room);
+            self.reconcile(&room, now);
             self.rooms.insert(room.id, room);
+        }
+        for gone in was_listed.difference(&self.listed) {
+            self.emptying.insert(*gone);
         }
 
         // 2. The newest participants, down to the frontier.
         let seen = self.walk_newest(f, now, full, &mut expected).await?;
 
         // Listed participants the walk did not reach (joined long ago, or missed by a cap).
+        let turn = self.turn;
+        let retry = self.cfg.retry_unresolved;
+        self.unresolved.retain(|_, t| turn - *t < retry);
         for id in expected {
-            if self.live.contains_key(&id) {
+            if self.live.contains_key(&id) || self.unresolved.contains_key(&id) {
                 continue;
             }
             match f.call(|c| c.get_conferencecall(id)).await {
-                Ok(cc) => {
-                    self.checked.insert(cc.id, self.turn + 1);
-                    self.upsert(cc)
+                Ok(cc) if cc.status.is_live() => {
+                    self.checked.insert(Target::Participant(id), turn);
+                    self.upsert(cc);
                 }
-                Err(e) if e.kind == ErrorKind::Gone => {}
-                Err(e) => return Err(e),
+                Ok(_)
+                | Err(ApiError {
+                    kind: ErrorKind::Gone,
+                    ..
+                }) => {
+                    self.unresolved.insert(id, turn);
+                }
+                Err(e) => tracing::warn!("skipped checking listed participant {id}: {e}"),
             }
         }
 
-        // 3. What no list confirms: unlisted rooms, stuck `joining`, and a slow sweep.
-        self.turn += 1;
-        for target in self.verification_targets(full, &was_listed, &seen, now) {
-            match target {
-                Target::Room(room) => match f.call(|c| c.get_conference(room)).await {
-                    Ok(conf) => {
-                        self.reconcile(&conf);
-                        self.rooms.insert(conf.id, conf);
-                    }
-                    Err(e) if e.kind == ErrorKind::Gone => {
-                        self.live.retain(|_, p| p.conference_id != room);
-                    }
-                    Err(e) => return Err(e),
-                },
-                Target::Participant(id) => match f.call(|c| c.get_conferencecall(id)).await {
-                    Ok(cc) => {
-                        self.checked.insert(id, self.turn);
-                        self.upsert(cc)
-                    }
-                    Err(e) if e.kind == ErrorKind::Gone => {
-                        self.live.remove(&id);
-                    }
-                    Err(e) => return Err(e),
-                },
-            }
+        // 3. What no list confirms.
+        for target in self.verification_targets(full, &seen, now) {
+            self.verify(f, target, now).await;
         }
-        let turn = self.turn;
         for id in &seen {
-            self.checked.insert(*id, turn);
+            self.checked.insert(Target::Participant(*id), turn);
         }
         let live = &self.live;
-        self.checked.retain(|id, _| live.contains_key(id));
-
-        let keep: HashSet<Uuid> = self.live.values().map(|p| p.conference_id).collect();
+        let in_use: HashSet<Uuid> = live.values().map(|p| p.conference_id).collect();
+        self.checked.retain(|t, _| match t {
+            Target::Participant(id) => live.contains_key(id),
+            Target::Room(id) => in_use.contains(id),
+        });
+        self.emptying.retain(|r| in_use.contains(r));
         let listed_now = &self.listed;
         self.rooms
-            .retain(|id, _| listed_now.contains(id) || keep.contains(id));
+            .retain(|id, _| listed_now.contains(id) || in_use.contains(id));
         self.warm = true;
 
         let snapshot = Snapshot {
-            taken_at: Some(Timestamp::now()),
             participants: self.live.values().cloned().collect(),
             conferences: self.rooms.clone(),
             requests: f.requests,
-            complete: self.deep == Deep::Done,
+            complete: self.deep.is_none(),
         };
         let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
 
@@ -256,41 +241,33 @@ impl Tracker {
     }
 
     /// Every page of `GET /conferences` (normally one).
-    async fn list_rooms(&mut self, f: &mut Fetcher<'_>) -> Result<Vec<Conference>, ApiError> {
+    async fn list_rooms(
+        &mut self,
+        f: &mut Fetcher<'_>,
+        probe: bool,
+    ) -> Result<Vec<Conference>, ApiError> {
         let mut rooms = Vec::new();
-        let mut req = PageRequest::first(self.cfg.page_size);
-        let full = !self.warm;
-        let mut short_page = None;
-        for _ in 0..self.cfg.full_pages {
+        let mut pager = Pager::new(self.cfg.page_size, None, self.cfg.full_pages);
+        loop {
+            let req = pager.request();
             let page = f.call(|c| c.list_conferences(&req)).await?;
-            let len = page.items.len();
-            if let Some(prev) = short_page.take()
-                && len > 0
-            {
-                self.learn_limit(prev);
-            }
+            let raw = page.items.len() + page.skipped;
             rooms.extend(page.items);
-            let last = self.is_last(len, &page.next_page_token);
-            match page.next_page_token {
-                // A full refresh checks the short page's token once, to learn a lower cap.
-                Some(t) if len > 0 && Some(&t) != req.page_token.as_ref() && (!last || full) => {
-                    if last {
-                        short_page = Some(len);
-                    }
-                    req = PageRequest::after(self.cfg.page_size, t)
-                }
-                _ => break,
+            match pager.after(raw, page.next_page_token, &mut self.page_limit, probe) {
+                Step::Next => {}
+                Step::End | Step::Capped(_) => return Ok(rooms),
             }
         }
-        Ok(rooms)
     }
 
     /// Applies a room's authoritative `conferencecall_ids` to the participants tracked in it.
-    fn reconcile(&mut self, room: &Conference) {
+    fn reconcile(&mut self, room: &Conference, now: Timestamp) {
         let inside: HashSet<&Uuid> = room.conferencecall_ids.iter().collect();
         let ended = room.status == ConferenceStatus::Terminated;
-        // A terminating room has kicked everyone still in it (API.md §4).
+        // A terminating room has kicked everyone still in it (API.md §4): they are leaving
+        // since the room's last update, not since they joined.
         let kicked = room.status == ConferenceStatus::Terminating;
+        let since = room.tm_update.unwrap_or(now).min(now);
         self.live.retain(|id, p| {
             if p.conference_id != room.id {
                 return true;
@@ -302,6 +279,7 @@ impl Tracker {
                     if kicked && listed =>
                 {
                     p.status = ConferencecallStatus::Leaving;
+                    p.tm_update = Some(since);
                     true
                 }
                 ConferencecallStatus::Joining if listed => {
@@ -321,7 +299,7 @@ impl Tracker {
             return;
         }
         match self.live.get_mut(&cc.id) {
-            Some(old) if cc.status.rank() < old.status.rank() && cc.status.rank() > 0 => {}
+            Some(old) if !cc.status.supersedes(&old.status) => {}
             Some(old) => *old = cc,
             None => {
                 self.live.insert(cc.id, cc);
@@ -337,7 +315,7 @@ impl Tracker {
         full: bool,
         expected: &mut HashSet<Uuid>,
     ) -> Result<HashSet<Uuid>, ApiError> {
-        let horizon = now - self.cfg.horizon;
+        let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
         let cap = if full {
             self.cfg.full_pages
         } else {
@@ -346,18 +324,17 @@ impl Tracker {
         let frontier = if full { None } else { self.frontier };
         let mut newest = self.frontier;
         let mut seen = HashSet::new();
-        let mut token: Option<String> = None;
+        let mut pager = Pager::new(self.cfg.page_size, None, cap);
         if full {
-            self.deep = Deep::Done;
+            self.deep = None;
         }
-        for page_no in 1.. {
-            let req = match &token {
-                None => PageRequest::first(self.cfg.page_size),
-                Some(t) => PageRequest::after(self.cfg.page_size, t.clone()),
-            };
+        loop {
+            let req = pager.request();
             let page = f.call(|c| c.list_conferencecalls(&req)).await?;
-            let empty = page.items.is_empty();
-            let len = page.items.len();
+            let raw = page.items.len() + page.skipped;
+            if page.skipped > 0 {
+                tracing::warn!("{} undecodable participant records skipped", page.skipped);
+            }
             let mut live_here = 0;
             let mut at_frontier = false;
             let mut past_horizon = false;
@@ -365,7 +342,14 @@ impl Tracker {
                 if let Some(created) = cc.tm_create {
                     at_frontier |= frontier.is_some_and(|fr| created <= fr);
                     past_horizon |= created < horizon;
-                    newest = newest.max(Some(created));
+                    // A record from the future would freeze the frontier; ignore its time.
+                    if created
+                        <= now
+                            .saturating_add(SignedDuration::from_mins(5))
+                            .unwrap_or(now)
+                    {
+                        newest = newest.max(Some(created));
+                    }
                 }
                 expected.remove(&cc.id);
                 seen.insert(cc.id);
@@ -374,45 +358,39 @@ impl Tracker {
                 }
                 self.upsert(cc);
             }
-            let next = page.next_page_token;
-            let looped = next.is_some() && next == token;
-            if looped {
-                tracing::warn!("the server repeated a page token; stopping this walk");
-            }
-            let last = self.is_last(len, &next);
-            if empty || last || looped || past_horizon || at_frontier {
+            let step = pager.after(raw, page.next_page_token, &mut self.page_limit, full);
+            if past_horizon || at_frontier {
                 break;
             }
-            if full && expected.is_empty() && live_here == 0 {
-                // Everyone listed is found and this page holds nobody live: the rest is
-                // history, scanned in the background for old participants of unlisted rooms.
-                self.deep = Deep::From(next.unwrap_or_default());
-                break;
-            }
-            if page_no >= cap {
-                if full {
-                    self.deep = Deep::From(next.unwrap_or_default());
-                } else {
-                    // More arrived since the last refresh than a normal walk covers.
-                    self.warm = false;
+            match step {
+                Step::End => break,
+                Step::Capped(next) => {
+                    if full {
+                        self.deep = Some(next);
+                    } else {
+                        // More arrived since the last refresh than a normal walk covers.
+                        self.warm = false;
+                    }
+                    break;
                 }
-                break;
+                Step::Next if full && expected.is_empty() && live_here == 0 => {
+                    // Everyone listed is found and this page holds nobody live: the rest is
+                    // history, scanned in the background for old participants of unlisted
+                    // rooms.
+                    self.deep = pager.request().page_token;
+                    break;
+                }
+                Step::Next => {}
             }
-            token = next;
         }
         self.frontier = newest;
         Ok(seen)
     }
 
-    /// What to check with a direct request this refresh. Always: rooms never seen and rooms
-    /// that just left the list (deleted, still emptying). On a full refresh: every unlisted
-    /// room and every stuck participant. Otherwise `verify_per_refresh` picks in turn, from
-    /// unlisted rooms and stuck `joining` (or unknown-status) participants, alternating with
-    /// the `joined` participant confirmed longest ago, which catches one stuck in `leaving`.
+    /// What to check with a direct request this refresh (see the module comment).
     fn verification_targets(
         &self,
         full: bool,
-        was_listed: &HashSet<Uuid>,
         seen: &HashSet<Uuid>,
         now: Timestamp,
     ) -> Vec<Target> {
@@ -425,7 +403,7 @@ impl Tracker {
             .into_iter()
             .collect();
         unlisted.sort_unstable();
-        let mut stuck: Vec<&Conferencecall> = self
+        let stuck = self
             .live
             .values()
             .filter(|p| !seen.contains(&p.id))
@@ -439,47 +417,76 @@ impl Tracker {
                 p.tm_create
                     .is_none_or(|t| now.duration_since(t) > SignedDuration::from_secs(30))
             })
-            .collect();
-        stuck.sort_by_key(|p| (self.checked.get(&p.id).copied().unwrap_or(0), p.id));
+            .map(|p| Target::Participant(p.id));
 
         if full {
-            let rooms = unlisted.into_iter().map(Target::Room);
-            return rooms
-                .chain(stuck.into_iter().map(|p| Target::Participant(p.id)))
-                .collect();
+            let mut all: Vec<Target> = unlisted.into_iter().map(Target::Room).collect();
+            all.extend(stuck);
+            return all;
         }
         let mut out: Vec<Target> = unlisted
             .iter()
-            .filter(|r| !self.rooms.contains_key(r) || was_listed.contains(r))
+            .filter(|r| !self.rooms.contains_key(r) || self.emptying.contains(r))
             .map(|r| Target::Room(*r))
             .collect();
+        let last = |t: &Target| self.checked.get(t).copied().unwrap_or(0);
+        // Least recently checked first, in each of the two classes.
         let mut rotation: Vec<Target> = unlisted
             .iter()
-            .filter(|r| !out.contains(&Target::Room(**r)))
             .map(|r| Target::Room(*r))
-            .chain(stuck.iter().map(|p| Target::Participant(p.id)))
+            .filter(|t| !out.contains(t))
+            .chain(stuck)
             .collect();
-        let sweep = self
+        rotation.sort_by_key(|t| (last(t), *t_id(t)));
+        let mut sweep: Vec<Target> = self
             .live
             .values()
             .filter(|p| p.status == ConferencecallStatus::Joined && !seen.contains(&p.id))
-            .min_by_key(|p| (self.checked.get(&p.id).copied().unwrap_or(0), p.id))
-            .map(|p| Target::Participant(p.id));
+            .map(|p| Target::Participant(p.id))
+            .collect();
+        sweep.sort_by_key(|t| (last(t), *t_id(t)));
+        let (mut rotation, mut sweep) = (rotation.into_iter(), sweep.into_iter());
         for i in 0..self.cfg.verify_per_refresh as u64 {
-            let turn = self.turn * self.cfg.verify_per_refresh as u64 + i;
-            let pick = match (&sweep, rotation.is_empty()) {
-                (Some(s), true) => Some(*s),
-                (Some(s), false) if turn % 2 == 1 => Some(*s),
-                (_, false) => Some(rotation.remove((turn / 2) as usize % rotation.len())),
-                (None, true) => None,
+            let sweep_turn = (self.turn + i) % 2 == 1;
+            let pick = if sweep_turn {
+                sweep.next().or_else(|| rotation.next())
+            } else {
+                rotation.next().or_else(|| sweep.next())
             };
-            if let Some(t) = pick
-                && !out.contains(&t)
-            {
-                out.push(t);
+            match pick {
+                Some(t) => out.push(t),
+                None => break,
             }
         }
         out
+    }
+
+    /// Checks one target; a failure is logged and skipped (it comes round again).
+    async fn verify(&mut self, f: &mut Fetcher<'_>, target: Target, now: Timestamp) {
+        let turn = self.turn;
+        match target {
+            Target::Room(room) => match f.call(|c| c.get_conference(room)).await {
+                Ok(conf) => {
+                    self.reconcile(&conf, now);
+                    self.rooms.insert(conf.id, conf);
+                    self.checked.insert(target, turn);
+                }
+                Err(e) if e.kind == ErrorKind::Gone => {
+                    self.live.retain(|_, p| p.conference_id != room);
+                }
+                Err(e) => tracing::warn!("skipped checking room {room}: {e}"),
+            },
+            Target::Participant(id) => match f.call(|c| c.get_conferencecall(id)).await {
+                Ok(cc) => {
+                    self.checked.insert(target, turn);
+                    self.upsert(cc);
+                }
+                Err(e) if e.kind == ErrorKind::Gone => {
+                    self.live.remove(&id);
+                }
+                Err(e) => tracing::warn!("skipped checking participant {id}: {e}"),
+            },
+        }
     }
 
     /// Looks up call details not sent yet: rows on screen first, in bulk when many are missing.
@@ -498,51 +505,51 @@ impl Tracker {
             return;
         }
         wanted.sort();
-        let reserve = self.cfg.spare_reserve;
+        let reserve = self.reserve(f);
         let mut found: Vec<Call> = Vec::new();
 
         if wanted.len() >= self.cfg.bulk_calls {
-            let oldest = self
-                .live
-                .values()
-                .filter(|p| {
-                    p.reference_id
-                        .is_some_and(|r| !self.calls_done.contains(&r))
-                })
-                .filter_map(|p| p.tm_create)
-                .min();
+            // Calls begin a few seconds before their participant joins; stop well past the
+            // oldest one wanted.
+            let oldest = wanted
+                .iter()
+                .filter_map(|w| w.1.0)
+                .min()
+                .map(|t| t.saturating_sub(SignedDuration::from_mins(10)).unwrap_or(t));
             let mut missing: HashSet<Uuid> = wanted.iter().map(|w| w.2).collect();
+            let mut pager = Pager::new(
+                self.cfg.page_size,
+                self.calls_token.take(),
+                self.cfg.full_pages,
+            );
             while !missing.is_empty() {
-                let req = match &self.calls_token {
-                    None => PageRequest::first(self.cfg.page_size),
-                    Some(t) => PageRequest::after(self.cfg.page_size, t.clone()),
-                };
+                let req = pager.request();
                 let Some(result) = f
                     .spare(reserve, |c| async move { c.list_calls(&req).await })
                     .await
                 else {
+                    // Out of spare budget or time: continue from here next refresh.
+                    self.calls_token = pager.request().page_token;
                     break;
                 };
-                let Ok(page) = result else {
-                    self.calls_token = None;
-                    break;
-                };
-                let mut older_than_all = page.items.is_empty();
+                let Ok(page) = result else { break };
+                let raw = page.items.len() + page.skipped;
+                let mut older_than_all = false;
                 for call in page.items {
-                    if let (Some(t), Some(o)) = (call.tm_create, oldest) {
-                        older_than_all |= t < o - SignedDuration::from_mins(10);
-                    }
+                    older_than_all |=
+                        matches!((call.tm_create, oldest), (Some(t), Some(o)) if t < o);
                     if missing.remove(&call.id) {
                         self.calls_done.insert(call.id);
                         found.push(call);
                     }
                 }
-                let next = page.next_page_token;
-                if older_than_all || next.is_none() || next == self.calls_token {
-                    self.calls_token = None;
+                if older_than_all {
                     break;
                 }
-                self.calls_token = next;
+                match pager.after(raw, page.next_page_token, &mut self.page_limit, false) {
+                    Step::Next => {}
+                    Step::End | Step::Capped(_) => break,
+                }
             }
             wanted.retain(|w| missing.contains(&w.2));
             if !found.is_empty() {
@@ -578,29 +585,63 @@ impl Tracker {
 
     /// Continues the background scan of history within the horizon, with spare budget only.
     async fn scan_history(&mut self, f: &mut Fetcher<'_>, now: Timestamp) {
-        let horizon = now - self.cfg.horizon;
-        while let Deep::From(token) = self.deep.clone() {
-            let req = PageRequest::after(self.cfg.page_size, token.clone());
+        let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
+        let reserve = self.reserve(f);
+        let Some(start) = self.deep.take() else {
+            return;
+        };
+        let mut pager = Pager::new(self.cfg.page_size, Some(start), usize::MAX);
+        loop {
+            let req = pager.request();
             let Some(result) = f
-                .spare(self.cfg.spare_reserve, |c| async move {
-                    c.list_conferencecalls(&req).await
-                })
+                .spare(
+                    reserve,
+                    |c| async move { c.list_conferencecalls(&req).await },
+                )
                 .await
             else {
+                self.deep = pager.request().page_token;
                 return;
             };
-            let Ok(page) = result else { return };
-            let mut past_horizon = page.items.is_empty();
+            let page = match result {
+                Ok(page) => page,
+                // A token the server rejects will not work next time either.
+                Err(e) if e.kind == ErrorKind::Rejected || e.kind == ErrorKind::Gone => return,
+                Err(_) => {
+                    self.deep = pager.request().page_token;
+                    return;
+                }
+            };
+            let raw = page.items.len() + page.skipped;
+            let mut past_horizon = false;
             for cc in page.items {
                 past_horizon |= cc.tm_create.is_some_and(|t| t < horizon);
                 if cc.status.is_live() && !self.live.contains_key(&cc.id) {
                     self.live.insert(cc.id, cc);
                 }
             }
-            self.deep = match page.next_page_token {
-                Some(next) if !past_horizon && next != token => Deep::From(next),
-                _ => Deep::Done,
-            };
+            if past_horizon {
+                return;
+            }
+            match pager.after(raw, page.next_page_token, &mut self.page_limit, false) {
+                Step::Next => {}
+                Step::End => return,
+                Step::Capped(next) => {
+                    self.deep = Some(next);
+                    return;
+                }
+            }
         }
+    }
+
+    /// The reserve optional work leaves: at most a quarter of the burst.
+    fn reserve(&self, f: &Fetcher<'_>) -> f64 {
+        self.cfg.spare_reserve.min(f.budget.config().burst / 4.0)
+    }
+}
+
+fn t_id(t: &Target) -> &Uuid {
+    match t {
+        Target::Room(id) | Target::Participant(id) => id,
     }
 }

@@ -514,3 +514,40 @@ fn config(sim: &Sim) -> ClientConfig {
         ..ClientConfig::default()
     }
 }
+
+#[tokio::test]
+async fn tied_creation_times_lose_a_record_at_a_page_boundary_as_the_server_does() {
+    let sim = sim_with(SimConfig {
+        scenario: Scenario {
+            history: 1_000,
+            conferences: 0,
+            connect_rooms: 0,
+            ties: 10,
+            ..Scenario::default()
+        },
+        server: ServerOptions {
+            rate_limit: None,
+            ..ServerOptions::default()
+        },
+        ..SimConfig::default()
+    })
+    .await;
+    let client = client_for(&sim);
+    let all: Vec<(Uuid, i64)> = sim.with_world(|w| {
+        w.list_parts(0, i64::MAX, usize::MAX)
+            .items
+            .iter()
+            .map(|p| (p.id, p.tm_create))
+            .collect()
+    });
+    let walked: HashSet<Uuid> = walk(&client, 10).await.into_iter().collect();
+    let lost: Vec<&(Uuid, i64)> = all.iter().filter(|(id, _)| !walked.contains(id)).collect();
+    assert!(!lost.is_empty(), "some tied pair straddled a page boundary");
+    for (id, t) in &lost {
+        let twins = all.iter().filter(|(_, u)| u == t).count();
+        assert_eq!(
+            twins, 2,
+            "{id} was lost only because it shares tm_create {t}"
+        );
+    }
+}

@@ -229,3 +229,37 @@ fn interactive_sends_exactly_one_delete_per_confirmation() {
     assert!(confirmations > 0, "the random keys did confirm removals");
     println!("{confirmations} confirmations, as many DELETEs");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_kick_is_reported_as_refused_and_the_row_tells_the_truth() {
+    let sim = sim_with(scenario()).await;
+    sim.set_faults(Faults {
+        kick_fail_rate: 1.0,
+        ..Faults::default()
+    });
+    let mut live = Live::start(&sim, Options::default());
+    live.until(Duration::from_secs(10), "picture", |a| {
+        a.selected_participant().is_some()
+    })
+    .await;
+    let target = live.app.selected_participant().unwrap().id;
+    live.key(KeyCode::Char('d')).await;
+    assert_eq!(removes(&live.key(KeyCode::Char('y')).await), 1);
+    live.until(Duration::from_secs(10), "the answer", |a| {
+        a.pending.is_empty()
+    })
+    .await;
+    let toast = live.app.toast.clone().unwrap().text;
+    assert!(
+        toast.contains("refused") && toast.contains("(400)"),
+        "{toast}"
+    );
+    // The server did move it to leaving: the screen follows within a few refreshes.
+    live.until(Duration::from_secs(10), "the row shows the truth", |a| {
+        a.participants.get(&target).is_none_or(|p| {
+            p.status != conftop::api::ConferencecallStatus::Joined || p.gone_at.is_some()
+        })
+    })
+    .await;
+    assert_eq!(sim.counter().get("DELETE", "/conferencecalls/{id}"), 1);
+}

@@ -83,6 +83,15 @@ impl Probe {
         }
     }
 
+    /// The next snapshot, whenever its refresh started (e.g. the first one).
+    pub async fn snapshot(&mut self) -> Arc<Snapshot> {
+        loop {
+            if let SyncEvent::Snapshot(s) = self.event(Duration::from_secs(30)).await {
+                return s;
+            }
+        }
+    }
+
     /// Fresh snapshots until `pred` holds; fails after `max` refreshes.
     pub async fn until(&mut self, max: usize, pred: impl Fn(&Snapshot) -> bool) -> Arc<Snapshot> {
         for _ in 0..max {
@@ -381,7 +390,7 @@ async fn refresh_now_is_prompt_when_idle() {
             ..SyncConfig::default()
         },
     );
-    probe.fresh().await;
+    probe.snapshot().await;
     let t0 = Instant::now();
     probe
         .handle
@@ -529,7 +538,12 @@ async fn read_only_sync_never_deletes() {
     probe.fresh().await;
     probe.fresh().await;
     assert_eq!(sim.counter().method("DELETE"), 0);
-    assert!(probe.removals.is_empty());
+    // Each refusal is answered, so nothing waits for a removal that will never come.
+    assert_eq!(probe.removals.len(), s.participants.len());
+    for r in &probe.removals {
+        let e = r.result.as_ref().unwrap_err();
+        assert!(e.nothing_changed(), "{e}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -558,4 +572,122 @@ async fn rate_limited_server_is_not_stormed() {
         "{rejected} of {} requests were rejected",
         c.total()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_timestamps_from_the_network_do_not_panic() {
+    let sim = sim_with(still(200, 3, 4, 1)).await;
+    // The oldest representable instant, on a live participant whose call is not looked up yet.
+    let victim = sim.with_world(|w| w.live_parts(0)[0].id);
+    let year_minus_9999 = jiff::Timestamp::MIN.as_microsecond() + 1;
+    sim.with_world(|w| w.set_shown_created(victim, year_minus_9999));
+    let mut probe = Probe::start(&sim, fast(false));
+    for _ in 0..3 {
+        let s = probe.fresh().await;
+        assert!(s.participants.iter().any(|p| p.id == victim));
+    }
+    assert!(probe.failures.is_empty(), "{:?}", probe.failures);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_unreadable_record_does_not_end_the_walk() {
+    // 150 newcomers push a connect room's participants to the second page; one record on the
+    // first page is unreadable. The walk must still reach them.
+    let sim = sim_with(still(2_000, 2, 2, 1)).await;
+    let (connect, conf_room) = sim.with_world(|w| {
+        let rooms = w.open_rooms(0);
+        let c = rooms
+            .iter()
+            .find(|r| r.kind == RoomKind::Connect)
+            .unwrap()
+            .id;
+        let r = rooms
+            .iter()
+            .find(|r| r.kind == RoomKind::Conference)
+            .unwrap()
+            .id;
+        (c, r)
+    });
+    let newest = sim.with_world(|w| {
+        let ids: Vec<Uuid> = (0..150)
+            .map(|_| w.spawn_participant(conf_room).unwrap())
+            .collect();
+        ids[149]
+    });
+    sim.with_world(|w| w.garble(newest));
+    let pair: HashSet<Uuid> = sim.with_world(|w| {
+        w.live_parts(0)
+            .iter()
+            .filter(|p| p.room == connect)
+            .map(|p| p.id)
+            .collect()
+    });
+    assert_eq!(pair.len(), 2);
+    let mut probe = Probe::start(&sim, fast(false));
+    let s = probe.fresh().await;
+    let got: HashSet<Uuid> = s.participants.iter().map(|p| p.id).collect();
+    assert!(
+        pair.is_subset(&got),
+        "the connect room's participants were found"
+    );
+    assert!(
+        !got.contains(&newest),
+        "the unreadable record is skipped, not guessed at"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn optional_work_never_delays_the_next_refresh() {
+    // A long history and slow answers: call lookups and the history scan have far more to do
+    // than fits in an interval. The snapshots must still come every interval.
+    let sim = sim_with(still(20_000, 10, 10, 2)).await;
+    sim.set_faults(Faults {
+        latency: Duration::from_millis(150),
+        ..Faults::default()
+    });
+    let mut probe = Probe::start(&sim, fast(false));
+    probe.fresh().await;
+    let mut gaps = Vec::new();
+    let mut last = Instant::now();
+    for _ in 0..8 {
+        probe.fresh().await;
+        gaps.push(last.elapsed());
+        last = Instant::now();
+    }
+    let worst = gaps.iter().max().unwrap();
+    assert!(
+        *worst < Duration::from_millis(2500),
+        "snapshot gaps {gaps:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_budget_still_loads_caller_details() {
+    let sim = sim_with(still(100, 2, 3, 0)).await;
+    let mut probe = Probe::start(
+        &sim,
+        SyncConfig {
+            // Under 2.5/s the burst is below the old fixed reserve of 4 tokens plus one.
+            budget: BudgetConfig {
+                per_second: 2.0,
+                burst: 4.0,
+            },
+            interval: Duration::from_secs(2),
+            ..fast(false)
+        },
+    );
+    let s = probe.fresh().await;
+    let wanted: HashSet<Uuid> = s
+        .participants
+        .iter()
+        .filter_map(|p| p.reference_id)
+        .collect();
+    let t0 = Instant::now();
+    while !wanted.iter().all(|id| probe.calls.contains_key(id)) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "caller details never loaded"
+        );
+        probe.event(Duration::from_secs(10)).await;
+    }
 }
