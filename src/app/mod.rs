@@ -159,6 +159,9 @@ pub struct AppState {
     pub now: Timestamp,
     pub size: (u16, u16),
     pub conn: Connection,
+    /// Whether the sync task has scanned all history within the horizon (until then, an old
+    /// participant of a room no list shows may still be missing).
+    pub history_complete: bool,
     pub customer: Option<(Uuid, String)>,
     pub participants: HashMap<Uuid, Participant>,
     pub rooms: HashMap<Uuid, Room>,
@@ -199,6 +202,7 @@ impl AppState {
             now,
             size,
             conn: Connection::default(),
+            history_complete: false,
             customer: None,
             participants: HashMap::new(),
             rooms: HashMap::new(),
@@ -548,6 +552,7 @@ fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     s.conn.last_ok = Some(now);
     s.conn.last_error = None;
     s.conn.refreshing = false;
+    s.history_complete = snap.complete;
     if changed {
         s.rebuild();
     } else {

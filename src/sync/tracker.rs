@@ -232,6 +232,12 @@ impl Tracker {
             requests: f.requests,
             complete: self.deep.is_none(),
         };
+        tracing::debug!(
+            requests = f.requests,
+            participants = snapshot.participants.len(),
+            full,
+            "snapshot"
+        );
         let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
 
         // Optional work with spare budget only; failures here do not fail the refresh.

@@ -67,7 +67,12 @@ pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
         Freshness::Connecting => ("… connecting".to_owned(), theme.muted),
         Freshness::Live { last_ok } => {
             let age = app.now.duration_since(last_ok).as_secs().max(0);
-            (format!("● live · updated {age}s ago"), theme.ok)
+            let scanning = if app.history_complete {
+                ""
+            } else {
+                " · scanning history"
+            };
+            (format!("● live · updated {age}s ago{scanning}"), theme.ok)
         }
         Freshness::Stale { last_ok } => (
             format!("▲ STALE · last update {}", format::clock(last_ok, tz)),

@@ -379,3 +379,16 @@ fn hostile_strings_reach_the_buffer_as_plain_text() {
         "{s}"
     );
 }
+
+#[test]
+fn the_header_says_when_older_history_is_still_being_scanned() {
+    let mut app = populated();
+    let s = text(render(&app, &theme(), 120, 20).backend().buffer());
+    assert!(!s.contains("scanning history"));
+    app.history_complete = false;
+    let s = text(render(&app, &theme(), 120, 20).backend().buffer());
+    assert!(
+        s.contains("● live · updated 0s ago · scanning history"),
+        "{s}"
+    );
+}
