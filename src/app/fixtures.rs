@@ -105,10 +105,10 @@ pub fn repeat(c: KeyCode) -> Event {
     Event::Key(k)
 }
 
-/// Two rooms: "Alpha" with participants 1–3, "Bravo" with 4–5; callers known.
-pub fn populated() -> AppState {
-    let mut s = interactive();
-    let ev = snapshot(
+/// The snapshot behind [`populated`]: "Alpha" with participants 1–3 (3 joining), "Bravo" with
+/// 4–5 (5 leaving).
+pub fn standard_snapshot() -> SyncEvent {
+    snapshot(
         vec![
             cc(1, 1, "joined", 300),
             cc(2, 1, "joined", 200),
@@ -117,8 +117,13 @@ pub fn populated() -> AppState {
             cc(5, 2, "leaving", 50),
         ],
         vec![conf(1, "Alpha"), conf(2, "Bravo")],
-    );
-    update(&mut s, Event::Sync(ev), t0());
+    )
+}
+
+/// [`standard_snapshot`] applied, with every caller known.
+pub fn populated() -> AppState {
+    let mut s = interactive();
+    update(&mut s, Event::Sync(standard_snapshot()), t0());
     let calls = (1..=5)
         .map(|n| call(n, &format!("Caller {n}"), &format!("+1555010{n}")))
         .collect();

@@ -515,20 +515,8 @@ fn help_and_quit() {
 #[test]
 fn an_unchanged_snapshot_does_not_rebuild_the_view() {
     let mut s = populated();
-    let same = || {
-        snapshot(
-            vec![
-                cc(1, 1, "joined", 300),
-                cc(2, 1, "joined", 200),
-                cc(3, 1, "joining", 5),
-                cc(4, 2, "joined", 100),
-                cc(5, 2, "leaving", 50),
-            ],
-            vec![conf(1, "Alpha"), conf(2, "Bravo")],
-        )
-    };
     let before = s.rebuilds;
-    update(&mut s, Event::Sync(same()), t0() + secs(2));
+    update(&mut s, Event::Sync(standard_snapshot()), t0() + secs(2));
     assert_eq!(s.rebuilds, before, "nothing changed");
     assert_eq!(
         s.conn.last_ok,
