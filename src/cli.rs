@@ -115,6 +115,9 @@ pub struct DashArgs {
     /// goes to the log (used by the end-to-end tests).
     #[arg(long, hide = true)]
     pub crash_test: bool,
+    /// Panic on purpose in a background task, to check the screen stays with the running UI.
+    #[arg(long, hide = true)]
+    pub crash_test_task: bool,
 }
 
 /// Options of `conftop sim`.

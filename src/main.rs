@@ -23,11 +23,19 @@ use conftop::{config, logging, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    // The dashboard's work is waiting on the network and the terminal: one thread does it, and
+    // keeps memory low (no per-thread allocator arenas). The standalone simulator may serve
+    // several clients at once.
+    let runtime = match &cli.command {
+        None => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        Some(_) => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build(),
+    };
+    let runtime = match runtime {
         Ok(rt) => rt,
         Err(e) => {
             say(&format!("cannot start: {e}"));
@@ -239,6 +247,12 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         .size()
         .map_err(|e| Failure(1, format!("cannot read the terminal size: {e}")))?;
     let mut app = AppState::new(app_cfg, Timestamp::now(), (size.width, size.height));
+    if args.crash_test_task {
+        tokio::spawn(async {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            panic!("deliberate crash test in a background task");
+        });
+    }
     if args.crash_test {
         tokio::time::sleep(Duration::from_millis(1500)).await;
         guard

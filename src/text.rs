@@ -18,6 +18,16 @@ const MAX_MARKS: usize = 2;
 
 /// Returns `s` as printable single-line text of at most `max` graphemes (cut with `…`).
 pub fn sanitize(s: &str, max: usize) -> String {
+    // Printable ASCII needs nothing removed, and each byte is one grapheme of width one.
+    if is_printable_ascii(s) {
+        return if s.len() <= max {
+            s.to_owned()
+        } else {
+            let mut out = s[..max.saturating_sub(1)].to_owned();
+            out.push(ELLIPSIS);
+            out
+        };
+    }
     let plain = strip_controls(s);
     let mut out = String::with_capacity(plain.len().min(max * 4));
     let mut count = 0;
@@ -135,8 +145,17 @@ fn skip_string(chars: &mut Chars<'_>) {
     }
 }
 
+/// Whether every byte is printable ASCII (space to tilde): the common case, which needs no
+/// grapheme segmentation and has a width of one cell per byte.
+pub fn is_printable_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// Display width in terminal cells.
 pub fn width(s: &str) -> usize {
+    if is_printable_ascii(s) {
+        return s.len();
+    }
     UnicodeWidthStr::width(s)
 }
 
@@ -148,6 +167,11 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     }
     if max == 0 {
         return Cow::Borrowed("");
+    }
+    if is_printable_ascii(s) {
+        let mut out = s[..max - 1].to_owned();
+        out.push(ELLIPSIS);
+        return Cow::Owned(out);
     }
     let mut out = String::new();
     let mut used = 0;
@@ -225,6 +249,29 @@ mod tests {
         assert_eq!(out.chars().count(), 1 + MAX_MARKS);
         // Legitimate marks survive.
         assert_eq!(clean("e\u{301}"), "e\u{301}");
+    }
+
+    #[test]
+    fn the_ascii_fast_path_agrees_with_the_general_one() {
+        for (s, max) in [
+            ("Alice Smith", 5),
+            ("Alice Smith", 11),
+            ("Alice Smith", 12),
+            ("x", 1),
+            ("", 3),
+            ("ab", 1),
+        ] {
+            let general: String = {
+                // The same text forced through the general path by a zero-width joiner that is
+                // then dropped.
+                let with_zw = format!("{s}\u{200b}");
+                sanitize(&with_zw, max)
+            };
+            assert_eq!(sanitize(s, max), general, "{s:?} {max}");
+            assert_eq!(width(s), UnicodeWidthStr::width(s));
+        }
+        assert_eq!(truncate("Alice Smith", 6), "Alice…");
+        assert_eq!(truncate("Alice", 5), "Alice");
     }
 
     #[test]

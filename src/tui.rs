@@ -98,8 +98,12 @@ where
                 }
             }
         }
-        // Apply everything already queued before drawing once.
-        while let Ok(ev) = sync_events.try_recv() {
+        // Apply what is already queued before drawing once, but never for so long that the
+        // screen or the keys wait on it.
+        let drain_until = std::time::Instant::now() + Duration::from_millis(20);
+        while std::time::Instant::now() < drain_until
+            && let Ok(ev) = sync_events.try_recv()
+        {
             for command in app::update(app, Event::Sync(ev), Timestamp::now()) {
                 if let Command::Sync(c) = command {
                     let _ = sync_commands.send(c).await;
@@ -194,16 +198,16 @@ pub fn restore() {
     let _ = out.flush();
 }
 
-/// On panic: the report goes to the log file only. A panic of the thread that owns the screen
-/// (the one calling this) restores the terminal first and prints one line to stderr, now on
-/// the normal screen, saying where the report is. A panic in a background task is contained
-/// by its runtime and must not take the screen away from a UI that keeps running.
+/// On panic: the report goes to the log file only. A panic of the code that owns the screen
+/// (the event loop, which runs outside any spawned task) restores the terminal first and
+/// prints one line to stderr, now on the normal screen, saying where the report is. A panic in
+/// a spawned task (the sync task, a removal) is contained by the runtime and must not take the
+/// screen away from a UI that keeps running.
 pub fn install_panic_hook(log_path: Option<String>) {
-    let ui_thread = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
         let backtrace = std::backtrace::Backtrace::force_capture();
         tracing::error!("panic: {info}\n{backtrace}");
-        if std::thread::current().id() != ui_thread {
+        if tokio::task::try_id().is_some() {
             return;
         }
         restore();

@@ -5,6 +5,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::enums::*;
@@ -189,23 +190,24 @@ pub struct Page<T> {
 }
 
 impl<T: for<'de> Deserialize<'de>> Page<T> {
-    /// Decodes a list envelope from a response body.
+    /// Decodes a list envelope from a response body. Each item is kept as raw JSON text and
+    /// decoded on its own, so one odd record is skipped without a tree of values per record.
     pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
         // `result` is required: a body without it is not a list answer at all.
         #[derive(Deserialize)]
-        struct Envelope {
+        struct Envelope<'a> {
             // `deserialize_with` stops serde treating a missing `Option` as `None`.
-            #[serde(deserialize_with = "Option::deserialize")]
-            result: Option<Vec<serde_json::Value>>,
+            #[serde(borrow, deserialize_with = "Option::deserialize")]
+            result: Option<Vec<&'a RawValue>>,
             #[serde(default, deserialize_with = "null_as_default")]
             next_page_token: String,
         }
-        let env: Envelope = serde_json::from_slice(body)?;
+        let env: Envelope<'_> = serde_json::from_slice(body)?;
         let result = env.result.unwrap_or_default();
         let total = result.len();
         let items: Vec<T> = result
             .into_iter()
-            .filter_map(|v| serde_json::from_value(v).ok())
+            .filter_map(|raw| serde_json::from_str(raw.get()).ok())
             .collect();
         Ok(Page {
             skipped: total - items.len(),

@@ -1,6 +1,5 @@
 //! Shared test fixtures: a fixed clock, deterministic ids and small scenarios.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -69,11 +68,8 @@ pub fn call(n: u128, name: &str, number: &str) -> Call {
 
 pub fn snapshot(parts: Vec<Conferencecall>, rooms: Vec<Conference>) -> SyncEvent {
     SyncEvent::Snapshot(Arc::new(Snapshot {
-        participants: parts,
-        conferences: rooms
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect::<HashMap<_, _>>(),
+        participants: parts.into_iter().map(Arc::new).collect(),
+        conferences: rooms.into_iter().map(|c| (c.id, Arc::new(c))).collect(),
         requests: 2,
         complete: true,
     }))

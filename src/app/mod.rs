@@ -10,7 +10,7 @@ pub mod layout;
 pub mod model;
 pub mod view;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -19,6 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use crate::api::{ConferencecallStatus, ErrorKind};
+use crate::ids::IdMap;
 use crate::sync::{self, RemovalOutcome, Snapshot, SyncEvent};
 use crate::text::{sanitize, short_id};
 
@@ -163,9 +164,9 @@ pub struct AppState {
     /// participant of a room no list shows may still be missing).
     pub history_complete: bool,
     pub customer: Option<(Uuid, String)>,
-    pub participants: HashMap<Uuid, Participant>,
-    pub rooms: HashMap<Uuid, Room>,
-    pub callers: HashMap<Uuid, Caller>,
+    pub participants: IdMap<Participant>,
+    pub rooms: IdMap<Room>,
+    pub callers: IdMap<Caller>,
     pub view: View,
     pub selection: Option<Selection>,
     /// The selected row's index, to fall back on when the selected thing disappears.
@@ -204,9 +205,9 @@ impl AppState {
             conn: Connection::default(),
             history_complete: false,
             customer: None,
-            participants: HashMap::new(),
-            rooms: HashMap::new(),
-            callers: HashMap::new(),
+            participants: IdMap::default(),
+            rooms: IdMap::default(),
+            callers: IdMap::default(),
             view: View::default(),
             selection: None,
             cursor: 0,
@@ -441,29 +442,30 @@ fn on_tick(s: &mut AppState) {
         s.rooms
             .retain(|id, r| rooms_in_use.contains(id) || r.listed);
     }
-    // Crossing a trouble threshold may reorder conferences.
-    let th = s.cfg.thresholds;
-    for g in &s.view.groups {
-        let level = g
-            .members
-            .iter()
-            .filter_map(|id| s.participants.get(id))
-            .map(|p| th.level(Thresholds::stuck_for(p, now)))
-            .max()
-            .unwrap_or_default();
-        if level != g.trouble {
-            changed = true;
-            break;
+    // Crossing a trouble threshold may reorder conferences. Only participants in `joining`
+    // or `leaving` can cross one with time alone.
+    if !changed {
+        let th = s.cfg.thresholds;
+        let mut levels = vec![view::Trouble::None; s.view.groups.len()];
+        let mut worst = None;
+        for (gi, id) in &s.view.transitional {
+            let stuck = s
+                .participants
+                .get(id)
+                .and_then(|p| Thresholds::stuck_for(p, now));
+            levels[*gi] = levels[*gi].max(th.level(stuck));
+            worst = worst.max(stuck);
         }
+        changed = s
+            .view
+            .groups
+            .iter()
+            .zip(&levels)
+            .any(|(g, l)| g.trouble != *l);
+        s.view.worst_stuck = worst;
     }
     if changed {
         s.rebuild();
-    } else {
-        s.view.worst_stuck = s
-            .participants
-            .values()
-            .filter_map(|p| Thresholds::stuck_for(p, now))
-            .max();
     }
     if s.cfg.mode == Mode::Kiosk && now.duration_since(s.page_started) >= s.cfg.rotate {
         s.kiosk_page = (s.kiosk_page + 1) % s.kiosk_pages();
@@ -511,25 +513,26 @@ fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     s.snapshots += 1;
     // Most refreshes of a quiet system change nothing: then the view is not rebuilt.
     let mut changed = s.snapshots == 1;
-    let mut present: HashSet<Uuid> = HashSet::with_capacity(snap.participants.len());
+    let number = s.snapshots;
     for cc in &snap.participants {
-        present.insert(cc.id);
         match s.participants.get_mut(&cc.id) {
-            Some(p) => changed |= p.merge(cc, now),
+            Some(p) => {
+                changed |= p.merge(cc, now);
+                p.seen = number;
+            }
             None => {
                 let mut p = Participant::from_api(cc, now);
                 p.first_seen = seen_at;
+                p.seen = number;
                 s.participants.insert(cc.id, p);
                 changed = true;
             }
         }
     }
-    if present.len() != s.participants.len() {
-        for p in s.participants.values_mut() {
-            if p.gone_at.is_none() && !present.contains(&p.id) {
-                p.gone_at = Some(now);
-                changed = true;
-            }
+    for p in s.participants.values_mut() {
+        if p.gone_at.is_none() && p.seen != number {
+            p.gone_at = Some(now);
+            changed = true;
         }
     }
     for conf in snap.conferences.values() {
@@ -645,8 +648,10 @@ fn on_removal(s: &mut AppState, o: RemovalOutcome) {
 /// "Alice Smith +15551234567" or the short id when the caller is not known yet.
 fn describe(s: &AppState, p: &Participant) -> String {
     match s.caller_of(p) {
-        Some(c) if !c.remote.name.is_empty() => format!("{} {}", c.remote.name, c.remote.shown),
-        Some(c) if !c.remote.shown.is_empty() => c.remote.shown.clone(),
+        Some(c) if !c.remote().name.is_empty() => {
+            format!("{} {}", c.remote().name, c.remote().shown())
+        }
+        Some(c) if !c.remote().shown().is_empty() => c.remote().shown().to_owned(),
         _ => format!("participant {}", short_id(&p.id)),
     }
 }
@@ -832,10 +837,12 @@ fn open_confirm(s: &mut AppState) {
         participant: p.id,
         conference: p.conference_id,
         caller: caller
-            .map(|c| c.remote.name.clone())
+            .map(|c| c.remote().name.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "unknown caller".to_owned()),
-        number: caller.map(|c| c.remote.shown.clone()).unwrap_or_default(),
+        number: caller
+            .map(|c| c.remote().shown().to_owned())
+            .unwrap_or_default(),
         short_id: short_id(&p.id),
         room: s.room_label(&p.conference_id),
         focus: Button::Cancel,

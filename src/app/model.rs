@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::api::{
-    Address, AddressType, Call, CallDirection, Conference, ConferenceStatus, ConferenceType,
-    Conferencecall, ConferencecallStatus,
+    Address, AddressType, Call, CallDirection, CallStatus, Conference, ConferenceStatus,
+    ConferenceType, Conferencecall, ConferencecallStatus,
 };
 use crate::text::sanitize;
 
@@ -29,6 +29,8 @@ pub struct Participant {
     pub first_seen: Timestamp,
     /// When it left or disappeared; the row lingers, marked, for a moment.
     pub gone_at: Option<Timestamp>,
+    /// The number of the last snapshot that held it.
+    pub seen: u64,
 }
 
 impl Participant {
@@ -44,6 +46,7 @@ impl Participant {
             status_since: status_since(cc, now),
             first_seen: now,
             gone_at: None,
+            seen: 0,
         }
     }
 
@@ -51,17 +54,24 @@ impl Participant {
     /// answered never undoes the `leaving` that answer showed. Returns whether anything the
     /// view shows changed.
     pub fn merge(&mut self, cc: &Conferencecall, now: Timestamp) -> bool {
-        let before = (self.status.clone(), self.gone_at, self.call_id);
-        if cc.status.supersedes(&self.status) && cc.status != self.status {
+        let mut changed = false;
+        if cc.status != self.status && cc.status.supersedes(&self.status) {
             self.status = cc.status.clone();
             self.status_since = status_since(cc, now);
+            changed = true;
         }
         self.tm_update = cc.tm_update.or(self.tm_update);
-        self.call_id = cc.reference_id.or(self.call_id);
-        if cc.status.is_live() {
-            self.gone_at = None;
+        if let Some(call) = cc.reference_id
+            && self.call_id != Some(call)
+        {
+            self.call_id = Some(call);
+            changed = true;
         }
-        before != (self.status.clone(), self.gone_at, self.call_id)
+        if cc.status.is_live() && self.gone_at.is_some() {
+            self.gone_at = None;
+            changed = true;
+        }
+        changed
     }
 
     /// The status as shown: a participant that left is `Leaved` whatever was last heard.
@@ -123,13 +133,10 @@ impl Room {
 /// One end of a call, for display.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Party {
-    pub kind: String,
+    pub kind: AddressType,
     pub name: String,
     /// The target as sent: an E.164 number, a SIP URI, an agent's UUID…
     pub address: String,
-    /// The target as a column shows it: numbers and URIs as they are (without `sip:`), ids of
-    /// agents, extensions or rooms replaced by their kind (the name already says who).
-    pub shown: String,
 }
 
 impl Party {
@@ -139,31 +146,34 @@ impl Party {
         } else {
             &a.target_name
         };
-        let address = sanitize(&a.target, MAX_TEXT);
-        let kind = sanitize(a.kind.as_str(), 16);
-        let shown = match a.kind {
-            AddressType::Sip => address.strip_prefix("sip:").unwrap_or(&address).to_owned(),
-            _ if uuid::Uuid::parse_str(&address).is_ok() => kind.clone(),
-            _ => address.clone(),
-        };
         Party {
-            kind,
+            kind: a.kind.clone(),
             name: sanitize(name, MAX_TEXT),
-            address,
-            shown,
+            address: sanitize(&a.target, MAX_TEXT),
+        }
+    }
+
+    /// The target as a column shows it: numbers and URIs as they are (without `sip:`), ids
+    /// of agents, extensions or rooms replaced by their kind (the name already says who).
+    pub fn shown(&self) -> &str {
+        match self.kind {
+            AddressType::Sip => self.address.strip_prefix("sip:").unwrap_or(&self.address),
+            _ if self.address.len() == 36 && uuid::Uuid::parse_str(&self.address).is_ok() => {
+                self.kind.as_str()
+            }
+            _ => &self.address,
         }
     }
 }
 
-/// Who a participant is: the remote party of its call, plus the call's details.
+/// Who a participant is: both ends of its call and the call's state. The remote party is
+/// `source` for incoming calls and `destination` for outgoing ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
-    /// `source` for incoming calls, `destination` for outgoing ones.
-    pub remote: Party,
     pub source: Party,
     pub destination: Party,
-    pub direction: String,
-    pub status: String,
+    pub direction: CallDirection,
+    pub status: CallStatus,
     pub tm_create: Option<Timestamp>,
     pub tm_progressing: Option<Timestamp>,
     pub tm_hangup: Option<Timestamp>,
@@ -172,17 +182,21 @@ pub struct Caller {
 impl Caller {
     pub fn from_api(c: &Call) -> Caller {
         Caller {
-            remote: Party::from_api(c.remote()),
             source: Party::from_api(&c.source),
             destination: Party::from_api(&c.destination),
-            direction: match &c.direction {
-                CallDirection::Other(s) if s.is_empty() => String::new(),
-                d => sanitize(d.as_str(), 16),
-            },
-            status: sanitize(c.status.as_str(), 16),
+            direction: c.direction.clone(),
+            status: c.status.clone(),
             tm_create: c.tm_create,
             tm_progressing: c.tm_progressing,
             tm_hangup: c.tm_hangup,
+        }
+    }
+
+    /// The other party.
+    pub fn remote(&self) -> &Party {
+        match self.direction {
+            CallDirection::Outgoing => &self.destination,
+            _ => &self.source,
         }
     }
 }
@@ -247,7 +261,7 @@ mod tests {
         }))
         .unwrap();
         let caller = Caller::from_api(&call);
-        assert_eq!(caller.remote.name, "Eve");
-        assert_eq!(caller.remote.address, "+15550100");
+        assert_eq!(caller.remote().name, "Eve");
+        assert_eq!(caller.remote().address, "+15550100");
     }
 }

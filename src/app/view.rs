@@ -4,12 +4,13 @@
 //! row leaving, or a conference crossing a trouble threshold), never per frame: a frame only
 //! reads the rows on screen.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use crate::api::ConferencecallStatus;
+use crate::ids::IdMap;
 
 use super::model::{Caller, Participant, Room};
 
@@ -128,19 +129,22 @@ pub struct View {
     pub groups: Vec<Group>,
     pub rows: Vec<Row>,
     /// Row index of each participant shown.
-    pub row_of: HashMap<Uuid, usize>,
+    pub row_of: IdMap<usize>,
     /// Row index of each group's header.
     pub group_rows: Vec<usize>,
     pub totals: Totals,
     /// The longest time anyone has been stuck in `joining` or `leaving`.
     pub worst_stuck: Option<SignedDuration>,
+    /// Participants shown in `joining` or `leaving`, with their group: the only ones whose
+    /// trouble level can change with time alone.
+    pub transitional: Vec<(usize, Uuid)>,
 }
 
 /// Everything the view is derived from.
 pub struct Inputs<'a> {
-    pub participants: &'a HashMap<Uuid, Participant>,
-    pub rooms: &'a HashMap<Uuid, Room>,
-    pub callers: &'a HashMap<Uuid, Caller>,
+    pub participants: &'a IdMap<Participant>,
+    pub rooms: &'a IdMap<Room>,
+    pub callers: &'a IdMap<Caller>,
     pub filter: &'a str,
     pub sort: SortMode,
     pub collapsed: &'a HashSet<Uuid>,
@@ -171,7 +175,7 @@ fn id_matches(id: &Uuid, needle: &str) -> bool {
 /// Builds the view.
 pub fn build(i: &Inputs<'_>) -> View {
     let needle = i.filter.trim().to_lowercase();
-    let mut by_room: HashMap<Uuid, Vec<&Participant>> = HashMap::new();
+    let mut by_room: IdMap<Vec<&Participant>> = IdMap::default();
     let mut totals = Totals::default();
     let mut worst: Option<SignedDuration> = None;
     for p in i.participants.values() {
@@ -202,8 +206,8 @@ pub fn build(i: &Inputs<'_>) -> View {
             members.retain(|p| {
                 id_matches(&p.id, &needle)
                     || p.call_id.and_then(|c| i.callers.get(&c)).is_some_and(|c| {
-                        contains_ci(&c.remote.name, &needle)
-                            || contains_ci(&c.remote.address, &needle)
+                        contains_ci(&c.remote().name, &needle)
+                            || contains_ci(&c.remote().address, &needle)
                     })
             });
             if members.is_empty() {
@@ -221,7 +225,7 @@ pub fn build(i: &Inputs<'_>) -> View {
                 let name = |p: &Participant| {
                     p.call_id
                         .and_then(|c| i.callers.get(&c))
-                        .map(|c| c.remote.name.to_lowercase())
+                        .map(|c| c.remote().name.to_lowercase())
                         .unwrap_or_default()
                 };
                 (name(a), a.tm_create, a.id).cmp(&(name(b), b.tm_create, b.id))
@@ -267,6 +271,14 @@ pub fn build(i: &Inputs<'_>) -> View {
         ..View::default()
     };
     for (gi, (group, _, _)) in groups.into_iter().enumerate() {
+        for id in &group.members {
+            if i.participants
+                .get(id)
+                .is_some_and(|p| Thresholds::stuck_for(p, i.now).is_some())
+            {
+                view.transitional.push((gi, *id));
+            }
+        }
         view.group_rows.push(view.rows.len());
         view.rows.push(Row::Group(gi));
         if !group.collapsed {

@@ -27,8 +27,10 @@ pub struct Fetcher<'a> {
     pub client: &'a Client,
     pub budget: &'a Budget,
     pub requests: u32,
-    /// Optional requests are not started after this instant.
-    optional_until: Option<Instant>,
+    /// When the refresh started and how long until the next one.
+    schedule: Option<(Instant, Duration)>,
+    /// What the essential part of this refresh cost: the next one will need about as much.
+    essential: u32,
 }
 
 impl<'a> Fetcher<'a> {
@@ -37,14 +39,32 @@ impl<'a> Fetcher<'a> {
             client,
             budget,
             requests: 0,
-            optional_until: None,
+            schedule: None,
+            essential: 0,
         }
     }
 
-    /// Optional work stops at `deadline`, so that it can never delay the next refresh.
-    pub fn with_deadline(mut self, deadline: Instant) -> Self {
-        self.optional_until = Some(deadline);
+    /// The refresh started at `started` and the next one starts an `interval` later: optional
+    /// work stops at half the interval and always leaves the next refresh what it will need.
+    pub fn scheduled(mut self, started: Instant, interval: Duration) -> Self {
+        self.schedule = Some((started, interval));
         self
+    }
+
+    /// Marks the end of the essential part: its cost is what the next refresh must find.
+    pub fn essential_done(&mut self) {
+        self.essential = self.requests;
+    }
+
+    /// Tokens optional work must leave now: what the next refresh needs, less what the budget
+    /// refills before it starts; at least one.
+    fn reserve(&self) -> f64 {
+        let Some((started, interval)) = self.schedule else {
+            return 1.0;
+        };
+        let until_next = (started + interval).saturating_duration_since(Instant::now());
+        let refill = self.budget.config().per_second * until_next.as_secs_f64();
+        (self.essential as f64 - refill).max(1.0)
     }
 
     /// An essential request: waits for the budget, retries after 429.
@@ -70,19 +90,20 @@ impl<'a> Fetcher<'a> {
         }
     }
 
-    /// An optional request, made only if the budget has a token to spare beyond `reserve`;
-    /// never retried. `None` means it was not sent.
+    /// An optional request, made only before half the interval is over and only if the
+    /// budget can spare a token without starving the next refresh; never retried. `None`
+    /// means it was not sent.
     pub async fn spare<T, Fut>(
         &mut self,
-        reserve: f64,
         op: impl FnOnce(&'a Client) -> Fut,
     ) -> Option<Result<T, ApiError>>
     where
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        if self.optional_until.is_some_and(|d| Instant::now() >= d)
-            || !self.budget.try_spare(reserve)
-        {
+        let too_late = self
+            .schedule
+            .is_some_and(|(started, interval)| Instant::now() >= started + interval / 2);
+        if too_late || !self.budget.try_spare(self.reserve()) {
             return None;
         }
         self.requests += 1;

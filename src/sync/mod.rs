@@ -175,9 +175,9 @@ async fn run(
                 let mut t = tracker.take().expect("idle tracker");
                 let _ = events.send(SyncEvent::Refreshing).await;
                 let (c, b, e, v) = (client.clone(), budget.clone(), events.clone(), visible.clone());
-                let deadline = Instant::now() + interval / 2;
+                let started = Instant::now();
                 let task = tokio::spawn(async move {
-                    let mut f = Fetcher::new(&c, &b).with_deadline(deadline);
+                    let mut f = Fetcher::new(&c, &b).scheduled(started, interval);
                     let result = t.refresh(&mut f, Timestamp::now(), &v, &e).await;
                     (t, result)
                 });

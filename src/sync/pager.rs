@@ -43,6 +43,11 @@ impl Pager {
         }
     }
 
+    /// Pages recorded so far.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
     pub fn request(&self) -> PageRequest {
         PageRequest {
             page_size: Some(self.size),

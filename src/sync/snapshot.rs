@@ -1,20 +1,21 @@
 //! What the sync task tells the app.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::api::{ApiError, Call, Conference, Conferencecall, Customer};
+use crate::ids::IdMap;
 
 /// Every live participant (`joining`, `joined`, `leaving`, or a status this version does not
-/// know) and the rooms they are in, as of one refresh.
+/// know) and the rooms they are in, as of one refresh. The records are shared with the sync
+/// task's own picture, not copied.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub participants: Vec<Conferencecall>,
+    pub participants: Vec<Arc<Conferencecall>>,
     /// Rooms listed by `GET /conferences` plus any room a live participant is in.
-    pub conferences: HashMap<Uuid, Conference>,
+    pub conferences: IdMap<Arc<Conference>>,
     /// Requests this refresh made before the snapshot was sent.
     pub requests: u32,
     /// The whole history within the health-check horizon has been scanned, so participants of

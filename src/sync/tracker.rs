@@ -38,6 +38,7 @@ use uuid::Uuid;
 use crate::api::{
     ApiError, Call, Conference, ConferenceStatus, Conferencecall, ConferencecallStatus, ErrorKind,
 };
+use crate::ids::{IdMap, IdSet};
 
 use super::fetch::Fetcher;
 use super::pager::{Pager, Step};
@@ -49,15 +50,14 @@ pub struct TrackerConfig {
     pub page_size: u32,
     /// Participants older than this are kicked by the server's health check (API.md §3).
     pub horizon: SignedDuration,
-    /// Pages a full refresh walks before leaving the rest to the background scan.
+    /// Pages a full refresh walks before leaving the rest to the background scan; it goes on
+    /// past this while each page still finds participants the room lists named (a page finds
+    /// up to 100 for one request, where fetching them one by one costs one request each).
     pub full_pages: usize,
     /// Pages a normal refresh walks before giving up and asking for a full one.
     pub warm_pages: usize,
     /// Targets checked in turn per normal refresh.
     pub verify_per_refresh: usize,
-    /// Tokens optional work leaves in the budget for the next refresh (at most a quarter of
-    /// the burst, so a small budget still has room for optional work).
-    pub spare_reserve: f64,
     /// From this many missing call details on, look them up by listing `GET /calls` pages.
     pub bulk_calls: usize,
     /// Refreshes before an id that did not resolve is asked about again.
@@ -72,7 +72,6 @@ impl Default for TrackerConfig {
             full_pages: 40,
             warm_pages: 10,
             verify_per_refresh: 1,
-            spare_reserve: 4.0,
             bulk_calls: 10,
             retry_unresolved: 30,
         }
@@ -90,12 +89,12 @@ enum Target {
 #[derive(Debug)]
 pub struct Tracker {
     cfg: TrackerConfig,
-    live: HashMap<Uuid, Conferencecall>,
-    rooms: HashMap<Uuid, Conference>,
-    listed: HashSet<Uuid>,
+    live: IdMap<Arc<Conferencecall>>,
+    rooms: IdMap<Arc<Conference>>,
+    listed: IdSet,
     /// Rooms that left the list while people were still in them: checked every refresh
     /// until empty.
-    emptying: HashSet<Uuid>,
+    emptying: IdSet,
     frontier: Option<Timestamp>,
     warm: bool,
     /// Where the background scan of older history continues (`None`: nothing left).
@@ -104,10 +103,10 @@ pub struct Tracker {
     /// The refresh at which each target was last confirmed directly (or seen on a page).
     checked: HashMap<Target, u64>,
     /// Listed ids that did not resolve to a live participant, and when that was learned.
-    unresolved: HashMap<Uuid, u64>,
+    unresolved: IdMap<u64>,
     customer_known: bool,
     /// Call ids already sent to the app (or known not to resolve).
-    calls_done: HashSet<Uuid>,
+    calls_done: IdSet,
     /// Where the bulk `GET /calls` walk continues.
     calls_token: Option<String>,
     /// The most items the server returns per page, as learned.
@@ -121,18 +120,18 @@ impl Tracker {
     pub fn new(cfg: TrackerConfig) -> Tracker {
         Tracker {
             cfg,
-            live: HashMap::new(),
-            rooms: HashMap::new(),
-            listed: HashSet::new(),
-            emptying: HashSet::new(),
+            live: IdMap::default(),
+            rooms: IdMap::default(),
+            listed: IdSet::default(),
+            emptying: IdSet::default(),
             frontier: None,
             warm: false,
             deep: None,
             turn: 0,
             checked: HashMap::new(),
-            unresolved: HashMap::new(),
+            unresolved: IdMap::default(),
             customer_known: false,
-            calls_done: HashSet::new(),
+            calls_done: IdSet::default(),
             calls_token: None,
             page_limit: usize::MAX,
         }
@@ -174,7 +173,7 @@ impl Tracker {
             self.listed.insert(room.id);
             expected.extend(room.conferencecall_ids.iter().copied());
             self.reconcile(&room, now);
-            self.rooms.insert(room.id, room);
+            self.rooms.insert(room.id, Arc::new(room));
         }
         for gone in was_listed.difference(&self.listed) {
             self.emptying.insert(*gone);
@@ -239,6 +238,7 @@ impl Tracker {
             "snapshot"
         );
         let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
+        f.essential_done();
 
         // Optional work with spare budget only; failures here do not fail the refresh.
         self.lookup_calls(f, visible, events).await;
@@ -284,12 +284,13 @@ impl Tracker {
                 ConferencecallStatus::Joining | ConferencecallStatus::Joined
                     if kicked && listed =>
                 {
+                    let p = Arc::make_mut(p);
                     p.status = ConferencecallStatus::Leaving;
                     p.tm_update = Some(since);
                     true
                 }
                 ConferencecallStatus::Joining if listed => {
-                    p.status = ConferencecallStatus::Joined;
+                    Arc::make_mut(p).status = ConferencecallStatus::Joined;
                     true
                 }
                 ConferencecallStatus::Joined | ConferencecallStatus::Leaving => listed,
@@ -306,9 +307,9 @@ impl Tracker {
         }
         match self.live.get_mut(&cc.id) {
             Some(old) if !cc.status.supersedes(&old.status) => {}
-            Some(old) => *old = cc,
+            Some(old) => *old = Arc::new(cc),
             None => {
-                self.live.insert(cc.id, cc);
+                self.live.insert(cc.id, Arc::new(cc));
             }
         }
     }
@@ -322,8 +323,9 @@ impl Tracker {
         expected: &mut HashSet<Uuid>,
     ) -> Result<HashSet<Uuid>, ApiError> {
         let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
+        // A full walk's hard cap is the horizon; a normal one stops early.
         let cap = if full {
-            self.cfg.full_pages
+            usize::MAX
         } else {
             self.cfg.warm_pages
         };
@@ -342,6 +344,7 @@ impl Tracker {
                 tracing::warn!("{} undecodable participant records skipped", page.skipped);
             }
             let mut live_here = 0;
+            let mut listed_here = 0;
             let mut at_frontier = false;
             let mut past_horizon = false;
             for cc in page.items {
@@ -357,7 +360,9 @@ impl Tracker {
                         newest = newest.max(Some(created));
                     }
                 }
-                expected.remove(&cc.id);
+                if expected.remove(&cc.id) {
+                    listed_here += 1;
+                }
                 seen.insert(cc.id);
                 if cc.status.is_live() {
                     live_here += 1;
@@ -383,6 +388,12 @@ impl Tracker {
                     // Everyone listed is found and this page holds nobody live: the rest is
                     // history, scanned in the background for old participants of unlisted
                     // rooms.
+                    self.deep = pager.request().page_token;
+                    break;
+                }
+                Step::Next if full && pager.pages() >= self.cfg.full_pages && listed_here < 2 => {
+                    // Pages no longer pay for themselves: the listed participants still missing
+                    // are fetched one by one, the rest is left to the background scan.
                     self.deep = pager.request().page_token;
                     break;
                 }
@@ -474,7 +485,7 @@ impl Tracker {
             Target::Room(room) => match f.call(|c| c.get_conference(room)).await {
                 Ok(conf) => {
                     self.reconcile(&conf, now);
-                    self.rooms.insert(conf.id, conf);
+                    self.rooms.insert(conf.id, Arc::new(conf));
                     self.checked.insert(target, turn);
                 }
                 Err(e) if e.kind == ErrorKind::Gone => {
@@ -511,7 +522,6 @@ impl Tracker {
             return;
         }
         wanted.sort();
-        let reserve = self.reserve(f);
         let mut found: Vec<Call> = Vec::new();
 
         if wanted.len() >= self.cfg.bulk_calls {
@@ -530,9 +540,7 @@ impl Tracker {
             );
             while !missing.is_empty() {
                 let req = pager.request();
-                let Some(result) = f
-                    .spare(reserve, |c| async move { c.list_calls(&req).await })
-                    .await
+                let Some(result) = f.spare(|c| async move { c.list_calls(&req).await }).await
                 else {
                     // Out of spare budget or time: continue from here next refresh.
                     self.calls_token = pager.request().page_token;
@@ -548,6 +556,13 @@ impl Tracker {
                         self.calls_done.insert(call.id);
                         found.push(call);
                     }
+                }
+                // Each page's findings go out at once: names appear page by page, and the
+                // app never has to take in one huge batch.
+                if !found.is_empty() {
+                    let _ = events
+                        .send(SyncEvent::Calls(std::mem::take(&mut found)))
+                        .await;
                 }
                 if older_than_all {
                     break;
@@ -569,7 +584,7 @@ impl Tracker {
         }
 
         for (_, _, id) in wanted {
-            let Some(result) = f.spare(reserve, |c| c.get_call(id)).await else {
+            let Some(result) = f.spare(|c| c.get_call(id)).await else {
                 break;
             };
             match result {
@@ -592,7 +607,6 @@ impl Tracker {
     /// Continues the background scan of history within the horizon, with spare budget only.
     async fn scan_history(&mut self, f: &mut Fetcher<'_>, now: Timestamp) {
         let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
-        let reserve = self.reserve(f);
         let Some(start) = self.deep.take() else {
             return;
         };
@@ -600,10 +614,7 @@ impl Tracker {
         loop {
             let req = pager.request();
             let Some(result) = f
-                .spare(
-                    reserve,
-                    |c| async move { c.list_conferencecalls(&req).await },
-                )
+                .spare(|c| async move { c.list_conferencecalls(&req).await })
                 .await
             else {
                 self.deep = pager.request().page_token;
@@ -623,7 +634,7 @@ impl Tracker {
             for cc in page.items {
                 past_horizon |= cc.tm_create.is_some_and(|t| t < horizon);
                 if cc.status.is_live() && !self.live.contains_key(&cc.id) {
-                    self.live.insert(cc.id, cc);
+                    self.live.insert(cc.id, Arc::new(cc));
                 }
             }
             if past_horizon {
@@ -638,11 +649,6 @@ impl Tracker {
                 }
             }
         }
-    }
-
-    /// The reserve optional work leaves: at most a quarter of the burst.
-    fn reserve(&self, f: &Fetcher<'_>) -> f64 {
-        self.cfg.spare_reserve.min(f.budget.config().burst / 4.0)
     }
 }
 

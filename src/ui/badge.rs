@@ -1,6 +1,8 @@
 //! Status badges: a symbol and a word, coloured by the theme. Colour is never the only
 //! signal, so every badge reads the same in `mono` and under `NO_COLOR`.
 
+use std::borrow::Cow;
+
 use ratatui::style::Style;
 
 use crate::api::ConferencecallStatus;
@@ -27,10 +29,19 @@ pub fn badge(status: &ConferencecallStatus, theme: &Theme) -> (&'static str, Str
     }
 }
 
-/// The badge as text, e.g. `● JOINED`.
-pub fn text(status: &ConferencecallStatus, theme: &Theme) -> (String, Style) {
-    let (sym, word, style) = badge(status, theme);
-    (format!("{sym} {word}"), style)
+/// The badge as text, e.g. `● JOINED` (no allocation for the known statuses: a frame writes
+/// one per row).
+pub fn text(status: &ConferencecallStatus, theme: &Theme) -> (Cow<'static, str>, Style) {
+    match status {
+        ConferencecallStatus::Joining => ("+ JOINING".into(), theme.joining),
+        ConferencecallStatus::Joined => ("● JOINED".into(), theme.joined),
+        ConferencecallStatus::Leaving => ("- LEAVING".into(), theme.leaving),
+        ConferencecallStatus::Leaved => ("x LEFT".into(), theme.left),
+        other => {
+            let (sym, word, style) = badge(other, theme);
+            (format!("{sym} {word}").into(), style)
+        }
+    }
 }
 
 /// The legend, for help and README.
@@ -64,7 +75,11 @@ mod tests {
             ConferencecallStatus::Leaved,
             ConferencecallStatus::Other("paused".into()),
         ];
-        let texts: Vec<String> = all.iter().map(|s| text(s, &t).0).collect();
+        let texts: Vec<String> = all.iter().map(|s| text(s, &t).0.into_owned()).collect();
+        for (status, text) in all.iter().zip(&texts) {
+            let (sym, word, _) = badge(status, &t);
+            assert_eq!(*text, format!("{sym} {word}"), "text() agrees with badge()");
+        }
         for (i, a) in texts.iter().enumerate() {
             assert!(a.chars().count() <= WIDTH, "{a}");
             for b in &texts[i + 1..] {

@@ -242,10 +242,11 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
                 let name = app
                     .caller_of(p)
                     .map(|c| {
-                        if c.remote.name.is_empty() {
-                            c.remote.shown.clone()
+                        let r = c.remote();
+                        if r.name.is_empty() {
+                            r.shown().to_owned()
                         } else {
-                            c.remote.name.clone()
+                            r.name.clone()
                         }
                     })
                     .unwrap_or_else(|| crate::text::short_id(&p.id));

@@ -276,8 +276,8 @@ fn participant_row(
 
     let caller = app.caller_of(p);
     let (name, name_style) = match caller {
-        Some(c) if !c.remote.name.is_empty() => (c.remote.name.as_str(), base),
-        Some(c) if c.remote.address.is_empty() => ("(no caller id)", dim(base, theme)),
+        Some(c) if !c.remote().name.is_empty() => (c.remote().name.as_str(), base),
+        Some(c) if c.remote().address.is_empty() => ("(no caller id)", dim(base, theme)),
         Some(_) => ("(name withheld)", dim(base, theme)),
         None => ("…", dim(base, theme)),
     };
@@ -294,7 +294,7 @@ fn participant_row(
     put(buf, nx, y, name_end, name, name_style);
     x = name_end + 1;
     if cols.number > 0 {
-        let number = caller.map(|c| c.remote.shown.as_str()).unwrap_or("");
+        let number = caller.map(|c| c.remote().shown()).unwrap_or("");
         x = cell(buf, x, y, cols.number, number, base);
     }
     if cols.time > 0 {

@@ -225,15 +225,31 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
                     }
                     s.push_str(&p.address);
                 }
-                if !p.kind.is_empty() {
-                    s.push_str(&format!(" ({})", p.kind));
+                if !p.kind.as_str().is_empty() {
+                    s.push_str(&format!(" ({})", p.kind.as_str()));
                 }
                 s
             };
-            field(buf, inner, &mut y, "direction", &c.direction, t, theme);
+            field(
+                buf,
+                inner,
+                &mut y,
+                "direction",
+                c.direction.as_str(),
+                t,
+                theme,
+            );
             field(buf, inner, &mut y, "from", &party(&c.source), t, theme);
             field(buf, inner, &mut y, "to", &party(&c.destination), t, theme);
-            field(buf, inner, &mut y, "call status", &c.status, t, theme);
+            field(
+                buf,
+                inner,
+                &mut y,
+                "call status",
+                c.status.as_str(),
+                t,
+                theme,
+            );
             if let Some(ts) = c.tm_progressing {
                 field(
                     buf,

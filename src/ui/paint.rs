@@ -8,10 +8,26 @@ use crate::text;
 /// Writes `s` at (x, y), clipped (with `…`) so that it ends before column `right`. Returns
 /// the column after the text.
 pub fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, s: &str, style: Style) -> u16 {
-    if x >= right || y >= buf.area.bottom() {
+    let right = right.min(buf.area.right());
+    if x >= right || x < buf.area.x || y >= buf.area.bottom() || y < buf.area.y {
         return x;
     }
     let room = (right - x) as usize;
+    if text::is_printable_ascii(s) {
+        // One cell per byte: write the cells directly, without segmenting into graphemes.
+        let cut = s.len() > room;
+        let take = if cut { room - 1 } else { s.len() };
+        let mut cx = x;
+        for b in &s.as_bytes()[..take] {
+            buf[(cx, y)].set_char(*b as char).set_style(style);
+            cx += 1;
+        }
+        if cut {
+            buf[(cx, y)].set_char(text::ELLIPSIS).set_style(style);
+            cx += 1;
+        }
+        return cx;
+    }
     let cut = text::truncate(s, room);
     let (end, _) = buf.set_stringn(x, y, cut.as_ref(), room, style);
     end

@@ -495,3 +495,30 @@ async fn the_standalone_simulator_answers_curl() {
         .unwrap();
     assert_eq!(stats["requests"]["GET /customer"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_a_background_task_leaves_the_screen_to_the_running_ui() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &["--crash-test-task"], 100, 30);
+    pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    let t0 = std::time::Instant::now();
+    while !pty
+        .log()
+        .contains("deliberate crash test in a background task")
+    {
+        assert!(t0.elapsed() < WAIT, "the task panicked and was logged");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(pty.running());
+    let raw = String::from_utf8_lossy(&pty.raw()).to_string();
+    assert!(
+        !raw.contains("\x1b[?1049l"),
+        "the alternate screen was not left"
+    );
+    assert!(!raw.contains("stopped unexpectedly"));
+    pty.send("?");
+    pty.wait_for(WAIT, |s| s.contains("Status badges")).await;
+    pty.type_keys(&["\x1b", "q"]).await;
+    assert!(pty.exit(WAIT).await.success());
+    assert!(pty.restored());
+}
