@@ -569,7 +569,13 @@ impl Tracker {
                 }
                 match pager.after(raw, page.next_page_token, &mut self.page_limit, false) {
                     Step::Next => {}
-                    Step::End | Step::Capped(_) => break,
+                    Step::End => break,
+                    Step::Capped(next) => {
+                        // Enough for one refresh; the bulk walk resumes here next time
+                        // rather than falling back to one request per call.
+                        self.calls_token = Some(next);
+                        break;
+                    }
                 }
             }
             wanted.retain(|w| missing.contains(&w.2));

@@ -691,3 +691,58 @@ async fn a_small_budget_still_loads_caller_details() {
         probe.event(Duration::from_secs(10)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capped_call_walk_resumes_in_bulk() {
+    // Many callers to resolve and a small page cap: the bulk walk of `GET /calls` reaches its
+    // cap within one refresh and must resume there, not fall back to one request per call.
+    let sim = sim_with(SimConfig {
+        server: ServerOptions {
+            rate_limit: None,
+            ..ServerOptions::default()
+        },
+        ..still(100, 30, 10, 0)
+    })
+    .await;
+    let client = client_for(&sim);
+    let budget = sync::Budget::new(BudgetConfig {
+        per_second: 1e6,
+        burst: 1e6,
+    });
+    let mut tracker = sync::Tracker::new(sync::TrackerConfig {
+        full_pages: 2,
+        ..sync::TrackerConfig::default()
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<SyncEvent>(1024);
+    let mut live: HashSet<Uuid> = HashSet::new();
+    let mut named: HashSet<Uuid> = HashSet::new();
+    for _ in 0..8 {
+        let mut f = sync::Fetcher::new(&client, &budget);
+        tracker
+            .refresh(&mut f, jiff::Timestamp::now(), &[], &tx)
+            .await
+            .expect("refresh");
+        while let Ok(ev) = rx.try_recv() {
+            match ev {
+                SyncEvent::Snapshot(s) => {
+                    live = s
+                        .participants
+                        .iter()
+                        .filter_map(|p| p.reference_id)
+                        .collect()
+                }
+                SyncEvent::Calls(calls) => named.extend(calls.iter().map(|c| c.id)),
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(live.len(), 300);
+    assert!(live.is_subset(&named), "every caller resolved");
+    let pages = sim.counter().get("GET", "/calls");
+    let one_by_one = sim.counter().get("GET", "/calls/{id}");
+    assert!(
+        pages >= 3,
+        "the walk went past one refresh's cap: {pages} pages"
+    );
+    assert_eq!(one_by_one, 0, "no caller fetched one by one");
+}
