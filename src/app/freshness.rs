@@ -26,6 +26,8 @@ pub struct Connection {
     pub last_ok: Option<Timestamp>,
     /// The latest failure, if it came after the latest success.
     pub last_error: Option<(Timestamp, String)>,
+    /// What the user can do about that failure, when it is theirs to fix.
+    pub hint: Option<&'static str>,
     pub refreshing: bool,
 }
 

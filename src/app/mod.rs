@@ -496,6 +496,12 @@ fn on_sync(s: &mut AppState, ev: SyncEvent) {
         SyncEvent::Failed { at, error } => {
             s.conn.refreshing = false;
             s.conn.last_error = Some((at, error.describe()));
+            s.conn.hint = match error.kind {
+                ErrorKind::Unauthenticated => {
+                    Some("Check VN_ACCESS_KEY / VOIPBIN_API_KEY, VOIPBIN_TOKEN or the config file.")
+                }
+                _ => None,
+            };
             s.dirty = true;
         }
         SyncEvent::Removal(outcome) => on_removal(s, outcome),
@@ -554,6 +560,7 @@ fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     }
     s.conn.last_ok = Some(now);
     s.conn.last_error = None;
+    s.conn.hint = None;
     s.conn.refreshing = false;
     s.history_complete = snap.complete;
     if changed {

@@ -63,6 +63,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             reason,
             theme.text,
         );
+        if let Some(hint) = app.conn.hint {
+            let w = crate::text::width(hint) as u16;
+            put(
+                buf,
+                body.x + body.width.saturating_sub(w) / 2,
+                mid + 2,
+                body.right(),
+                hint,
+                theme.muted,
+            );
+        }
         draw_status(buf, status, app, &freshness, theme);
         return;
     }

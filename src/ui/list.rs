@@ -75,14 +75,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
             let when = since
                 .map(|t| format!(" since {}", format::clock(t, &app.cfg.tz)))
                 .unwrap_or_default();
-            let lines = [
+            let mut lines = vec![
                 (format!("NO DATA{when}"), theme.error),
                 (reason.clone(), theme.text),
-                (
-                    "Retrying; the list comes back with the next good refresh.".to_owned(),
-                    theme.muted,
-                ),
             ];
+            if let Some(hint) = app.conn.hint {
+                lines.push((hint.to_owned(), theme.text));
+            }
+            lines.push((
+                "Retrying; the list comes back with the next good refresh.".to_owned(),
+                theme.muted,
+            ));
             centered_lines(buf, body, &lines);
             return;
         }

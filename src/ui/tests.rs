@@ -127,6 +127,11 @@ fn stale_data_is_dimmed_with_a_banner_then_withdrawn() {
         screen.contains("credentials rejected (401 INVALID_CREDENTIALS)"),
         "{screen}"
     );
+    // Rejected credentials are the user's to fix: the screen says where they come from.
+    assert!(
+        screen.contains("VN_ACCESS_KEY / VOIPBIN_API_KEY, VOIPBIN_TOKEN"),
+        "{screen}"
+    );
     assert!(!screen.contains("Caller 2"), "rows are withdrawn");
     insta::assert_snapshot!(term.backend());
 }
