@@ -152,7 +152,8 @@ pub struct SimArgs {
     /// Simulated time runs this many times faster than real time.
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
-    /// Write timestamps as servers before 2026-02-04 did (with the 9999 sentinel).
+    /// Write timestamps as servers before 2026-02-04 did (with the 9999 sentinel). Those servers
+    /// also answered errors bare: add --bare-errors to play one faithfully.
     #[arg(long)]
     pub legacy_timestamps: bool,
     /// Answer errors with a bare status and an empty body, as servers before April 2026 did.
@@ -191,7 +192,7 @@ pub struct SimArgs {
     /// List endpoints repeat the page token they were given.
     #[arg(long)]
     pub pagination_loop: bool,
-    /// List endpoints never end.
+    /// GET /conferencecalls never ends: past the real history it invents older pages.
     #[arg(long)]
     pub endless_pages: bool,
 }

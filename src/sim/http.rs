@@ -21,11 +21,17 @@ use uuid::Uuid;
 
 use super::Shared;
 use super::wire::{self, TimeForm};
-use super::world::{Kick, Micros};
+use super::world::{Kick, Micros, PartStatus};
 
-/// The authenticated customer of a request.
+/// The authenticated customer of a request, and whether an agent's JWT (not an access key)
+/// authenticated it.
 #[derive(Clone, Copy)]
-struct Caller(usize);
+struct Caller(usize, bool);
+
+tokio::task_local! {
+    /// The request id of the request being answered, for error envelopes.
+    static REQUEST_ID: String;
+}
 
 pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
@@ -35,19 +41,47 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/auth/login", post(login))
         .route("/v1.0/customer", get(customer))
+        .route("/v1.0/me", get(me))
         .route("/v1.0/conferencecalls", get(list_conferencecalls))
         .route(
             "/v1.0/conferencecalls/{id}",
             get(get_conferencecall).delete(delete_conferencecall),
         )
         .route("/v1.0/conferences", get(list_conferences))
-        .route("/v1.0/conferences/{id}", get(get_conference))
+        .route(
+            "/v1.0/conferences/{id}",
+            get(get_conference).delete(delete_conference),
+        )
         .route("/v1.0/calls", get(list_calls))
         .route("/v1.0/calls/{id}", get(get_call))
         .route_layer(middleware::from_fn_with_state(shared.clone(), gate))
         .route("/_sim/stats", get(stats))
+        // The server has no 405: another method on a known path is an unknown route.
+        .method_not_allowed_fallback(no_route)
         .fallback(no_route)
+        .layer(middleware::from_fn_with_state(shared.clone(), request_ids))
         .with_state(shared)
+}
+
+/// A safe client-supplied `X-Request-Id` is reused, otherwise one is made; either way it is
+/// echoed in the response header and in any error envelope (API.md §2).
+async fn request_ids(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let rid = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| request_id(&sh));
+    let mut resp = REQUEST_ID.scope(rid.clone(), next.run(req)).await;
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
 }
 
 // ----- errors --------------------------------------------------------------------------------
@@ -75,7 +109,9 @@ fn request_id(sh: &Shared) -> String {
 
 /// An error in the envelope, or a bare status when the simulator plays an older server.
 fn error(sh: &Shared, status: StatusCode, reason: &str, message: &str) -> Response {
-    let rid = request_id(sh);
+    let rid = REQUEST_ID
+        .try_with(String::clone)
+        .unwrap_or_else(|_| request_id(sh));
     let mut resp = if sh.options().bare_errors {
         status.into_response()
     } else {
@@ -88,12 +124,9 @@ fn error(sh: &Shared, status: StatusCode, reason: &str, message: &str) -> Respon
             503 => "UNAVAILABLE",
             _ => "INTERNAL",
         };
-        let mut body = json!({"error": {
+        let body = json!({"error": {
             "status": word, "reason": reason, "message": message, "request_id": rid,
         }});
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            body["error"]["details"] = json!([{"limited_by": "customer"}]);
-        }
         (status, axum::Json(body)).into_response()
     };
     if let Ok(v) = HeaderValue::from_str(&rid) {
@@ -162,7 +195,7 @@ async fn answer(sh: &Arc<Shared>, matched: &MatchedPath, mut req: Request, next:
     let sh = sh.clone();
     let faults = sh.faults();
     if let Some(secs) = faults.storm_retry_after {
-        return rate_limited(&sh, Duration::from_secs(secs));
+        return rate_limited(&sh, Duration::from_secs(secs), "customer");
     }
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
@@ -198,16 +231,16 @@ async fn answer(sh: &Arc<Shared>, matched: &MatchedPath, mut req: Request, next:
     let truncate = hit(faults.truncate_rate);
 
     if matched.as_str().starts_with("/v1.0") {
-        let customer = match authenticate(&sh, &req) {
+        let (customer, agent) = match authenticate(&sh, &req) {
             Ok(c) => c,
             Err(resp) => return resp,
         };
         if let Some(limit) = sh.options().rate_limit
             && let Err(wait) = sh.limiter().check(customer, limit, Instant::now())
         {
-            return rate_limited(&sh, wait);
+            return rate_limited(&sh, wait, "customer");
         }
-        req.extensions_mut().insert(Caller(customer));
+        req.extensions_mut().insert(Caller(customer, agent));
     }
 
     let resp = next.run(req).await;
@@ -232,7 +265,7 @@ async fn answer(sh: &Arc<Shared>, matched: &MatchedPath, mut req: Request, next:
     resp
 }
 
-fn rate_limited(sh: &Shared, wait: Duration) -> Response {
+fn rate_limited(sh: &Shared, wait: Duration, by: &str) -> Response {
     let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
     let mut resp = error(
         sh,
@@ -240,6 +273,17 @@ fn rate_limited(sh: &Shared, wait: Duration) -> Response {
         "RATE_LIMIT_EXCEEDED",
         "Too many requests. Please try again later.",
     );
+    if !sh.options().bare_errors {
+        let (parts, _) = resp.into_parts();
+        let body = json!({"error": {
+            "status": "RESOURCE_EXHAUSTED",
+            "reason": "RATE_LIMIT_EXCEEDED",
+            "message": "Too many requests. Please try again later.",
+            "details": [{"limited_by": by}],
+            "request_id": parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+        }});
+        resp = Response::from_parts(parts, Body::from(body.to_string()));
+    }
     resp.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     resp
@@ -264,14 +308,16 @@ fn dropped() -> Response {
 }
 
 /// The server's order: a JWT (cookie, `?token=`, `Authorization: Bearer`), then an access key
-/// (cookie, `?accesskey=`). A value in `Bearer` is always read as a JWT (API.md §1).
-fn authenticate(sh: &Shared, req: &Request) -> Result<usize, Response> {
+/// (cookie, `?accesskey=`). A value in `Bearer` is always read as a JWT (API.md §1). An empty
+/// value counts as absent. Answers the customer and whether an agent's JWT was used.
+fn authenticate(sh: &Shared, req: &Request) -> Result<(usize, bool), Response> {
     let query: HashMap<String, String> = req
         .uri()
         .query()
         .map(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .into_owned()
+                .filter(|(_, v)| !v.is_empty())
                 .collect()
         })
         .unwrap_or_default();
@@ -281,7 +327,8 @@ fn authenticate(sh: &Shared, req: &Request) -> Result<usize, Response> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once("Bearer "))
-        .map(|(_, t)| t.to_owned());
+        .map(|(_, t)| t.to_owned())
+        .filter(|t| !t.is_empty());
     let jwt = cookies
         .get("token")
         .cloned()
@@ -296,14 +343,21 @@ fn authenticate(sh: &Shared, req: &Request) -> Result<usize, Response> {
         )
     };
     if let Some(jwt) = jwt {
-        return sh.token_customer(&jwt).ok_or_else(invalid);
+        return sh
+            .token_customer(&jwt)
+            .map(|c| (c, true))
+            .ok_or_else(invalid);
     }
     let key = cookies
         .get("accesskey")
         .cloned()
         .or_else(|| query.get("accesskey").cloned());
     match key {
-        Some(key) => sh.world().customer_by_key(&key).ok_or_else(invalid),
+        Some(key) => sh
+            .world()
+            .customer_by_key(&key)
+            .map(|c| (c, false))
+            .ok_or_else(invalid),
         None => Err(error(
             sh,
             StatusCode::UNAUTHORIZED,
@@ -320,6 +374,7 @@ fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
+        .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
 }
@@ -332,21 +387,52 @@ async fn login(State(sh): State<Arc<Shared>>, body: Bytes) -> Response {
         username: String,
         password: String,
     }
+    // The `auth_public` tier: 10/s, burst 20, per client IP (API.md §7).
+    let limit = crate::sim::RateLimit {
+        per_second: 10.0,
+        burst: 20.0,
+    };
+    if let Err(wait) = sh.login_limit(limit) {
+        return rate_limited(&sh, wait, "ip");
+    }
     // Any failure is a bare 400 with an empty body, even on current servers.
     let Ok(login) = serde_json::from_slice::<Login>(&body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     match sh.login(&login.username, &login.password) {
         Some(token) => {
-            axum::Json(json!({"username": login.username, "token": token})).into_response()
+            let mut resp =
+                axum::Json(json!({"username": login.username, "token": token})).into_response();
+            let cookie =
+                format!("token={token}; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Strict");
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            resp
         }
         None => StatusCode::BAD_REQUEST.into_response(),
     }
 }
 
+/// The logged-in agent: only an agent's JWT has one (API.md §1).
+async fn me(
+    State(sh): State<Arc<Shared>>,
+    Extension(Caller(_, agent)): Extension<Caller>,
+) -> Response {
+    if !agent {
+        return error(
+            &sh,
+            StatusCode::FORBIDDEN,
+            "AGENT_AUTH_REQUIRED",
+            "This endpoint requires agent authentication.",
+        );
+    }
+    axum::Json(sh.agent(sh.time_form())).into_response()
+}
+
 async fn customer(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
 ) -> Response {
     let form = sh.time_form();
     let w = sh.world();
@@ -397,7 +483,7 @@ fn next_token(sh: &Shared, requested: Option<Micros>, last: Option<Micros>) -> S
 
 async fn list_conferencecalls(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (size, token) = match page_params(&sh, &q) {
@@ -461,7 +547,7 @@ fn parse_id(sh: &Shared, raw: &str) -> Result<Uuid, Response> {
 
 async fn get_conferencecall(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
     Path(raw): Path<String>,
 ) -> Response {
     let id = match parse_id(&sh, &raw) {
@@ -479,7 +565,7 @@ async fn get_conferencecall(
 
 async fn delete_conferencecall(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
     Path(raw): Path<String>,
 ) -> Response {
     let id = match parse_id(&sh, &raw) {
@@ -489,12 +575,16 @@ async fn delete_conferencecall(
     let form = sh.time_form();
     let kick_fails = sh.roll() < sh.faults().kick_fail_rate;
     let mut w = sh.world();
+    // Only a participant still joining or joined is kicked; otherwise nothing happens.
+    let kickable = w
+        .part(id)
+        .is_some_and(|p| matches!(p.status, PartStatus::Joining | PartStatus::Joined));
     match w.kick(c, id) {
         Kick::NotFound => unknown_id(&sh),
         Kick::Forbidden => forbidden(&sh),
         // The status already moved to leaving; the bridge kick failed and the listenhandler
         // answers a bare 400, which the gateway maps like an unknown id.
-        Kick::Done if kick_fails => unknown_id(&sh),
+        Kick::Done if kick_fails && kickable => unknown_id(&sh),
         Kick::Done => {
             let p = w.part(id).expect("kicked participant exists");
             axum::Json(wire::conferencecall(&w, p, form)).into_response()
@@ -504,7 +594,7 @@ async fn delete_conferencecall(
 
 async fn list_conferences(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (size, token) = match page_params(&sh, &q) {
@@ -527,7 +617,7 @@ async fn list_conferences(
 
 async fn get_conference(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
     Path(raw): Path<String>,
 ) -> Response {
     let id = match parse_id(&sh, &raw) {
@@ -543,9 +633,32 @@ async fn get_conference(
     }
 }
 
+/// Deletes a room: terminating, out of the list at once, everyone in it kicked (API.md §4).
+async fn delete_conference(
+    State(sh): State<Arc<Shared>>,
+    Extension(Caller(c, _)): Extension<Caller>,
+    Path(raw): Path<String>,
+) -> Response {
+    let id = match parse_id(&sh, &raw) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let form = sh.time_form();
+    let mut w = sh.world();
+    match w.room(id).map(|r| r.customer) {
+        None => unknown_id(&sh),
+        Some(owner) if owner != c => forbidden(&sh),
+        Some(_) => {
+            w.end_room(id);
+            let r = w.room(id).expect("the room exists");
+            axum::Json(wire::conference(&w, r, form)).into_response()
+        }
+    }
+}
+
 async fn list_calls(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (size, token) = match page_params(&sh, &q) {
@@ -564,7 +677,7 @@ async fn list_calls(
 
 async fn get_call(
     State(sh): State<Arc<Shared>>,
-    Extension(Caller(c)): Extension<Caller>,
+    Extension(Caller(c, _)): Extension<Caller>,
     Path(raw): Path<String>,
 ) -> Response {
     let id = match parse_id(&sh, &raw) {

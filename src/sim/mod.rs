@@ -23,13 +23,14 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use uuid::Uuid;
 
 pub use counter::Counter;
 pub use faults::Faults;
 pub use ratelimit::RateLimit;
 pub use scenario::Scenario;
 pub use wire::TimeForm;
-pub use world::{Micros, PartStatus, RoomKind, World};
+pub use world::{Kick, Micros, PartStatus, RoomKind, World};
 
 /// How the simulated server behaves, apart from its data.
 #[derive(Debug, Clone)]
@@ -119,8 +120,12 @@ pub(crate) struct Shared {
     fault_rng: Mutex<fastrand::Rng>,
     counter: Mutex<Counter>,
     limiter: Mutex<ratelimit::Limiter>,
+    /// `/auth/*` has its own limit per client IP (API.md §7); every client here is loopback.
+    login_limiter: Mutex<ratelimit::Limiter>,
     tokens: Mutex<Vec<(String, usize)>>,
     login: (String, String),
+    /// The agent the login belongs to (the main customer's admin).
+    agent_id: Uuid,
     requests: AtomicU64,
 }
 
@@ -181,14 +186,37 @@ impl Shared {
         if (user, password) != (self.login.0.as_str(), self.login.1.as_str()) {
             return None;
         }
-        let n = self.next_request();
-        // Shaped like the server's HS256 JWT; only this simulator can read it.
+        // The server's HS256 JWT: the agent and a custom `expire` claim, 7 days ahead
+        // (API.md §1). The signature is random: only this simulator accepts the token.
+        let now = self.clock.now();
+        let agent = self.agent(TimeForm::Current);
+        let claims = serde_json::json!({
+            "type": "agent",
+            "agent": agent,
+            "expire": TimeForm::Current.token(now.saturating_add(7 * world::DAY)),
+        });
+        let mut rng = fastrand::Rng::with_seed(self.next_request());
+        let signature: Vec<u8> = (0..32).map(|_| rng.u8(..)).collect();
         let token = format!(
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.sim{n:016x}.{:016x}",
-            n.rotate_left(17)
+            "{}.{}.{}",
+            wire::base64url(br#"{"alg":"HS256","typ":"JWT"}"#),
+            wire::base64url(claims.to_string().as_bytes()),
+            wire::base64url(&signature)
         );
         lock(&self.tokens).push((token.clone(), 0));
         Some(token)
+    }
+
+    /// The logged-in agent, as `GET /me` and the token's claims show it.
+    fn agent(&self, form: TimeForm) -> serde_json::Value {
+        let w = self.world();
+        let c = &w.customers[0];
+        wire::agent(self.agent_id, c, &self.login.0, form)
+    }
+
+    /// One request against the `/auth/*` limit, or how long until one is allowed.
+    fn login_limit(&self, limit: RateLimit) -> Result<(), Duration> {
+        lock(&self.login_limiter).check(0, limit, Instant::now())
     }
 
     fn token_customer(&self, token: &str) -> Option<usize> {
@@ -231,9 +259,17 @@ impl Sim {
             fault_rng: Mutex::new(fastrand::Rng::with_seed(config.scenario.seed ^ 0xfa17)),
             counter: Mutex::new(Counter::default()),
             limiter: Mutex::new(ratelimit::Limiter::default()),
+            login_limiter: Mutex::new(ratelimit::Limiter::default()),
             tokens: Mutex::new(Vec::new()),
             login: (config.username.clone(), config.password.clone()),
-            requests: AtomicU64::new(1),
+            agent_id: uuid::Builder::from_random_bytes(
+                fastrand::Rng::with_seed(config.scenario.seed ^ 0xa6e7)
+                    .u128(..)
+                    .to_le_bytes(),
+            )
+            .into_uuid(),
+            // Request ids differ between runs, as a server's do.
+            requests: AtomicU64::new(now as u64),
         });
         let mut sim = Sim {
             shared,

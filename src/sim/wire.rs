@@ -203,6 +203,43 @@ pub fn customer(c: &Customer, t: TimeForm) -> Value {
     })
 }
 
+/// `AgentManagerAgent`: the customer's administrator, who logs in to the simulator.
+pub fn agent(agent: Uuid, c: &Customer, username: &str, t: TimeForm) -> Value {
+    json!({
+        "id": id(agent),
+        "customer_id": id(c.id),
+        "username": username,
+        "name": "NOC Administrator",
+        "detail": "",
+        "ring_method": "ringall",
+        "status": "available",
+        // Customer admin (AgentManagerPermissionCustomerAdmin).
+        "permission": 32,
+        "tag_ids": [],
+        "addresses": [],
+        "direct_hash": "",
+        "tm_create": t.nullable(Some(c.tm_create)),
+        "tm_update": t.nullable(Some(c.tm_create)),
+        "tm_delete": t.nullable(None),
+    })
+}
+
+/// Base64url without padding, as JWTs are written.
+pub fn base64url(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
 /// The list envelope; `next_page_token` is always present and empty only with an empty result.
 pub fn list(result: Vec<Value>, token: String) -> Value {
     json!({ "result": result, "next_page_token": token })
@@ -229,6 +266,10 @@ mod tests {
         );
         assert_eq!(TimeForm::Legacy.nullable(None), json!(LEGACY_UNSET));
         assert_eq!(TimeForm::Current.token(m), "2026-08-06T16:57:14.500000Z");
+        assert_eq!(base64url(b"f"), "Zg");
+        assert_eq!(base64url(b"fo"), "Zm8");
+        assert_eq!(base64url(b"foo"), "Zm9v");
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
         let whole = m - 500_000;
         assert_eq!(
             TimeForm::Current.nullable(Some(whole)),

@@ -48,10 +48,12 @@ impl PartStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoomKind {
     Conference,
     Connect,
+    /// Internal to the queue system; never listed, like `connect`.
+    Queue,
 }
 
 impl RoomKind {
@@ -59,6 +61,7 @@ impl RoomKind {
         match self {
             RoomKind::Conference => "conference",
             RoomKind::Connect => "connect",
+            RoomKind::Queue => "queue",
         }
     }
 }
@@ -161,10 +164,12 @@ enum Due {
     Joined(Uuid),
     /// A failed join: `joining` → `leaved` without ever being in the room.
     JoinFailed(Uuid),
-    /// The participant hangs up: `joined` → `leaving`.
+    /// The participant hangs up: `joined` → `leaved` at once (no `leaving`).
     Leave(Uuid),
-    /// The bridge confirms the leave: `leaving` → `leaved`.
+    /// The bridge confirms a kick: `leaving` → `leaved`.
     Leaved(Uuid),
+    /// A kicked participant's call ends when its flow does (a kick does not hang it up).
+    CallEnd(Uuid),
     /// A new participant arrives somewhere (the churn process).
     Arrival,
     /// A new 1:1 `connect` room starts.
@@ -267,6 +272,7 @@ impl World {
         for _ in 0..self.scenario.conferences {
             let age = self.between(30 * MINUTE, 3 * HOUR);
             let room = self.new_room(main, RoomKind::Conference, now - age);
+            self.keep_open(room, 30 * MINUTE);
             let n = self.scenario.participants;
             self.rooms[room].target = n;
             self.seed_participants(room, n, 30 * MINUTE);
@@ -277,11 +283,22 @@ impl World {
         }
         for _ in 0..2 {
             let room = self.new_room(other, RoomKind::Conference, now - HOUR);
+            self.keep_open(room, 30 * MINUTE);
             self.rooms[room].target = 3;
             self.seed_participants(room, 3, 30 * MINUTE);
         }
         self.reindex();
         self.last_create = self.parts.last().map_or(0, |p| p.tm_create);
+        // A room with a timeout is deleted when it expires (API.md §4), like a DELETE.
+        let timed: Vec<(Uuid, Micros)> = self
+            .rooms
+            .iter()
+            .filter(|r| r.tm_delete.is_none() && r.timeout > 0)
+            .map(|r| (r.id, r.tm_create + r.timeout * SECOND))
+            .collect();
+        for (id, when) in timed {
+            self.at(when, Due::RoomDelete(id));
+        }
 
         // Churn: arrivals keep each room near its target; stays are exponential.
         if self.scenario.churn_per_min > 0.0 {
@@ -338,8 +355,8 @@ impl World {
                     names::CONFERENCE_DETAILS[self.rng.usize(..names::CONFERENCE_DETAILS.len())];
                 (name, d.to_owned())
             }
-            // Rooms made by the `connect` action carry no name.
-            RoomKind::Connect => (String::new(), String::new()),
+            // Rooms made by the `connect` action or the queue system carry no name.
+            RoomKind::Connect | RoomKind::Queue => (String::new(), String::new()),
         };
         let timeout = match kind {
             RoomKind::Conference if self.rng.bool() => 3600 * self.rng.i64(1..5),
@@ -367,8 +384,21 @@ impl World {
         self.rooms.len() - 1
     }
 
+    /// A live room's timeout, if it has one, ends it no sooner than `margin` from now.
+    fn keep_open(&mut self, r: usize, margin: Micros) {
+        let rm = &mut self.rooms[r];
+        if rm.timeout == 0 {
+            return;
+        }
+        let needed = (self.now + margin - rm.tm_create).max(0);
+        let hours = (needed + HOUR - 1) / HOUR;
+        rm.timeout = rm.timeout.max(hours * 3600);
+    }
+
     /// `n` leaved participants, spread over the two weeks before the live window, in rooms
-    /// that have since been deleted.
+    /// that have since ended the way real ones do: conference rooms are deleted (or time out)
+    /// and kick whoever is still in; `connect` rooms hold two parties and end when one hangs
+    /// up; `queue` rooms hold a few callers.
     fn generate_history(&mut self, customer: usize, n: usize) {
         if n == 0 {
             return;
@@ -377,41 +407,99 @@ impl World {
         let span = 14 * DAY;
         let start = end - span;
         let step = (span / n as i64).max(4);
-        let per_room = 24;
-        let mut room = None;
-        for i in 0..n {
-            let t = start + i as i64 * step + self.rng.i64(0..(step / 4).max(1));
-            if i % per_room == 0 {
-                let kind = if self.rng.u8(..5) == 0 {
-                    RoomKind::Connect
-                } else {
-                    RoomKind::Conference
-                };
-                let r = self.new_room(customer, kind, t - MINUTE);
-                if kind == RoomKind::Conference {
-                    // Past meetings reuse the usual names (a daily standup is a new room every
-                    // day), and leave the distinct names to the live rooms.
-                    self.room_names_used -= 1;
-                    let pick = self.rng.usize(..names::CONFERENCE_NAMES.len());
-                    self.rooms[r].name = names::CONFERENCE_NAMES[pick].to_owned();
-                }
-                let end_at = t + (per_room as i64) * step + 5 * MINUTE;
-                let rm = &mut self.rooms[r];
-                rm.status = RoomStatus::Terminated;
-                rm.tm_end = Some(end_at);
-                rm.tm_delete = Some(end_at);
-                rm.tm_update = Some(end_at);
-                room = Some(rm.id);
+        let mut i = 0;
+        while i < n {
+            let kind = match self.rng.u8(..10) {
+                0 | 1 => RoomKind::Connect,
+                2 => RoomKind::Queue,
+                _ => RoomKind::Conference,
+            };
+            let size = match kind {
+                RoomKind::Conference => 24,
+                RoomKind::Connect => 2,
+                RoomKind::Queue => self.rng.usize(1..6),
             }
-            let stay = self.between(30 * SECOND, 40 * MINUTE);
-            let pid = self.create_part(customer, room.unwrap_or_default(), t, PartStatus::Leaved);
-            let idx = self.parts.len() - 1;
-            self.parts[idx].tm_update = Some(t + stay);
-            let call = self.parts[idx].call;
-            let c = self.calls.len() - 1;
-            debug_assert_eq!(self.calls[c].id, call);
-            hang_up(&mut self.calls[c], t + stay, "remote", "normal");
-            let _ = pid;
+            .min(n - i);
+            let first = start + i as i64 * step;
+            let r = self.new_room(customer, kind, first - MINUTE);
+            if kind == RoomKind::Conference {
+                // Past meetings reuse the usual names (a daily standup is a new room every
+                // day), and leave the distinct names to the live rooms.
+                self.room_names_used -= 1;
+                let pick = self.rng.usize(..names::CONFERENCE_NAMES.len());
+                self.rooms[r].name = names::CONFERENCE_NAMES[pick].to_owned();
+            }
+            let room_id = self.rooms[r].id;
+            // (participant, its call, arrival, when it would hang up if nothing ended it first)
+            let mut members: Vec<(usize, usize, Micros, Micros)> = Vec::with_capacity(size);
+            for k in 0..size {
+                let t = if kind == RoomKind::Connect && k == 1 {
+                    // The second leg joins a few seconds after the first.
+                    members[0].2 + self.between(SECOND, 10 * SECOND)
+                } else {
+                    start + (i + k) as i64 * step + self.rng.i64(0..(step / 4).max(1))
+                };
+                let stay = self.between(30 * SECOND, 40 * MINUTE);
+                self.create_part(customer, room_id, t, PartStatus::Leaved);
+                members.push((self.parts.len() - 1, self.calls.len() - 1, t, t + stay));
+            }
+            i += size;
+            let last_arrival = members.iter().map(|m| m.2).max().unwrap_or(first);
+            // When the room ends and kicks whoever is still in it.
+            let ends = match kind {
+                RoomKind::Connect => {
+                    // The first to hang up ends it: the other side is ejected.
+                    let first_out = members.iter().map(|m| m.3).min().unwrap_or(last_arrival);
+                    first_out.max(last_arrival + SECOND)
+                }
+                _ => {
+                    let created = self.rooms[r].tm_create;
+                    let mut deleted = last_arrival + self.between(5 * MINUTE, 45 * MINUTE);
+                    let timeout = self.rooms[r].timeout * SECOND;
+                    if timeout > 0 && created + timeout > last_arrival + MINUTE {
+                        deleted = deleted.min(created + timeout);
+                    } else {
+                        self.rooms[r].timeout = 0;
+                    }
+                    deleted
+                }
+            };
+            let mut last_out = None;
+            for (pi, c, _, natural) in members {
+                debug_assert_eq!(self.calls[c].id, self.parts[pi].call);
+                if natural < ends || (kind == RoomKind::Connect && natural == ends) {
+                    // Hung up: straight to leaved.
+                    self.parts[pi].tm_update = Some(natural);
+                    hang_up(&mut self.calls[c], natural, "remote", "normal");
+                    if kind == RoomKind::Connect {
+                        last_out = last_out.max(Some(natural));
+                    }
+                } else {
+                    // Kicked when the room ended; the call went on to the end of its flow.
+                    let left = ends + self.between(200_000, 2 * SECOND);
+                    self.parts[pi].tm_update = Some(left);
+                    let over = left + self.between(SECOND, 10 * SECOND);
+                    hang_up(&mut self.calls[c], over, "local", "normal");
+                    last_out = last_out.max(Some(left));
+                }
+            }
+            let rm = &mut self.rooms[r];
+            if kind == RoomKind::Connect {
+                rm.status = RoomStatus::Terminated;
+                rm.tm_end = last_out;
+                rm.tm_update = last_out;
+            } else {
+                // Deleted at `ends`; the last participant leaving destroyed it. A room that
+                // was already empty stays terminating with no end time (API.md §4).
+                rm.tm_delete = Some(ends);
+                rm.status = if last_out.is_some() {
+                    RoomStatus::Terminated
+                } else {
+                    RoomStatus::Terminating
+                };
+                rm.tm_end = last_out;
+                rm.tm_update = Some(last_out.unwrap_or(ends));
+            }
         }
     }
 
@@ -511,6 +599,7 @@ impl World {
             (local, remote)
         };
         let ring = t + self.rng.i64(100_000..SECOND);
+        let progressing = ring + self.rng.i64(SECOND..6 * SECOND);
         self.calls.push(CallRec {
             id,
             customer,
@@ -525,9 +614,9 @@ impl World {
             hangup_reason: "",
             tm_create: t,
             tm_ringing: Some(ring),
-            tm_progressing: Some(ring + self.rng.i64(SECOND..6 * SECOND)),
+            tm_progressing: Some(progressing),
             tm_hangup: None,
-            tm_update: Some(ring),
+            tm_update: Some(progressing),
         });
         id
     }
@@ -583,7 +672,7 @@ impl World {
     fn stay(&mut self, kind: RoomKind) -> Micros {
         let mean = match kind {
             RoomKind::Conference => self.scenario.mean_stay(),
-            RoomKind::Connect => self.scenario.mean_stay().min(4 * MINUTE),
+            RoomKind::Connect | RoomKind::Queue => self.scenario.mean_stay().min(4 * MINUTE),
         };
         self.exp(mean).clamp(5 * SECOND, MAX_STAY)
     }
@@ -631,21 +720,28 @@ impl World {
                     return;
                 };
                 if self.parts[i].status == PartStatus::Joining {
-                    self.finish(i, "remote", "failed");
+                    self.finish(i, Some(("remote", "failed")));
                 }
             }
             Due::Leave(id) => {
                 let Some(&i) = self.part_index.get(&id) else {
                     return;
                 };
-                self.kick_index(i);
+                self.leave_index(i);
             }
             Due::Leaved(id) => {
                 let Some(&i) = self.part_index.get(&id) else {
                     return;
                 };
                 if self.parts[i].status == PartStatus::Leaving {
-                    self.finish(i, "remote", "normal");
+                    self.finish(i, None);
+                }
+            }
+            Due::CallEnd(id) => {
+                if let Some(&c) = self.call_index.get(&id)
+                    && self.calls[c].status == "progressing"
+                {
+                    hang_up(&mut self.calls[c], now, "local", "normal");
                 }
             }
             Due::Arrival => {
@@ -668,6 +764,7 @@ impl World {
                 let t = self.next_create();
                 let room = self.new_room(0, RoomKind::Conference, t);
                 self.rooms[room].target = self.scenario.participants;
+                self.arm_timeout(room);
                 if self.scenario.room_lifetime > 0 {
                     let life = self.exp(self.scenario.room_lifetime);
                     let id = self.rooms[room].id;
@@ -756,8 +853,30 @@ impl World {
         id
     }
 
-    /// `joining`/`joined` → `leaving`, then `leaved` a moment later. Returns false when there
-    /// was nothing to do (already leaving or gone).
+    /// A room with a timeout is deleted when it expires (API.md §4).
+    fn arm_timeout(&mut self, r: usize) {
+        let rm = &self.rooms[r];
+        if rm.timeout > 0 && rm.tm_delete.is_none() {
+            let (id, when) = (rm.id, rm.tm_create + rm.timeout * SECOND);
+            self.at(when, Due::RoomDelete(id));
+        }
+    }
+
+    /// The participant hangs up: the bridge reports the leave at once, so `leaved` follows
+    /// with no `leaving` in between (API.md §9, "natural leave"). Returns false when there was
+    /// nothing to do.
+    fn leave_index(&mut self, i: usize) -> bool {
+        match self.parts[i].status {
+            PartStatus::Joining | PartStatus::Joined => {
+                self.finish(i, Some(("remote", "normal")));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A kick: `joining`/`joined` → `leaving`, then `leaved` a moment later. Returns false when
+    /// there was nothing to do (already leaving or gone).
     fn kick_index(&mut self, i: usize) -> bool {
         match self.parts[i].status {
             PartStatus::Joining | PartStatus::Joined => {
@@ -775,15 +894,24 @@ impl World {
         }
     }
 
-    /// → `leaved`: out of the room's list, call hung up; a `connect` room ejects the other
-    /// side; a terminating room that empties is destroyed.
-    fn finish(&mut self, i: usize, by: &'static str, reason: &'static str) {
+    /// → `leaved`: out of the room's list; a `connect` room ejects the other side; a
+    /// terminating room that empties is destroyed. `hangup` is who ended the call and why when
+    /// the call's end caused the leave; a kicked call goes on to the end of its flow.
+    fn finish(&mut self, i: usize, hangup: Option<(&'static str, &'static str)>) {
         let now = self.now;
         self.parts[i].status = PartStatus::Leaved;
         self.parts[i].tm_update = Some(now);
         let (id, room, call) = (self.parts[i].id, self.parts[i].room, self.parts[i].call);
-        if let Some(&c) = self.call_index.get(&call) {
-            hang_up(&mut self.calls[c], now, by, reason);
+        match hangup {
+            Some((by, reason)) => {
+                if let Some(&c) = self.call_index.get(&call) {
+                    hang_up(&mut self.calls[c], now, by, reason);
+                }
+            }
+            None => {
+                let over = now + self.between(SECOND, 10 * SECOND);
+                self.at(over, Due::CallEnd(call));
+            }
         }
         let Some(&r) = self.room_index.get(&room) else {
             return;
@@ -917,10 +1045,11 @@ impl World {
         Some(self.arrive(r))
     }
 
-    /// The participant hangs up now: `leaving`, then `leaved` after the leave delay.
+    /// The participant hangs up now: `leaved` at once, with no `leaving` (a kick, through
+    /// [`World::kick`], passes through `leaving`).
     pub fn hang_up(&mut self, id: Uuid) -> bool {
         match self.part_index.get(&id) {
-            Some(&i) => self.kick_index(i),
+            Some(&i) => self.leave_index(i),
             None => false,
         }
     }
@@ -934,6 +1063,7 @@ impl World {
     pub fn open_room(&mut self, kind: RoomKind) -> Uuid {
         let t = self.next_create();
         let r = self.new_room(0, kind, t);
+        self.arm_timeout(r);
         self.rooms[r].id
     }
 
@@ -997,11 +1127,16 @@ impl World {
             .collect()
     }
 
-    /// Every room of a customer that still has live participants or is not terminated.
+    /// Every room of a customer that is still open (neither deleted nor ended) or still has
+    /// live participants.
     pub fn open_rooms(&self, customer: usize) -> Vec<&Room> {
         self.rooms
             .iter()
-            .filter(|r| r.customer == customer && r.status != RoomStatus::Terminated)
+            .filter(|r| {
+                r.customer == customer
+                    && ((r.tm_delete.is_none() && r.status != RoomStatus::Terminated)
+                        || !r.present.is_empty())
+            })
             .collect()
     }
 
@@ -1037,4 +1172,108 @@ fn page_before<'a, T>(
         .collect();
     let last = page.last().map(|t| created(t));
     Listing { items: page, last }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Micros = 1_795_000_000 * SECOND;
+
+    fn world(seed: u64, history: usize) -> World {
+        World::new(
+            Scenario {
+                seed,
+                history,
+                ..Scenario::default()
+            },
+            NOW,
+        )
+    }
+
+    #[test]
+    fn history_rooms_end_the_way_real_ones_do() {
+        let w = world(1, 3_000);
+        let mut kinds = HashMap::new();
+        for r in w
+            .rooms
+            .iter()
+            .filter(|r| r.status != RoomStatus::Progressing)
+        {
+            *kinds.entry(r.kind).or_insert(0) += 1;
+            let members: Vec<&Part> = w.parts.iter().filter(|p| p.room == r.id).collect();
+            assert!(!members.is_empty());
+            let last_out = members.iter().filter_map(|p| p.tm_update).max();
+            for p in &members {
+                let left = p.tm_update.unwrap();
+                assert!(left > p.tm_create);
+                assert!(p.tm_create > r.tm_create);
+                let call = w.call(p.call).unwrap();
+                assert_eq!(call.status, "hangup");
+                // A hang-up ends the participant; a kick leaves the call to finish later.
+                assert!(call.tm_hangup.unwrap() >= left);
+            }
+            match r.kind {
+                RoomKind::Connect => {
+                    assert!(members.len() <= 2, "a connect room holds two parties");
+                    assert_eq!(r.status, RoomStatus::Terminated);
+                    assert_eq!(r.tm_end, last_out);
+                }
+                _ => {
+                    let deleted = r.tm_delete.expect("deleted or timed out");
+                    if r.timeout > 0 {
+                        assert!(deleted <= r.tm_create + r.timeout * SECOND);
+                    }
+                    assert!(members.iter().all(|p| p.tm_create < deleted));
+                    match r.status {
+                        // The last participant leaving destroyed it, after the deletion.
+                        RoomStatus::Terminated => {
+                            assert_eq!(r.tm_end, last_out);
+                            assert!(r.tm_end.unwrap() > deleted);
+                        }
+                        // Empty when deleted: stays terminating, no end time (API.md §4).
+                        RoomStatus::Terminating => {
+                            assert_eq!(r.tm_end, None);
+                            assert!(last_out.unwrap() < deleted);
+                        }
+                        RoomStatus::Progressing => unreachable!(),
+                    }
+                }
+            }
+        }
+        for kind in [RoomKind::Conference, RoomKind::Connect, RoomKind::Queue] {
+            assert!(
+                kinds.get(&kind).is_some_and(|&n| n > 3),
+                "{kind:?}: {kinds:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_room_is_deleted_when_its_timeout_expires() {
+        let (mut w, id, expires) = (1..20)
+            .find_map(|seed| {
+                let w = world(seed, 0);
+                let timed = w
+                    .rooms
+                    .iter()
+                    .filter(|r| r.timeout > 0 && r.tm_delete.is_none())
+                    .map(|r| (r.id, r.tm_create + r.timeout * SECOND))
+                    .min_by_key(|t| t.1)?;
+                Some((w, timed.0, timed.1))
+            })
+            .expect("some seed has a room with a timeout");
+        // Live rooms never expire within half an hour of the start.
+        assert!(expires >= NOW + 30 * MINUTE);
+        w.advance(expires - 1);
+        assert!(w.room(id).unwrap().tm_delete.is_none());
+        let inside = w.room(id).unwrap().members.clone();
+        w.advance(expires);
+        let r = w.room(id).unwrap();
+        assert_eq!(r.tm_delete, Some(expires));
+        assert_eq!(r.status, RoomStatus::Terminating);
+        for p in inside {
+            assert_eq!(w.part(p).unwrap().status, PartStatus::Leaving);
+        }
+    }
 }

@@ -551,3 +551,210 @@ async fn tied_creation_times_lose_a_record_at_a_page_boundary_as_the_server_does
         );
     }
 }
+
+/// Decodes a base64url (no padding) JWT segment.
+fn unbase64url(s: &str) -> Vec<u8> {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let vals: Vec<u32> = s
+        .bytes()
+        .map(|b| ABC.iter().position(|&a| a == b).unwrap() as u32)
+        .collect();
+    let mut out = Vec::new();
+    for chunk in vals.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, v)| n | v << (18 - 6 * i));
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_login_token_carries_the_agent_and_me_needs_it() {
+    let sim = quiet_sim(0).await;
+    let (user, password) = sim.login();
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(format!("http://{}/auth/login", sim.addr()))
+        .json(&serde_json::json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let token = resp.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with(&format!("token={token}; Max-Age=604800;")));
+    // Clients read the customer from the claims (API.md §1).
+    let payload = token.split('.').nth(1).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(&unbase64url(payload)).unwrap();
+    assert_eq!(claims["type"], "agent");
+    assert_eq!(
+        claims["agent"]["customer_id"],
+        sim.customer_id().to_string()
+    );
+    assert_eq!(claims["expire"].as_str().unwrap().len(), 27);
+
+    let base = sim.base_url();
+    let me = |q: String| {
+        let (http, base) = (http.clone(), base.clone());
+        async move { http.get(format!("{base}/me?{q}")).send().await.unwrap() }
+    };
+    let agent = me(format!("token={token}")).await;
+    assert_eq!(agent.status(), 200);
+    let agent: serde_json::Value = agent.json().await.unwrap();
+    assert_eq!(agent["username"], user.as_str());
+    let by_key = me(format!("accesskey={}", sim.access_key())).await;
+    assert_eq!(by_key.status(), 403);
+    let body: serde_json::Value = by_key.json().await.unwrap();
+    assert_eq!(body["error"]["reason"], "AGENT_AUTH_REQUIRED");
+    // An empty `token` is no token: the access key behind it is used.
+    let empty = me(format!("token=&accesskey={}", sim.access_key())).await;
+    assert_eq!(empty.status(), 403, "read as the access key");
+
+    // `/auth/*` has its own limit per client IP: 10/s, burst 20.
+    let mut limited = Vec::new();
+    for _ in 0..25 {
+        let r = http
+            .post(format!("http://{}/auth/login", sim.addr()))
+            .json(&serde_json::json!({"username": user, "password": "wrong"}))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 429 {
+            assert!(r.headers().contains_key("retry-after"));
+            limited.push(r.json::<serde_json::Value>().await.unwrap());
+        }
+    }
+    assert!(!limited.is_empty(), "a login storm is throttled");
+    assert_eq!(limited[0]["error"]["details"][0]["limited_by"], "ip");
+}
+
+#[tokio::test]
+async fn request_ids_unknown_methods_and_room_deletion() {
+    let sim = quiet_sim(0).await;
+    let http = reqwest::Client::new();
+    let key = sim.access_key();
+    let base = sim.base_url();
+
+    // A safe client request id is echoed, on success and in the error envelope.
+    let ok = http
+        .get(format!("{base}/customer?accesskey={key}"))
+        .header("x-request-id", "my-req-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.headers()["x-request-id"], "my-req-123");
+    let err = http
+        .get(format!("{base}/conferencecalls/not-a-uuid?accesskey={key}"))
+        .header("x-request-id", "my-req-456")
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = err.json().await.unwrap();
+    assert_eq!(body["error"]["request_id"], "my-req-456");
+    let unsafe_id = http
+        .get(format!("{base}/customer?accesskey={key}"))
+        .header("x-request-id", "bad id with spaces")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        unsafe_id.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .starts_with("req_")
+    );
+
+    // No 405: another method on a known path is an unknown route.
+    let post = http
+        .post(format!("{base}/conferencecalls?accesskey={key}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 404);
+    let body: serde_json::Value = post.json().await.unwrap();
+    assert_eq!(body["error"]["reason"], "ROUTE_NOT_FOUND");
+
+    // DELETE /conferences/{id}: terminating, out of the list at once, everyone kicked.
+    let client = client_for(&sim);
+    let room = client
+        .list_conferences(&PageRequest::first(100))
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let deleted: serde_json::Value = http
+        .delete(format!("{base}/conferences/{}?accesskey={key}", room.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deleted["status"], "terminating");
+    assert!(deleted["tm_delete"].is_string());
+    let listed = client
+        .list_conferences(&PageRequest::first(100))
+        .await
+        .unwrap();
+    assert!(listed.items.iter().all(|r| r.id != room.id));
+    for id in &room.conferencecall_ids {
+        let p = client.get_conferencecall(*id).await.unwrap();
+        assert_eq!(p.status, ConferencecallStatus::Leaving);
+    }
+}
+
+#[tokio::test]
+async fn a_kick_leaves_the_call_up_and_a_hang_up_skips_leaving() {
+    let sim = sim_with(SimConfig {
+        server: ServerOptions {
+            rate_limit: None,
+            ..ServerOptions::default()
+        },
+        // A failing bridge only matters to participants that can be kicked.
+        faults: Faults {
+            kick_fail_rate: 1.0,
+            ..Faults::default()
+        },
+        ..SimConfig::default()
+    })
+    .await;
+    let client = client_for(&sim);
+    let joined: Vec<(Uuid, Uuid)> = sim.with_world(|w| {
+        w.live_parts(0)
+            .into_iter()
+            .filter(|p| p.status == PartStatus::Joined)
+            .map(|p| (p.id, p.call))
+            .take(2)
+            .collect()
+    });
+    let (kicked, kicked_call) = joined[0];
+    let (hung, hung_call) = joined[1];
+
+    let e = client.delete_conferencecall(kicked).await.unwrap_err();
+    assert_eq!(e.status, Some(400), "the bridge kick failed");
+    assert_eq!(
+        client.get_conferencecall(kicked).await.unwrap().status,
+        ConferencecallStatus::Leaving
+    );
+    // The kick removes the call from the bridge; it does not hang it up.
+    let call = client.get_call(kicked_call).await.unwrap();
+    assert_eq!(call.status.as_str(), "progressing");
+    // Nothing happens to a participant already leaving: 200, unchanged, even now.
+    let again = client.delete_conferencecall(kicked).await.unwrap();
+    assert_eq!(again.status, ConferencecallStatus::Leaving);
+
+    // Hanging up: the bridge reports the leave at once, so no `leaving` in between.
+    assert!(sim.with_world(|w| w.hang_up(hung)));
+    let p = client.get_conferencecall(hung).await.unwrap();
+    assert_eq!(p.status, ConferencecallStatus::Leaved);
+    assert_eq!(
+        client.get_call(hung_call).await.unwrap().status.as_str(),
+        "hangup"
+    );
+}
