@@ -129,8 +129,13 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         args.interval,
         config::duration(&file.interval),
         Duration::from_secs(2),
-    )
-    .max(sync::MIN_INTERVAL);
+    );
+    if interval < sync::MIN_INTERVAL {
+        return Err(usage(format!(
+            "--interval {interval:?}: the shortest refresh interval is {:?}",
+            sync::MIN_INTERVAL
+        )));
+    }
 
     // The API, real or simulated.
     let mut _demo: Option<Sim> = None;
@@ -205,15 +210,24 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         args.stuck_crit,
         config::duration(&file.stuck_crit),
         Duration::from_secs(120),
-    )
-    .max(warn);
+    );
+    if crit < warn {
+        return Err(usage(format!(
+            "--stuck-crit {crit:?} is shorter than --stuck-warn {warn:?}: the critical threshold \
+             must not come before the warning"
+        )));
+    }
     app_cfg.thresholds = Thresholds {
         warn: SignedDuration::try_from(warn).unwrap_or(SignedDuration::MAX),
         crit: SignedDuration::try_from(crit).unwrap_or(SignedDuration::MAX),
     };
     if let Some(r) = args.rotate.or(config::duration(&file.rotate)) {
-        app_cfg.rotate =
-            SignedDuration::try_from(r.max(Duration::from_secs(1))).unwrap_or(SignedDuration::MAX);
+        if r < Duration::from_secs(1) {
+            return Err(usage(format!(
+                "--rotate {r:?}: pages rotate at most once a second"
+            )));
+        }
+        app_cfg.rotate = SignedDuration::try_from(r).unwrap_or(SignedDuration::MAX);
     }
     app_cfg.audit_path = audit.as_ref().map(|a| a.path().display().to_string());
     app_cfg.tz = TimeZone::system();

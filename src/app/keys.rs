@@ -222,7 +222,7 @@ pub const ALL: &[Binding] = &[
         keys: &[ch('q'), CTRL_C],
         keys_label: "q",
         hint: "quit",
-        help: "Quit",
+        help: "Quit (Ctrl-C too)",
         dangerous: false,
     },
     Binding {
@@ -282,7 +282,8 @@ impl KeyTable {
         KeyTable {
             bindings: ALL
                 .iter()
-                .filter(|b| !(read_only && b.dangerous))
+                // Read-only has no removal, so no dialog either.
+                .filter(|b| !(read_only && (b.dangerous || b.context == Context::Dialog)))
                 .copied()
                 .collect(),
         }

@@ -177,6 +177,10 @@ pub struct AppState {
     pub sort: SortMode,
     pub collapsed: HashSet<Uuid>,
     pub overlay: Overlay,
+    /// The participant the detail pane was opened on.
+    detail_for: Option<Uuid>,
+    /// Lines of the help scrolled past.
+    pub help_scroll: usize,
     /// Participants with a removal sent and not yet answered.
     pub pending: HashSet<Uuid>,
     pub toast: Option<Toast>,
@@ -220,6 +224,8 @@ impl AppState {
             },
             collapsed: HashSet::new(),
             overlay: Overlay::None,
+            detail_for: None,
+            help_scroll: 0,
             pending: HashSet::new(),
             toast: None,
             kiosk_page: 0,
@@ -240,6 +246,15 @@ impl AppState {
 
     pub fn freshness(&self) -> Freshness {
         self.cfg.stale.judge(&self.conn, self.now)
+    }
+
+    /// Whether the rows are off the screen (no data yet, or withdrawn as too old to trust):
+    /// then nothing may be selected, opened or removed from them.
+    pub fn withdrawn(&self) -> bool {
+        matches!(
+            self.freshness(),
+            Freshness::NoData { .. } | Freshness::Connecting
+        )
     }
 
     /// The selected participant, if a participant row is selected.
@@ -411,6 +426,8 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
         Event::Tick => on_tick(s),
         Event::Resize(w, h) => {
             s.size = (w, h);
+            // Scroll no further than the selection needs: a taller screen shows what is above.
+            s.scroll = s.scroll.min((s.cursor + 1).saturating_sub(s.list_height()));
             s.ensure_visible();
             s.update_pages();
             s.dirty = true;
@@ -418,8 +435,35 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
         Event::Key(key) => on_key(s, key, &mut out),
         Event::Sync(ev) => on_sync(s, ev),
     }
+    close_outdated_overlays(s);
     s.report_visible(&mut out);
     out
+}
+
+/// A pane or dialog about something no longer on screen closes, saying why, rather than
+/// quietly showing (or acting on) something else.
+fn close_outdated_overlays(s: &mut AppState) {
+    let withdrawn = s.withdrawn();
+    match s.overlay {
+        Overlay::Confirm(_) if withdrawn => {
+            s.overlay = Overlay::None;
+            s.toast(
+                Level::Warn,
+                "No data on screen: the removal dialog was closed and nothing was sent".to_owned(),
+            );
+        }
+        Overlay::Detail if withdrawn || s.selected_participant().map(|p| p.id) != s.detail_for => {
+            s.overlay = Overlay::None;
+            s.dirty = true;
+            if !withdrawn {
+                s.toast(
+                    Level::Info,
+                    "The participant in the detail pane has left the list".to_owned(),
+                );
+            }
+        }
+        _ => {}
+    }
 }
 
 fn on_tick(s: &mut AppState) {
@@ -668,6 +712,16 @@ fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         return;
     }
     let repeat = key.kind == KeyEventKind::Repeat;
+    // Too small for the layout, nothing is on screen to act on: only quitting works (even
+    // from the filter or a dialog that the message hides).
+    if layout::too_small(s.size.0, s.size.1) {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl_c || s.keys.lookup(Context::List, &key) == Some(Action::Quit) {
+            out.push(Command::Quit);
+        }
+        return;
+    }
     if s.filter_editing {
         edit_filter(s, key, out);
         return;
@@ -692,11 +746,33 @@ fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     {
         return;
     }
-    if s.overlay == Overlay::Help && !matches!(action, Action::Help | Action::Back | Action::Quit) {
+    if s.overlay == Overlay::Help {
+        // The help scrolls; other keys wait until it is closed.
+        let page = s.list_height();
+        match action {
+            Action::Up => s.help_scroll = s.help_scroll.saturating_sub(1),
+            Action::Down => s.help_scroll = (s.help_scroll + 1).min(HELP_SCROLL_MAX),
+            Action::PageUp => s.help_scroll = s.help_scroll.saturating_sub(page),
+            Action::PageDown => s.help_scroll = (s.help_scroll + page).min(HELP_SCROLL_MAX),
+            Action::Top => s.help_scroll = 0,
+            Action::Help | Action::Back | Action::Quit => {
+                s.help_scroll = 0;
+                list_action(s, action, out);
+            }
+            _ => {}
+        }
+        s.dirty = true;
         return;
     }
     list_action(s, action, out);
+    if s.overlay == Overlay::Detail {
+        // The pane follows the selection the user moves.
+        s.detail_for = s.selected_participant().map(|p| p.id);
+    }
 }
+
+/// The help is a few dozen lines; scrolling stops well past its end.
+const HELP_SCROLL_MAX: usize = 60;
 
 fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -748,10 +824,12 @@ fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
         }
         Action::Open => match s.selection {
             Some(Selection::Group(room)) => toggle_fold(s, room),
-            Some(Selection::Participant(_)) => {
+            Some(Selection::Participant(_)) if s.withdrawn() => {}
+            Some(Selection::Participant(id)) => {
                 s.overlay = if s.overlay == Overlay::Detail {
                     Overlay::None
                 } else {
+                    s.detail_for = Some(id);
                     Overlay::Detail
                 };
                 s.dirty = true;
@@ -816,6 +894,13 @@ fn toggle_fold(s: &mut AppState, room: Uuid) {
 
 fn open_confirm(s: &mut AppState) {
     if s.cfg.mode.read_only() {
+        return;
+    }
+    if s.withdrawn() {
+        s.toast(
+            Level::Warn,
+            "No data on screen: nothing to remove until the API answers".to_owned(),
+        );
         return;
     }
     let Some(p) = s.selected_participant() else {

@@ -534,3 +534,89 @@ fn an_unchanged_snapshot_does_not_rebuild_the_view() {
         ConferencecallStatus::Leaved
     );
 }
+
+#[test]
+fn a_terminal_too_small_acts_on_no_key_but_quit() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    update(&mut s, Event::Resize(40, 10), t0());
+    // The list is not on screen: nothing opens, nothing is removed.
+    for c in ['d', 'y', '/', 'j'] {
+        let cmds = update(&mut s, ch(c), t0());
+        assert!(removes(&cmds).is_empty());
+    }
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(!s.filter_editing);
+    // A dialog opened before the terminal shrank cannot be confirmed behind the message,
+    // and q still quits from it.
+    update(&mut s, Event::Resize(120, 40), t0());
+    update(&mut s, ch('d'), t0());
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+    update(&mut s, Event::Resize(40, 10), t0());
+    assert!(removes(&update(&mut s, ch('y'), t0())).is_empty());
+    assert!(update(&mut s, ch('q'), t0()).contains(&Command::Quit));
+}
+
+#[test]
+fn nothing_is_opened_or_removed_while_the_data_is_withdrawn() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    update(&mut s, ch('d'), t0());
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+    let err = ApiError::from_response("GET /conferences", false, 503, None, b"");
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Failed {
+            at: t0() + secs(3),
+            error: err,
+        }),
+        t0() + secs(3),
+    );
+    update(&mut s, Event::Tick, t0() + secs(61));
+    assert!(s.withdrawn());
+    assert_eq!(s.overlay, Overlay::None, "the dialog closes with the data");
+    assert!(s.toast.as_ref().unwrap().text.contains("nothing was sent"));
+    update(&mut s, ch('d'), t0() + secs(62));
+    assert_eq!(s.overlay, Overlay::None);
+    update(&mut s, key(KeyCode::Enter), t0() + secs(62));
+    assert_eq!(s.overlay, Overlay::None, "no details of rows not on screen");
+}
+
+#[test]
+fn the_detail_pane_closes_when_its_participant_leaves_the_list() {
+    let mut s = populated();
+    select(&mut s, part_id(5));
+    update(&mut s, key(KeyCode::Enter), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    // Moving the selection moves the pane with it.
+    update(&mut s, ch('k'), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    update(&mut s, ch('j'), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    // Participant 5 leaves, lingers, then goes: the pane does not jump to someone else.
+    let ev = snapshot(
+        vec![
+            cc(1, 1, "joined", 300),
+            cc(2, 1, "joined", 200),
+            cc(3, 1, "joined", 5),
+            cc(4, 2, "joined", 100),
+        ],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), t0() + secs(2));
+    assert_eq!(s.overlay, Overlay::Detail, "still shown while it lingers");
+    update(&mut s, Event::Tick, t0() + secs(8));
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.toast.as_ref().unwrap().text.contains("has left"));
+}
+
+#[test]
+fn read_only_help_and_hints_hold_nothing_about_removal() {
+    let s = app(Mode::Interactive { read_only: true });
+    assert_eq!(s.keys.bindings(keys::Context::Dialog).count(), 0);
+    assert!(
+        s.keys
+            .hints(keys::Context::List)
+            .all(|(_, w)| w != "remove")
+    );
+}

@@ -200,6 +200,8 @@ pub fn build(i: &Inputs<'_>) -> View {
     let mut groups: Vec<(Group, &str, Option<Timestamp>)> = Vec::with_capacity(by_room.len());
     for (room, mut members) in by_room {
         let name = room_name(&room);
+        // The room's own count, whatever the filter hides.
+        let present = members.iter().filter(|p| p.gone_at.is_none()).count();
         let room_hit =
             needle.is_empty() || contains_ci(name, &needle) || id_matches(&room, &needle);
         if !room_hit {
@@ -214,7 +216,6 @@ pub fn build(i: &Inputs<'_>) -> View {
                 continue;
             }
         }
-        let present = members.iter().filter(|p| p.gone_at.is_none()).count();
         let trouble = members
             .iter()
             .map(|p| i.thresholds.level(Thresholds::stuck_for(p, i.now)))

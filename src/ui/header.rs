@@ -26,26 +26,26 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         &sanitize(&app.cfg.host, 60),
         theme.muted,
     );
+    let clock = format::clock(app.now, &app.cfg.tz);
+    let mut limit = put_right(buf, area.x, right - 1, y, &clock, theme.accent);
+    if app.cfg.mode.read_only() {
+        limit = put_right(
+            buf,
+            area.x,
+            limit.saturating_sub(2),
+            y,
+            " READ-ONLY ",
+            theme.readonly,
+        );
+    }
     if let Some((id, name)) = &app.customer {
         let who = if name.is_empty() {
             id.to_string()
         } else {
             name.clone()
         };
-        x = put(buf, x, y, right, " · ", theme.muted);
-        put(buf, x, y, right.saturating_sub(24), &who, theme.text);
-    }
-    let clock = format::clock(app.now, &app.cfg.tz);
-    let cx = put_right(buf, area.x, right - 1, y, &clock, theme.accent);
-    if app.cfg.mode.read_only() {
-        put_right(
-            buf,
-            area.x,
-            cx.saturating_sub(2),
-            y,
-            " READ-ONLY ",
-            theme.readonly,
-        );
+        x = put(buf, x, y, limit, " · ", theme.muted);
+        put(buf, x, y, limit.saturating_sub(2), &who, theme.text);
     }
 
     // Line 2: freshness, then totals.
@@ -53,11 +53,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     if area.height < 2 {
         return;
     }
-    let sort = format!("sort: {}", app.sort.label());
-    let sx = put_right(buf, area.x, right - 1, y, &sort, theme.muted);
+    // The sort order only where the totals keep room (it is also in the help).
+    let sx = if area.width >= 100 {
+        let sort = format!("sort: {}", app.sort.label());
+        put_right(buf, area.x, right - 1, y, &sort, theme.muted)
+    } else {
+        right
+    };
     let (text, style) = freshness_line(app, theme);
     let x = put(buf, area.x + 1, y, sx.saturating_sub(1), &text, style);
-    totals(buf, x + 3, y, sx.saturating_sub(2), &app.view.totals, theme);
+    // Without data on screen there are no totals to stand behind.
+    if !app.withdrawn() {
+        totals(buf, x + 3, y, sx.saturating_sub(2), &app.view.totals, theme);
+    }
 }
 
 /// The freshness phrase and its style.
@@ -97,11 +105,18 @@ pub fn totals(buf: &mut Buffer, mut x: u16, y: u16, right: u16, t: &Totals, them
         (t.leaving, "leaving", theme.leaving),
         (t.left, "left", theme.left),
     ];
+    // Whole items only: a count never loses its word.
     for (i, (n, word, style)) in parts.iter().enumerate() {
+        let count = n.to_string();
+        let sep = if i > 0 { 3 } else { 0 };
+        let need = sep + count.len() + 1 + word.len();
+        if x as usize + need > right as usize {
+            return x;
+        }
         if i > 0 {
             x = put(buf, x, y, right, " · ", theme.muted);
         }
-        x = put(buf, x, y, right, &n.to_string(), *style);
+        x = put(buf, x, y, right, &count, *style);
         x = put(buf, x + 1, y, right, word, theme.muted);
     }
     if t.other > 0 {

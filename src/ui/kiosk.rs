@@ -5,6 +5,7 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
@@ -80,7 +81,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let (_, col_w, _) = layout::kiosk_body(area.width, area.height);
     draw_columns(buf, body, col_w, app, theme);
     if matches!(freshness, Freshness::Stale { .. }) {
-        buf.set_style(body, theme.stale);
+        // Bold would outshine the dimming in most terminals.
+        buf.set_style(body, theme.stale.remove_modifier(Modifier::BOLD));
     }
     draw_status(buf, status, app, &freshness, theme);
 }
@@ -125,11 +127,19 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         put_right(buf, area.x, right - 1, y, &clock, theme.accent);
     }
     y += if big { 2 } else { 1 };
-    totals(buf, area.x + 1, y, text_right, &app.view.totals, theme);
+    // Without data on screen there is nothing to count, and "nobody stuck" would read as
+    // all quiet: both give way to a dash.
+    let withdrawn = app.withdrawn();
+    if withdrawn {
+        put(buf, area.x + 1, y, text_right, "— no data —", theme.muted);
+    } else {
+        totals(buf, area.x + 1, y, text_right, &app.view.totals, theme);
+    }
     y += 1;
     // The longest time anyone has been stuck in joining or leaving: a sign of trouble.
     let th = app.cfg.thresholds;
     let (stuck, style) = match app.view.worst_stuck {
+        _ if withdrawn => (String::new(), theme.muted),
         Some(d) => {
             let style = match th.level(Some(d)) {
                 Trouble::None => theme.ok,

@@ -3,7 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
@@ -138,7 +138,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         }
     }
     if matches!(freshness, Freshness::Stale { .. }) {
-        buf.set_style(body, theme.stale);
+        // Bold would outshine the dimming in most terminals.
+        buf.set_style(body, theme.stale.remove_modifier(Modifier::BOLD));
     }
 }
 
@@ -169,7 +170,8 @@ fn draw_banner(
     }
     if !app.filter.is_empty() || app.filter_editing {
         let shown: usize = app.view.groups.iter().map(|g| g.members.len()).sum();
-        let text = format!(" filter: {}   {shown} shown", app.filter);
+        let noun = if shown == 1 { "match" } else { "matches" };
+        let text = format!(" filter: {}   {shown} {noun}", app.filter);
         put(buf, area.x, y, right, &text, theme.accent);
         put_right(
             buf,

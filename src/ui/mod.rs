@@ -46,9 +46,15 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
     };
     header::draw(frame.buffer_mut(), header, app, theme);
     let detail_beside = app.overlay == Overlay::Detail && area.width >= 116;
+    // Wide screens give the pane room for long names beside full ids.
+    let detail_width = if area.width >= 160 {
+        overlay::DETAIL_WIDTH + 16
+    } else {
+        overlay::DETAIL_WIDTH
+    };
     let list_area = if detail_beside {
         Rect {
-            width: area.width - overlay::DETAIL_WIDTH,
+            width: area.width - detail_width,
             ..body
         }
     } else {
@@ -59,14 +65,16 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Detail => {
+            // Beside the list when it fits; otherwise over the whole list, so no cut-off
+            // pieces of rows show around it.
             let pane = if detail_beside {
                 Rect {
                     x: list_area.right(),
-                    width: overlay::DETAIL_WIDTH,
+                    width: detail_width,
                     ..body
                 }
             } else {
-                overlay::centered(body, overlay::DETAIL_WIDTH.min(body.width), body.height)
+                body
             };
             overlay::detail(frame, pane, app, theme);
         }
@@ -81,16 +89,26 @@ fn too_small(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     } else {
         " · q quits"
     };
-    let lines = [
+    let (w, h) = (layout::MIN_WIDTH, layout::MIN_HEIGHT);
+    let mut lines = vec![
         format!("Terminal too small: {}×{}", area.width, area.height),
-        format!(
-            "conftop needs at least {}×{}{quit}",
-            layout::MIN_WIDTH,
-            layout::MIN_HEIGHT
-        ),
+        format!("conftop needs at least {w}×{h}{quit}"),
     ];
+    // A very small terminal gets the same words, shorter.
+    if lines
+        .iter()
+        .any(|l| crate::text::width(l) > area.width as usize)
+    {
+        lines = vec![
+            format!("Too small: {}×{}", area.width, area.height),
+            format!("need {w}×{h}"),
+        ];
+        if !quit.is_empty() {
+            lines.push("q quits".to_owned());
+        }
+    }
     let buf = frame.buffer_mut();
-    let top = area.y + area.height.saturating_sub(2) / 2;
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
     for (i, line) in lines.iter().enumerate() {
         let y = top + i as u16;
         if y >= area.bottom() {

@@ -48,37 +48,33 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         );
         return;
     }
-    let mut x = area.x + 1;
-    for (keys, words) in app.keys.hints(Context::List) {
-        if x >= right {
-            break;
-        }
-        x = put(buf, x, y, right, keys, theme.key);
-        x = put(buf, x + 1, y, right, words, theme.muted);
-        x += 2;
-    }
     if let Some(t) = &app.toast {
         let style = match t.level {
             Level::Info => theme.accent,
             Level::Warn => theme.warn,
             Level::Error => theme.error,
         };
-        // A message takes the footer: clear behind it, then write it.
-        let text = format!(" {} ", t.text);
-        let w = crate::text::width(&text) as u16;
-        let start = right.saturating_sub(w).max(area.x);
-        buf.set_style(
-            Rect {
-                x: start,
-                width: right - start,
-                ..area
-            },
-            Style::reset(),
-        );
-        for cx in start..right {
-            buf[(cx, y)].set_symbol(" ");
+        // A message takes the whole footer.
+        put(buf, area.x, y, right, &format!(" {}", t.text), style);
+        return;
+    }
+    // Hints that fit whole, in table order; help, quit and remove always keep their place.
+    let hints: Vec<(&str, &str)> = app.keys.hints(Context::List).collect();
+    let width = |h: &(&str, &str)| (crate::text::width(h.0) + crate::text::width(h.1) + 3) as u16;
+    let essential = |h: &(&str, &str)| matches!(h.1, "help" | "quit" | "remove");
+    let reserved: u16 = hints.iter().filter(|h| essential(h)).map(width).sum();
+    let mut spare = right.saturating_sub(area.x + 1).saturating_sub(reserved);
+    let mut x = area.x + 1;
+    for h in &hints {
+        if !essential(h) {
+            if width(h) > spare {
+                continue;
+            }
+            spare -= width(h);
         }
-        put(buf, start, y, right, &text, style);
+        x = put(buf, x, y, right, h.0, theme.key);
+        x = put(buf, x + 1, y, right, h.1, theme.muted);
+        x += 2;
     }
 }
 
@@ -280,21 +276,16 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     let area = centered(body, 92, body.height);
     frame.render_widget(Clear, area);
-    let block = boxed("Help · Esc closes", theme);
+    let block = boxed("Help · ↑/↓ scroll · Esc closes", theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let buf = frame.buffer_mut();
     let right = inner.right();
-    let mut y = inner.y;
-    let mut line = |buf: &mut Buffer, parts: &[(&str, Style)], indent: u16| {
-        if y >= inner.bottom() {
-            return;
-        }
-        let mut x = inner.x + indent;
-        for (text, style) in parts {
-            x = put(buf, x, y, right, text, *style);
-        }
-        y += 1;
+    // Laid out first, then the window the scroll position shows.
+    let mut lines: Vec<(u16, Vec<(String, Style)>)> = Vec::new();
+    let mut line = |_: &mut Buffer, parts: &[(&str, Style)], indent: u16| {
+        let owned = parts.iter().map(|(t, st)| ((*t).to_owned(), *st)).collect();
+        lines.push((indent, owned));
     };
     line(buf, &[("Keys", theme.title)], 1);
     for ctx in [Context::List, Context::Dialog] {
@@ -374,6 +365,26 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             buf,
             &[("Removals are logged to ", theme.muted), (path, theme.text)],
             1,
+        );
+    }
+    let visible = inner.height as usize;
+    let scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
+    for (y, (indent, parts)) in (inner.y..).zip(lines.iter().skip(scroll).take(visible)) {
+        let mut x = inner.x + indent;
+        for (text, style) in parts {
+            x = put(buf, x, y, right, text, *style);
+        }
+    }
+    let below = lines.len().saturating_sub(scroll + visible);
+    if below > 0 {
+        let more = format!(" ↓ {below} more ");
+        put_right(
+            buf,
+            area.x,
+            area.right().saturating_sub(2),
+            area.bottom().saturating_sub(1),
+            &more,
+            theme.accent,
         );
     }
 }
