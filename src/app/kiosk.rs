@@ -21,7 +21,37 @@ pub struct Page {
 
 /// Lays groups into columns of `height` lines, `per_page` columns a page. A group that does
 /// not fit in a whole column is cut with a "+N more" line; a group never splits across columns.
+/// When everything fits on one page, the columns are balanced: the whole width is used rather
+/// than the first columns filled and the rest left empty.
 pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
+    let full = flow(view, per_page, height);
+    if full.len() != 1 || per_page == 1 {
+        return full;
+    }
+    let hidden = |pages: &[Page]| -> usize {
+        pages
+            .iter()
+            .flat_map(|p| &p.columns)
+            .flatten()
+            .map(|pl| pl.hidden)
+            .sum()
+    };
+    let cut = hidden(&full);
+    // The shortest column height that still fits one page and cuts no more than the full one.
+    let (mut lo, mut hi) = (2, height.max(2));
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let pages = flow(view, per_page, mid);
+        if pages.len() == 1 && hidden(&pages) <= cut {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    flow(view, per_page, lo)
+}
+
+fn flow(view: &View, per_page: usize, height: usize) -> Vec<Page> {
     let per_page = per_page.max(1);
     let height = height.max(2);
     let mut pages = vec![Page::default()];
@@ -100,6 +130,19 @@ mod tests {
             .map(|pl| pl.shown + pl.hidden)
             .sum();
         assert_eq!(total, 15, "every participant accounted for");
+    }
+
+    #[test]
+    fn one_page_is_spread_over_every_column() {
+        // Height 40 holds all three groups in one column; three columns share them instead.
+        let pages = paginate(&view(&[5, 5, 5]), 3, 40);
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].columns.len(), 3);
+        assert!(pages[0].columns.iter().all(|c| c.len() == 1));
+        assert!(
+            pages[0].columns.iter().flatten().all(|pl| pl.hidden == 0),
+            "nothing cut to balance"
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub fn outcome(result: &Result<Conferencecall, ApiError>) -> (&'static str, Opti
         },
         Err(e) => {
             let word = match e.kind {
+                // 400 on DELETE is an unknown id or a kick the bridge could not carry out
+                // (API.md §3): the screen says "refused", and so does the audit.
+                ErrorKind::Gone if e.status == Some(400) => "refused",
                 ErrorKind::Gone => "gone",
                 ErrorKind::Forbidden => "forbidden",
                 ErrorKind::RateLimited => "rate_limited",
@@ -111,5 +114,18 @@ pub fn refused(participant: Uuid, conference: Uuid, why: &str) -> RemovalOutcome
         participant,
         conference,
         result: Err(ApiError::not_sent(ENDPOINT, ErrorKind::Rejected, why)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_audit_words_match_what_the_screen_says() {
+        let err = |status| Err(ApiError::from_response(ENDPOINT, true, status, None, b""));
+        assert_eq!(outcome(&err(400)), ("refused", Some(400)));
+        assert_eq!(outcome(&err(404)), ("gone", Some(404)));
+        assert_eq!(outcome(&err(403)), ("forbidden", Some(403)));
     }
 }

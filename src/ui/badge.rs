@@ -52,7 +52,11 @@ pub const LEGEND: &[(&str, &str, &str)] = &[
         "entering: the call is in the conference's pre-flow",
     ),
     ("●", "JOINED", "in the conference"),
-    ("-", "LEAVING", "being removed: kicked, or its conference ended"),
+    (
+        "-",
+        "LEAVING",
+        "being removed: kicked, or its conference ended",
+    ),
     ("x", "LEFT", "gone; the row stays a few seconds, then goes"),
     (
         "?",

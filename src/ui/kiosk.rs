@@ -201,9 +201,10 @@ fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme:
     };
     for (ci, column) in page.columns.iter().enumerate() {
         let x = body.x + ci as u16 * col_w;
+        // A gutter of three cells, so a title never reads as part of the row beside it.
         let area = Rect {
             x,
-            width: col_w.saturating_sub(1),
+            width: col_w.saturating_sub(3),
             ..body
         };
         draw_column(buf, area, app, column, theme);
