@@ -53,8 +53,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     if area.height < 2 {
         return;
     }
-    // The sort order only where the totals keep room (it is also in the help).
-    let sx = if area.width >= 100 {
+    // On the right: the filter while one is set; otherwise the sort order, where the totals
+    // keep room (it is also in the help).
+    let sx = if !app.filter.is_empty() || app.filter_editing {
+        let shown: usize = app.view.groups.iter().map(|g| g.members.len()).sum();
+        let noun = if shown == 1 { "match" } else { "matches" };
+        let text = format!("filter: {} · {shown} {noun}", sanitize(&app.filter, 24));
+        put_right(buf, area.x, right - 1, y, &text, theme.accent)
+    } else if area.width >= 100 {
         let sort = format!("sort: {}", app.sort.label());
         put_right(buf, area.x, right - 1, y, &sort, theme.muted)
     } else {

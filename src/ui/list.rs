@@ -168,21 +168,6 @@ fn draw_banner(
         put(buf, area.x, y, right, &text, theme.banner_stale);
         return;
     }
-    if !app.filter.is_empty() || app.filter_editing {
-        let shown: usize = app.view.groups.iter().map(|g| g.members.len()).sum();
-        let noun = if shown == 1 { "match" } else { "matches" };
-        let text = format!(" filter: {}   {shown} {noun}", app.filter);
-        put(buf, area.x, y, right, &text, theme.accent);
-        put_right(
-            buf,
-            area.x,
-            right - 1,
-            y,
-            &format!("sort: {}", app.sort.label()),
-            theme.muted,
-        );
-        return;
-    }
     // Column titles, aligned with participant rows.
     let mut x = area.x + INDENT as u16;
     x = cell(buf, x, y, badge::WIDTH + 1, "STATUS", theme.muted);

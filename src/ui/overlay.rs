@@ -181,6 +181,17 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             theme,
         );
     }
+    if let Some(ts) = p.gone_at {
+        field(
+            buf,
+            inner,
+            &mut y,
+            "left at",
+            &format::date_time(ts, tz),
+            theme.left,
+            theme,
+        );
+    }
     if let Some(af) = p.activeflow_id {
         field(
             buf,

@@ -397,3 +397,19 @@ fn the_header_says_when_older_history_is_still_being_scanned() {
         "{s}"
     );
 }
+
+#[test]
+fn a_filter_shows_in_the_header_and_the_column_titles_stay() {
+    let mut app = populated();
+    update(&mut app, ch('/'), t0());
+    for c in "Caller 2".chars() {
+        update(&mut app, ch(c), t0());
+    }
+    update(&mut app, key(crossterm::event::KeyCode::Enter), t0());
+    let term = render(&app, &theme(), 120, 20);
+    let s = text(term.backend().buffer());
+    assert!(s.contains("filter: Caller 2 · 1 match"), "{s}");
+    assert!(s.contains("STATUS") && s.contains("CALLER"), "{s}");
+    // The group keeps its real size, whatever the filter hides.
+    assert!(s.contains("Alpha") && s.contains("3 participants"), "{s}");
+}
