@@ -143,6 +143,9 @@ pub struct SimArgs {
     /// 1:1 connect rooms (not listed by GET /conferences).
     #[arg(long)]
     pub connect_rooms: Option<usize>,
+    /// Queue rooms with three waiting callers each (not listed by GET /conferences either).
+    #[arg(long)]
+    pub queue_rooms: Option<usize>,
     /// Finished participants in the history.
     #[arg(long)]
     pub history: Option<usize>,

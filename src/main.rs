@@ -314,6 +314,7 @@ async fn run_sim(a: SimArgs) -> Result<(), Failure> {
         conferences: a.conferences.unwrap_or(base.conferences),
         participants: a.participants.unwrap_or(base.participants),
         connect_rooms: a.connect_rooms.unwrap_or(base.connect_rooms),
+        queue_rooms: a.queue_rooms.unwrap_or(base.queue_rooms),
         history: a.history.unwrap_or(base.history),
         churn_per_min: a.churn.unwrap_or(base.churn_per_min),
         ties: a.ties,

@@ -3,6 +3,9 @@
 
 use super::world::{MINUTE, Micros, SECOND};
 
+/// Callers waiting in each simulated queue room.
+pub const QUEUE_CALLERS: usize = 3;
+
 /// A seeded scenario. The same seed and settings build the same world.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -13,6 +16,8 @@ pub struct Scenario {
     pub participants: usize,
     /// 1:1 rooms of type `connect`, two participants each, absent from `GET /conferences`.
     pub connect_rooms: usize,
+    /// Rooms of type `queue` (the queue system's own), three callers each, also unlisted.
+    pub queue_rooms: usize,
     /// Finished (`leaved`) participants from the two weeks before the start.
     pub history: usize,
     /// Participant arrivals per simulated minute across all rooms; 0 keeps the world still
@@ -37,6 +42,7 @@ impl Default for Scenario {
             conferences: 8,
             participants: 6,
             connect_rooms: 3,
+            queue_rooms: 0,
             history: 5_000,
             churn_per_min: 0.0,
             room_lifetime: 0,
@@ -56,6 +62,7 @@ impl Scenario {
             conferences: 8,
             participants: 6,
             connect_rooms: 3,
+            queue_rooms: 1,
             history: 20_000,
             churn_per_min: 24.0,
             room_lifetime: 15 * MINUTE,
@@ -65,7 +72,10 @@ impl Scenario {
 
     /// Mean stay that keeps the live population steady at the configured size.
     pub fn mean_stay(&self) -> Micros {
-        let live = (self.conferences * self.participants + 2 * self.connect_rooms).max(1) as f64;
+        let live = (self.conferences * self.participants
+            + 2 * self.connect_rooms
+            + QUEUE_CALLERS * self.queue_rooms)
+            .max(1) as f64;
         if self.churn_per_min <= 0.0 {
             return Micros::MAX / 4;
         }

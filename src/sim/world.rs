@@ -12,7 +12,7 @@ use fastrand::Rng;
 use uuid::Uuid;
 
 use super::names;
-use super::scenario::Scenario;
+use super::scenario::{QUEUE_CALLERS, Scenario};
 
 /// Microseconds since the Unix epoch; the server's own precision.
 pub type Micros = i64;
@@ -280,6 +280,11 @@ impl World {
         for _ in 0..self.scenario.connect_rooms {
             let room = self.new_room(main, RoomKind::Connect, now - 10 * MINUTE);
             self.seed_participants(room, 2, 10 * MINUTE);
+        }
+        for _ in 0..self.scenario.queue_rooms {
+            let room = self.new_room(main, RoomKind::Queue, now - 20 * MINUTE);
+            self.rooms[room].target = QUEUE_CALLERS;
+            self.seed_participants(room, QUEUE_CALLERS, 10 * MINUTE);
         }
         for _ in 0..2 {
             let room = self.new_room(other, RoomKind::Conference, now - HOUR);
@@ -780,12 +785,13 @@ impl World {
         self.last_create
     }
 
-    /// The main customer's room furthest below its target (connect rooms are replaced whole).
+    /// The main customer's room furthest below its target (connect rooms are replaced whole;
+    /// queue rooms refill like conference rooms).
     fn pick_room_for_arrival(&mut self) -> Option<usize> {
         let mut best: Option<(i64, usize)> = None;
         for (i, r) in self.rooms.iter().enumerate() {
             if r.customer != 0
-                || r.kind != RoomKind::Conference
+                || r.kind == RoomKind::Connect
                 || r.status != RoomStatus::Progressing
             {
                 continue;

@@ -748,3 +748,29 @@ async fn a_capped_call_walk_resumes_in_bulk() {
     );
     assert_eq!(one_by_one, 0, "no caller fetched one by one");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_room_participants_are_not_lost() {
+    // Queue rooms, like connect rooms, are absent from GET /conferences (API.md §4).
+    let sim = sim_with(SimConfig {
+        scenario: Scenario {
+            queue_rooms: 2,
+            ..still(2_000, 3, 3, 1).scenario
+        },
+        ..still(2_000, 3, 3, 1)
+    })
+    .await;
+    let queued: HashSet<Uuid> = sim.with_world(|w| {
+        w.open_rooms(0)
+            .iter()
+            .filter(|r| r.kind == RoomKind::Queue)
+            .flat_map(|r| r.members.clone())
+            .collect()
+    });
+    assert_eq!(queued.len(), 6);
+    let mut probe = Probe::start(&sim, fast(false));
+    let s = probe.fresh().await;
+    let ids: HashSet<Uuid> = s.participants.iter().map(|p| p.id).collect();
+    assert!(queued.is_subset(&ids));
+    assert_eq!(ids, sim_live(&sim));
+}
