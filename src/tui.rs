@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::io::{self, Stdout, Write};
+use std::mem::ManuallyDrop;
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -162,7 +163,10 @@ pub async fn signals() {
 
 /// The real terminal, restored when dropped (normal exit, error or unwinding).
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Never dropped: ratatui's own drop shows the cursor again and, when it cannot (the
+    /// terminal is gone, as after SIGHUP), prints to stderr, which then panics. `restore`
+    /// already shows the cursor, ignoring errors; the terminal's buffers go with the process.
+    pub terminal: ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
 }
 
 impl TerminalGuard {
@@ -175,7 +179,9 @@ impl TerminalGuard {
             return Err(e);
         }
         match Terminal::new(CrosstermBackend::new(io::stdout())) {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Ok(terminal) => Ok(TerminalGuard {
+                terminal: ManuallyDrop::new(terminal),
+            }),
             Err(e) => {
                 restore();
                 Err(e)

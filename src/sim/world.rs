@@ -790,9 +790,7 @@ impl World {
     fn pick_room_for_arrival(&mut self) -> Option<usize> {
         let mut best: Option<(i64, usize)> = None;
         for (i, r) in self.rooms.iter().enumerate() {
-            if r.customer != 0
-                || r.kind == RoomKind::Connect
-                || r.status != RoomStatus::Progressing
+            if r.customer != 0 || r.kind == RoomKind::Connect || r.status != RoomStatus::Progressing
             {
                 continue;
             }

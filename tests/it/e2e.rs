@@ -162,6 +162,23 @@ async fn signals_restore_the_terminal_and_exit_zero() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_terminal_ends_it_cleanly() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &[], 100, 24);
+    pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    pty.close_terminal();
+    let status = pty.exit(WAIT).await;
+    assert!(status.success(), "{status:?}");
+    // Nothing may panic on the way out, though every write to the terminal now fails.
+    let log = std::fs::read_to_string(pty.path("conftop.log")).unwrap();
+    assert!(
+        log.contains("SIGHUP") && log.contains("conftop stopped"),
+        "{log}"
+    );
+    assert!(!log.contains("panic"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_restores_the_terminal_and_reports_only_to_the_log() {
     let sim = small_sim().await;
     let mut pty = spawn(&sim, &["--crash-test"], 100, 24);

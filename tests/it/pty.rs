@@ -4,6 +4,7 @@
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,10 +13,12 @@ use tokio::time::{Instant, sleep};
 
 pub struct Pty {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    /// Both `None` once the terminal is closed.
+    writer: Option<Box<dyn Write + Send>>,
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Option<Box<dyn portable_pty::MasterPty + Send>>,
+    hang_up: Arc<AtomicBool>,
     pub dir: tempfile::TempDir,
 }
 
@@ -62,7 +65,8 @@ impl Pty {
             0,
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (s, r) = (screen.clone(), raw.clone());
+        let hang_up = Arc::new(AtomicBool::new(false));
+        let (s, r, h) = (screen.clone(), raw.clone(), hang_up.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
@@ -73,21 +77,29 @@ impl Pty {
                         r.lock().unwrap().extend_from_slice(&buf[..n]);
                     }
                 }
+                // The reader holds the last copy of the terminal's master side: returning
+                // drops it, which hangs the terminal up.
+                if h.load(Ordering::Relaxed) {
+                    break;
+                }
             }
         });
         Pty {
             child,
-            writer,
+            writer: Some(writer),
             screen,
             raw,
-            _master: pair.master,
+            master: Some(pair.master),
+            hang_up,
             dir,
         }
     }
 
     /// Changes the terminal size (the program gets SIGWINCH) and the screen model with it.
     pub fn resize(&mut self, cols: u16, rows: u16) {
-        self._master
+        self.master
+            .as_ref()
+            .expect("the terminal is open")
             .resize(PtySize {
                 rows,
                 cols,
@@ -106,8 +118,9 @@ impl Pty {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(keys.as_bytes()).unwrap();
+        writer.flush().unwrap();
     }
 
     /// Sends keys one at a time, with a pause so that an escape sequence is never merged with
@@ -168,6 +181,15 @@ impl Pty {
         }
         let byte = line.find(needle)?;
         starts.iter().find(|(b, _)| *b == byte).map(|(_, c)| *c)
+    }
+
+    /// Closes the terminal, as a terminal window closing does: the program gets SIGHUP and
+    /// its terminal is gone (writes to it fail).
+    pub fn close_terminal(&mut self) {
+        self.writer = None;
+        self.master = None;
+        // The reader lets go after the next output (the clock redraws every second).
+        self.hang_up.store(true, Ordering::Relaxed);
     }
 
     pub fn pid(&self) -> u32 {
