@@ -248,6 +248,28 @@ impl AppState {
         self.cfg.stale.judge(&self.conn, self.now)
     }
 
+    /// Lines of the help overlay. The UI lays out exactly these (a screen test keeps the two
+    /// in step): "Keys" and a line per binding, a blank, the badge legend under its title, a
+    /// blank, the thresholds, the sort orders, the staleness rules, and the read-only or
+    /// audit-log line.
+    pub fn help_lines(&self) -> usize {
+        let keys =
+            self.keys.bindings(Context::List).count() + self.keys.bindings(Context::Dialog).count();
+        let last = usize::from(self.cfg.mode.read_only() || self.cfg.audit_path.is_some());
+        1 + keys + 1 + 1 + HELP_LEGEND_LINES + 1 + 3 + last
+    }
+
+    /// How far the help can scroll: until its last line is at the bottom.
+    fn help_scroll_max(&self) -> usize {
+        let body = self
+            .size
+            .1
+            .saturating_sub(layout::HEADER_HEIGHT + layout::FOOTER_HEIGHT);
+        // The help's box borders take two lines.
+        self.help_lines()
+            .saturating_sub(body.saturating_sub(2) as usize)
+    }
+
     /// Whether the rows are off the screen (no data yet, or withdrawn as too old to trust):
     /// then nothing may be selected, opened or removed from them.
     pub fn withdrawn(&self) -> bool {
@@ -444,6 +466,27 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
 /// quietly showing (or acting on) something else.
 fn close_outdated_overlays(s: &mut AppState) {
     let withdrawn = s.withdrawn();
+    // A dialog whose participant can no longer be removed (it left, or someone else removed
+    // it meanwhile) has nothing left to confirm.
+    if let Overlay::Confirm(c) = &s.overlay
+        && !withdrawn
+        && !s
+            .participants
+            .get(&c.participant)
+            .is_some_and(|p| p.removable())
+    {
+        let who = if c.caller == "unknown caller" {
+            c.short_id.clone()
+        } else {
+            c.caller.clone()
+        };
+        s.overlay = Overlay::None;
+        s.toast(
+            Level::Warn,
+            format!("{who} is already leaving or gone: the dialog closed and nothing was sent"),
+        );
+        return;
+    }
     match s.overlay {
         Overlay::Confirm(_) if withdrawn => {
             s.overlay = Overlay::None;
@@ -751,9 +794,9 @@ fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         let page = s.list_height();
         match action {
             Action::Up => s.help_scroll = s.help_scroll.saturating_sub(1),
-            Action::Down => s.help_scroll = (s.help_scroll + 1).min(HELP_SCROLL_MAX),
+            Action::Down => s.help_scroll = (s.help_scroll + 1).min(s.help_scroll_max()),
             Action::PageUp => s.help_scroll = s.help_scroll.saturating_sub(page),
-            Action::PageDown => s.help_scroll = (s.help_scroll + page).min(HELP_SCROLL_MAX),
+            Action::PageDown => s.help_scroll = (s.help_scroll + page).min(s.help_scroll_max()),
             Action::Top => s.help_scroll = 0,
             Action::Help | Action::Back | Action::Quit => {
                 s.help_scroll = 0;
@@ -771,8 +814,8 @@ fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     }
 }
 
-/// The help is a few dozen lines; scrolling stops well past its end.
-const HELP_SCROLL_MAX: usize = 60;
+/// Entries of the badge legend in the help (one per status, and one for unknown ones).
+const HELP_LEGEND_LINES: usize = 5;
 
 fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -824,7 +867,12 @@ fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
         }
         Action::Open => match s.selection {
             Some(Selection::Group(room)) => toggle_fold(s, room),
-            Some(Selection::Participant(_)) if s.withdrawn() => {}
+            Some(Selection::Participant(_)) if s.withdrawn() => {
+                s.toast(
+                    Level::Warn,
+                    "No data on screen: nothing to show until the API answers".to_owned(),
+                );
+            }
             Some(Selection::Participant(id)) => {
                 s.overlay = if s.overlay == Overlay::Detail {
                     Overlay::None

@@ -620,3 +620,46 @@ fn read_only_help_and_hints_hold_nothing_about_removal() {
             .all(|(_, w)| w != "remove")
     );
 }
+
+#[test]
+fn a_dialog_closes_when_its_participant_is_removed_by_someone_else() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    update(&mut s, ch('d'), t0());
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+    // Another client kicked participant 2 meanwhile.
+    let ev = snapshot(
+        vec![
+            cc(1, 1, "joined", 300),
+            cc(2, 1, "leaving", 200),
+            cc(3, 1, "joining", 5),
+            cc(4, 2, "joined", 100),
+            cc(5, 2, "leaving", 50),
+        ],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), t0() + secs(2));
+    assert_eq!(s.overlay, Overlay::None);
+    let toast = s.toast.as_ref().unwrap().text.clone();
+    assert!(
+        toast.contains("Caller 2") && toast.contains("nothing was sent"),
+        "{toast}"
+    );
+    assert!(removes(&update(&mut s, ch('y'), t0() + secs(3))).is_empty());
+}
+
+#[test]
+fn the_help_scrolls_no_further_than_its_end() {
+    let mut s = populated();
+    update(&mut s, Event::Resize(80, 24), t0());
+    update(&mut s, ch('?'), t0());
+    for _ in 0..10 {
+        update(&mut s, key(KeyCode::PageDown), t0());
+    }
+    // The last line at the bottom of a box of 24 - header 2 - footer 1 - borders 2 lines.
+    let end = s.help_scroll;
+    assert_eq!(end, s.help_lines() - 19);
+    // The first key back moves it at once.
+    update(&mut s, ch('k'), t0());
+    assert_eq!(s.help_scroll, end - 1);
+}

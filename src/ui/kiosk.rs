@@ -186,14 +186,16 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshne
 /// The current page, as the app laid it out for this size.
 fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme: &Theme) {
     if app.view.groups.is_empty() {
-        put(
-            buf,
-            body.x + 2,
-            body.y + 1,
-            body.right(),
-            "No live conferences.",
-            theme.muted,
-        );
+        // Before the first answer there is nothing to claim either way.
+        let msg = if app.withdrawn() {
+            format!(
+                "Connecting to {}…",
+                crate::text::sanitize(&app.cfg.host, 60)
+            )
+        } else {
+            "No live conferences.".to_owned()
+        };
+        put(buf, body.x + 2, body.y + 1, body.right(), &msg, theme.muted);
         return;
     }
     let Some(page) = app.pages.get(app.kiosk_page) else {

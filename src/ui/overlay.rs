@@ -5,6 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
+use uuid::Uuid;
 
 use crate::app::keys::Context;
 use crate::app::view::SortMode;
@@ -107,6 +108,37 @@ fn field(
     *y += 1;
 }
 
+/// What is known about a selected conference.
+fn conference_detail(buf: &mut Buffer, inner: Rect, app: &AppState, room: Uuid, theme: &Theme) {
+    let mut y = inner.y;
+    let t = theme.text;
+    field(
+        buf,
+        inner,
+        &mut y,
+        "conference",
+        &app.room_label(&room),
+        theme.group,
+        theme,
+    );
+    field(buf, inner, &mut y, "id", &room.to_string(), t, theme);
+    if let Some(r) = app.rooms.get(&room) {
+        let facts = format!("{} · {}", r.kind.as_str(), r.status.as_str());
+        field(buf, inner, &mut y, "", &facts, theme.muted, theme);
+        if !r.detail.is_empty() {
+            field(buf, inner, &mut y, "detail", &r.detail, t, theme);
+        }
+        if let Some(ts) = r.tm_create {
+            let when = format::date_time(ts, &app.cfg.tz);
+            field(buf, inner, &mut y, "created", &when, t, theme);
+        }
+    }
+    if let Some(g) = app.view.groups.iter().find(|g| g.room == room) {
+        let n = format!("{} present", g.present);
+        field(buf, inner, &mut y, "participants", &n, t, theme);
+    }
+}
+
 /// Everything known about the selected participant.
 pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     frame.render_widget(Clear, area);
@@ -116,11 +148,19 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let buf = frame.buffer_mut();
     let tz = &app.cfg.tz;
     let Some(p) = app.selected_participant() else {
-        let msg = match app.selection {
-            Some(Selection::Group(_)) => "A conference is selected.",
-            _ => "Nothing selected.",
-        };
-        put(buf, inner.x + 1, inner.y, inner.right(), msg, theme.muted);
+        match app.selection {
+            Some(Selection::Group(room)) => conference_detail(buf, inner, app, room, theme),
+            _ => {
+                put(
+                    buf,
+                    inner.x + 1,
+                    inner.y,
+                    inner.right(),
+                    "Nothing selected.",
+                    theme.muted,
+                );
+            }
+        }
         return;
     };
     let mut y = inner.y;
@@ -284,21 +324,17 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 }
 
 /// Keys (from the key table), the badge legend, sort orders, thresholds and the audit log.
-pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
-    let area = centered(body, 92, body.height);
-    frame.render_widget(Clear, area);
-    let block = boxed("Help · ↑/↓ scroll · Esc closes", theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let buf = frame.buffer_mut();
-    let right = inner.right();
-    // Laid out first, then the window the scroll position shows.
-    let mut lines: Vec<(u16, Vec<(String, Style)>)> = Vec::new();
-    let mut line = |_: &mut Buffer, parts: &[(&str, Style)], indent: u16| {
+/// A help line: its indent and its styled parts.
+type HelpLine = (u16, Vec<(String, Style)>);
+
+/// The help's lines, laid out before the scroll position picks the window shown.
+fn help_lines(app: &AppState, theme: &Theme) -> Vec<HelpLine> {
+    let mut lines: Vec<HelpLine> = Vec::new();
+    let mut line = |parts: &[(&str, Style)], indent: u16| {
         let owned = parts.iter().map(|(t, st)| ((*t).to_owned(), *st)).collect();
         lines.push((indent, owned));
     };
-    line(buf, &[("Keys", theme.title)], 1);
+    line(&[("Keys", theme.title)], 1);
     for ctx in [Context::List, Context::Dialog] {
         for b in app.keys.bindings(ctx) {
             let keys = format!("{:<12}", b.keys_label);
@@ -308,7 +344,6 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
                 ""
             };
             line(
-                buf,
                 &[
                     (&keys, theme.key),
                     (prefix, theme.muted),
@@ -318,8 +353,8 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             );
         }
     }
-    line(buf, &[], 0);
-    line(buf, &[("Status badges", theme.title)], 1);
+    line(&[], 0);
+    line(&[("Status badges", theme.title)], 1);
     for (sym, word, meaning) in badge::LEGEND {
         let style = match *word {
             "JOINING" => theme.joining,
@@ -329,20 +364,16 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             _ => theme.unknown,
         };
         let b = format!("{sym} {word:<9}");
-        line(
-            buf,
-            &[(&b, style), (" ", theme.text), (meaning, theme.text)],
-            2,
-        );
+        line(&[(&b, style), (" ", theme.text), (meaning, theme.text)], 2);
     }
-    line(buf, &[], 0);
+    line(&[], 0);
     let th = app.cfg.thresholds;
     let stuck = format!(
         "⚠ stuck: joining or leaving longer than {} (warning) or {} (critical)",
         format::duration(th.warn),
         format::duration(th.crit)
     );
-    line(buf, &[(&stuck, theme.warn)], 1);
+    line(&[(&stuck, theme.warn)], 1);
     let sorts = [
         SortMode::Trouble,
         SortMode::Name,
@@ -351,20 +382,15 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     ]
     .map(|s| s.label())
     .join(" → ");
-    line(
-        buf,
-        &[("Sort orders: ", theme.muted), (&sorts, theme.text)],
-        1,
-    );
+    line(&[("Sort orders: ", theme.muted), (&sorts, theme.text)], 1);
     let stale = format!(
         "Data turns STALE after {} without a good refresh, NO DATA after {}.",
         format::duration(app.cfg.stale.stale_after),
         format::duration(app.cfg.stale.no_data_after)
     );
-    line(buf, &[(&stale, theme.muted)], 1);
+    line(&[(&stale, theme.muted)], 1);
     if app.cfg.mode.read_only() {
         line(
-            buf,
             &[(
                 "Read-only: removing participants is switched off.",
                 theme.readonly,
@@ -373,11 +399,28 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
         );
     } else if let Some(path) = &app.cfg.audit_path {
         line(
-            buf,
             &[("Removals are logged to ", theme.muted), (path, theme.text)],
             1,
         );
     }
+    lines
+}
+
+/// How many lines the help has; the app counts them too, to bound the scrolling.
+#[cfg(test)]
+pub fn help_line_count(app: &AppState, theme: &Theme) -> usize {
+    help_lines(app, theme).len()
+}
+
+pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
+    let area = centered(body, 92, body.height);
+    frame.render_widget(Clear, area);
+    let block = boxed("Help · ↑/↓ scroll · Esc closes", theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let buf = frame.buffer_mut();
+    let right = inner.right();
+    let lines = help_lines(app, theme);
     let visible = inner.height as usize;
     let scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
     for (y, (indent, parts)) in (inner.y..).zip(lines.iter().skip(scroll).take(visible)) {

@@ -413,3 +413,26 @@ fn a_filter_shows_in_the_header_and_the_column_titles_stay() {
     // The group keeps its real size, whatever the filter hides.
     assert!(s.contains("Alpha") && s.contains("3 participants"), "{s}");
 }
+
+#[test]
+fn the_app_knows_how_long_the_help_is() {
+    // The app bounds the help's scrolling with its own count of the lines drawn here.
+    for mode in [
+        Mode::Interactive { read_only: false },
+        Mode::Interactive { read_only: true },
+    ] {
+        let mut app = app(mode);
+        app.cfg.audit_path = None;
+        assert_eq!(
+            overlay::help_line_count(&app, &theme()),
+            app.help_lines(),
+            "{mode:?}"
+        );
+        app.cfg.audit_path = Some("/tmp/audit.jsonl".to_owned());
+        assert_eq!(
+            overlay::help_line_count(&app, &theme()),
+            app.help_lines(),
+            "{mode:?} with an audit log"
+        );
+    }
+}
