@@ -132,8 +132,9 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     );
     if interval < sync::MIN_INTERVAL {
         return Err(usage(format!(
-            "--interval {interval:?}: the shortest refresh interval is {:?}",
-            sync::MIN_INTERVAL
+            "--interval {}: the shortest refresh interval is {}",
+            shown(interval),
+            shown(sync::MIN_INTERVAL)
         )));
     }
 
@@ -213,8 +214,10 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     );
     if crit < warn {
         return Err(usage(format!(
-            "--stuck-crit {crit:?} is shorter than --stuck-warn {warn:?}: the critical threshold \
-             must not come before the warning"
+            "--stuck-crit {} is shorter than --stuck-warn {}: the critical threshold must not \
+             come before the warning",
+            shown(crit),
+            shown(warn)
         )));
     }
     app_cfg.thresholds = Thresholds {
@@ -224,7 +227,8 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     if let Some(r) = args.rotate.or(config::duration(&file.rotate)) {
         if r < Duration::from_secs(1) {
             return Err(usage(format!(
-                "--rotate {r:?}: pages rotate at most once a second"
+                "--rotate {}: pages rotate at most once a second",
+                shown(r)
             )));
         }
         app_cfg.rotate = SignedDuration::try_from(r).unwrap_or(SignedDuration::MAX);
@@ -395,4 +399,13 @@ async fn run_sim(a: SimArgs) -> Result<(), Failure> {
     let _ = out.write_all(banner.as_bytes()).and_then(|_| out.flush());
     tui::signals().await;
     Ok(())
+}
+
+/// A duration as the options take it: `500ms`, `45s`, `2m00s`.
+fn shown(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else {
+        conftop::ui::format::duration(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
+    }
 }
