@@ -178,7 +178,7 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshne
             put(buf, area.x + 1, area.y, right, &text, style);
         }
     }
-    if app.kiosk_pages() > 1 {
+    if app.kiosk_pages() > 1 && !app.withdrawn() {
         put_right(buf, area.x, right, area.y, &page, theme.accent);
     }
 }
