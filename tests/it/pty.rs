@@ -97,6 +97,13 @@ impl Pty {
 
     /// Changes the terminal size (the program gets SIGWINCH) and the screen model with it.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The model takes the new size first, and the reader waits on the lock meanwhile: what
+        // the program draws for the new size is never parsed at the old one.
+        let mut screen = self.screen.lock().unwrap();
+        screen.screen_mut().set_size(
+            NonZeroU16::new(rows).unwrap(),
+            NonZeroU16::new(cols).unwrap(),
+        );
         self.master
             .as_ref()
             .expect("the terminal is open")
@@ -107,10 +114,6 @@ impl Pty {
                 pixel_height: 0,
             })
             .unwrap();
-        self.screen.lock().unwrap().screen_mut().set_size(
-            NonZeroU16::new(rows).unwrap(),
-            NonZeroU16::new(cols).unwrap(),
-        );
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
