@@ -137,6 +137,40 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
             shown(sync::MIN_INTERVAL)
         )));
     }
+    // Every option is checked before credentials and the network are touched.
+    let warn = setting(
+        args.stuck_warn,
+        config::duration(&file.stuck_warn),
+        Duration::from_secs(30),
+    );
+    let crit = setting(
+        args.stuck_crit,
+        config::duration(&file.stuck_crit),
+        Duration::from_secs(120),
+    );
+    if crit < warn {
+        return Err(usage(format!(
+            "--stuck-crit {} is shorter than --stuck-warn {}: the critical threshold must not \
+             come before the warning",
+            shown(crit),
+            shown(warn)
+        )));
+    }
+    let rotate = args.rotate.or(config::duration(&file.rotate));
+    if let Some(r) = rotate
+        && r < Duration::from_secs(1)
+    {
+        return Err(usage(format!(
+            "--rotate {}: pages rotate at most once a second",
+            shown(r)
+        )));
+    }
+    let budget = setting(args.budget, file.budget, 8.0);
+    if !(budget.is_finite() && (0.5..=16.0).contains(&budget)) {
+        return Err(usage(format!(
+            "--budget {budget}: give 0.5 to 16 requests per second (the customer's limit is about 17, shared by all its clients)"
+        )));
+    }
 
     // The API, real or simulated.
     let mut _demo: Option<Sim> = None;
@@ -202,46 +236,16 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
             Duration::from_secs(60),
         ),
     );
-    let warn = setting(
-        args.stuck_warn,
-        config::duration(&file.stuck_warn),
-        Duration::from_secs(30),
-    );
-    let crit = setting(
-        args.stuck_crit,
-        config::duration(&file.stuck_crit),
-        Duration::from_secs(120),
-    );
-    if crit < warn {
-        return Err(usage(format!(
-            "--stuck-crit {} is shorter than --stuck-warn {}: the critical threshold must not \
-             come before the warning",
-            shown(crit),
-            shown(warn)
-        )));
-    }
     app_cfg.thresholds = Thresholds {
         warn: SignedDuration::try_from(warn).unwrap_or(SignedDuration::MAX),
         crit: SignedDuration::try_from(crit).unwrap_or(SignedDuration::MAX),
     };
-    if let Some(r) = args.rotate.or(config::duration(&file.rotate)) {
-        if r < Duration::from_secs(1) {
-            return Err(usage(format!(
-                "--rotate {}: pages rotate at most once a second",
-                shown(r)
-            )));
-        }
+    if let Some(r) = rotate {
         app_cfg.rotate = SignedDuration::try_from(r).unwrap_or(SignedDuration::MAX);
     }
     app_cfg.audit_path = audit.as_ref().map(|a| a.path().display().to_string());
     app_cfg.tz = TimeZone::system();
 
-    let budget = setting(args.budget, file.budget, 8.0);
-    if !(budget.is_finite() && (0.5..=16.0).contains(&budget)) {
-        return Err(usage(format!(
-            "--budget {budget}: give 0.5 to 16 requests per second (the customer's limit is about 17, shared by all its clients)"
-        )));
-    }
     let handle = sync::spawn(
         client,
         SyncConfig {
