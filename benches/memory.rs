@@ -13,14 +13,13 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use conftop::api::{Call, Client, ClientConfig, Conference, Conferencecall, Credentials};
+use conftop::api::{Call, Conference, Conferencecall};
 use conftop::app::model::{Caller, Participant, Room};
 use conftop::app::{Event, update};
 use conftop::sim::{Scenario, ServerOptions, Sim, SimConfig};
 use conftop::sync::{Budget, BudgetConfig, Fetcher, SyncEvent, Tracker, TrackerConfig};
-use secrecy::SecretString;
 
-use common::{INTERACTIVE, empty_state, revision, t0, world};
+use common::{INTERACTIVE, client_for, empty_state, revision, t0, world};
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -186,14 +185,7 @@ fn sync_side() {
             ..SimConfig::default()
         }))
         .expect("simulator starts");
-    let client = Client::new(
-        &ClientConfig {
-            base_url: sim.base_url(),
-            ..ClientConfig::default()
-        },
-        Credentials::AccessKey(SecretString::from(sim.access_key())),
-    )
-    .expect("client");
+    let client = client_for(&sim);
     let budget = Budget::new(BudgetConfig {
         per_second: 1e9,
         burst: 1e9,

@@ -24,16 +24,15 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use conftop::api::{Client, ClientConfig, Credentials, PageRequest};
+use conftop::api::{Client, PageRequest};
 use conftop::sim::{Scenario, ServerOptions, Sim, SimConfig};
 use conftop::sync::{
     self, Budget, BudgetConfig, Fetcher, Snapshot, SyncConfig, SyncEvent, Tracker, TrackerConfig,
 };
 use criterion::{Criterion, SamplingMode};
-use secrecy::SecretString;
 use tokio::runtime::Runtime;
 
-use common::revision;
+use common::{client_for, revision};
 use tokio::sync::mpsc;
 
 const HISTORY: usize = 100_000;
@@ -70,17 +69,6 @@ fn sim_config() -> SimConfig {
         server: ServerOptions::default(),
         ..SimConfig::default()
     }
-}
-
-fn client_for(sim: &Sim) -> Client {
-    Client::new(
-        &ClientConfig {
-            base_url: sim.base_url(),
-            ..ClientConfig::default()
-        },
-        Credentials::AccessKey(SecretString::from(sim.access_key())),
-    )
-    .expect("client builds")
 }
 
 fn no_rate_limit() -> ServerOptions {

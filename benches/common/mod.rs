@@ -13,6 +13,12 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use uuid::Uuid;
 
+// The simulators and clients the integration tests use.
+#[path = "../../tests/it/common.rs"]
+mod sims;
+#[allow(unused_imports)] // Not every bench talks to a simulator.
+pub use sims::client_for;
+
 pub const WIDTH: u16 = 240;
 pub const HEIGHT: u16 = 70;
 

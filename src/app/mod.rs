@@ -126,6 +126,17 @@ pub struct Confirm {
     pub focus: Button,
 }
 
+impl Confirm {
+    /// The participant in words: caller and number, as far as known.
+    pub fn who(&self) -> String {
+        if self.number.is_empty() {
+            self.caller.clone()
+        } else {
+            format!("{} {}", self.caller, self.number)
+        }
+    }
+}
+
 /// What covers the list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Overlay {
@@ -475,11 +486,7 @@ fn close_outdated_overlays(s: &mut AppState) {
             .get(&c.participant)
             .is_some_and(|p| p.removable())
     {
-        let who = if c.caller == "unknown caller" {
-            c.short_id.clone()
-        } else {
-            c.caller.clone()
-        };
+        let who = c.who();
         s.overlay = Overlay::None;
         s.toast(
             Level::Warn,
@@ -1031,12 +1038,10 @@ fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
         participant: c.participant,
         conference: c.conference,
     }));
-    let who = if c.number.is_empty() {
-        c.caller.clone()
-    } else {
-        format!("{} {}", c.caller, c.number)
-    };
-    s.toast(Level::Info, format!("Removing {who} from {}…", c.room));
+    s.toast(
+        Level::Info,
+        format!("Removing {} from {}…", c.who(), c.room),
+    );
 }
 
 #[cfg(test)]

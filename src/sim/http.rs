@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Extension, MatchedPath, Path, Query, Request, State};
+use axum::extract::{Extension, FromRequestParts, MatchedPath, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -538,22 +538,31 @@ fn invented_page(
     (items, t)
 }
 
-fn parse_id(sh: &Shared, raw: &str) -> Result<Uuid, Response> {
-    match Uuid::parse_str(raw) {
-        Ok(id) if !id.is_nil() => Ok(id),
-        _ => Err(invalid_id(sh)),
+/// A record id from the path: not a UUID, or the nil UUID, is 400 `INVALID_ID` (API.md §3).
+struct Id(Uuid);
+
+impl FromRequestParts<Arc<Shared>> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        sh: &Arc<Shared>,
+    ) -> Result<Self, Response> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, sh)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match Uuid::parse_str(&raw) {
+            Ok(id) if !id.is_nil() => Ok(Id(id)),
+            _ => Err(invalid_id(sh)),
+        }
     }
 }
 
 async fn get_conferencecall(
     State(sh): State<Arc<Shared>>,
     Extension(Caller(c, _)): Extension<Caller>,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> Response {
-    let id = match parse_id(&sh, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = sh.time_form();
     let w = sh.world();
     match w.part(id) {
@@ -566,12 +575,8 @@ async fn get_conferencecall(
 async fn delete_conferencecall(
     State(sh): State<Arc<Shared>>,
     Extension(Caller(c, _)): Extension<Caller>,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> Response {
-    let id = match parse_id(&sh, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = sh.time_form();
     let kick_fails = sh.roll() < sh.faults().kick_fail_rate;
     let mut w = sh.world();
@@ -618,12 +623,8 @@ async fn list_conferences(
 async fn get_conference(
     State(sh): State<Arc<Shared>>,
     Extension(Caller(c, _)): Extension<Caller>,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> Response {
-    let id = match parse_id(&sh, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = sh.time_form();
     let w = sh.world();
     match w.room(id) {
@@ -637,12 +638,8 @@ async fn get_conference(
 async fn delete_conference(
     State(sh): State<Arc<Shared>>,
     Extension(Caller(c, _)): Extension<Caller>,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> Response {
-    let id = match parse_id(&sh, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = sh.time_form();
     let mut w = sh.world();
     match w.room(id).map(|r| r.customer) {
@@ -678,12 +675,8 @@ async fn list_calls(
 async fn get_call(
     State(sh): State<Arc<Shared>>,
     Extension(Caller(c, _)): Extension<Caller>,
-    Path(raw): Path<String>,
+    Id(id): Id,
 ) -> Response {
-    let id = match parse_id(&sh, &raw) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = sh.time_form();
     let w = sh.world();
     match w.call(id) {

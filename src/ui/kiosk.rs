@@ -17,7 +17,7 @@ use super::badge;
 use super::bigclock;
 use super::format;
 use super::header::{freshness_line, totals};
-use super::paint::{cell, put, put_right};
+use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
@@ -44,37 +44,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         let when = since
             .map(|t| format!(" since {}", format::clock(t, &app.cfg.tz)))
             .unwrap_or_default();
-        let mid = body.y + body.height / 2;
-        let big = format!("NO DATA{when}");
-        let w = crate::text::width(&big) as u16;
-        put(
-            buf,
-            body.x + body.width.saturating_sub(w) / 2,
-            mid.saturating_sub(1),
-            body.right(),
-            &big,
-            theme.banner_error,
-        );
-        let w = crate::text::width(reason) as u16;
-        put(
-            buf,
-            body.x + body.width.saturating_sub(w) / 2,
-            mid + 1,
-            body.right(),
-            reason,
-            theme.text,
-        );
+        let mut lines = vec![
+            (format!("NO DATA{when}"), theme.banner_error),
+            (String::new(), theme.text),
+            (reason.clone(), theme.text),
+        ];
         if let Some(hint) = app.conn.hint {
-            let w = crate::text::width(hint) as u16;
-            put(
-                buf,
-                body.x + body.width.saturating_sub(w) / 2,
-                mid + 2,
-                body.right(),
-                hint,
-                theme.muted,
-            );
+            lines.push((hint.to_owned(), theme.muted));
         }
+        centered_lines(buf, body, &lines);
         draw_status(buf, status, app, &freshness, theme);
         return;
     }

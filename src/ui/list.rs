@@ -13,7 +13,7 @@ use crate::text::short_id;
 
 use super::badge;
 use super::format;
-use super::paint::{cell, put, put_right};
+use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
 
 /// Widths of the columns of a participant row; 0 means dropped for lack of room.
@@ -303,20 +303,4 @@ fn participant_row(
 
 fn dim(base: Style, theme: &Theme) -> Style {
     base.patch(theme.muted)
-}
-
-fn centered_lines(buf: &mut Buffer, area: Rect, lines: &[(String, Style)]) {
-    if area.height == 0 {
-        return;
-    }
-    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
-    for (i, (text, style)) in lines.iter().enumerate() {
-        let y = top + i as u16;
-        if y >= area.bottom() {
-            break;
-        }
-        let w = crate::text::width(text) as u16;
-        let x = area.x + area.width.saturating_sub(w) / 2;
-        put(buf, x, y, area.right(), text, *style);
-    }
 }

@@ -13,6 +13,7 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 
 use crate::app::layout::{self, FOOTER_HEIGHT, HEADER_HEIGHT};
 use crate::app::{AppState, Mode, Overlay};
@@ -107,18 +108,12 @@ fn too_small(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             lines.push("q quits".to_owned());
         }
     }
-    let buf = frame.buffer_mut();
-    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
-    for (i, line) in lines.iter().enumerate() {
-        let y = top + i as u16;
-        if y >= area.bottom() {
-            break;
-        }
-        let w = crate::text::width(line) as u16;
-        let x = area.x + area.width.saturating_sub(w) / 2;
-        let style = if i == 0 { theme.warn } else { theme.text };
-        paint::put(buf, x, y, area.right(), line, style);
-    }
+    let styled: Vec<(String, Style)> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| (l, if i == 0 { theme.warn } else { theme.text }))
+        .collect();
+    paint::centered_lines(frame.buffer_mut(), area, &styled);
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Writing clipped text into the buffer.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use crate::text;
@@ -46,4 +47,21 @@ pub fn cell(buf: &mut Buffer, x: u16, y: u16, width: usize, s: &str, style: Styl
     let right = x.saturating_add(width as u16);
     put(buf, x, y, right, s, style);
     right
+}
+
+/// Lines centred in `area`, each on its own row, as many as fit.
+pub fn centered_lines(buf: &mut Buffer, area: Rect, lines: &[(String, Style)]) {
+    if area.height == 0 {
+        return;
+    }
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, (text, style)) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let w = text::width(text) as u16;
+        let x = area.x + area.width.saturating_sub(w) / 2;
+        put(buf, x, y, area.right(), text, *style);
+    }
 }
