@@ -63,12 +63,18 @@ pub struct DashArgs {
     #[arg(long)]
     pub demo: bool,
     /// API base URL [default: https://api.voipbin.net/v1.0].
-    #[arg(long, env = "VOIPBIN_API_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "VOIPBIN_API_URL",
+        hide_env_values = true
+    )]
     pub api_url: Option<String>,
     /// Time between refreshes (minimum 1s) [default: 2s].
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub interval: Option<Duration>,
-    /// Never remove anyone: removal disappears from keys, hints and help.
+    /// Never remove anyone: removal disappears from keys, hints and help (also `read_only = true`
+    /// in the config file).
     #[arg(long)]
     pub read_only: bool,
     /// Wall-display mode: read-only, ignores every key (stop it with SIGTERM or SIGINT),
@@ -76,37 +82,43 @@ pub struct DashArgs {
     #[arg(long)]
     pub kiosk: bool,
     /// Kiosk page rotation period [default: 15s].
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub rotate: Option<Duration>,
-    /// Theme: default, mono, high-contrast, deuteranopia, or a path to a .toml file.
-    #[arg(long)]
+    /// Theme: default, mono, high-contrast, deuteranopia, or a path to a .toml file
+    /// [default: default].
+    #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
-    /// No colour (also when NO_COLOR is set to anything).
+    /// No colour; any non-empty NO_COLOR does the same.
     #[arg(long)]
     pub no_color: bool,
     /// Joining/leaving longer than this is a warning [default: 30s].
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub stuck_warn: Option<Duration>,
     /// Joining/leaving longer than this is critical [default: 2m].
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub stuck_crit: Option<Duration>,
-    /// Without a good refresh for this long, rows are withdrawn: "NO DATA" [default: 60s].
-    #[arg(long, value_parser = parse_duration)]
+    /// Without a good refresh for this long, rows are withdrawn: "NO DATA" [default: 1m].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub no_data_after: Option<Duration>,
     /// Requests per second conftop allows itself (the customer's limit is ~17/s) [default: 8].
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub budget: Option<f64>,
     /// Timeout of each API request [default: 10s].
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Where removals are recorded [default: audit.jsonl in the data directory].
-    #[arg(long)]
+    #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
     /// Where the log goes [default: conftop.log in the data directory].
-    #[arg(long)]
+    #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
     /// Config file [default: config.toml in the config directory].
-    #[arg(long, env = "CONFTOP_CONFIG", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "CONFTOP_CONFIG",
+        hide_env_values = true
+    )]
     pub config: Option<PathBuf>,
     /// Allow plain http:// to hosts other than this machine (credentials travel unencrypted).
     #[arg(long)]
@@ -200,6 +212,52 @@ pub struct SimArgs {
     pub endless_pages: bool,
 }
 
+/// The dashboard's options as the README's Markdown table, from the same definitions as
+/// `--help`, so the two cannot drift apart.
+pub fn options_table() -> String {
+    use clap::CommandFactory;
+    let mut out = String::from("| option | default | |\n|---|---|---|\n");
+    let cmd = Cli::command();
+    for arg in cmd.get_arguments() {
+        let Some(long) = arg.get_long() else { continue };
+        if arg.is_hide_set() || matches!(long, "help" | "version") {
+            continue;
+        }
+        let mut option = format!("--{long}");
+        if let Some(names) = arg.get_value_names()
+            && arg.get_action().takes_values()
+        {
+            option.push(' ');
+            option.push_str(&names.join(" "));
+        }
+        let mut option = format!("`{option}`").replace('|', "\\|");
+        if let Some(env) = arg.get_env() {
+            option.push_str(&format!(" (`{}`)", env.to_string_lossy()));
+        }
+        let help = arg
+            .get_long_help()
+            .or(arg.get_help())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+            .replace('\n', " ");
+        let (text, default) = match help.split_once(" [default: ") {
+            Some((text, rest)) => (
+                text.to_owned(),
+                rest.trim_end_matches(['.', ']']).to_owned(),
+            ),
+            None => (help.trim_end_matches('.').to_owned(), String::new()),
+        };
+        let default = if default.is_empty() {
+            String::new()
+        } else {
+            format!("`{default}`")
+        };
+        let text = text.trim_end_matches('.').replace('|', "\\|");
+        out.push_str(&format!("| {option} | {default} | {text} |\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +286,41 @@ mod tests {
             assert!(!help.contains(word), "{word} must not be a flag");
         }
         assert!(help.contains("VN_ACCESS_KEY"));
+    }
+
+    #[test]
+    fn the_readme_option_table_is_the_help() {
+        let readme = include_str!("../README.md");
+        let (_, rest) = readme
+            .split_once("<!-- options: generated from --help -->\n")
+            .expect("README marks its option table");
+        let (table, _) = rest.split_once("<!-- /options -->").expect("end marker");
+        let expected = options_table();
+        assert_eq!(
+            table, expected,
+            "the README's option table differs from --help; replace it with:\n{expected}"
+        );
+    }
+
+    #[test]
+    fn help_states_the_defaults_that_apply() {
+        use crate::settings::{defaults, shown};
+        let table = options_table();
+        for (option, default) in [
+            ("--interval", shown(defaults::INTERVAL)),
+            ("--rotate", shown(defaults::ROTATE)),
+            ("--stuck-warn", shown(defaults::STUCK_WARN)),
+            ("--stuck-crit", shown(defaults::STUCK_CRIT)),
+            ("--no-data-after", shown(defaults::NO_DATA_AFTER)),
+            ("--timeout", shown(defaults::TIMEOUT)),
+            ("--budget", defaults::BUDGET.to_string()),
+            ("--theme", defaults::THEME.to_owned()),
+        ] {
+            let row = table
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{option}")))
+                .unwrap_or_else(|| panic!("{option} in the table"));
+            assert!(row.contains(&format!("| `{default}` |")), "{option}: {row}");
+        }
     }
 }

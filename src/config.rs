@@ -18,7 +18,8 @@ use crate::cli::parse_duration;
 pub const KEY_VARS: &[&str] = &["VN_ACCESS_KEY", "VOIPBIN_API_KEY"];
 pub const TOKEN_VAR: &str = "VOIPBIN_TOKEN";
 
-/// Settings from the config file; every one is optional and command-line options win.
+/// Settings from the config file; every one is optional and command-line options win. Their
+/// rules and defaults are applied in [`crate::settings`], once for every source.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
@@ -26,12 +27,18 @@ pub struct FileConfig {
     pub access_key: Option<SecretString>,
     pub token: Option<SecretString>,
     pub theme: Option<String>,
-    pub interval: Option<String>,
-    pub rotate: Option<String>,
-    pub stuck_warn: Option<String>,
-    pub stuck_crit: Option<String>,
-    pub no_data_after: Option<String>,
-    pub timeout: Option<String>,
+    #[serde(default, deserialize_with = "duration")]
+    pub interval: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    pub rotate: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    pub stuck_warn: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    pub stuck_crit: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    pub no_data_after: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    pub timeout: Option<Duration>,
     pub budget: Option<f64>,
     pub read_only: Option<bool>,
     pub audit_log: Option<PathBuf>,
@@ -100,29 +107,6 @@ pub fn load(path: Option<&Path>) -> Result<(FileConfig, Vec<String>), ConfigErro
         path: shown.clone(),
         message: e.to_string().trim().to_owned(),
     })?;
-    for (name, value) in [
-        ("interval", &config.interval),
-        ("rotate", &config.rotate),
-        ("stuck_warn", &config.stuck_warn),
-        ("stuck_crit", &config.stuck_crit),
-        ("no_data_after", &config.no_data_after),
-        ("timeout", &config.timeout),
-    ] {
-        if let Some(v) = value {
-            parse_duration(v).map_err(|e| ConfigError::Invalid {
-                path: shown.clone(),
-                message: format!("{name}: {e}"),
-            })?;
-        }
-    }
-    if let Some(b) = config.budget
-        && !(b.is_finite() && b > 0.0)
-    {
-        return Err(ConfigError::Invalid {
-            path: shown,
-            message: format!("budget: {b} must be a positive number of requests per second"),
-        });
-    }
     let mut warnings = Vec::new();
     if (config.access_key.is_some() || config.token.is_some()) && shared_readable(&path) {
         warnings.push(format!(
@@ -144,9 +128,12 @@ fn shared_readable(_: &Path) -> bool {
     false
 }
 
-/// A duration setting from the file (already validated by [`load`]).
-pub fn duration(value: &Option<String>) -> Option<Duration> {
-    value.as_deref().and_then(|v| parse_duration(v).ok())
+/// A duration written as the command line takes it (`"2s"`, `"1500ms"`), read once, here.
+fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_duration(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// Picks the credentials: environment first, then the config file.
@@ -272,7 +259,7 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
             let (cfg, warnings) = load(Some(&p)).unwrap();
-            assert_eq!(duration(&cfg.interval), Some(Duration::from_secs(3)));
+            assert_eq!(cfg.interval, Some(Duration::from_secs(3)));
             assert_eq!(warnings.len(), 1);
             assert!(warnings[0].contains("chmod 600"));
             assert!(!warnings[0].contains("\"k\""));

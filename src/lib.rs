@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod ids;
 pub mod logging;
+pub mod settings;
 pub mod sim;
 pub mod sync;
 pub mod text;

@@ -59,7 +59,7 @@ impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
             base_url: DEFAULT_API_URL.to_owned(),
-            timeout: Duration::from_secs(10),
+            timeout: crate::settings::defaults::TIMEOUT,
             connect_timeout: Duration::from_secs(5),
             allow_insecure_http: false,
         }

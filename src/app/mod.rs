@@ -70,9 +70,10 @@ impl AppConfig {
             mode,
             host: host.into(),
             interval,
-            stale: StaleRules::new(interval, Duration::from_secs(60)),
+            stale: StaleRules::new(interval, crate::settings::defaults::NO_DATA_AFTER),
             thresholds: Thresholds::default(),
-            rotate: SignedDuration::from_secs(15),
+            rotate: SignedDuration::try_from(crate::settings::defaults::ROTATE)
+                .unwrap_or(SignedDuration::MAX),
             linger: SignedDuration::from_secs(5),
             highlight: SignedDuration::from_secs(3),
             audit_path: None,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::api::ConferencecallStatus;
 use crate::ids::IdMap;
+use crate::settings::defaults;
 
 use super::model::{Caller, Participant, Room};
 
@@ -55,11 +56,15 @@ pub struct Thresholds {
     pub crit: SignedDuration,
 }
 
+fn signed(d: std::time::Duration) -> SignedDuration {
+    SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX)
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            warn: SignedDuration::from_secs(30),
-            crit: SignedDuration::from_secs(120),
+            warn: signed(defaults::STUCK_WARN),
+            crit: signed(defaults::STUCK_CRIT),
         }
     }
 }

@@ -18,8 +18,8 @@ impl Default for BudgetConfig {
     /// Under half the server's customer limit, leaving room for the customer's other clients.
     fn default() -> Self {
         BudgetConfig {
-            per_second: 8.0,
-            burst: 16.0,
+            per_second: crate::settings::defaults::BUDGET,
+            burst: crate::settings::defaults::BUDGET * 2.0,
         }
     }
 }

@@ -31,8 +31,7 @@ pub use removal::outcome as removal_outcome;
 pub use snapshot::{Command, RemovalOutcome, Snapshot, SyncEvent};
 pub use tracker::{Tracker, TrackerConfig};
 
-/// The shortest refresh interval allowed; shorter would only spend the customer's budget.
-pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+pub use crate::settings::defaults::MIN_INTERVAL;
 
 /// How the sync task runs.
 #[derive(Debug, Clone)]
@@ -48,7 +47,7 @@ pub struct SyncConfig {
 impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
-            interval: Duration::from_secs(2),
+            interval: crate::settings::defaults::INTERVAL,
             budget: BudgetConfig::default(),
             tracker: TrackerConfig::default(),
             allow_delete: false,

@@ -539,3 +539,33 @@ async fn a_panic_in_a_background_task_leaves_the_screen_to_the_running_ui() {
     assert!(pty.exit(WAIT).await.success());
     assert!(pty.restored());
 }
+
+#[test]
+fn option_errors_come_before_the_terminal_check() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
+            .args(args)
+            .env("VN_ACCESS_KEY", "k")
+            .env("CONFTOP_CONFIG", "/nonexistent-dir/conftop.toml")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, err) = run(&["--interval", "0s", "--config", "/dev/null"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--interval 0ms") && !err.contains("terminal"),
+        "{err}"
+    );
+    let (code, err) = run(&["--budget", "40", "--config", "/dev/null"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--budget 40"), "{err}");
+    // Valid options, no terminal: that is what it says.
+    let (code, err) = run(&["--config", "/dev/null"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("needs a terminal"), "{err}");
+}

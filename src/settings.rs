@@ -1,0 +1,408 @@
+//! Settings: the command line, the environment and the config file resolved into one
+//! validated [`Settings`], before anything touches the terminal or the network.
+//!
+//! Precedence is flag > environment > config file > default. Every default and bound is
+//! written once, in [`defaults`], and every rule once, in [`Settings::resolve`] (or
+//! [`sim_config`] for `conftop sim`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
+
+use crate::api::{ClientConfig, Credentials, DEFAULT_API_URL};
+use crate::app::freshness::StaleRules;
+use crate::app::view::Thresholds;
+use crate::app::{AppConfig, Mode};
+use crate::audit::AuditLog;
+use crate::cli::{DashArgs, SimArgs};
+use crate::config::{self, ConfigError, FileConfig};
+use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig};
+use crate::sync::{BudgetConfig, SyncConfig};
+use crate::ui::Theme;
+use crate::ui::theme::{ThemeError, no_color_requested};
+
+/// Each option's default and bounds.
+pub mod defaults {
+    use std::ops::RangeInclusive;
+    use std::time::Duration;
+
+    pub const INTERVAL: Duration = Duration::from_secs(2);
+    /// Shorter would only spend the customer's budget.
+    pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+    pub const STUCK_WARN: Duration = Duration::from_secs(30);
+    pub const STUCK_CRIT: Duration = Duration::from_secs(120);
+    pub const ROTATE: Duration = Duration::from_secs(15);
+    /// A wall screen that changes faster than this cannot be read.
+    pub const MIN_ROTATE: Duration = Duration::from_secs(1);
+    pub const NO_DATA_AFTER: Duration = Duration::from_secs(60);
+    pub const TIMEOUT: Duration = Duration::from_secs(10);
+    /// Less than this cannot complete a request even on loopback.
+    pub const MIN_TIMEOUT: Duration = Duration::from_millis(100);
+    /// Under half the server's customer limit (~17/s), leaving room for the customer's other
+    /// clients.
+    pub const BUDGET: f64 = 8.0;
+    pub const BUDGET_RANGE: RangeInclusive<f64> = 0.5..=16.0;
+    pub const THEME: &str = "default";
+    /// `conftop sim`: simulated time against real time.
+    pub const SIM_SPEED: RangeInclusive<f64> = f64::MIN_POSITIVE..=1000.0;
+    /// `conftop sim`: arrivals per minute when not 0.
+    pub const SIM_CHURN: RangeInclusive<f64> = 0.01..=100_000.0;
+}
+
+/// Why the options cannot be used. Shown as it is, with exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    #[error("{option} {given}: the shortest refresh interval is {min}")]
+    IntervalTooShort {
+        option: String,
+        given: String,
+        min: String,
+    },
+    #[error(
+        "--stuck-crit {crit} is shorter than --stuck-warn {warn}: the critical threshold must \
+         not come before the warning"
+    )]
+    StuckOrder { warn: String, crit: String },
+    #[error("{option} {given}: pages rotate at most once a second")]
+    RotateTooFast { option: String, given: String },
+    #[error(
+        "{option} {given}: give 0.5 to 16 requests per second (the customer's limit is about \
+         17, shared by all its clients)"
+    )]
+    Budget { option: String, given: f64 },
+    #[error("{option} {given}: a request needs time to be answered; give at least {min}")]
+    TimeoutTooShort {
+        option: String,
+        given: String,
+        min: String,
+    },
+    #[error("no data directory for the audit log; give --audit-log PATH")]
+    NoAuditPath,
+    #[error("{option} {given}: {rule}")]
+    Sim {
+        option: &'static str,
+        given: String,
+        rule: &'static str,
+    },
+}
+
+/// Where the dashboard gets its data.
+#[derive(Debug)]
+pub enum Source {
+    /// The built-in simulator with the demo scenario; no credentials.
+    Demo,
+    /// A VoIPbin API.
+    Api {
+        url: String,
+        credentials: Credentials,
+    },
+}
+
+/// Everything the dashboard needs to start, validated.
+#[derive(Debug)]
+pub struct Settings {
+    pub source: Source,
+    pub mode: Mode,
+    pub interval: Duration,
+    pub stuck_warn: Duration,
+    pub stuck_crit: Duration,
+    pub rotate: Duration,
+    pub no_data_after: Duration,
+    pub budget: f64,
+    pub timeout: Duration,
+    pub theme: Theme,
+    pub allow_insecure_http: bool,
+    /// Where removals are recorded; `None` in read-only modes, which record nothing.
+    pub audit_log: Option<PathBuf>,
+    pub log_file: Option<PathBuf>,
+    /// Things to tell the user that do not stop the start (a config file others can read).
+    pub warnings: Vec<String>,
+}
+
+/// Which option a value came from, for error messages.
+fn origin(flag: &str, from_flag: bool, key: &str, file: &str) -> String {
+    if from_flag {
+        flag.to_owned()
+    } else {
+        format!("{key} in {file}")
+    }
+}
+
+impl Settings {
+    /// Resolves the dashboard's options. `env` reads an environment variable (injected so the
+    /// rules can be tested without touching the process environment).
+    pub fn resolve(
+        args: &DashArgs,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Settings, SettingsError> {
+        let config_path = args
+            .config
+            .clone()
+            .or_else(|| env("CONFTOP_CONFIG").map(PathBuf::from));
+        let (file, warnings) = config::load(config_path.as_deref())?;
+        let file_name = config_path
+            .or_else(config::default_path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "config.toml".to_owned());
+        let from = |flag: &str, given: bool, key: &str| origin(flag, given, key, &file_name);
+
+        let interval = args
+            .interval
+            .or(file.interval)
+            .unwrap_or(defaults::INTERVAL);
+        if interval < defaults::MIN_INTERVAL {
+            return Err(SettingsError::IntervalTooShort {
+                option: from("--interval", args.interval.is_some(), "interval"),
+                given: shown(interval),
+                min: shown(defaults::MIN_INTERVAL),
+            });
+        }
+        let stuck_warn = args
+            .stuck_warn
+            .or(file.stuck_warn)
+            .unwrap_or(defaults::STUCK_WARN);
+        let stuck_crit = args
+            .stuck_crit
+            .or(file.stuck_crit)
+            .unwrap_or(defaults::STUCK_CRIT);
+        if stuck_crit < stuck_warn {
+            return Err(SettingsError::StuckOrder {
+                warn: shown(stuck_warn),
+                crit: shown(stuck_crit),
+            });
+        }
+        let rotate = args.rotate.or(file.rotate).unwrap_or(defaults::ROTATE);
+        if rotate < defaults::MIN_ROTATE {
+            return Err(SettingsError::RotateTooFast {
+                option: from("--rotate", args.rotate.is_some(), "rotate"),
+                given: shown(rotate),
+            });
+        }
+        let budget = args.budget.or(file.budget).unwrap_or(defaults::BUDGET);
+        if !(budget.is_finite() && defaults::BUDGET_RANGE.contains(&budget)) {
+            return Err(SettingsError::Budget {
+                option: from("--budget", args.budget.is_some(), "budget"),
+                given: budget,
+            });
+        }
+        let timeout = args.timeout.or(file.timeout).unwrap_or(defaults::TIMEOUT);
+        if timeout < defaults::MIN_TIMEOUT {
+            return Err(SettingsError::TimeoutTooShort {
+                option: from("--timeout", args.timeout.is_some(), "timeout"),
+                given: shown(timeout),
+                min: shown(defaults::MIN_TIMEOUT),
+            });
+        }
+        let no_data_after = args
+            .no_data_after
+            .or(file.no_data_after)
+            .unwrap_or(defaults::NO_DATA_AFTER);
+
+        let mut theme = Theme::load(
+            args.theme
+                .as_deref()
+                .or(file.theme.as_deref())
+                .unwrap_or(defaults::THEME),
+        )?;
+        if args.no_color || no_color_requested(env("NO_COLOR").as_deref().map(std::ffi::OsStr::new))
+        {
+            theme = theme.without_color();
+        }
+
+        let mode = if args.kiosk {
+            Mode::Kiosk
+        } else {
+            Mode::Interactive {
+                read_only: args.read_only || file.read_only.unwrap_or(false),
+            }
+        };
+        let audit_log = if mode.read_only() {
+            None
+        } else {
+            Some(
+                args.audit_log
+                    .clone()
+                    .or(file.audit_log.clone())
+                    .or_else(|| config::data_file("audit.jsonl"))
+                    .ok_or(SettingsError::NoAuditPath)?,
+            )
+        };
+        let log_file = args
+            .log_file
+            .clone()
+            .or(file.log_file.clone())
+            .or_else(|| config::data_file("conftop.log"));
+
+        let source = if args.demo {
+            Source::Demo
+        } else {
+            Source::Api {
+                url: api_url(args, env, &file),
+                credentials: config::credentials(env, &file, &file_name)?,
+            }
+        };
+
+        Ok(Settings {
+            source,
+            mode,
+            interval,
+            stuck_warn,
+            stuck_crit,
+            rotate,
+            no_data_after,
+            budget,
+            timeout,
+            theme,
+            allow_insecure_http: args.allow_insecure_http,
+            audit_log,
+            log_file,
+            warnings,
+        })
+    }
+
+    /// The HTTP client's settings for `base_url`.
+    pub fn client_config(&self, base_url: String) -> ClientConfig {
+        ClientConfig {
+            base_url,
+            timeout: self.timeout,
+            allow_insecure_http: self.allow_insecure_http,
+            ..ClientConfig::default()
+        }
+    }
+
+    /// What the app needs: `host` is shown in the header; `audit_path` in the help.
+    pub fn app_config(&self, host: String, audit_path: Option<String>) -> AppConfig {
+        let signed = |d: Duration| SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
+        let mut app = AppConfig::new(self.mode, host, self.interval);
+        app.stale = StaleRules::new(self.interval, self.no_data_after);
+        app.thresholds = Thresholds {
+            warn: signed(self.stuck_warn),
+            crit: signed(self.stuck_crit),
+        };
+        app.rotate = signed(self.rotate);
+        app.audit_path = audit_path;
+        app.tz = TimeZone::system();
+        app
+    }
+
+    /// What the sync task needs.
+    pub fn sync_config(&self, audit: Option<AuditLog>) -> SyncConfig {
+        SyncConfig {
+            interval: self.interval,
+            budget: BudgetConfig {
+                per_second: self.budget,
+                burst: (self.budget * 2.0).max(1.0),
+            },
+            allow_delete: !self.mode.read_only(),
+            audit,
+            ..SyncConfig::default()
+        }
+    }
+}
+
+/// `--api-url` > `VOIPBIN_API_URL` > the config file > VoIPbin's public API.
+fn api_url(args: &DashArgs, env: &dyn Fn(&str) -> Option<String>, file: &FileConfig) -> String {
+    args.api_url
+        .clone()
+        .or_else(|| env("VOIPBIN_API_URL"))
+        .or(file.api_url.clone())
+        .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
+}
+
+/// `conftop sim`'s options as a simulator configuration.
+pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
+    let bad = |option: &'static str, given: String, rule: &'static str| SettingsError::Sim {
+        option,
+        given,
+        rule,
+    };
+    if !(a.speed.is_finite() && defaults::SIM_SPEED.contains(&a.speed)) {
+        return Err(bad(
+            "--speed",
+            a.speed.to_string(),
+            "must be above 0 and at most 1000",
+        ));
+    }
+    if let Some(churn) = a.churn
+        && !(churn == 0.0 || defaults::SIM_CHURN.contains(&churn))
+    {
+        return Err(bad(
+            "--churn",
+            churn.to_string(),
+            "is 0 (a still world) or 0.01 to 100000 arrivals per minute",
+        ));
+    }
+    for (option, rate) in [
+        ("--kick-fail-rate", a.kick_fail_rate),
+        ("--error-rate", a.error_rate),
+        ("--drop-rate", a.drop_rate),
+        ("--malformed-rate", a.malformed_rate),
+        ("--truncate-rate", a.truncate_rate),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(bad(option, rate.to_string(), "must be between 0 and 1"));
+        }
+    }
+    let base = if a.demo {
+        Scenario::demo()
+    } else {
+        Scenario::default()
+    };
+    let scenario = Scenario {
+        seed: a.seed.unwrap_or(base.seed),
+        conferences: a.conferences.unwrap_or(base.conferences),
+        participants: a.participants.unwrap_or(base.participants),
+        connect_rooms: a.connect_rooms.unwrap_or(base.connect_rooms),
+        queue_rooms: a.queue_rooms.unwrap_or(base.queue_rooms),
+        history: a.history.unwrap_or(base.history),
+        churn_per_min: a.churn.unwrap_or(base.churn_per_min),
+        ties: a.ties,
+        ..base
+    };
+    Ok(SimConfig {
+        listen: a.listen,
+        scenario,
+        server: ServerOptions {
+            legacy_timestamps: a.legacy_timestamps,
+            bare_errors: a.bare_errors,
+            rate_limit: (!a.no_rate_limit).then_some(RateLimit {
+                per_second: a.rate_limit.max(0.1),
+                burst: a.burst.max(1.0),
+            }),
+        },
+        faults: Faults {
+            latency: a.latency.unwrap_or_default(),
+            error_rate: a.error_rate,
+            drop_rate: a.drop_rate,
+            malformed_rate: a.malformed_rate,
+            truncate_rate: a.truncate_rate,
+            kick_fail_rate: a.kick_fail_rate,
+            storm_retry_after: None,
+            pagination_loop: a.pagination_loop,
+            endless_pages: a.endless_pages,
+        },
+        speed: a.speed,
+        ..SimConfig::default()
+    })
+}
+
+/// A duration as the options take it, so that what is shown can be typed back: `500ms`,
+/// `45s`, `2m`, `1h`.
+pub fn shown(d: Duration) -> String {
+    let ms = d.as_millis();
+    match ms {
+        _ if ms.is_multiple_of(3_600_000) && ms > 0 => format!("{}h", ms / 3_600_000),
+        _ if ms.is_multiple_of(60_000) && ms > 0 => format!("{}m", ms / 60_000),
+        _ if ms.is_multiple_of(1000) && ms > 0 => format!("{}s", ms / 1000),
+        _ => format!("{ms}ms"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,308 @@
+//! Each option rule, and the precedence flag > environment > config file > default.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use secrecy::ExposeSecret;
+
+use super::*;
+use crate::cli::{Cli, Sub};
+
+/// A scratch directory with a config file; audit and log paths inside it.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new(config: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let p = dir.path().join("config.toml");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        Fixture { dir }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    /// Resolves `flags` with this config file and the given environment.
+    fn resolve(&self, flags: &[&str], env: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let config = self.config();
+        let audit = self.dir.path().join("audit.jsonl");
+        let mut argv = vec![
+            "conftop".to_owned(),
+            "--config".to_owned(),
+            config.display().to_string(),
+            "--audit-log".to_owned(),
+            audit.display().to_string(),
+        ];
+        argv.extend(flags.iter().map(|s| s.to_string()));
+        let cli = Cli::try_parse_from(argv).expect("flags parse");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = move |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        Settings::resolve(&cli.dash, &lookup)
+    }
+}
+
+const KEY: &str = "access_key = \"k-file\"\n";
+
+fn ok(f: &Fixture, flags: &[&str]) -> Settings {
+    f.resolve(flags, &[]).expect("valid settings")
+}
+
+fn err(f: &Fixture, flags: &[&str]) -> String {
+    f.resolve(flags, &[]).unwrap_err().to_string()
+}
+
+#[test]
+fn defaults_apply_when_nothing_is_given() {
+    let s = ok(&Fixture::new(KEY), &[]);
+    assert_eq!(s.interval, defaults::INTERVAL);
+    assert_eq!(s.stuck_warn, defaults::STUCK_WARN);
+    assert_eq!(s.stuck_crit, defaults::STUCK_CRIT);
+    assert_eq!(s.rotate, defaults::ROTATE);
+    assert_eq!(s.no_data_after, defaults::NO_DATA_AFTER);
+    assert_eq!(s.timeout, defaults::TIMEOUT);
+    assert_eq!(s.budget, defaults::BUDGET);
+    assert_eq!(s.mode, Mode::Interactive { read_only: false });
+    match s.source {
+        Source::Api { url, credentials } => {
+            assert_eq!(url, DEFAULT_API_URL);
+            assert!(
+                matches!(credentials, Credentials::AccessKey(k) if k.expose_secret() == "k-file")
+            );
+        }
+        Source::Demo => panic!("not a demo"),
+    }
+}
+
+#[test]
+fn flags_beat_the_file_which_beats_the_default() {
+    let f = Fixture::new(&format!(
+        "{KEY}interval = \"5s\"\nbudget = 4\ntimeout = \"3s\"\n"
+    ));
+    let s = ok(&f, &[]);
+    assert_eq!(s.interval, Duration::from_secs(5));
+    assert_eq!(s.budget, 4.0);
+    assert_eq!(s.timeout, Duration::from_secs(3));
+    let s = ok(
+        &f,
+        &["--interval", "7s", "--budget", "2", "--timeout", "1s"],
+    );
+    assert_eq!(s.interval, Duration::from_secs(7));
+    assert_eq!(s.budget, 2.0);
+    assert_eq!(s.timeout, Duration::from_secs(1));
+}
+
+#[test]
+fn api_url_flag_beats_environment_beats_file() {
+    let f = Fixture::new(&format!("{KEY}api_url = \"https://file.example/v1.0\"\n"));
+    let url = |flags: &[&str], env: &[(&str, &str)]| match f.resolve(flags, env).unwrap().source {
+        Source::Api { url, .. } => url,
+        Source::Demo => panic!("not a demo"),
+    };
+    assert_eq!(url(&[], &[]), "https://file.example/v1.0");
+    let env = [("VOIPBIN_API_URL", "https://env.example/v1.0")];
+    assert_eq!(url(&[], &env), "https://env.example/v1.0");
+    let flag = ["--api-url", "https://flag.example/v1.0"];
+    assert_eq!(url(&flag, &env), "https://flag.example/v1.0");
+}
+
+#[test]
+fn credentials_from_the_environment_beat_the_file() {
+    let f = Fixture::new(KEY);
+    let s = f.resolve(&[], &[("VN_ACCESS_KEY", "k-env")]).unwrap();
+    assert!(matches!(
+        s.source,
+        Source::Api { credentials: Credentials::AccessKey(k), .. } if k.expose_secret() == "k-env"
+    ));
+    let e = Fixture::new("").resolve(&[], &[]).unwrap_err();
+    assert!(matches!(
+        e,
+        SettingsError::Config(ConfigError::NoCredentials { .. })
+    ));
+}
+
+#[test]
+fn the_demo_needs_no_credentials() {
+    let s = ok(&Fixture::new(""), &["--demo"]);
+    assert!(matches!(s.source, Source::Demo));
+}
+
+#[test]
+fn interval_has_a_floor_from_either_source() {
+    let f = Fixture::new(KEY);
+    let e = err(&f, &["--interval", "500ms"]);
+    assert!(e.contains("--interval 500ms") && e.contains("1s"), "{e}");
+    assert!(ok(&f, &["--interval", "1s"]).interval == defaults::MIN_INTERVAL);
+    let f = Fixture::new(&format!("{KEY}interval = \"0s\"\n"));
+    let e = err(&f, &[]);
+    assert!(
+        e.contains("interval in") && e.contains("config.toml"),
+        "{e}"
+    );
+}
+
+#[test]
+fn stuck_crit_must_not_come_before_stuck_warn() {
+    let f = Fixture::new(KEY);
+    let e = err(&f, &["--stuck-warn", "2m", "--stuck-crit", "1m"]);
+    assert!(
+        e.contains("--stuck-crit 1m") && e.contains("--stuck-warn 2m"),
+        "{e}"
+    );
+    // Equal is allowed; the file's value counts against the flag's.
+    let s = ok(&f, &["--stuck-warn", "1m", "--stuck-crit", "1m"]);
+    assert_eq!(s.stuck_warn, s.stuck_crit);
+    let f = Fixture::new(&format!("{KEY}stuck_crit = \"20s\"\n"));
+    assert!(err(&f, &[]).contains("--stuck-crit 20s"));
+    assert_eq!(
+        ok(&f, &["--stuck-warn", "10s"]).stuck_crit,
+        Duration::from_secs(20)
+    );
+}
+
+#[test]
+fn rotate_has_a_floor() {
+    let f = Fixture::new(KEY);
+    assert!(err(&f, &["--rotate", "999ms"]).contains("--rotate 999ms"));
+    assert_eq!(ok(&f, &["--rotate", "1s"]).rotate, Duration::from_secs(1));
+}
+
+#[test]
+fn budget_is_one_rule_for_flag_and_file() {
+    let f = Fixture::new(KEY);
+    for bad in ["0.4", "16.5", "0", "-3", "NaN", "inf"] {
+        let e = err(&f, &[&format!("--budget={bad}")]);
+        assert!(
+            e.contains("--budget") && e.contains("0.5 to 16"),
+            "{bad}: {e}"
+        );
+    }
+    for good in ["0.5", "16", "8"] {
+        ok(&f, &["--budget", good]);
+    }
+    let f = Fixture::new(&format!("{KEY}budget = 20\n"));
+    let e = err(&f, &[]);
+    assert!(e.contains("budget in") && e.contains("0.5 to 16"), "{e}");
+}
+
+#[test]
+fn timeout_must_leave_time_for_an_answer() {
+    let f = Fixture::new(KEY);
+    let e = err(&f, &["--timeout", "0s"]);
+    assert!(e.contains("--timeout 0ms") && e.contains("100ms"), "{e}");
+    assert_eq!(
+        ok(&f, &["--timeout", "100ms"]).timeout,
+        defaults::MIN_TIMEOUT
+    );
+}
+
+#[test]
+fn durations_are_shown_as_they_are_typed() {
+    for (d, text) in [
+        (500, "500ms"),
+        (45_000, "45s"),
+        (120_000, "2m"),
+        (90_000, "90s"),
+        (3_600_000, "1h"),
+        (0, "0ms"),
+    ] {
+        let d = Duration::from_millis(d);
+        assert_eq!(shown(d), text);
+        assert_eq!(crate::cli::parse_duration(text), Ok(d));
+    }
+}
+
+#[test]
+fn read_only_modes_keep_no_audit_log() {
+    let f = Fixture::new(KEY);
+    let s = ok(&f, &["--kiosk"]);
+    assert_eq!(s.mode, Mode::Kiosk);
+    assert!(s.audit_log.is_none() && !s.sync_config(None).allow_delete);
+    let s = ok(&f, &["--read-only"]);
+    assert!(s.mode.read_only() && s.audit_log.is_none());
+    let f = Fixture::new(&format!("{KEY}read_only = true\n"));
+    assert!(ok(&f, &[]).mode.read_only());
+    let s = ok(&Fixture::new(KEY), &[]);
+    assert!(s.audit_log.is_some() && s.sync_config(None).allow_delete);
+}
+
+#[test]
+fn a_theme_that_cannot_load_is_an_option_error() {
+    let f = Fixture::new(KEY);
+    assert!(matches!(
+        f.resolve(&["--theme", "sparkly"], &[]),
+        Err(SettingsError::Theme(_))
+    ));
+}
+
+#[test]
+fn settings_reach_the_app_and_the_sync_task() {
+    let f = Fixture::new(KEY);
+    let s = ok(
+        &f,
+        &[
+            "--interval",
+            "3s",
+            "--budget",
+            "4",
+            "--rotate",
+            "9s",
+            "--stuck-warn",
+            "5s",
+        ],
+    );
+    let app = s.app_config("h".into(), None);
+    assert_eq!(app.interval, Duration::from_secs(3));
+    assert_eq!(app.rotate, SignedDuration::from_secs(9));
+    assert_eq!(app.thresholds.warn, SignedDuration::from_secs(5));
+    let sync = s.sync_config(None);
+    assert_eq!(sync.interval, Duration::from_secs(3));
+    assert_eq!(sync.budget.per_second, 4.0);
+}
+
+fn sim(flags: &[&str]) -> Result<SimConfig, SettingsError> {
+    let mut argv = vec!["conftop", "sim"];
+    argv.extend(flags);
+    match Cli::try_parse_from(argv).expect("flags parse").command {
+        Some(Sub::Sim(a)) => sim_config(&a),
+        _ => panic!("not the sim subcommand"),
+    }
+}
+
+#[test]
+fn simulator_rates_speed_and_churn_are_checked() {
+    for (flag, bad) in [
+        ("--error-rate", "1.5"),
+        ("--drop-rate", "-0.1"),
+        ("--malformed-rate", "2"),
+        ("--truncate-rate", "9"),
+        ("--kick-fail-rate", "1.01"),
+        ("--speed", "0"),
+        ("--speed", "1001"),
+        ("--churn", "0.001"),
+    ] {
+        let e = sim(&[&format!("{flag}={bad}")]).unwrap_err().to_string();
+        assert!(e.starts_with(flag), "{flag} {bad}: {e}");
+    }
+    let c = sim(&["--error-rate", "0.2", "--churn", "0", "--speed", "10"]).unwrap();
+    assert_eq!(c.faults.error_rate, 0.2);
+    assert_eq!(c.scenario.churn_per_min, 0.0);
+    assert_eq!(c.speed, 10.0);
+    assert!(
+        sim(&["--no-rate-limit"])
+            .unwrap()
+            .server
+            .rate_limit
+            .is_none()
+    );
+}
