@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::verdict::Verdict;
+
 /// One removal attempt and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -15,16 +17,8 @@ pub struct AuditEntry {
     pub time: String,
     pub participant_id: Uuid,
     pub conference_id: Uuid,
-    /// What the server answered:
-    /// - `removed`: 200, the participant is now leaving (the server answers the same for one
-    ///   that was already leaving);
-    /// - `already_left`: 200, the participant had left; `accepted`: 200 with another status;
-    /// - `gone` (400/404), `forbidden` (403), `rate_limited` (429), `unauthenticated` (401),
-    ///   `rejected` (another 4xx);
-    /// - `failed`: nothing was sent, or the connection was refused: nothing changed;
-    /// - `unknown`: no clear answer (timeout, dropped connection, 5xx, or conftop exited
-    ///   first): it may or may not have happened.
-    pub outcome: &'static str,
+    /// How it ended: see [`Verdict`] for each word.
+    pub outcome: Verdict,
     /// The HTTP status, when an answer arrived.
     pub http_status: Option<u16>,
     /// The error in words, when there was one (never a URL or credential).
@@ -84,13 +78,13 @@ mod tests {
             time: "2026-11-24T10:00:00Z".into(),
             participant_id: Uuid::from_u128(1),
             conference_id: Uuid::from_u128(2),
-            outcome: "removed",
+            outcome: Verdict::Removed,
             http_status: Some(200),
             detail: None,
         };
         log.append(&entry).unwrap();
         log.append(&AuditEntry {
-            outcome: "forbidden",
+            outcome: Verdict::Forbidden,
             http_status: Some(403),
             ..entry.clone()
         })

@@ -22,6 +22,7 @@ use crate::api::{ConferencecallStatus, ErrorKind};
 use crate::ids::IdMap;
 use crate::sync::{self, RemovalOutcome, Snapshot, SyncEvent};
 use crate::text::{sanitize, short_id};
+use crate::verdict::Verdict;
 
 use freshness::{Connection, Freshness, StaleRules};
 use keys::{Action, Context, KeyTable};
@@ -675,75 +676,77 @@ fn on_removal(s: &mut AppState, o: RemovalOutcome) {
         .unwrap_or_else(|| short_id(&o.participant));
     let room = s.room_label(&o.conference);
     let now = s.now;
-    match o.result {
-        Ok(cc) => {
-            let status = cc.status.clone();
-            if let Some(p) = s.participants.get_mut(&o.participant) {
-                p.merge(&cc, now);
-            }
-            match status {
-                ConferencecallStatus::Leaved => {
-                    s.toast(Level::Info, format!("{who} had already left {room}"))
-                }
-                ConferencecallStatus::Leaving => {
-                    s.toast(Level::Info, format!("Removed {who} from {room}: leaving"))
-                }
-                other => s.toast(
-                    Level::Warn,
-                    format!(
-                        "Removal of {who} answered with status {:?}",
-                        sanitize(other.as_str(), 16)
-                    ),
-                ),
-            }
-        }
-        Err(e) => {
-            let code = e.status.map(|c| format!(" ({c})")).unwrap_or_default();
-            let (level, text) = match e.kind {
-                ErrorKind::Forbidden => {
-                    (Level::Error, format!("Not permitted to remove {who}{code}"))
-                }
-                // 404: the participant does not exist (any more).
-                ErrorKind::Gone if e.status == Some(404) => {
-                    if let Some(p) = s.participants.get_mut(&o.participant) {
-                        p.gone_at.get_or_insert(now);
-                    }
-                    (Level::Warn, format!("{who} was already gone{code}"))
-                }
-                // 400: an unknown id, or a kick the server could not carry out (API.md §3);
-                // the next refresh shows which.
-                ErrorKind::Gone => (
-                    Level::Warn,
-                    format!(
-                        "The server refused to remove {who}{code}: already gone, or the kick failed; watch the row"
-                    ),
-                ),
-                ErrorKind::RateLimited => (
-                    Level::Warn,
-                    format!("Rate limited{code}: nothing changed; try again shortly"),
-                ),
-                ErrorKind::Unauthenticated => (
-                    Level::Error,
-                    format!("Credentials rejected{code}: {who} was not removed"),
-                ),
-                _ if e.nothing_changed() => (
-                    Level::Error,
-                    format!(
-                        "Network error: nothing changed; try again ({})",
-                        e.describe()
-                    ),
-                ),
-                _ => (
-                    Level::Error,
-                    format!(
-                        "No clear answer ({}): {who} may or may not have been removed; watch the row",
-                        e.describe()
-                    ),
-                ),
-            };
-            s.toast(level, text);
-        }
+    if let Ok(cc) = &o.result
+        && let Some(p) = s.participants.get_mut(&o.participant)
+    {
+        p.merge(cc, now);
     }
+    let code = match &o.result {
+        Err(e) => e.status.map(|c| format!(" ({c})")).unwrap_or_default(),
+        Ok(_) => String::new(),
+    };
+    let describe = || {
+        o.result
+            .as_ref()
+            .err()
+            .map(|e| e.describe())
+            .unwrap_or_default()
+    };
+    let (level, text) = match o.verdict {
+        Verdict::Removed => (Level::Info, format!("Removed {who} from {room}: leaving")),
+        Verdict::AlreadyLeft => (Level::Info, format!("{who} had already left {room}")),
+        Verdict::Accepted => {
+            let status = o
+                .result
+                .as_ref()
+                .map(|cc| cc.status.as_str())
+                .unwrap_or("?");
+            let status = sanitize(status, 16);
+            (
+                Level::Warn,
+                format!("Removal of {who} answered with status {status:?}"),
+            )
+        }
+        Verdict::Forbidden => (Level::Error, format!("Not permitted to remove {who}{code}")),
+        Verdict::Gone => {
+            if let Some(p) = s.participants.get_mut(&o.participant) {
+                p.gone_at.get_or_insert(now);
+            }
+            (Level::Warn, format!("{who} was already gone{code}"))
+        }
+        // An unknown id, or a kick the server could not carry out (API.md §3); the next
+        // refresh shows which.
+        Verdict::Refused => (
+            Level::Warn,
+            format!(
+                "The server refused to remove {who}{code}: already gone, or the kick failed; watch the row"
+            ),
+        ),
+        Verdict::RateLimited => (
+            Level::Warn,
+            format!("Rate limited{code}: nothing changed; try again shortly"),
+        ),
+        Verdict::Unauthenticated => (
+            Level::Error,
+            format!("Credentials rejected{code}: {who} was not removed"),
+        ),
+        Verdict::Rejected => (
+            Level::Error,
+            format!("{who} was not removed{code}: {}", describe()),
+        ),
+        Verdict::Failed => (
+            Level::Error,
+            format!("Network error: nothing changed; try again ({})", describe()),
+        ),
+        Verdict::Unknown => (
+            Level::Error,
+            format!(
+                "No clear answer ({}): {who} may or may not have been removed; watch the row",
+                describe()
+            ),
+        ),
+    };
+    s.toast(level, text);
     s.rebuild();
 }
 

@@ -334,11 +334,7 @@ fn removal_outcomes() {
     update(&mut s, ch('d'), t0());
     update(&mut s, ch('y'), t0());
     let leaving = cc(1, 1, "leaving", 300);
-    let ev = SyncEvent::Removal(RemovalOutcome {
-        participant: part_id(1),
-        conference: room_id(1),
-        result: Ok(leaving),
-    });
+    let ev = SyncEvent::Removal(RemovalOutcome::new(part_id(1), room_id(1), Ok(leaving)));
     update(&mut s, Event::Sync(ev), t0() + secs(1));
     assert_eq!(
         s.participants[&part_id(1)].status,
@@ -368,11 +364,7 @@ fn removal_outcomes() {
     ] {
         let mut s = populated();
         let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, status, None, b"");
-        let ev = SyncEvent::Removal(RemovalOutcome {
-            participant: part_id(2),
-            conference: room_id(1),
-            result: Err(err),
-        });
+        let ev = SyncEvent::Removal(RemovalOutcome::new(part_id(2), room_id(1), Err(err)));
         update(&mut s, Event::Sync(ev), t0() + secs(3));
         let text = &s.toast.as_ref().unwrap().text;
         assert!(text.contains(words), "{status}: {text}");

@@ -24,10 +24,10 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Client};
 use crate::audit::AuditLog;
+use crate::verdict::Verdict;
 
 pub use budget::{Budget, BudgetConfig};
 pub use fetch::Fetcher;
-pub use removal::outcome as removal_outcome;
 pub use snapshot::{Command, RemovalOutcome, Snapshot, SyncEvent};
 pub use tracker::{Tracker, TrackerConfig};
 
@@ -202,7 +202,15 @@ async fn finish_removals(
             task.abort();
             tracing::warn!(%participant, "exited before the removal was answered");
             let detail = Some("conftop exited before the answer".to_owned());
-            removal::record(audit, participant, conference, "unknown", None, detail).await;
+            removal::record(
+                audit,
+                participant,
+                conference,
+                Verdict::Unknown,
+                None,
+                detail,
+            )
+            .await;
         }
     }
 }

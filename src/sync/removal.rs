@@ -10,35 +10,21 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Client, Conferencecall, ConferencecallStatus, ErrorKind};
 use crate::audit::{AuditEntry, AuditLog};
+use crate::verdict::Verdict;
 
 use super::budget::Budget;
 use super::fetch::pause_for;
 use super::snapshot::{RemovalOutcome, SyncEvent};
 
-/// The audit outcome of an answer.
-pub fn outcome(result: &Result<Conferencecall, ApiError>) -> (&'static str, Option<u16>) {
+/// The verdict of a DELETE's answer.
+pub fn verdict(result: &Result<Conferencecall, ApiError>) -> Verdict {
     match result {
         Ok(cc) => match cc.status {
-            ConferencecallStatus::Leaving => ("removed", Some(200)),
-            ConferencecallStatus::Leaved => ("already_left", Some(200)),
-            _ => ("accepted", Some(200)),
+            ConferencecallStatus::Leaving => Verdict::Removed,
+            ConferencecallStatus::Leaved => Verdict::AlreadyLeft,
+            _ => Verdict::Accepted,
         },
-        Err(e) => {
-            let word = match e.kind {
-                // 400 on DELETE is an unknown id or a kick the bridge could not carry out
-                // (API.md §3): the screen says "refused", and so does the audit.
-                ErrorKind::Gone if e.status == Some(400) => "refused",
-                ErrorKind::Gone => "gone",
-                ErrorKind::Forbidden => "forbidden",
-                ErrorKind::RateLimited => "rate_limited",
-                ErrorKind::Unauthenticated => "unauthenticated",
-                ErrorKind::Rejected => "rejected",
-                _ if e.nothing_changed() => "failed",
-                // No (complete) answer: the server may or may not have acted.
-                _ => "unknown",
-            };
-            (word, e.status)
-        }
+        Err(e) => Verdict::of_error(e),
     }
 }
 
@@ -70,17 +56,22 @@ pub async fn remove(
     {
         budget.pause(pause_for(e));
     }
-    let (word, status) = outcome(&result);
-    tracing::info!(%participant, %conference, outcome = word, "removal");
-    let detail = result.as_ref().err().map(|e| e.describe());
-    record(&audit, participant, conference, word, status, detail).await;
-    let _ = events
-        .send(SyncEvent::Removal(RemovalOutcome {
-            participant,
-            conference,
-            result,
-        }))
-        .await;
+    let outcome = RemovalOutcome::new(participant, conference, result);
+    tracing::info!(%participant, %conference, outcome = outcome.verdict.word(), "removal");
+    let (status, detail) = match &outcome.result {
+        Ok(_) => (Some(200), None),
+        Err(e) => (e.status, Some(e.describe())),
+    };
+    record(
+        &audit,
+        participant,
+        conference,
+        outcome.verdict,
+        status,
+        detail,
+    )
+    .await;
+    let _ = events.send(SyncEvent::Removal(outcome)).await;
 }
 
 /// Appends one audit line, off the async workers (it syncs the file to disk).
@@ -88,7 +79,7 @@ pub async fn record(
     audit: &Option<AuditLog>,
     participant: Uuid,
     conference: Uuid,
-    outcome: &'static str,
+    outcome: Verdict,
     http_status: Option<u16>,
     detail: Option<String>,
 ) {
@@ -110,11 +101,8 @@ pub async fn record(
 
 /// The answer to a removal conftop refused to send.
 pub fn refused(participant: Uuid, conference: Uuid, why: &str) -> RemovalOutcome {
-    RemovalOutcome {
-        participant,
-        conference,
-        result: Err(ApiError::not_sent(ENDPOINT, ErrorKind::Rejected, why)),
-    }
+    let result = Err(ApiError::not_sent(ENDPOINT, ErrorKind::Rejected, why));
+    RemovalOutcome::new(participant, conference, result)
 }
 
 #[cfg(test)]
@@ -122,10 +110,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_audit_words_match_what_the_screen_says() {
+    fn a_delete_answer_has_one_verdict() {
         let err = |status| Err(ApiError::from_response(ENDPOINT, true, status, None, b""));
-        assert_eq!(outcome(&err(400)), ("refused", Some(400)));
-        assert_eq!(outcome(&err(404)), ("gone", Some(404)));
-        assert_eq!(outcome(&err(403)), ("forbidden", Some(403)));
+        assert_eq!(verdict(&err(400)), Verdict::Refused);
+        assert_eq!(verdict(&err(404)), Verdict::Gone);
+        assert_eq!(verdict(&err(403)), Verdict::Forbidden);
+        let refused = refused(Uuid::nil(), Uuid::nil(), "read-only");
+        assert_eq!(refused.verdict, Verdict::Rejected);
     }
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Call, Conference, Conferencecall, Customer};
 use crate::ids::IdMap;
+use crate::verdict::Verdict;
 
 /// Every live participant (`joining`, `joined`, `leaving`, or a status this version does not
 /// know) and the rooms they are in, as of one refresh. The records are shared with the sync
@@ -28,7 +29,25 @@ pub struct Snapshot {
 pub struct RemovalOutcome {
     pub participant: Uuid,
     pub conference: Uuid,
+    /// How it ended, worked out once from `result`.
+    pub verdict: Verdict,
+    /// The record the server answered with, or the error (for its details).
     pub result: Result<Conferencecall, ApiError>,
+}
+
+impl RemovalOutcome {
+    pub fn new(
+        participant: Uuid,
+        conference: Uuid,
+        result: Result<Conferencecall, ApiError>,
+    ) -> RemovalOutcome {
+        RemovalOutcome {
+            participant,
+            conference,
+            verdict: super::removal::verdict(&result),
+            result,
+        }
+    }
 }
 
 /// Messages from the sync task.
