@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use conftop::api::{Call, Conference, Conferencecall};
-use conftop::app::model::{Caller, Participant, Room};
+use conftop::app::model::{self, Caller, Participant};
 use conftop::app::{Event, update};
 use conftop::sim::{Scenario, ServerOptions, Sim, SimConfig};
 use conftop::sync::{Budget, BudgetConfig, Fetcher, SyncEvent, Tracker, TrackerConfig};
@@ -124,12 +124,12 @@ fn app_side() {
 
     println!(
         "memory: sizes: Conferencecall {} B, Conference {} B, Call {} B, Participant {} B, \
-         Room {} B, Caller {} B (plus their heap strings)",
+         conference state {} B, Caller {} B (plus their heap strings)",
         size_of::<Conferencecall>(),
         size_of::<Conference>(),
         size_of::<Call>(),
         size_of::<Participant>(),
-        size_of::<Room>(),
+        size_of::<model::Conference>(),
         size_of::<Caller>()
     );
     println!(

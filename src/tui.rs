@@ -33,7 +33,7 @@ pub enum Exit {
 }
 
 /// Where commands for the sync task go.
-pub type SyncCommands = mpsc::Sender<sync::Command>;
+pub type SyncCommands = mpsc::Sender<sync::SyncCommand>;
 
 /// Runs until the user quits or `shutdown` resolves.
 pub async fn run<B, I, S>(

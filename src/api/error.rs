@@ -32,6 +32,8 @@ pub enum ErrorKind {
     Connect,
     /// The answer arrived but is not what the API sends.
     Decode,
+    /// conftop itself failed (a task panicked); the log has the details.
+    Internal,
 }
 
 /// An API failure, safe to show and to log.
@@ -122,6 +124,13 @@ impl ApiError {
         err
     }
 
+    /// A failure of conftop's own, not of the API.
+    pub fn internal(endpoint: &'static str, detail: &str) -> Self {
+        let mut err = ApiError::new(ErrorKind::Internal, endpoint);
+        err.message = Some(text::sanitize(detail, MAX_TEXT));
+        err
+    }
+
     /// A body that arrived but could not be decoded.
     pub fn decode(endpoint: &'static str, status: u16, detail: &str) -> Self {
         let mut err = ApiError::new(ErrorKind::Decode, endpoint);
@@ -179,6 +188,10 @@ impl ApiError {
             ErrorKind::Decode => match self.message.as_deref() {
                 Some(m) => format!("unreadable response: {m}"),
                 None => "unreadable response".to_owned(),
+            },
+            ErrorKind::Internal => match self.message.as_deref() {
+                Some(m) => format!("internal error: {m}"),
+                None => "internal error".to_owned(),
             },
         }
     }

@@ -20,7 +20,7 @@ pub fn secs(n: i64) -> SignedDuration {
 }
 
 // Distinct leading digits, so short-id prefixes tell them apart.
-pub fn room_id(n: u128) -> Uuid {
+pub fn conference_id(n: u128) -> Uuid {
     Uuid::from_u128((0xc0ff_0000 + n) << 96)
 }
 
@@ -32,10 +32,10 @@ pub fn call_id(n: u128) -> Uuid {
     Uuid::from_u128((0xca11_0000 + n) << 96)
 }
 
-pub fn cc(n: u128, room: u128, status: &str, age: i64) -> Conferencecall {
+pub fn cc(n: u128, conference: u128, status: &str, age: i64) -> Conferencecall {
     serde_json::from_value(serde_json::json!({
         "id": part_id(n),
-        "conference_id": room_id(room),
+        "conference_id": conference_id(conference),
         "reference_type": "call",
         "reference_id": call_id(n),
         "status": status,
@@ -48,7 +48,7 @@ pub fn cc(n: u128, room: u128, status: &str, age: i64) -> Conferencecall {
 
 pub fn conf(n: u128, name: &str) -> Conference {
     serde_json::from_value(serde_json::json!({
-        "id": room_id(n),
+        "id": conference_id(n),
         "type": "conference",
         "status": "progressing",
         "name": name,
@@ -66,10 +66,13 @@ pub fn call(n: u128, name: &str, number: &str) -> Call {
     .unwrap()
 }
 
-pub fn snapshot(parts: Vec<Conferencecall>, rooms: Vec<Conference>) -> SyncEvent {
+pub fn snapshot(parts: Vec<Conferencecall>, conferences: Vec<Conference>) -> SyncEvent {
     SyncEvent::Snapshot(Arc::new(Snapshot {
         participants: parts.into_iter().map(Arc::new).collect(),
-        conferences: rooms.into_iter().map(|c| (c.id, Arc::new(c))).collect(),
+        conferences: conferences
+            .into_iter()
+            .map(|c| (c.id, Arc::new(c)))
+            .collect(),
         requests: 2,
         complete: true,
     }))

@@ -73,12 +73,12 @@ fn flow(view: &View, per_page: usize, height: usize) -> Vec<Page> {
             used = 0;
         }
         let gap = usize::from(!column.is_empty());
-        let room = height - used - gap;
-        let (shown, hidden) = if members < room {
+        let conference = height - used - gap;
+        let (shown, hidden) = if members < conference {
             (members, 0)
         } else {
             // Leave a line for "+N more".
-            let shown = room.saturating_sub(2);
+            let shown = conference.saturating_sub(2);
             (shown, members - shown)
         };
         used += gap + 1 + shown + usize::from(hidden > 0);
@@ -104,7 +104,7 @@ mod tests {
             groups: sizes
                 .iter()
                 .map(|&n| Group {
-                    room: uuid::Uuid::new_v4(),
+                    conference: uuid::Uuid::new_v4(),
                     members: (0..n).map(|_| uuid::Uuid::new_v4()).collect(),
                     present: n,
                     trouble: Default::default(),

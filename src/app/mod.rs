@@ -26,7 +26,7 @@ use crate::verdict::Verdict;
 
 use freshness::{Connection, Freshness, StaleRules};
 use keys::{Action, Context, KeyTable};
-use model::{Caller, Participant, Room};
+use model::{Caller, Conference, Participant};
 use view::{Row, SortMode, Thresholds, View};
 
 /// How conftop runs.
@@ -98,7 +98,7 @@ pub enum Event {
 /// What the app asks the event loop to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Sync(sync::Command),
+    Sync(sync::SyncCommand),
     Quit,
 }
 
@@ -124,7 +124,7 @@ pub struct Confirm {
     pub caller: String,
     pub number: String,
     pub short_id: String,
-    pub room: String,
+    pub conference_name: String,
     pub focus: Button,
 }
 
@@ -178,7 +178,7 @@ pub struct AppState {
     pub history_complete: bool,
     pub customer: Option<(Uuid, String)>,
     pub participants: IdMap<Participant>,
-    pub rooms: IdMap<Room>,
+    pub conferences: IdMap<Conference>,
     pub callers: IdMap<Caller>,
     pub view: View,
     pub selection: Option<Selection>,
@@ -223,7 +223,7 @@ impl AppState {
             history_complete: false,
             customer: None,
             participants: IdMap::default(),
-            rooms: IdMap::default(),
+            conferences: IdMap::default(),
             callers: IdMap::default(),
             view: View::default(),
             selection: None,
@@ -305,8 +305,8 @@ impl AppState {
     }
 
     /// A room's display name: its name, else its type and short id.
-    pub fn room_label(&self, id: &Uuid) -> String {
-        match self.rooms.get(id) {
+    pub fn conference_label(&self, id: &Uuid) -> String {
+        match self.conferences.get(id) {
             Some(r) if !r.name.is_empty() => r.name.clone(),
             Some(r) if !r.kind.as_str().is_empty() => {
                 format!("{} {}", r.kind.as_str(), short_id(id))
@@ -323,11 +323,11 @@ impl AppState {
     fn selected_row(&self) -> Option<usize> {
         match self.selection? {
             Selection::Participant(id) => self.view.row_of.get(&id).copied(),
-            Selection::Group(room) => self
+            Selection::Group(conference) => self
                 .view
                 .groups
                 .iter()
-                .position(|g| g.room == room)
+                .position(|g| g.conference == conference)
                 .map(|gi| self.view.group_rows[gi]),
         }
     }
@@ -341,7 +341,7 @@ impl AppState {
         let row = row.min(last);
         self.cursor = row;
         self.selection = Some(match self.view.rows[row] {
-            Row::Group(gi) => Selection::Group(self.view.groups[gi].room),
+            Row::Group(gi) => Selection::Group(self.view.groups[gi].conference),
             Row::Participant(_, id) => Selection::Participant(id),
         });
         self.ensure_visible();
@@ -365,7 +365,7 @@ impl AppState {
         self.rebuilds += 1;
         self.view = view::build(&view::Inputs {
             participants: &self.participants,
-            rooms: &self.rooms,
+            conferences: &self.conferences,
             callers: &self.callers,
             filter: &self.filter,
             sort: self.sort,
@@ -447,7 +447,7 @@ impl AppState {
         if visible != self.visible_sent {
             self.visible_sent = visible.clone();
             if !visible.is_empty() {
-                out.push(Command::Sync(sync::Command::Visible(visible)));
+                out.push(Command::Sync(sync::SyncCommand::Visible(visible)));
             }
         }
     }
@@ -535,7 +535,7 @@ fn on_tick(s: &mut AppState) {
         s.callers.retain(|id, _| calls.contains(id));
         let rooms_in_use: HashSet<Uuid> =
             s.participants.values().map(|p| p.conference_id).collect();
-        s.rooms
+        s.conferences
             .retain(|id, r| rooms_in_use.contains(id) || r.listed);
     }
     // Crossing a trouble threshold may reorder conferences. Only participants in `joining`
@@ -638,21 +638,22 @@ fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
         }
     }
     for conf in snap.conferences.values() {
-        let mut room = Room::from_api(conf);
-        room.listed = true;
-        if s.rooms.get(&conf.id) != Some(&room) {
-            s.rooms.insert(conf.id, room);
+        let mut conference = Conference::from_api(conf);
+        conference.listed = true;
+        if s.conferences.get(&conf.id) != Some(&conference) {
+            s.conferences.insert(conf.id, conference);
             changed = true;
         }
     }
-    if s.rooms.len() != snap.conferences.len() {
+    if s.conferences.len() != snap.conferences.len() {
         let in_use: HashSet<Uuid> = s.participants.values().map(|p| p.conference_id).collect();
-        for (id, r) in s.rooms.iter_mut() {
+        for (id, r) in s.conferences.iter_mut() {
             r.listed = snap.conferences.contains_key(id);
         }
-        let before = s.rooms.len();
-        s.rooms.retain(|id, r| r.listed || in_use.contains(id));
-        changed |= s.rooms.len() != before;
+        let before = s.conferences.len();
+        s.conferences
+            .retain(|id, r| r.listed || in_use.contains(id));
+        changed |= s.conferences.len() != before;
     }
     s.conn.last_ok = Some(now);
     s.conn.last_error = None;
@@ -674,7 +675,7 @@ fn on_removal(s: &mut AppState, o: RemovalOutcome) {
         .get(&o.participant)
         .map(|p| describe(s, p))
         .unwrap_or_else(|| short_id(&o.participant));
-    let room = s.room_label(&o.conference);
+    let conference = s.conference_label(&o.conference);
     let now = s.now;
     if let Ok(cc) = &o.result
         && let Some(p) = s.participants.get_mut(&o.participant)
@@ -693,8 +694,11 @@ fn on_removal(s: &mut AppState, o: RemovalOutcome) {
             .unwrap_or_default()
     };
     let (level, text) = match o.verdict {
-        Verdict::Removed => (Level::Info, format!("Removed {who} from {room}: leaving")),
-        Verdict::AlreadyLeft => (Level::Info, format!("{who} had already left {room}")),
+        Verdict::Removed => (
+            Level::Info,
+            format!("Removed {who} from {conference}: leaving"),
+        ),
+        Verdict::AlreadyLeft => (Level::Info, format!("{who} had already left {conference}")),
         Verdict::Accepted => {
             let status = o
                 .result
@@ -877,7 +881,7 @@ fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
             }
         }
         Action::Open => match s.selection {
-            Some(Selection::Group(room)) => toggle_fold(s, room),
+            Some(Selection::Group(conference)) => toggle_fold(s, conference),
             Some(Selection::Participant(_)) if s.withdrawn() => {
                 s.toast(
                     Level::Warn,
@@ -896,15 +900,15 @@ fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
             None => {}
         },
         Action::Collapse => {
-            let room = match s.selection {
-                Some(Selection::Group(room)) => Some(room),
+            let conference = match s.selection {
+                Some(Selection::Group(conference)) => Some(conference),
                 Some(Selection::Participant(id)) => {
                     s.participants.get(&id).map(|p| p.conference_id)
                 }
                 None => None,
             };
-            if let Some(room) = room {
-                toggle_fold(s, room);
+            if let Some(conference) = conference {
+                toggle_fold(s, conference);
             }
         }
         Action::Filter => {
@@ -917,7 +921,7 @@ fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
             s.toast(Level::Info, format!("Sorted by {}", s.sort.label()));
         }
         Action::Refresh => {
-            out.push(Command::Sync(sync::Command::RefreshNow));
+            out.push(Command::Sync(sync::SyncCommand::RefreshNow));
             s.toast(Level::Info, "Refreshing…".to_owned());
         }
         Action::Remove => open_confirm(s),
@@ -943,11 +947,11 @@ fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
     }
 }
 
-fn toggle_fold(s: &mut AppState, room: Uuid) {
-    if !s.collapsed.remove(&room) {
-        s.collapsed.insert(room);
+fn toggle_fold(s: &mut AppState, conference: Uuid) {
+    if !s.collapsed.remove(&conference) {
+        s.collapsed.insert(conference);
     }
-    s.selection = Some(Selection::Group(room));
+    s.selection = Some(Selection::Group(conference));
     s.rebuild();
 }
 
@@ -995,7 +999,7 @@ fn open_confirm(s: &mut AppState) {
             .map(|c| c.remote().shown().to_owned())
             .unwrap_or_default(),
         short_id: short_id(&p.id),
-        room: s.room_label(&p.conference_id),
+        conference_name: s.conference_label(&p.conference_id),
         focus: Button::Cancel,
     };
     s.overlay = Overlay::Confirm(confirm);
@@ -1038,13 +1042,13 @@ fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
     if s.cfg.mode.read_only() || !s.pending.insert(c.participant) {
         return;
     }
-    out.push(Command::Sync(sync::Command::Remove {
+    out.push(Command::Sync(sync::SyncCommand::Remove {
         participant: c.participant,
         conference: c.conference,
     }));
     s.toast(
         Level::Info,
-        format!("Removing {} from {}…", c.who(), c.room),
+        format!("Removing {} from {}…", c.who(), c.conference_name),
     );
 }
 

@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::api::{
-    Address, AddressType, Call, CallDirection, CallStatus, Conference, ConferenceStatus,
-    ConferenceType, Conferencecall, ConferencecallStatus,
+    Address, AddressType, Call, CallDirection, CallStatus, ConferenceStatus, ConferenceType,
+    Conferencecall, ConferencecallStatus,
 };
 use crate::text::sanitize;
 
@@ -105,7 +105,7 @@ fn status_since(cc: &Conferencecall, now: Timestamp) -> Timestamp {
 
 /// A room as the app shows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Room {
+pub struct Conference {
     pub id: Uuid,
     pub name: String,
     pub detail: String,
@@ -116,9 +116,9 @@ pub struct Room {
     pub listed: bool,
 }
 
-impl Room {
-    pub fn from_api(c: &Conference) -> Room {
-        Room {
+impl Conference {
+    pub fn from_api(c: &crate::api::Conference) -> Conference {
+        Conference {
             id: c.id,
             name: sanitize(&c.name, MAX_TEXT),
             detail: sanitize(&c.detail, MAX_TEXT),

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::fixtures::*;
 use super::*;
 use crate::api::ApiError;
-use crate::sync::{Command as SyncCommand, RemovalOutcome, SyncEvent};
+use crate::sync::{RemovalOutcome, SyncCommand, SyncEvent};
 
 fn removes(cmds: &[Command]) -> Vec<Uuid> {
     cmds.iter()
@@ -114,11 +114,11 @@ fn navigation_keys() {
     assert_eq!(s.selection, Some(Selection::Participant(part_id(2))));
     update(&mut s, key(KeyCode::Up), t0());
     update(&mut s, key(KeyCode::Up), t0());
-    assert_eq!(s.selection, Some(Selection::Group(room_id(1))));
+    assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
     update(&mut s, key(KeyCode::Tab), t0());
-    assert_eq!(s.selection, Some(Selection::Group(room_id(2))));
+    assert_eq!(s.selection, Some(Selection::Group(conference_id(2))));
     update(&mut s, key(KeyCode::BackTab), t0());
-    assert_eq!(s.selection, Some(Selection::Group(room_id(1))));
+    assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
     update(&mut s, ch('G'), t0());
     assert_eq!(s.selection, Some(Selection::Participant(part_id(5))));
     update(&mut s, ch('g'), t0());
@@ -134,7 +134,7 @@ fn folding_a_conference() {
     let mut s = populated();
     update(&mut s, ch(' '), t0());
     assert_eq!(s.view.rows.len(), 4, "Alpha folded");
-    assert_eq!(s.selection, Some(Selection::Group(room_id(1))));
+    assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
     update(&mut s, key(KeyCode::Enter), t0());
     assert_eq!(s.view.rows.len(), 7, "Enter on a header unfolds");
 }
@@ -183,8 +183,8 @@ fn sort_cycles() {
     update(&mut s, ch('s'), t0());
     assert_eq!(s.sort, SortMode::Size);
     assert_eq!(
-        s.view.groups[0].room,
-        room_id(1),
+        s.view.groups[0].conference,
+        conference_id(1),
         "Alpha has more participants"
     );
     update(&mut s, ch('s'), t0());
@@ -195,7 +195,7 @@ fn sort_cycles() {
 #[test]
 fn stuck_participants_raise_trouble_and_pin_their_room_first() {
     let mut s = populated();
-    assert_eq!(s.view.groups[0].room, room_id(1));
+    assert_eq!(s.view.groups[0].conference, conference_id(1));
     // Alpha's joining participant joins; Bravo's participant 5 stays in `leaving`.
     let ev = snapshot(
         vec![
@@ -208,14 +208,14 @@ fn stuck_participants_raise_trouble_and_pin_their_room_first() {
         vec![conf(1, "Alpha"), conf(2, "Bravo")],
     );
     update(&mut s, Event::Sync(ev), t0() + secs(1));
-    assert_eq!(s.view.groups[0].room, room_id(1));
+    assert_eq!(s.view.groups[0].conference, conference_id(1));
     // Leaving since t0-1s: a warning after 30 s, critical after 120 s.
     update(&mut s, Event::Tick, t0() + secs(40));
     assert_eq!(s.view.groups[0].trouble, view::Trouble::Warn);
     update(&mut s, Event::Tick, t0() + secs(200));
     assert_eq!(
-        s.view.groups[0].room,
-        room_id(2),
+        s.view.groups[0].conference,
+        conference_id(2),
         "the troubled room is pinned first"
     );
     assert_eq!(s.view.groups[0].trouble, view::Trouble::Crit);
@@ -234,7 +234,7 @@ fn removal_asks_first_and_cancel_is_the_default() {
     assert_eq!(c.focus, Button::Cancel);
     assert_eq!(c.caller, "Caller 2");
     assert_eq!(c.number, "+15550102");
-    assert_eq!(c.room, "Alpha");
+    assert_eq!(c.conference_name, "Alpha");
     assert_eq!(c.short_id, short_id(&part_id(2)));
     // Enter on the default button cancels.
     let cmds = update(&mut s, key(KeyCode::Enter), t0());
@@ -334,7 +334,11 @@ fn removal_outcomes() {
     update(&mut s, ch('d'), t0());
     update(&mut s, ch('y'), t0());
     let leaving = cc(1, 1, "leaving", 300);
-    let ev = SyncEvent::Removal(RemovalOutcome::new(part_id(1), room_id(1), Ok(leaving)));
+    let ev = SyncEvent::Removal(RemovalOutcome::new(
+        part_id(1),
+        conference_id(1),
+        Ok(leaving),
+    ));
     update(&mut s, Event::Sync(ev), t0() + secs(1));
     assert_eq!(
         s.participants[&part_id(1)].status,
@@ -364,7 +368,7 @@ fn removal_outcomes() {
     ] {
         let mut s = populated();
         let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, status, None, b"");
-        let ev = SyncEvent::Removal(RemovalOutcome::new(part_id(2), room_id(1), Err(err)));
+        let ev = SyncEvent::Removal(RemovalOutcome::new(part_id(2), conference_id(1), Err(err)));
         update(&mut s, Event::Sync(ev), t0() + secs(3));
         let text = &s.toast.as_ref().unwrap().text;
         assert!(text.contains(words), "{status}: {text}");
@@ -403,8 +407,8 @@ fn kiosk_ignores_every_key_and_rotates_pages() {
     let mut s = app(Mode::Kiosk);
     s.size = (80, 24);
     let parts: Vec<_> = (1..=60).map(|n| cc(n, n % 12, "joined", 100)).collect();
-    let rooms: Vec<_> = (0..12).map(|n| conf(n, &format!("Room {n}"))).collect();
-    update(&mut s, Event::Sync(snapshot(parts, rooms)), t0());
+    let conferences: Vec<_> = (0..12).map(|n| conf(n, &format!("Room {n}"))).collect();
+    update(&mut s, Event::Sync(snapshot(parts, conferences)), t0());
     assert!(s.kiosk_pages() > 1, "{} pages", s.kiosk_pages());
     let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     for ev in [

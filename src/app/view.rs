@@ -13,7 +13,7 @@ use crate::api::ConferencecallStatus;
 use crate::ids::IdMap;
 use crate::settings::defaults;
 
-use super::model::{Caller, Participant, Room};
+use super::model::{Caller, Conference, Participant};
 
 /// Group order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -101,7 +101,7 @@ impl Thresholds {
 /// One conference in the view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
-    pub room: Uuid,
+    pub conference: Uuid,
     /// Participants shown (after the filter), in row order.
     pub members: Vec<Uuid>,
     /// Participants in the room now (not counting rows that already left).
@@ -148,7 +148,7 @@ pub struct View {
 /// Everything the view is derived from.
 pub struct Inputs<'a> {
     pub participants: &'a IdMap<Participant>,
-    pub rooms: &'a IdMap<Room>,
+    pub conferences: &'a IdMap<Conference>,
     pub callers: &'a IdMap<Caller>,
     pub filter: &'a str,
     pub sort: SortMode,
@@ -180,7 +180,7 @@ fn id_matches(id: &Uuid, needle: &str) -> bool {
 /// Builds the view.
 pub fn build(i: &Inputs<'_>) -> View {
     let needle = i.filter.trim().to_lowercase();
-    let mut by_room: IdMap<Vec<&Participant>> = IdMap::default();
+    let mut by_conference: IdMap<Vec<&Participant>> = IdMap::default();
     let mut totals = Totals::default();
     let mut worst: Option<SignedDuration> = None;
     for p in i.participants.values() {
@@ -194,21 +194,21 @@ pub fn build(i: &Inputs<'_>) -> View {
         if let Some(d) = Thresholds::stuck_for(p, i.now) {
             worst = worst.max(Some(d));
         }
-        by_room.entry(p.conference_id).or_default().push(p);
+        by_conference.entry(p.conference_id).or_default().push(p);
     }
-    for id in i.rooms.keys() {
-        by_room.entry(*id).or_default();
+    for id in i.conferences.keys() {
+        by_conference.entry(*id).or_default();
     }
-    totals.conferences = by_room.len();
+    totals.conferences = by_conference.len();
 
-    let room_name = |id: &Uuid| i.rooms.get(id).map(|r| r.name.as_str()).unwrap_or("");
-    let mut groups: Vec<(Group, &str, Option<Timestamp>)> = Vec::with_capacity(by_room.len());
-    for (room, mut members) in by_room {
-        let name = room_name(&room);
+    let room_name = |id: &Uuid| i.conferences.get(id).map(|r| r.name.as_str()).unwrap_or("");
+    let mut groups: Vec<(Group, &str, Option<Timestamp>)> = Vec::with_capacity(by_conference.len());
+    for (conference, mut members) in by_conference {
+        let name = room_name(&conference);
         // The room's own count, whatever the filter hides.
         let present = members.iter().filter(|p| p.gone_at.is_none()).count();
         let room_hit =
-            needle.is_empty() || contains_ci(name, &needle) || id_matches(&room, &needle);
+            needle.is_empty() || contains_ci(name, &needle) || id_matches(&conference, &needle);
         if !room_hit {
             members.retain(|p| {
                 id_matches(&p.id, &needle)
@@ -238,14 +238,14 @@ pub fn build(i: &Inputs<'_>) -> View {
             }),
             _ => members.sort_by_key(|p| (p.tm_create, p.id)),
         }
-        let created = i.rooms.get(&room).and_then(|r| r.tm_create);
+        let created = i.conferences.get(&conference).and_then(|r| r.tm_create);
         groups.push((
             Group {
-                room,
+                conference,
                 members: members.iter().map(|p| p.id).collect(),
                 present,
                 trouble,
-                collapsed: i.collapsed.contains(&room),
+                collapsed: i.collapsed.contains(&conference),
             },
             name,
             created,
@@ -254,10 +254,10 @@ pub fn build(i: &Inputs<'_>) -> View {
 
     let by_name = |a: &(Group, &str, Option<Timestamp>), b: &(Group, &str, Option<Timestamp>)| {
         // Named rooms first, alphabetically; unnamed ones (connect rooms) after, by id.
-        (a.1.is_empty(), a.1.to_lowercase(), a.0.room).cmp(&(
+        (a.1.is_empty(), a.1.to_lowercase(), a.0.conference).cmp(&(
             b.1.is_empty(),
             b.1.to_lowercase(),
-            b.0.room,
+            b.0.conference,
         ))
     };
     match i.sort {

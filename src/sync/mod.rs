@@ -28,7 +28,7 @@ use crate::verdict::Verdict;
 
 pub use budget::{Budget, BudgetConfig};
 pub use fetch::Fetcher;
-pub use snapshot::{Command, RemovalOutcome, Snapshot, SyncEvent};
+pub use snapshot::{RemovalOutcome, Snapshot, SyncCommand, SyncEvent};
 pub use tracker::{Tracker, TrackerConfig};
 
 pub use crate::settings::defaults::MIN_INTERVAL;
@@ -58,7 +58,7 @@ impl Default for SyncConfig {
 
 /// The channels to a running sync task.
 pub struct SyncHandle {
-    pub commands: mpsc::Sender<Command>,
+    pub commands: mpsc::Sender<SyncCommand>,
     pub events: mpsc::Receiver<SyncEvent>,
     pub task: JoinHandle<()>,
 }
@@ -90,7 +90,7 @@ fn next_delay(interval: Duration, failures: u32) -> Duration {
 async fn run(
     client: Client,
     config: SyncConfig,
-    mut commands: mpsc::Receiver<Command>,
+    mut commands: mpsc::Receiver<SyncCommand>,
     events: mpsc::Sender<SyncEvent>,
 ) {
     let interval = config.interval.max(MIN_INTERVAL);
@@ -110,15 +110,15 @@ async fn run(
         tokio::select! {
             cmd = commands.recv() => match cmd {
                 None => break,
-                Some(Command::RefreshNow) => {
+                Some(SyncCommand::RefreshNow) => {
                     if running.is_some() {
                         again = true;
                     } else {
                         next = Instant::now();
                     }
                 }
-                Some(Command::Visible(v)) => visible = v,
-                Some(Command::Remove { participant, conference }) => {
+                Some(SyncCommand::Visible(v)) => visible = v,
+                Some(SyncCommand::Remove { participant, conference }) => {
                     if !config.allow_delete {
                         tracing::warn!(%participant, "removal refused: read-only");
                         let refused = removal::refused(participant, conference, "read-only: nothing was sent");
@@ -130,16 +130,13 @@ async fn run(
                         tracing::warn!(%participant, "removal already in flight; not sent again");
                         continue;
                     }
-                    let (c, b, a, e, d) = (
-                        client.clone(),
-                        budget.clone(),
-                        config.audit.clone(),
-                        events.clone(),
-                        done_tx.clone(),
-                    );
-                    let task = tokio::spawn(async move {
-                        removal::remove(c, b, a, e, participant, conference).await;
-                        let _ = d.send(participant);
+                    let task = tokio::spawn({
+                        let (client, budget, audit) = (client.clone(), budget.clone(), config.audit.clone());
+                        let (events, done) = (events.clone(), done_tx.clone());
+                        async move {
+                            removal::remove(client, budget, audit, events, participant, conference).await;
+                            let _ = done.send(participant);
+                        }
                     });
                     removing.insert(participant, (conference, task));
                 }
@@ -153,7 +150,7 @@ async fn run(
                     Ok(pair) => pair,
                     Err(join) => {
                         tracing::error!("refresh task failed: {join}");
-                        let msg = ApiError::decode("refresh", 0, "internal error; see the log");
+                        let msg = ApiError::internal("refresh", "the refresh task failed; see the log");
                         (Tracker::new(config.tracker.clone()), Err(msg))
                     }
                 };
@@ -173,12 +170,14 @@ async fn run(
             _ = tokio::time::sleep_until(next), if running.is_none() => {
                 let mut t = tracker.take().expect("idle tracker");
                 let _ = events.send(SyncEvent::Refreshing).await;
-                let (c, b, e, v) = (client.clone(), budget.clone(), events.clone(), visible.clone());
                 let started = Instant::now();
-                let task = tokio::spawn(async move {
-                    let mut f = Fetcher::new(&c, &b).scheduled(started, interval);
-                    let result = t.refresh(&mut f, Timestamp::now(), &v, &e).await;
-                    (t, result)
+                let task = tokio::spawn({
+                    let (client, budget, events, visible) = (client.clone(), budget.clone(), events.clone(), visible.clone());
+                    async move {
+                        let mut f = Fetcher::new(&client, &budget).scheduled(started, interval);
+                        let result = t.refresh(&mut f, Timestamp::now(), &visible, &events).await;
+                        (t, result)
+                    }
                 });
                 running = Some((task, Instant::now()));
             }

@@ -69,7 +69,7 @@ pub enum SyncEvent {
 
 /// Messages to the sync task.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
+pub enum SyncCommand {
     /// Refresh now (or right after the refresh in progress).
     RefreshNow,
     /// Remove one participant; sent once per confirmation.

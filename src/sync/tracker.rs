@@ -81,7 +81,7 @@ impl Default for TrackerConfig {
 /// Something checked with a direct request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
-    Room(Uuid),
+    Conference(Uuid),
     Participant(Uuid),
 }
 
@@ -90,7 +90,7 @@ enum Target {
 pub struct Tracker {
     cfg: TrackerConfig,
     live: IdMap<Arc<Conferencecall>>,
-    rooms: IdMap<Arc<Conference>>,
+    conferences: IdMap<Arc<Conference>>,
     listed: IdSet,
     /// Rooms that left the list while people were still in them: checked every refresh
     /// until empty.
@@ -121,7 +121,7 @@ impl Tracker {
         Tracker {
             cfg,
             live: IdMap::default(),
-            rooms: IdMap::default(),
+            conferences: IdMap::default(),
             listed: IdSet::default(),
             emptying: IdSet::default(),
             frontier: None,
@@ -169,11 +169,11 @@ impl Tracker {
         let listed = self.list_rooms(f, full).await?;
         let was_listed = std::mem::take(&mut self.listed);
         let mut expected: HashSet<Uuid> = HashSet::new();
-        for room in listed {
-            self.listed.insert(room.id);
-            expected.extend(room.conferencecall_ids.iter().copied());
-            self.reconcile(&room, now);
-            self.rooms.insert(room.id, Arc::new(room));
+        for conference in listed {
+            self.listed.insert(conference.id);
+            expected.extend(conference.conferencecall_ids.iter().copied());
+            self.reconcile(&conference, now);
+            self.conferences.insert(conference.id, Arc::new(conference));
         }
         for gone in was_listed.difference(&self.listed) {
             self.emptying.insert(*gone);
@@ -217,17 +217,17 @@ impl Tracker {
         let in_use: HashSet<Uuid> = live.values().map(|p| p.conference_id).collect();
         self.checked.retain(|t, _| match t {
             Target::Participant(id) => live.contains_key(id),
-            Target::Room(id) => in_use.contains(id),
+            Target::Conference(id) => in_use.contains(id),
         });
         self.emptying.retain(|r| in_use.contains(r));
         let listed_now = &self.listed;
-        self.rooms
+        self.conferences
             .retain(|id, _| listed_now.contains(id) || in_use.contains(id));
         self.warm = true;
 
         let snapshot = Snapshot {
             participants: self.live.values().cloned().collect(),
-            conferences: self.rooms.clone(),
+            conferences: self.conferences.clone(),
             requests: f.requests,
             complete: self.deep.is_none(),
         };
@@ -252,30 +252,30 @@ impl Tracker {
         f: &mut Fetcher<'_>,
         probe: bool,
     ) -> Result<Vec<Conference>, ApiError> {
-        let mut rooms = Vec::new();
+        let mut conferences = Vec::new();
         let mut pager = Pager::new(self.cfg.page_size, None, self.cfg.full_pages);
         loop {
             let req = pager.request();
             let page = f.call(|c| c.list_conferences(&req)).await?;
             let raw = page.items.len() + page.skipped;
-            rooms.extend(page.items);
+            conferences.extend(page.items);
             match pager.after(raw, page.next_page_token, &mut self.page_limit, probe) {
                 Step::Next => {}
-                Step::End | Step::Capped(_) => return Ok(rooms),
+                Step::End | Step::Capped(_) => return Ok(conferences),
             }
         }
     }
 
     /// Applies a room's authoritative `conferencecall_ids` to the participants tracked in it.
-    fn reconcile(&mut self, room: &Conference, now: Timestamp) {
-        let inside: HashSet<&Uuid> = room.conferencecall_ids.iter().collect();
-        let ended = room.status == ConferenceStatus::Terminated;
+    fn reconcile(&mut self, conference: &Conference, now: Timestamp) {
+        let inside: HashSet<&Uuid> = conference.conferencecall_ids.iter().collect();
+        let ended = conference.status == ConferenceStatus::Terminated;
         // A terminating room has kicked everyone still in it (API.md §4): they are leaving
         // since the room's last update, not since they joined.
-        let kicked = room.status == ConferenceStatus::Terminating;
-        let since = room.tm_update.unwrap_or(now).min(now);
+        let kicked = conference.status == ConferenceStatus::Terminating;
+        let since = conference.tm_update.unwrap_or(now).min(now);
         self.live.retain(|id, p| {
-            if p.conference_id != room.id {
+            if p.conference_id != conference.id {
                 return true;
             }
             let listed = inside.contains(id);
@@ -437,20 +437,20 @@ impl Tracker {
             .map(|p| Target::Participant(p.id));
 
         if full {
-            let mut all: Vec<Target> = unlisted.into_iter().map(Target::Room).collect();
+            let mut all: Vec<Target> = unlisted.into_iter().map(Target::Conference).collect();
             all.extend(stuck);
             return all;
         }
         let mut out: Vec<Target> = unlisted
             .iter()
-            .filter(|r| !self.rooms.contains_key(r) || self.emptying.contains(r))
-            .map(|r| Target::Room(*r))
+            .filter(|r| !self.conferences.contains_key(r) || self.emptying.contains(r))
+            .map(|r| Target::Conference(*r))
             .collect();
         let last = |t: &Target| self.checked.get(t).copied().unwrap_or(0);
         // Least recently checked first, in each of the two classes.
         let mut rotation: Vec<Target> = unlisted
             .iter()
-            .map(|r| Target::Room(*r))
+            .map(|r| Target::Conference(*r))
             .filter(|t| !out.contains(t))
             .chain(stuck)
             .collect();
@@ -482,17 +482,19 @@ impl Tracker {
     async fn verify(&mut self, f: &mut Fetcher<'_>, target: Target, now: Timestamp) {
         let turn = self.turn;
         match target {
-            Target::Room(room) => match f.call(|c| c.get_conference(room)).await {
-                Ok(conf) => {
-                    self.reconcile(&conf, now);
-                    self.rooms.insert(conf.id, Arc::new(conf));
-                    self.checked.insert(target, turn);
+            Target::Conference(conference) => {
+                match f.call(|c| c.get_conference(conference)).await {
+                    Ok(conf) => {
+                        self.reconcile(&conf, now);
+                        self.conferences.insert(conf.id, Arc::new(conf));
+                        self.checked.insert(target, turn);
+                    }
+                    Err(e) if e.kind == ErrorKind::Gone => {
+                        self.live.retain(|_, p| p.conference_id != conference);
+                    }
+                    Err(e) => tracing::warn!("skipped checking room {conference}: {e}"),
                 }
-                Err(e) if e.kind == ErrorKind::Gone => {
-                    self.live.retain(|_, p| p.conference_id != room);
-                }
-                Err(e) => tracing::warn!("skipped checking room {room}: {e}"),
-            },
+            }
             Target::Participant(id) => match f.call(|c| c.get_conferencecall(id)).await {
                 Ok(cc) => {
                     self.checked.insert(target, turn);
@@ -660,6 +662,6 @@ impl Tracker {
 
 fn t_id(t: &Target) -> &Uuid {
     match t {
-        Target::Room(id) | Target::Participant(id) => id,
+        Target::Conference(id) | Target::Participant(id) => id,
     }
 }

@@ -207,7 +207,7 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             Trouble::Warn => Some(theme.warn),
             Trouble::None => None,
         };
-        let label = format!("{} ({})", app.room_label(&g.room), g.present);
+        let label = format!("{} ({})", app.conference_label(&g.conference), g.present);
         let x = put(
             buf,
             area.x,

@@ -193,12 +193,12 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
         x,
         y,
         right.saturating_sub(30),
-        &app.room_label(&g.room),
+        &app.conference_label(&g.conference),
         theme.group,
     );
-    let room = app.rooms.get(&g.room);
+    let conference = app.conferences.get(&g.conference);
     let mut facts = Vec::new();
-    if let Some(r) = room {
+    if let Some(r) = conference {
         if !r.kind.as_str().is_empty() {
             facts.push(r.kind.as_str().to_owned());
         }
@@ -210,7 +210,7 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
         1 => "1 participant".to_owned(),
         n => format!("{n} participants"),
     });
-    if let Some(created) = room.and_then(|r| r.tm_create) {
+    if let Some(created) = conference.and_then(|r| r.tm_create) {
         facts.push(format!(
             "up {}",
             format::duration(app.now.duration_since(created))

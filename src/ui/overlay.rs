@@ -109,7 +109,13 @@ fn field(
 }
 
 /// What is known about a selected conference.
-fn conference_detail(buf: &mut Buffer, inner: Rect, app: &AppState, room: Uuid, theme: &Theme) {
+fn conference_detail(
+    buf: &mut Buffer,
+    inner: Rect,
+    app: &AppState,
+    conference: Uuid,
+    theme: &Theme,
+) {
     let mut y = inner.y;
     let t = theme.text;
     field(
@@ -117,12 +123,12 @@ fn conference_detail(buf: &mut Buffer, inner: Rect, app: &AppState, room: Uuid, 
         inner,
         &mut y,
         "conference",
-        &app.room_label(&room),
+        &app.conference_label(&conference),
         theme.group,
         theme,
     );
-    field(buf, inner, &mut y, "id", &room.to_string(), t, theme);
-    if let Some(r) = app.rooms.get(&room) {
+    field(buf, inner, &mut y, "id", &conference.to_string(), t, theme);
+    if let Some(r) = app.conferences.get(&conference) {
         let facts = format!("{} · {}", r.kind.as_str(), r.status.as_str());
         field(buf, inner, &mut y, "", &facts, theme.muted, theme);
         if !r.detail.is_empty() {
@@ -133,7 +139,7 @@ fn conference_detail(buf: &mut Buffer, inner: Rect, app: &AppState, room: Uuid, 
             field(buf, inner, &mut y, "created", &when, t, theme);
         }
     }
-    if let Some(g) = app.view.groups.iter().find(|g| g.room == room) {
+    if let Some(g) = app.view.groups.iter().find(|g| g.conference == conference) {
         let n = format!("{} present", g.present);
         field(buf, inner, &mut y, "participants", &n, t, theme);
     }
@@ -149,7 +155,9 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let tz = &app.cfg.tz;
     let Some(p) = app.selected_participant() else {
         match app.selection {
-            Some(Selection::Group(room)) => conference_detail(buf, inner, app, room, theme),
+            Some(Selection::Group(conference)) => {
+                conference_detail(buf, inner, app, conference, theme)
+            }
             _ => {
                 put(
                     buf,
@@ -182,7 +190,7 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         inner,
         &mut y,
         "conference",
-        &app.room_label(&p.conference_id),
+        &app.conference_label(&p.conference_id),
         theme.group,
         theme,
     );
@@ -195,7 +203,7 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         theme.muted,
         theme,
     );
-    if let Some(r) = app.rooms.get(&p.conference_id) {
+    if let Some(r) = app.conferences.get(&p.conference_id) {
         let facts = format!("{} · {}", r.kind.as_str(), r.status.as_str());
         field(buf, inner, &mut y, "", &facts, theme.muted, theme);
     }
@@ -465,7 +473,7 @@ pub fn confirm(frame: &mut Frame, body: Rect, c: &Confirm, theme: &Theme) {
     put(buf, x, y, right, &c.short_id, theme.text);
     y += 1;
     x = put(buf, inner.x + 1, y, right, "from ", theme.text);
-    x = put(buf, x, y, right, &c.room, theme.group);
+    x = put(buf, x, y, right, &c.conference_name, theme.group);
     put(buf, x, y, right, "?", theme.text);
     y += 2;
     let focus = |b: Button, base: Style| {

@@ -13,11 +13,11 @@ pub fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, s: &str, style: Style) 
     if x >= right || x < buf.area.x || y >= buf.area.bottom() || y < buf.area.y {
         return x;
     }
-    let room = (right - x) as usize;
+    let conference = (right - x) as usize;
     if text::is_printable_ascii(s) {
         // One cell per byte: write the cells directly, without segmenting into graphemes.
-        let cut = s.len() > room;
-        let take = if cut { room - 1 } else { s.len() };
+        let cut = s.len() > conference;
+        let take = if cut { conference - 1 } else { s.len() };
         let mut cx = x;
         for b in &s.as_bytes()[..take] {
             buf[(cx, y)].set_char(*b as char).set_style(style);
@@ -29,8 +29,8 @@ pub fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, s: &str, style: Style) 
         }
         return cx;
     }
-    let cut = text::truncate(s, room);
-    let (end, _) = buf.set_stringn(x, y, cut.as_ref(), room, style);
+    let cut = text::truncate(s, conference);
+    let (end, _) = buf.set_stringn(x, y, cut.as_ref(), conference, style);
     end
 }
 

@@ -238,17 +238,17 @@ fn kiosk_app(w: u16, h: u16, at: i64) -> AppState {
     app.size = (w, h);
     // Rotation is tested in the app's rules; here every screen shows its first page.
     app.cfg.rotate = secs(3600);
-    let rooms: Vec<_> = (0..24u128)
+    let conferences: Vec<_> = (0..24u128)
         .map(|r| conf(r, &format!("Room {r:02}")))
         .collect();
     update(
         &mut app,
-        Event::Sync(snapshot(kiosk_parts(), rooms.clone())),
+        Event::Sync(snapshot(kiosk_parts(), conferences.clone())),
         t0(),
     );
     update(
         &mut app,
-        Event::Sync(snapshot(kiosk_parts(), rooms)),
+        Event::Sync(snapshot(kiosk_parts(), conferences)),
         t0() + secs(at),
     );
     update(&mut app, Event::Tick, t0() + secs(at));
@@ -257,15 +257,15 @@ fn kiosk_app(w: u16, h: u16, at: i64) -> AppState {
 
 fn kiosk_parts() -> Vec<crate::api::Conferencecall> {
     let mut parts = Vec::new();
-    for room in 0..24u128 {
-        for n in 0..(3 + room % 5) {
-            let id = room * 100 + n;
-            let status = match (room, n) {
+    for conference in 0..24u128 {
+        for n in 0..(3 + conference % 5) {
+            let id = conference * 100 + n;
+            let status = match (conference, n) {
                 (3, 0) => "joining",
                 (7, 1) => "leaving",
                 _ => "joined",
             };
-            parts.push(cc(id, room, status, 600 - (n as i64) * 60));
+            parts.push(cc(id, conference, status, 600 - (n as i64) * 60));
         }
     }
     parts

@@ -49,7 +49,7 @@ async fn memory_stays_bounded_through_thousands_of_joins_and_leaves() {
         let a = &live.app;
         peak.0 = peak.0.max(a.participants.len());
         peak.1 = peak.1.max(a.callers.len());
-        peak.2 = peak.2.max(a.rooms.len());
+        peak.2 = peak.2.max(a.conferences.len());
     }
     let joined = sim.with_world(|w| w.sizes().0) - start_records;
     let live_now = sim.with_world(|w| w.live_parts(0).len());

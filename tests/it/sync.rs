@@ -10,7 +10,7 @@ use conftop::audit::AuditLog;
 use conftop::sim::{
     Faults, PartStatus, RateLimit, RoomKind, Scenario, ServerOptions, Sim, SimConfig,
 };
-use conftop::sync::{self, BudgetConfig, Command, Snapshot, SyncConfig, SyncEvent, SyncHandle};
+use conftop::sync::{self, BudgetConfig, Snapshot, SyncCommand, SyncConfig, SyncEvent, SyncHandle};
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
@@ -369,7 +369,7 @@ async fn refreshes_never_overlap() {
     let mut open = false;
     let t0 = Instant::now();
     while t0.elapsed() < Duration::from_secs(5) {
-        let _ = probe.handle.commands.try_send(Command::RefreshNow);
+        let _ = probe.handle.commands.try_send(SyncCommand::RefreshNow);
         match probe.event(Duration::from_secs(10)).await {
             SyncEvent::Refreshing => {
                 assert!(!open, "a refresh started while another was running");
@@ -397,7 +397,7 @@ async fn refresh_now_is_prompt_when_idle() {
     probe
         .handle
         .commands
-        .send(Command::RefreshNow)
+        .send(SyncCommand::RefreshNow)
         .await
         .unwrap();
     probe.fresh().await;
@@ -465,7 +465,7 @@ async fn removal_sends_one_delete_and_is_audited() {
         latency: Duration::from_millis(400),
         ..Faults::default()
     });
-    let cmd = Command::Remove {
+    let cmd = SyncCommand::Remove {
         participant: target.id,
         conference: target.conference_id,
     };
@@ -489,7 +489,7 @@ async fn removal_sends_one_delete_and_is_audited() {
     probe
         .handle
         .commands
-        .send(Command::Remove {
+        .send(SyncCommand::Remove {
             participant: foreign.id,
             conference: foreign.room,
         })
@@ -530,7 +530,7 @@ async fn read_only_sync_never_deletes() {
         probe
             .handle
             .commands
-            .send(Command::Remove {
+            .send(SyncCommand::Remove {
                 participant: p.id,
                 conference: p.conference_id,
             })
