@@ -10,6 +10,7 @@ pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod format;
 pub mod ids;
 pub mod logging;
 pub mod settings;

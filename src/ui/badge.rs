@@ -6,64 +6,45 @@ use std::borrow::Cow;
 use ratatui::style::Style;
 
 use crate::api::ConferencecallStatus;
+use crate::app::status::{self, UNKNOWN, unknown_word};
 
 use super::theme::Theme;
 
 /// Width of the widest badge, for column layout.
 pub const WIDTH: usize = 10;
 
+/// The theme's style for a status.
+pub fn style(status: &ConferencecallStatus, theme: &Theme) -> Style {
+    match status {
+        ConferencecallStatus::Joining => theme.joining,
+        ConferencecallStatus::Joined => theme.joined,
+        ConferencecallStatus::Leaving => theme.leaving,
+        ConferencecallStatus::Leaved => theme.left,
+        ConferencecallStatus::Other(_) => theme.unknown,
+    }
+}
+
 /// (symbol, word, style) for a status.
 pub fn badge(status: &ConferencecallStatus, theme: &Theme) -> (&'static str, String, Style) {
-    match status {
-        ConferencecallStatus::Joining => ("+", "JOINING".into(), theme.joining),
-        ConferencecallStatus::Joined => ("●", "JOINED".into(), theme.joined),
-        ConferencecallStatus::Leaving => ("-", "LEAVING".into(), theme.leaving),
-        ConferencecallStatus::Leaved => ("x", "LEFT".into(), theme.left),
-        ConferencecallStatus::Other(word) => {
-            let mut w: String = word.chars().take(7).collect::<String>().to_uppercase();
-            if w.is_empty() {
-                w = "?".into();
-            }
-            ("?", w, theme.unknown)
-        }
+    let style = style(status, theme);
+    match (status::badge(status), status) {
+        (Some(b), _) => (b.symbol, b.word.into(), style),
+        (None, ConferencecallStatus::Other(word)) => (UNKNOWN.symbol, unknown_word(word), style),
+        (None, _) => (UNKNOWN.symbol, "?".into(), style),
     }
 }
 
 /// The badge as text, e.g. `● JOINED` (no allocation for the known statuses: a frame writes
 /// one per row).
 pub fn text(status: &ConferencecallStatus, theme: &Theme) -> (Cow<'static, str>, Style) {
-    match status {
-        ConferencecallStatus::Joining => ("+ JOINING".into(), theme.joining),
-        ConferencecallStatus::Joined => ("● JOINED".into(), theme.joined),
-        ConferencecallStatus::Leaving => ("- LEAVING".into(), theme.leaving),
-        ConferencecallStatus::Leaved => ("x LEFT".into(), theme.left),
-        other => {
-            let (sym, word, style) = badge(other, theme);
+    match status::badge(status) {
+        Some(b) => (b.label.into(), style(status, theme)),
+        None => {
+            let (sym, word, style) = badge(status, theme);
             (format!("{sym} {word}").into(), style)
         }
     }
 }
-
-/// The legend, for help and README.
-pub const LEGEND: &[(&str, &str, &str)] = &[
-    (
-        "+",
-        "JOINING",
-        "entering: the call is in the conference's pre-flow",
-    ),
-    ("●", "JOINED", "in the conference"),
-    (
-        "-",
-        "LEAVING",
-        "being removed: kicked, or its conference ended",
-    ),
-    ("x", "LEFT", "gone; the row stays a few seconds, then goes"),
-    (
-        "?",
-        "(word)",
-        "a status this version of conftop does not know",
-    ),
-];
 
 #[cfg(test)]
 mod tests {

@@ -3,8 +3,12 @@
 
 pub mod badge;
 mod bigclock;
-pub mod format;
+mod confirm;
+mod detail;
+mod footer;
+pub use crate::format;
 mod header;
+mod help;
 mod kiosk;
 mod list;
 mod overlay;
@@ -49,9 +53,9 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
     let detail_beside = app.overlay == Overlay::Detail && area.width >= 116;
     // Wide screens give the pane room for long names beside full ids.
     let detail_width = if area.width >= 160 {
-        overlay::DETAIL_WIDTH + 16
+        detail::DETAIL_WIDTH + 16
     } else {
-        overlay::DETAIL_WIDTH
+        detail::DETAIL_WIDTH
     };
     let list_area = if detail_beside {
         Rect {
@@ -62,7 +66,7 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
         body
     };
     list::draw(frame.buffer_mut(), list_area, app, theme);
-    overlay::footer(frame.buffer_mut(), footer, app, theme);
+    footer::footer(frame.buffer_mut(), footer, app, theme);
     match &app.overlay {
         Overlay::None => {}
         Overlay::Detail => {
@@ -77,10 +81,10 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
             } else {
                 body
             };
-            overlay::detail(frame, pane, app, theme);
+            detail::detail(frame, pane, app, theme);
         }
-        Overlay::Help => overlay::help(frame, body, app, theme),
-        Overlay::Confirm(c) => overlay::confirm(frame, body, c, theme),
+        Overlay::Help => help::help(frame, body, app, theme),
+        Overlay::Confirm(c) => confirm::confirm(frame, body, c, theme),
     }
 }
 

@@ -33,9 +33,7 @@ fn scenario() -> SimConfig {
 }
 
 fn removes(cmds: &[Command]) -> usize {
-    cmds.iter()
-        .filter(|c| matches!(c, Command::Sync(SyncCommand::Remove { .. })))
-        .count()
+    cmds.iter().filter_map(Command::removal).count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

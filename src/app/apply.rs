@@ -1,0 +1,199 @@
+//! Applying what the sync task says: snapshots, call details, failures, removal answers.
+
+use super::*;
+
+pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
+    match ev {
+        SyncEvent::Refreshing => {
+            s.conn.refreshing = true;
+        }
+        SyncEvent::Customer(c) => {
+            s.customer = Some((c.id, sanitize(&c.name, 48)));
+            s.dirty = true;
+        }
+        SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
+        SyncEvent::Calls(calls) => {
+            for call in calls {
+                s.callers.insert(call.id, Caller::from_api(&call));
+            }
+            if s.filter.is_empty() && s.sort != SortMode::Name {
+                s.dirty = true;
+            } else {
+                s.rebuild();
+            }
+        }
+        SyncEvent::Failed { at, error } => {
+            s.conn.refreshing = false;
+            s.conn.last_error = Some((at, error.describe()));
+            s.conn.hint = match error.kind {
+                ErrorKind::Unauthenticated => {
+                    Some("Check VN_ACCESS_KEY / VOIPBIN_API_KEY, VOIPBIN_TOKEN or the config file.")
+                }
+                _ => None,
+            };
+            s.dirty = true;
+        }
+        SyncEvent::Removal(outcome) => on_removal(s, outcome),
+    }
+}
+
+pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
+    let now = s.now;
+    // Rows of the very first picture are not "new".
+    let seen_at = if s.snapshots == 0 {
+        now - s.cfg.highlight - SignedDuration::from_secs(1)
+    } else {
+        now
+    };
+    s.snapshots += 1;
+    // Most refreshes of a quiet system change nothing: then the view is not rebuilt.
+    let mut changed = s.snapshots == 1;
+    let number = s.snapshots;
+    for cc in &snap.participants {
+        match s.participants.get_mut(&cc.id) {
+            Some(p) => {
+                changed |= p.merge(cc, now);
+                p.seen = number;
+            }
+            None => {
+                let mut p = Participant::from_api(cc, now);
+                p.first_seen = seen_at;
+                p.seen = number;
+                s.participants.insert(cc.id, p);
+                changed = true;
+            }
+        }
+    }
+    for p in s.participants.values_mut() {
+        if p.gone_at.is_none() && p.seen != number {
+            p.gone_at = Some(now);
+            changed = true;
+        }
+    }
+    for conf in snap.conferences.values() {
+        let mut conference = Conference::from_api(conf);
+        conference.listed = true;
+        if s.conferences.get(&conf.id) != Some(&conference) {
+            s.conferences.insert(conf.id, conference);
+            changed = true;
+        }
+    }
+    if s.conferences.len() != snap.conferences.len() {
+        let in_use: HashSet<Uuid> = s.participants.values().map(|p| p.conference_id).collect();
+        for (id, r) in s.conferences.iter_mut() {
+            r.listed = snap.conferences.contains_key(id);
+        }
+        let before = s.conferences.len();
+        s.conferences
+            .retain(|id, r| r.listed || in_use.contains(id));
+        changed |= s.conferences.len() != before;
+    }
+    s.conn.last_ok = Some(now);
+    s.conn.last_error = None;
+    s.conn.hint = None;
+    s.conn.refreshing = false;
+    s.history_complete = snap.complete;
+    if changed {
+        s.rebuild();
+    } else {
+        // "updated 0s ago" changed.
+        s.dirty = true;
+    }
+}
+
+pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
+    s.pending.remove(&o.participant);
+    let who = s
+        .participants
+        .get(&o.participant)
+        .map(|p| describe(s, p))
+        .unwrap_or_else(|| short_id(&o.participant));
+    let conference = s.conference_label(&o.conference);
+    let now = s.now;
+    if let Ok(cc) = &o.result
+        && let Some(p) = s.participants.get_mut(&o.participant)
+    {
+        p.merge(cc, now);
+    }
+    let code = match &o.result {
+        Err(e) => e.status.map(|c| format!(" ({c})")).unwrap_or_default(),
+        Ok(_) => String::new(),
+    };
+    let describe = || {
+        o.result
+            .as_ref()
+            .err()
+            .map(|e| e.describe())
+            .unwrap_or_default()
+    };
+    let (level, text) = match o.verdict {
+        Verdict::Removed => (
+            Level::Info,
+            format!("Removed {who} from {conference}: leaving"),
+        ),
+        Verdict::AlreadyLeft => (Level::Info, format!("{who} had already left {conference}")),
+        Verdict::Accepted => {
+            let status = o
+                .result
+                .as_ref()
+                .map(|cc| cc.status.as_str())
+                .unwrap_or("?");
+            let status = sanitize(status, 16);
+            (
+                Level::Warn,
+                format!("Removal of {who} answered with status {status:?}"),
+            )
+        }
+        Verdict::Forbidden => (Level::Error, format!("Not permitted to remove {who}{code}")),
+        Verdict::Gone => {
+            if let Some(p) = s.participants.get_mut(&o.participant) {
+                p.gone_at.get_or_insert(now);
+            }
+            (Level::Warn, format!("{who} was already gone{code}"))
+        }
+        // An unknown id, or a kick the server could not carry out (API.md §3); the next
+        // refresh shows which.
+        Verdict::Refused => (
+            Level::Warn,
+            format!(
+                "The server refused to remove {who}{code}: already gone, or the kick failed; watch the row"
+            ),
+        ),
+        Verdict::RateLimited => (
+            Level::Warn,
+            format!("Rate limited{code}: nothing changed; try again shortly"),
+        ),
+        Verdict::Unauthenticated => (
+            Level::Error,
+            format!("Credentials rejected{code}: {who} was not removed"),
+        ),
+        Verdict::Rejected => (
+            Level::Error,
+            format!("{who} was not removed{code}: {}", describe()),
+        ),
+        Verdict::Failed => (
+            Level::Error,
+            format!("Network error: nothing changed; try again ({})", describe()),
+        ),
+        Verdict::Unknown => (
+            Level::Error,
+            format!(
+                "No clear answer ({}): {who} may or may not have been removed; watch the row",
+                describe()
+            ),
+        ),
+    };
+    s.toast(level, text);
+    s.rebuild();
+}
+
+/// "Alice Smith +15551234567" or the short id when the caller is not known yet.
+pub(super) fn describe(s: &AppState, p: &Participant) -> String {
+    match s.caller_of(p) {
+        Some(c) if !c.remote().name.is_empty() => {
+            format!("{} {}", c.remote().name, c.remote().shown())
+        }
+        Some(c) if !c.remote().shown().is_empty() => c.remote().shown().to_owned(),
+        _ => format!("participant {}", short_id(&p.id)),
+    }
+}

@@ -1,0 +1,131 @@
+//! The removal dialog's life cycle: opened on one participant, pinned to it, sends exactly
+//! one removal when confirmed.
+
+use super::*;
+
+/// A dialog button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    Cancel,
+    Remove,
+}
+
+/// The removal confirmation: it names its target, pinned when it opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub participant: Uuid,
+    pub conference: Uuid,
+    pub caller: String,
+    pub number: String,
+    pub short_id: String,
+    pub conference_name: String,
+    pub focus: Button,
+}
+
+impl Confirm {
+    /// The participant in words: caller and number, as far as known.
+    pub fn who(&self) -> String {
+        if self.number.is_empty() {
+            self.caller.clone()
+        } else {
+            format!("{} {}", self.caller, self.number)
+        }
+    }
+}
+
+pub(super) fn open_confirm(s: &mut AppState) {
+    if s.cfg.mode.read_only() {
+        return;
+    }
+    if s.withdrawn() {
+        s.toast(
+            Level::Warn,
+            "No data on screen: nothing to remove until the API answers".to_owned(),
+        );
+        return;
+    }
+    let Some(p) = s.selected_participant() else {
+        s.toast(Level::Warn, "Select a participant to remove".to_owned());
+        return;
+    };
+    let who = describe(s, p);
+    if s.pending.contains(&p.id) {
+        s.toast(
+            Level::Warn,
+            format!("Removal of {who} is already under way"),
+        );
+        return;
+    }
+    if !p.removable() {
+        let state = match p.shown_status() {
+            ConferencecallStatus::Leaving => "already leaving",
+            ConferencecallStatus::Leaved => "already gone",
+            _ => "not in a state that can be removed",
+        };
+        s.toast(Level::Warn, format!("{who} is {state}"));
+        return;
+    }
+    let caller = s.caller_of(p);
+    let confirm = Confirm {
+        participant: p.id,
+        conference: p.conference_id,
+        caller: caller
+            .map(|c| c.remote().name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "unknown caller".to_owned()),
+        number: caller
+            .map(|c| c.remote().shown().to_owned())
+            .unwrap_or_default(),
+        short_id: short_id(&p.id),
+        conference_name: s.conference_label(&p.conference_id),
+        focus: Button::Cancel,
+    };
+    s.overlay = Overlay::Confirm(confirm);
+    s.dirty = true;
+}
+
+pub(super) fn dialog_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
+    let Overlay::Confirm(c) = &mut s.overlay else {
+        return;
+    };
+    match action {
+        Action::SwitchButton => {
+            c.focus = match c.focus {
+                Button::Cancel => Button::Remove,
+                Button::Remove => Button::Cancel,
+            };
+            s.dirty = true;
+        }
+        Action::Cancel => {
+            s.overlay = Overlay::None;
+            s.dirty = true;
+        }
+        Action::Confirm => send_removal(s, out),
+        Action::Activate => match c.focus {
+            Button::Remove => send_removal(s, out),
+            Button::Cancel => {
+                s.overlay = Overlay::None;
+                s.dirty = true;
+            }
+        },
+        _ => {}
+    }
+}
+
+/// Sends exactly one removal for the participant pinned when the dialog opened.
+pub(super) fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
+    let Overlay::Confirm(c) = std::mem::take(&mut s.overlay) else {
+        return;
+    };
+    if s.cfg.mode.read_only() || !s.pending.insert(c.participant) {
+        return;
+    }
+    out.push(Command::Sync(sync::SyncCommand::Remove {
+        participant: c.participant,
+        conference: c.conference,
+    }));
+    s.toast(
+        Level::Info,
+        format!("Removing {} from {}…", c.who(), c.conference_name),
+    );
+}

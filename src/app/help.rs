@@ -1,0 +1,114 @@
+//! The help's lines, built once here without styles; the UI styles each part by its tone and
+//! scrolls through them, and the app bounds the scrolling by the same count.
+
+use crate::api::ConferencecallStatus;
+
+use super::AppState;
+use super::keys::Context;
+use super::status::{self, UNKNOWN};
+use super::view::SortMode;
+use crate::format;
+
+/// What a part of a help line is, for the UI to pick a style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tone {
+    Title,
+    Key,
+    Text,
+    Muted,
+    Warn,
+    ReadOnly,
+    /// Shown as the badge of this status is.
+    Status(ConferencecallStatus),
+}
+
+/// One line: its indent and its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    pub indent: u16,
+    pub parts: Vec<(String, Tone)>,
+}
+
+fn line(indent: u16, parts: &[(&str, Tone)]) -> HelpLine {
+    HelpLine {
+        indent,
+        parts: parts
+            .iter()
+            .map(|(t, tone)| ((*t).to_owned(), tone.clone()))
+            .collect(),
+    }
+}
+
+/// Keys (from the key table), the badge legend, thresholds, sort orders, staleness and the
+/// audit log.
+pub fn lines(app: &AppState) -> Vec<HelpLine> {
+    let mut out = vec![line(1, &[("Keys", Tone::Title)])];
+    for ctx in [Context::List, Context::Dialog] {
+        for b in app.keys.bindings(ctx) {
+            let keys = format!("{:<12}", b.keys_label);
+            let prefix = if ctx == Context::Dialog {
+                "in the dialog: "
+            } else {
+                ""
+            };
+            out.push(line(
+                2,
+                &[
+                    (&keys, Tone::Key),
+                    (prefix, Tone::Muted),
+                    (b.help, Tone::Text),
+                ],
+            ));
+        }
+    }
+    out.push(line(0, &[]));
+    out.push(line(1, &[("Status badges", Tone::Title)]));
+    for st in status::legend() {
+        let b = status::badge(&st).unwrap_or(&UNKNOWN);
+        let label = format!("{} {:<9}", b.symbol, b.word);
+        out.push(line(
+            2,
+            &[
+                (&label, Tone::Status(st)),
+                (" ", Tone::Text),
+                (b.meaning, Tone::Text),
+            ],
+        ));
+    }
+    out.push(line(0, &[]));
+    let th = app.cfg.thresholds;
+    let stuck = format!(
+        "⚠ stuck: joining or leaving longer than {} (warning) or {} (critical)",
+        format::duration(th.warn),
+        format::duration(th.crit)
+    );
+    out.push(line(1, &[(&stuck, Tone::Warn)]));
+    let sorts = [
+        SortMode::Trouble,
+        SortMode::Name,
+        SortMode::Size,
+        SortMode::Age,
+    ]
+    .map(|s| s.label())
+    .join(" → ");
+    out.push(line(
+        1,
+        &[("Sort orders: ", Tone::Muted), (&sorts, Tone::Text)],
+    ));
+    let stale = format!(
+        "Data turns STALE after {} without a good refresh, NO DATA after {}.",
+        format::duration(app.cfg.stale.stale_after),
+        format::duration(app.cfg.stale.no_data_after)
+    );
+    out.push(line(1, &[(&stale, Tone::Muted)]));
+    if app.cfg.mode.read_only() {
+        let text = "Read-only: removing participants is switched off.";
+        out.push(line(1, &[(text, Tone::ReadOnly)]));
+    } else if let Some(path) = &app.cfg.audit_path {
+        out.push(line(
+            1,
+            &[("Removals are logged to ", Tone::Muted), (path, Tone::Text)],
+        ));
+    }
+    out
+}

@@ -1,0 +1,241 @@
+//! The app state's own helpers: selection, scrolling, rebuilding the view, pages, messages.
+
+use super::*;
+
+impl AppState {
+    pub fn new(cfg: AppConfig, now: Timestamp, size: (u16, u16)) -> AppState {
+        let keys = match cfg.mode {
+            Mode::Kiosk => KeyTable::empty(),
+            Mode::Interactive { read_only } => KeyTable::new(read_only),
+        };
+        AppState {
+            keys,
+            now,
+            size,
+            conn: Connection::default(),
+            history_complete: false,
+            customer: None,
+            participants: IdMap::default(),
+            conferences: IdMap::default(),
+            callers: IdMap::default(),
+            view: View::default(),
+            selection: None,
+            cursor: 0,
+            scroll: 0,
+            filter: String::new(),
+            filter_editing: false,
+            sort: match cfg.mode {
+                Mode::Kiosk => SortMode::Trouble,
+                _ => SortMode::default(),
+            },
+            collapsed: HashSet::new(),
+            overlay: Overlay::None,
+            detail_for: None,
+            help_scroll: 0,
+            pending: HashSet::new(),
+            toast: None,
+            kiosk_page: 0,
+            pages: Vec::new(),
+            page_started: now,
+            snapshots: 0,
+            rebuilds: 0,
+            visible_sent: Vec::new(),
+            dirty: true,
+            cfg,
+        }
+    }
+
+    /// Whether something on screen changed since the last call; clears the flag.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub fn freshness(&self) -> Freshness {
+        self.cfg.stale.judge(&self.conn, self.now)
+    }
+
+    /// Lines of the help overlay (the UI draws exactly these).
+    pub fn help_lines(&self) -> usize {
+        help::lines(self).len()
+    }
+
+    /// How far the help can scroll: until its last line is at the bottom.
+    pub(super) fn help_scroll_max(&self) -> usize {
+        let body = self
+            .size
+            .1
+            .saturating_sub(layout::HEADER_HEIGHT + layout::FOOTER_HEIGHT);
+        // The help's box borders take two lines.
+        self.help_lines()
+            .saturating_sub(body.saturating_sub(2) as usize)
+    }
+
+    /// Whether the rows are off the screen (no data yet, or withdrawn as too old to trust):
+    /// then nothing may be selected, opened or removed from them.
+    pub fn withdrawn(&self) -> bool {
+        matches!(
+            self.freshness(),
+            Freshness::NoData { .. } | Freshness::Connecting
+        )
+    }
+
+    /// The selected participant, if a participant row is selected.
+    pub fn selected_participant(&self) -> Option<&Participant> {
+        match self.selection? {
+            Selection::Participant(id) => self.participants.get(&id),
+            Selection::Group(_) => None,
+        }
+    }
+
+    pub fn caller_of(&self, p: &Participant) -> Option<&Caller> {
+        p.call_id.and_then(|c| self.callers.get(&c))
+    }
+
+    /// A room's display name: its name, else its type and short id.
+    pub fn conference_label(&self, id: &Uuid) -> String {
+        match self.conferences.get(id) {
+            Some(r) if !r.name.is_empty() => r.name.clone(),
+            Some(r) if !r.kind.as_str().is_empty() => {
+                format!("{} {}", r.kind.as_str(), short_id(id))
+            }
+            _ => format!("room {}", short_id(id)),
+        }
+    }
+
+    /// Rows the interactive list can show.
+    pub fn list_height(&self) -> usize {
+        layout::list_height(self.size.1).max(1)
+    }
+
+    pub(super) fn selected_row(&self) -> Option<usize> {
+        match self.selection? {
+            Selection::Participant(id) => self.view.row_of.get(&id).copied(),
+            Selection::Group(conference) => self
+                .view
+                .groups
+                .iter()
+                .position(|g| g.conference == conference)
+                .map(|gi| self.view.group_rows[gi]),
+        }
+    }
+
+    pub(super) fn select_row(&mut self, row: usize) {
+        let Some(last) = self.view.rows.len().checked_sub(1) else {
+            self.selection = None;
+            self.cursor = 0;
+            return;
+        };
+        let row = row.min(last);
+        self.cursor = row;
+        self.selection = Some(match self.view.rows[row] {
+            Row::Group(gi) => Selection::Group(self.view.groups[gi].conference),
+            Row::Participant(_, id) => Selection::Participant(id),
+        });
+        self.ensure_visible();
+        self.dirty = true;
+    }
+
+    pub(super) fn ensure_visible(&mut self) {
+        let h = self.list_height();
+        let row = self.cursor;
+        if row < self.scroll {
+            self.scroll = row;
+        } else if row >= self.scroll + h {
+            self.scroll = row + 1 - h;
+        }
+        self.scroll = self.scroll.min(self.view.rows.len().saturating_sub(h));
+    }
+
+    /// Rebuilds the derived view and keeps the selection on the same thing (or, if it is
+    /// gone, on the row where it was).
+    pub(super) fn rebuild(&mut self) {
+        self.rebuilds += 1;
+        self.view = view::build(&view::Inputs {
+            participants: &self.participants,
+            conferences: &self.conferences,
+            callers: &self.callers,
+            filter: &self.filter,
+            sort: self.sort,
+            collapsed: &self.collapsed,
+            now: self.now,
+            thresholds: self.cfg.thresholds,
+        });
+        match self.selected_row() {
+            Some(row) => {
+                self.cursor = row;
+                self.ensure_visible();
+            }
+            None if self.view.rows.is_empty() => {
+                self.selection = None;
+                self.scroll = 0;
+            }
+            None => {
+                // Keep a fresh start on the first participant rather than a header.
+                let row = if self.selection.is_none() {
+                    self.view
+                        .rows
+                        .iter()
+                        .position(|r| matches!(r, Row::Participant(..)))
+                        .unwrap_or(0)
+                } else {
+                    self.cursor
+                };
+                self.select_row(row);
+            }
+        }
+        self.update_pages();
+        self.dirty = true;
+    }
+
+    pub(super) fn update_pages(&mut self) {
+        if self.cfg.mode != Mode::Kiosk {
+            return;
+        }
+        let (cols, _, height) = layout::kiosk_body(self.size.0, self.size.1);
+        self.pages = kiosk::paginate(&self.view, cols, height);
+        if self.kiosk_page >= self.kiosk_pages() {
+            self.kiosk_page = 0;
+        }
+    }
+
+    /// How many kiosk pages there are (at least one).
+    pub fn kiosk_pages(&self) -> usize {
+        self.pages.len().max(1)
+    }
+
+    pub(super) fn toast(&mut self, level: Level, text: String) {
+        let secs = if level == Level::Error { 10 } else { 6 };
+        self.toast = Some(Toast {
+            text,
+            level,
+            until: self.now + SignedDuration::from_secs(secs),
+        });
+        self.dirty = true;
+    }
+
+    /// Call ids of the rows on screen, so the sync task looks those up first.
+    pub(super) fn visible_calls(&self) -> Vec<Uuid> {
+        let h = self.list_height();
+        self.view
+            .rows
+            .iter()
+            .skip(self.scroll)
+            .take(h)
+            .filter_map(|r| match r {
+                Row::Participant(_, id) => self.participants.get(id).and_then(|p| p.call_id),
+                Row::Group(_) => None,
+            })
+            .filter(|c| !self.callers.contains_key(c))
+            .collect()
+    }
+
+    pub(super) fn report_visible(&mut self, out: &mut Vec<Command>) {
+        let visible = self.visible_calls();
+        if visible != self.visible_sent {
+            self.visible_sent = visible.clone();
+            if !visible.is_empty() {
+                out.push(Command::Sync(sync::SyncCommand::Visible(visible)));
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Applying snapshots and failures: groups, totals, selection, lingering, staleness.
+
+use super::*;
+
+#[test]
+fn a_snapshot_builds_groups_and_totals() {
+    let s = populated();
+    assert_eq!(s.view.groups.len(), 2);
+    assert_eq!(s.view.totals.joined, 3);
+    assert_eq!(s.view.totals.joining, 1);
+    assert_eq!(s.view.totals.leaving, 1);
+    assert_eq!(s.view.totals.conferences, 2);
+    // Rows: Alpha header, 1, 2, 3, Bravo header, 4, 5 (join order within a room).
+    assert_eq!(s.view.rows.len(), 7);
+    assert_eq!(s.view.rows[1], Row::Participant(0, part_id(1)));
+    assert_eq!(
+        s.selection,
+        Some(Selection::Participant(part_id(1))),
+        "starts on the first participant"
+    );
+    assert!(s.freshness() == Freshness::Live { last_ok: t0() });
+}
+
+#[test]
+fn first_picture_is_not_highlighted_but_later_arrivals_are() {
+    let mut s = populated();
+    let p = &s.participants[&part_id(1)];
+    assert!(s.now.duration_since(p.first_seen) > s.cfg.highlight);
+    let later = t0() + secs(2);
+    let ev = snapshot(
+        vec![cc(1, 1, "joined", 300), cc(6, 1, "joining", 0)],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), later);
+    assert_eq!(s.participants[&part_id(6)].first_seen, later);
+}
+
+#[test]
+fn selection_stays_on_the_same_participant_when_rows_move() {
+    let mut s = populated();
+    select(&mut s, part_id(4));
+    let before = s.view.row_of[&part_id(4)];
+    // Two newcomers in Alpha push Bravo's rows down.
+    let ev = snapshot(
+        vec![
+            cc(1, 1, "joined", 300),
+            cc(2, 1, "joined", 200),
+            cc(3, 1, "joined", 5),
+            cc(7, 1, "joining", 1),
+            cc(8, 1, "joining", 1),
+            cc(4, 2, "joined", 100),
+            cc(5, 2, "leaving", 50),
+        ],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), t0() + secs(2));
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
+    assert_eq!(s.view.row_of[&part_id(4)], before + 2);
+    assert_eq!(s.cursor, before + 2);
+}
+
+#[test]
+fn rows_that_leave_linger_marked_then_go() {
+    let mut s = populated();
+    let ev = snapshot(
+        vec![
+            cc(1, 1, "joined", 300),
+            cc(2, 1, "joined", 200),
+            cc(3, 1, "joined", 5),
+            cc(4, 2, "joined", 100),
+        ],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), t0() + secs(2));
+    let p5 = &s.participants[&part_id(5)];
+    assert_eq!(p5.shown_status(), ConferencecallStatus::Leaved);
+    assert!(s.view.row_of.contains_key(&part_id(5)), "still shown");
+    assert_eq!(s.view.totals.left, 1);
+    update(&mut s, Event::Tick, t0() + secs(5));
+    assert!(s.participants.contains_key(&part_id(5)));
+    update(&mut s, Event::Tick, t0() + secs(8));
+    assert!(
+        !s.participants.contains_key(&part_id(5)),
+        "evicted after the linger"
+    );
+    assert!(!s.callers.contains_key(&call_id(5)), "its call details too");
+    assert!(!s.view.row_of.contains_key(&part_id(5)));
+}
+
+#[test]
+fn stuck_participants_raise_trouble_and_pin_their_room_first() {
+    let mut s = populated();
+    assert_eq!(s.view.groups[0].conference, conference_id(1));
+    // Alpha's joining participant joins; Bravo's participant 5 stays in `leaving`.
+    let ev = snapshot(
+        vec![
+            cc(1, 1, "joined", 300),
+            cc(2, 1, "joined", 200),
+            cc(3, 1, "joined", 5),
+            cc(4, 2, "joined", 100),
+            cc(5, 2, "leaving", 50),
+        ],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), t0() + secs(1));
+    assert_eq!(s.view.groups[0].conference, conference_id(1));
+    // Leaving since t0-1s: a warning after 30 s, critical after 120 s.
+    update(&mut s, Event::Tick, t0() + secs(40));
+    assert_eq!(s.view.groups[0].trouble, crate::app::view::Trouble::Warn);
+    update(&mut s, Event::Tick, t0() + secs(200));
+    assert_eq!(
+        s.view.groups[0].conference,
+        conference_id(2),
+        "the troubled room is pinned first"
+    );
+    assert_eq!(s.view.groups[0].trouble, crate::app::view::Trouble::Crit);
+    assert!(s.view.worst_stuck.unwrap() >= secs(200));
+}
+
+#[test]
+fn failures_make_the_data_stale_then_withdrawn_and_a_success_restores_it() {
+    let mut s = populated();
+    let err = ApiError::from_response("GET /conferences", false, 503, None, b"");
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Failed {
+            at: t0() + secs(3),
+            error: err,
+        }),
+        t0() + secs(3),
+    );
+    assert_eq!(s.freshness(), Freshness::Live { last_ok: t0() });
+    update(&mut s, Event::Tick, t0() + secs(5));
+    assert_eq!(s.freshness(), Freshness::Stale { last_ok: t0() });
+    update(&mut s, Event::Tick, t0() + secs(61));
+    assert_eq!(
+        s.freshness(),
+        Freshness::NoData {
+            since: Some(t0()),
+            reason: "server error (503)".into()
+        }
+    );
+    let ev = snapshot(vec![cc(1, 1, "joined", 300)], vec![conf(1, "Alpha")]);
+    update(&mut s, Event::Sync(ev), t0() + secs(62));
+    assert_eq!(
+        s.freshness(),
+        Freshness::Live {
+            last_ok: t0() + secs(62)
+        }
+    );
+}
+
+#[test]
+fn visible_rows_are_reported_for_call_lookups() {
+    let mut s = interactive();
+    let cmds = update(
+        &mut s,
+        Event::Sync(snapshot(
+            vec![cc(1, 1, "joined", 10), cc(2, 1, "joined", 5)],
+            vec![conf(1, "A")],
+        )),
+        t0(),
+    );
+    let visible: Vec<_> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::Sync(SyncCommand::Visible(v)) => Some(v.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(visible, vec![vec![call_id(1), call_id(2)]]);
+    // Not repeated while nothing changes.
+    assert!(update(&mut s, Event::Tick, t0() + secs(1)).is_empty());
+}
+
+#[test]
+fn an_unchanged_snapshot_does_not_rebuild_the_view() {
+    let mut s = populated();
+    let before = s.rebuilds;
+    update(&mut s, Event::Sync(standard_snapshot()), t0() + secs(2));
+    assert_eq!(s.rebuilds, before, "nothing changed");
+    assert_eq!(
+        s.conn.last_ok,
+        Some(t0() + secs(2)),
+        "but the data is fresher"
+    );
+    let changed = snapshot(
+        vec![cc(1, 1, "leaving", 300)],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(changed), t0() + secs(4));
+    assert_eq!(s.rebuilds, before + 1);
+    assert_eq!(
+        s.participants[&part_id(2)].shown_status(),
+        ConferencecallStatus::Leaved
+    );
+}
+
+#[test]
+fn the_detail_pane_closes_when_its_participant_leaves_the_list() {
+    let mut s = populated();
+    select(&mut s, part_id(5));
+    update(&mut s, key(KeyCode::Enter), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    // Moving the selection moves the pane with it.
+    update(&mut s, ch('k'), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    update(&mut s, ch('j'), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    // Participant 5 leaves, lingers, then goes: the pane does not jump to someone else.
+    let ev = snapshot(
+        vec![
+            cc(1, 1, "joined", 300),
+            cc(2, 1, "joined", 200),
+            cc(3, 1, "joined", 5),
+            cc(4, 2, "joined", 100),
+        ],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(ev), t0() + secs(2));
+    assert_eq!(s.overlay, Overlay::Detail, "still shown while it lingers");
+    update(&mut s, Event::Tick, t0() + secs(8));
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.toast.as_ref().unwrap().text.contains("has left"));
+}

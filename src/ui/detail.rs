@@ -1,0 +1,260 @@
+//! The detail pane: everything known about the selected participant or conference.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::Clear;
+use uuid::Uuid;
+
+use crate::app::{AppState, Selection};
+
+use super::badge;
+use super::format;
+use super::overlay::boxed;
+use super::paint::put;
+use super::theme::Theme;
+
+/// Width of the detail pane.
+pub const DETAIL_WIDTH: u16 = 52;
+/// Label/value lines inside a box.
+fn field(
+    buf: &mut Buffer,
+    inner: Rect,
+    y: &mut u16,
+    label: &str,
+    value: &str,
+    style: Style,
+    theme: &Theme,
+) {
+    if *y >= inner.bottom() {
+        return;
+    }
+    let right = inner.right();
+    put(buf, inner.x + 1, *y, right, label, theme.muted);
+    put(buf, inner.x + 13, *y, right, value, style);
+    *y += 1;
+}
+
+/// What is known about a selected conference.
+fn conference_detail(
+    buf: &mut Buffer,
+    inner: Rect,
+    app: &AppState,
+    conference: Uuid,
+    theme: &Theme,
+) {
+    let mut y = inner.y;
+    let t = theme.text;
+    field(
+        buf,
+        inner,
+        &mut y,
+        "conference",
+        &app.conference_label(&conference),
+        theme.group,
+        theme,
+    );
+    field(buf, inner, &mut y, "id", &conference.to_string(), t, theme);
+    if let Some(r) = app.conferences.get(&conference) {
+        let facts = format!("{} · {}", r.kind.as_str(), r.status.as_str());
+        field(buf, inner, &mut y, "", &facts, theme.muted, theme);
+        if !r.detail.is_empty() {
+            field(buf, inner, &mut y, "detail", &r.detail, t, theme);
+        }
+        if let Some(ts) = r.tm_create {
+            let when = format::date_time(ts, &app.cfg.tz);
+            field(buf, inner, &mut y, "created", &when, t, theme);
+        }
+    }
+    if let Some(g) = app.view.groups.iter().find(|g| g.conference == conference) {
+        let n = format!("{} present", g.present);
+        field(buf, inner, &mut y, "participants", &n, t, theme);
+    }
+}
+
+/// Everything known about the selected participant.
+pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
+    frame.render_widget(Clear, area);
+    let block = boxed("Participant", theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let buf = frame.buffer_mut();
+    let tz = &app.cfg.tz;
+    let Some(p) = app.selected_participant() else {
+        match app.selection {
+            Some(Selection::Group(conference)) => {
+                conference_detail(buf, inner, app, conference, theme)
+            }
+            _ => {
+                put(
+                    buf,
+                    inner.x + 1,
+                    inner.y,
+                    inner.right(),
+                    "Nothing selected.",
+                    theme.muted,
+                );
+            }
+        }
+        return;
+    };
+    let mut y = inner.y;
+    let t = theme.text;
+    field(buf, inner, &mut y, "id", &p.id.to_string(), t, theme);
+    let (b, bs) = badge::text(&p.shown_status(), theme);
+    let since = format::duration(app.now.duration_since(p.status_since));
+    field(
+        buf,
+        inner,
+        &mut y,
+        "status",
+        &format!("{b} for {since}"),
+        bs,
+        theme,
+    );
+    field(
+        buf,
+        inner,
+        &mut y,
+        "conference",
+        &app.conference_label(&p.conference_id),
+        theme.group,
+        theme,
+    );
+    field(
+        buf,
+        inner,
+        &mut y,
+        "",
+        &p.conference_id.to_string(),
+        theme.muted,
+        theme,
+    );
+    if let Some(r) = app.conferences.get(&p.conference_id) {
+        let facts = format!("{} · {}", r.kind.as_str(), r.status.as_str());
+        field(buf, inner, &mut y, "", &facts, theme.muted, theme);
+    }
+    if let Some(ts) = p.tm_create {
+        field(
+            buf,
+            inner,
+            &mut y,
+            "joined at",
+            &format::date_time(ts, tz),
+            t,
+            theme,
+        );
+    }
+    if let Some(ts) = p.tm_update {
+        field(
+            buf,
+            inner,
+            &mut y,
+            "updated",
+            &format::date_time(ts, tz),
+            t,
+            theme,
+        );
+    }
+    if let Some(ts) = p.gone_at {
+        field(
+            buf,
+            inner,
+            &mut y,
+            "left at",
+            &format::date_time(ts, tz),
+            theme.left,
+            theme,
+        );
+    }
+    if let Some(af) = p.activeflow_id {
+        field(
+            buf,
+            inner,
+            &mut y,
+            "activeflow",
+            &af.to_string(),
+            theme.muted,
+            theme,
+        );
+    }
+    y += 1;
+    field(
+        buf,
+        inner,
+        &mut y,
+        "call",
+        &p.call_id.map(|c| c.to_string()).unwrap_or_default(),
+        t,
+        theme,
+    );
+    match app.caller_of(p) {
+        None => field(
+            buf,
+            inner,
+            &mut y,
+            "",
+            "details not loaded yet",
+            theme.muted,
+            theme,
+        ),
+        Some(c) => {
+            let party = |p: &crate::app::model::Party| {
+                let mut s = p.name.clone();
+                if !p.address.is_empty() {
+                    if !s.is_empty() {
+                        s.push_str("  ");
+                    }
+                    s.push_str(&p.address);
+                }
+                if !p.kind.as_str().is_empty() {
+                    s.push_str(&format!(" ({})", p.kind.as_str()));
+                }
+                s
+            };
+            field(
+                buf,
+                inner,
+                &mut y,
+                "direction",
+                c.direction.as_str(),
+                t,
+                theme,
+            );
+            field(buf, inner, &mut y, "from", &party(&c.source), t, theme);
+            field(buf, inner, &mut y, "to", &party(&c.destination), t, theme);
+            field(
+                buf,
+                inner,
+                &mut y,
+                "call status",
+                c.status.as_str(),
+                t,
+                theme,
+            );
+            if let Some(ts) = c.tm_progressing {
+                field(
+                    buf,
+                    inner,
+                    &mut y,
+                    "answered",
+                    &format::date_time(ts, tz),
+                    t,
+                    theme,
+                );
+            }
+            if let Some(ts) = c.tm_hangup {
+                field(
+                    buf,
+                    inner,
+                    &mut y,
+                    "hung up",
+                    &format::date_time(ts, tz),
+                    t,
+                    theme,
+                );
+            }
+        }
+    }
+}
