@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use conftop::app::{Command, Mode, Overlay};
 use conftop::sim::{Faults, Scenario, ServerOptions, Sim, SimConfig};
-use conftop::sync::SyncCommand;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
