@@ -1,0 +1,53 @@
+//! The background scan of older history within the health-check horizon, with spare budget,
+//! so that old participants of unlisted rooms are found too.
+
+use super::*;
+
+impl Tracker {
+    /// Continues the background scan of history within the horizon, with spare budget only.
+    pub(super) async fn scan_history(&mut self, f: &mut Fetcher<'_>, now: Timestamp) {
+        let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
+        let Some(start) = self.deep.take() else {
+            return;
+        };
+        let mut pager = Pager::new(self.cfg.page_size, Some(start), usize::MAX);
+        loop {
+            let req = pager.request();
+            let Some(result) = f
+                .spare(|c| async move { c.list_conferencecalls(&req).await })
+                .await
+            else {
+                self.deep = pager.request().page_token;
+                return;
+            };
+            let page = match result {
+                Ok(page) => page,
+                // A token the server rejects will not work next time either.
+                Err(e) if e.kind == ErrorKind::Rejected || e.kind == ErrorKind::Gone => return,
+                Err(_) => {
+                    self.deep = pager.request().page_token;
+                    return;
+                }
+            };
+            let raw = page.items.len() + page.skipped;
+            let mut past_horizon = false;
+            for cc in page.items {
+                past_horizon |= cc.tm_create.is_some_and(|t| t < horizon);
+                if cc.status.is_live() && !self.live.contains_key(&cc.id) {
+                    self.live.insert(cc.id, Arc::new(cc));
+                }
+            }
+            if past_horizon {
+                return;
+            }
+            match pager.after(raw, page.next_page_token, &mut self.page_limit, false) {
+                Step::Next => {}
+                Step::End => return,
+                Step::Capped(next) => {
+                    self.deep = Some(next);
+                    return;
+                }
+            }
+        }
+    }
+}
