@@ -30,7 +30,7 @@ pub use faults::Faults;
 pub use ratelimit::RateLimit;
 pub use scenario::Scenario;
 pub use wire::TimeForm;
-pub use world::{Kick, Micros, PartStatus, RoomKind, World};
+pub use world::{ConferenceKind, Kick, Micros, ParticipantStatus, World};
 
 /// How the simulated server behaves, apart from its data.
 #[derive(Debug, Clone)]
