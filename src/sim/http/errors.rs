@@ -33,7 +33,12 @@ pub(super) fn request_id(sh: &Shared) -> String {
 }
 
 /// An error in the envelope, or a bare status when the simulator plays an older server.
-pub(super) fn error(sh: &Shared, status: StatusCode, reason: &str, message: &str) -> Response {
+pub(in crate::sim) fn error(
+    sh: &Shared,
+    status: StatusCode,
+    reason: &str,
+    message: &str,
+) -> Response {
     let rid = REQUEST_ID
         .try_with(String::clone)
         .unwrap_or_else(|_| request_id(sh));

@@ -13,6 +13,8 @@ mod errors;
 mod gate;
 mod params;
 
+pub(super) use errors::error;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -59,6 +61,7 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v1.0/calls", get(calls::list))
         .route("/v1.0/calls/{id}", get(calls::get))
+        .route("/v1.0/ws", get(super::ws::upgrade))
         .route_layer(middleware::from_fn_with_state(shared.clone(), gate::gate))
         .route("/_sim/stats", get(stats))
         // The server has no 405: another method on a known path is an unknown route.
@@ -100,6 +103,7 @@ async fn stats(State(sh): State<Arc<Shared>>) -> Response {
     axum::Json(json!({
         "requests": counts,
         "records": {"conferencecalls": participants, "calls": calls, "conferences": conferences},
+        "websocket": sh.hub.stats(),
     }))
     .into_response()
 }

@@ -34,6 +34,7 @@ impl World {
                 if let Some(&r) = self.conference_index.get(&room) {
                     self.conferences[r].members.push(id);
                     self.conferences[r].tm_update = Some(now);
+                    self.emit_conference("conference_updated", r);
                 }
             }
             Due::JoinFailed(id) => {
@@ -59,10 +60,8 @@ impl World {
                 }
             }
             Due::CallEnd(id) => {
-                if let Some(&c) = self.call_index.get(&id)
-                    && self.calls[c].status == "progressing"
-                {
-                    hang_up(&mut self.calls[c], now, "local", "normal");
+                if let Some(&c) = self.call_index.get(&id) {
+                    self.end_call(c, "local", "normal");
                 }
             }
             Due::Arrival => {
@@ -173,6 +172,7 @@ impl World {
         };
         let id = self.new_call(customer, t);
         self.call_index.insert(id, self.calls.len() - 1);
+        self.emit_call("call_created", self.calls.len() - 1);
         id
     }
 
@@ -232,7 +232,7 @@ impl World {
         match hangup {
             Some((by, reason)) => {
                 if let Some(&c) = self.call_index.get(&call) {
-                    hang_up(&mut self.calls[c], now, by, reason);
+                    self.end_call(c, by, reason);
                 }
             }
             None => {
@@ -246,14 +246,23 @@ impl World {
         self.conferences[r].present.retain(|m| *m != id);
         let before = self.conferences[r].members.len();
         self.conferences[r].members.retain(|m| *m != id);
-        if self.conferences[r].members.len() != before {
+        let mut changed = self.conferences[r].members.len() != before;
+        if changed {
             self.conferences[r].tm_update = Some(now);
         }
         let kind = self.conferences[r].kind;
-        if kind == ConferenceKind::Connect
-            && self.conferences[r].status == ConferenceStatus::Progressing
-        {
+        let eject = kind == ConferenceKind::Connect
+            && self.conferences[r].status == ConferenceStatus::Progressing;
+        if eject {
             self.conferences[r].status = ConferenceStatus::Terminating;
+            self.conferences[r].tm_update = Some(now);
+            changed = true;
+        }
+        // One `conference_updated` for the id leaving the list and any status change with it.
+        if changed {
+            self.emit_conference("conference_updated", r);
+        }
+        if eject {
             self.kick_conference_members(r);
         }
         if self.conferences[r].status == ConferenceStatus::Terminating
@@ -263,6 +272,9 @@ impl World {
             rm.status = ConferenceStatus::Terminated;
             rm.tm_end = Some(now);
             rm.tm_update = Some(now);
+            // The final destroy publishes `conference_deleted` a second time (API.md §6).
+            self.emit_conference("conference_deleted", r);
+            let rm = &self.conferences[r];
             if kind == ConferenceKind::Connect
                 && rm.customer == 0
                 && self.scenario.churn_per_min > 0.0
@@ -290,11 +302,16 @@ impl World {
             return;
         }
         let now = self.now;
+        // `Terminating` publishes the status change, then the deletion sets `tm_delete` and
+        // publishes `conference_deleted`.
         let rm = &mut self.conferences[r];
         rm.status = ConferenceStatus::Terminating;
-        rm.tm_delete = Some(now);
         rm.tm_update = Some(now);
+        self.emit_conference("conference_updated", r);
+        let rm = &mut self.conferences[r];
+        rm.tm_delete = Some(now);
         let customer = rm.customer;
+        self.emit_conference("conference_deleted", r);
         // Only the last participant leaving destroys a room (status terminated, tm_end set); a
         // room deleted while already empty stays terminating with no tm_end (API.md §4).
         self.kick_conference_members(r);

@@ -14,7 +14,10 @@ use uuid::Uuid;
 use super::names;
 use super::scenario::{QUEUE_CALLERS, Scenario};
 
+pub use events::{Event, Record};
+
 mod control;
+mod events;
 mod history;
 mod lifecycle;
 mod populate;
@@ -218,6 +221,8 @@ pub struct World {
     call_index: HashMap<Uuid, usize>,
     schedule: BinaryHeap<Reverse<(Micros, u64, Due)>>,
     conference_names_used: usize,
+    /// Events since the server last drained them (see [`World::take_events`]).
+    outbox: Vec<Event>,
 }
 
 impl World {
@@ -238,8 +243,11 @@ impl World {
             call_index: HashMap::new(),
             schedule: BinaryHeap::new(),
             conference_names_used: 0,
+            outbox: Vec::new(),
         };
         w.populate();
+        // The starting state is the scene, not news.
+        w.outbox.clear();
         w
     }
 

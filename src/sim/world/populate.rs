@@ -143,7 +143,9 @@ impl World {
             tm_delete: None,
         });
         self.conference_index.insert(id, self.conferences.len() - 1);
-        self.conferences.len() - 1
+        let r = self.conferences.len() - 1;
+        self.emit_conference("conference_created", r);
+        r
     }
 
     /// A live room's timeout, if it has one, ends it no sooner than `margin` from now.
