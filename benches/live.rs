@@ -44,7 +44,7 @@ use std::num::NonZeroU16;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use conftop::sim::{Counter, RoomKind, Scenario, ServerOptions, Sim, SimConfig};
+use conftop::sim::{ConferenceKind, Counter, Scenario, ServerOptions, Sim, SimConfig};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use tokio::runtime::Runtime;
 
@@ -510,9 +510,9 @@ fn latency(pty: &Pty, sim: &Sim, s: &Settings) {
     // The conference drawn first: its new member is the last row of the first group.
     let screen = pty.text();
     let rooms: Vec<(uuid::Uuid, String)> = sim.with_world(|w| {
-        w.open_rooms(0)
+        w.open_conferences(0)
             .iter()
-            .filter(|r| r.kind == RoomKind::Conference)
+            .filter(|r| r.kind == ConferenceKind::Conference)
             .map(|r| (r.id, r.name.clone()))
             .collect()
     });

@@ -6,6 +6,8 @@
 //! unknown ids and 403 for another customer's, DELETE answering `leaving` then `leaved` a moment
 //! later, a per-customer rate limit with `Retry-After`, and (on request) legacy timestamps and
 //! bare error bodies. Faults can be injected while it runs, and every request is counted.
+//! The event websocket (`/v1.0/ws`) publishes each change of a room or call once, when it
+//! happens in simulated time, on the topics the server uses.
 
 mod counter;
 mod faults;
@@ -13,24 +15,28 @@ mod http;
 mod names;
 mod ratelimit;
 mod scenario;
+mod shared;
 mod wire;
 mod world;
+mod ws;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
-use uuid::Uuid;
+
+use shared::{Shared, SimClock, lock};
 
 pub use counter::Counter;
 pub use faults::Faults;
 pub use ratelimit::RateLimit;
 pub use scenario::Scenario;
 pub use wire::TimeForm;
-pub use world::{Kick, Micros, PartStatus, RoomKind, World};
+pub use world::{ConferenceKind, Event, Kick, Micros, ParticipantStatus, Record, World};
+pub use ws::{WsFaults, WsOptions, WsStats};
 
 /// How the simulated server behaves, apart from its data.
 #[derive(Debug, Clone)]
@@ -60,6 +66,10 @@ pub struct SimConfig {
     pub scenario: Scenario,
     pub server: ServerOptions,
     pub faults: Faults,
+    /// The websocket's frame form, keepalive and queue length.
+    pub websocket: WsOptions,
+    /// What goes wrong on websockets; switchable with [`Sim::set_ws_faults`].
+    pub ws_faults: WsFaults,
     /// How fast simulated time runs against real time (1.0 = real time).
     pub speed: f64,
     /// The agent login `POST /auth/login` accepts.
@@ -74,6 +84,8 @@ impl Default for SimConfig {
             scenario: Scenario::default(),
             server: ServerOptions::default(),
             faults: Faults::default(),
+            websocket: WsOptions::default(),
+            ws_faults: WsFaults::default(),
             speed: 1.0,
             username: "admin@example.com".to_owned(),
             password: "sim-password".to_owned(),
@@ -96,142 +108,31 @@ pub enum SimError {
     NotLoopback(SocketAddr),
 }
 
-/// Simulated time: wall-clock time at the start plus elapsed real time times the speed.
-struct SimClock {
-    start_micros: Micros,
-    started: Instant,
-    speed: f64,
-}
-
-impl SimClock {
-    fn now(&self) -> Micros {
-        let elapsed = self.started.elapsed().as_micros() as f64 * self.speed;
-        // `as` saturates; so does the addition.
-        self.start_micros.saturating_add(elapsed as Micros)
-    }
-}
-
-/// State shared by every request handler.
-pub(crate) struct Shared {
-    world: Mutex<World>,
-    clock: SimClock,
-    options: Mutex<ServerOptions>,
-    faults: Mutex<Faults>,
-    fault_rng: Mutex<fastrand::Rng>,
-    counter: Mutex<Counter>,
-    limiter: Mutex<ratelimit::Limiter>,
-    /// `/auth/*` has its own limit per client IP (API.md §7); every client here is loopback.
-    login_limiter: Mutex<ratelimit::Limiter>,
-    tokens: Mutex<Vec<(String, usize)>>,
-    login: (String, String),
-    /// The agent the login belongs to (the main customer's admin).
-    agent_id: Uuid,
-    requests: AtomicU64,
-}
-
-/// A poisoned lock only means another handler panicked; the data is still usable.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Shared {
-    /// The world, advanced to the current simulated instant.
-    fn world(&self) -> MutexGuard<'_, World> {
-        let mut w = lock(&self.world);
-        w.advance(self.clock.now());
-        w
-    }
-
-    fn options(&self) -> ServerOptions {
-        lock(&self.options).clone()
-    }
-
-    fn time_form(&self) -> TimeForm {
-        if lock(&self.options).legacy_timestamps {
-            TimeForm::Legacy
-        } else {
-            TimeForm::Current
-        }
-    }
-
-    fn faults(&self) -> Faults {
-        lock(&self.faults).clone()
-    }
-
-    fn roll(&self) -> f64 {
-        lock(&self.fault_rng).f64()
-    }
-
-    fn count(&self, key: String) {
-        lock(&self.counter).record(key);
-    }
-
-    fn count_status(&self, status: u16) {
-        lock(&self.counter).record_status(status);
-    }
-
-    fn counter(&self) -> Counter {
-        lock(&self.counter).clone()
-    }
-
-    fn limiter(&self) -> MutexGuard<'_, ratelimit::Limiter> {
-        lock(&self.limiter)
-    }
-
-    fn next_request(&self) -> u64 {
-        self.requests.fetch_add(1, Ordering::Relaxed) ^ 0x5bd1_e995
-    }
-
-    fn login(&self, user: &str, password: &str) -> Option<String> {
-        if (user, password) != (self.login.0.as_str(), self.login.1.as_str()) {
-            return None;
-        }
-        // The server's HS256 JWT: the agent and a custom `expire` claim, 7 days ahead
-        // (API.md §1). The signature is random: only this simulator accepts the token.
-        let now = self.clock.now();
-        let agent = self.agent(TimeForm::Current);
-        let claims = serde_json::json!({
-            "type": "agent",
-            "agent": agent,
-            "expire": TimeForm::Current.token(now.saturating_add(7 * world::DAY)),
-        });
-        let mut rng = fastrand::Rng::with_seed(self.next_request());
-        let signature: Vec<u8> = (0..32).map(|_| rng.u8(..)).collect();
-        let token = format!(
-            "{}.{}.{}",
-            wire::base64url(br#"{"alg":"HS256","typ":"JWT"}"#),
-            wire::base64url(claims.to_string().as_bytes()),
-            wire::base64url(&signature)
-        );
-        lock(&self.tokens).push((token.clone(), 0));
-        Some(token)
-    }
-
-    /// The logged-in agent, as `GET /me` and the token's claims show it.
-    fn agent(&self, form: TimeForm) -> serde_json::Value {
-        let w = self.world();
-        let c = &w.customers[0];
-        wire::agent(self.agent_id, c, &self.login.0, form)
-    }
-
-    /// One request against the `/auth/*` limit, or how long until one is allowed.
-    fn login_limit(&self, limit: RateLimit) -> Result<(), Duration> {
-        lock(&self.login_limiter).check(0, limit, Instant::now())
-    }
-
-    fn token_customer(&self, token: &str) -> Option<usize> {
-        lock(&self.tokens)
-            .iter()
-            .find(|(t, _)| t == token)
-            .map(|(_, c)| *c)
-    }
-}
-
 /// A running simulator.
 pub struct Sim {
     shared: Arc<Shared>,
     addr: SocketAddr,
     server: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+    /// Advances the world while websockets are open, so events go out without requests.
+    ticker: JoinHandle<()>,
+}
+
+/// How often the world is advanced for websocket subscribers when no request does it.
+const TICK: Duration = Duration::from_millis(50);
+
+/// Advances the world every [`TICK`] while a websocket is open; ends with the simulator.
+fn spawn_ticker(shared: Weak<Shared>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(TICK);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let Some(sh) = shared.upgrade() else { return };
+            if sh.hub.has_connections() {
+                drop(sh.world());
+            }
+        }
+    })
 }
 
 impl Sim {
@@ -256,6 +157,8 @@ impl Sim {
             },
             options: Mutex::new(config.server.clone()),
             faults: Mutex::new(config.faults.clone()),
+            ws_options: Mutex::new(config.websocket.clone()),
+            ws_faults: Mutex::new(config.ws_faults.clone()),
             fault_rng: Mutex::new(fastrand::Rng::with_seed(config.scenario.seed ^ 0xfa17)),
             counter: Mutex::new(Counter::default()),
             limiter: Mutex::new(ratelimit::Limiter::default()),
@@ -270,11 +173,15 @@ impl Sim {
             .into_uuid(),
             // Request ids differ between runs, as a server's do.
             requests: AtomicU64::new(now as u64),
+            hub: ws::Hub::default(),
+            ws_drop: watch::Sender::new(0),
         });
+        let ticker = spawn_ticker(Arc::downgrade(&shared));
         let mut sim = Sim {
             shared,
             addr: config.listen,
             server: None,
+            ticker,
         };
         sim.listen(config.listen).await?;
         Ok(sim)
@@ -309,6 +216,21 @@ impl Sim {
     /// The API base URL, e.g. `http://127.0.0.1:40123/v1.0`.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1.0", self.addr)
+    }
+
+    /// The websocket URL without credentials, e.g. `ws://127.0.0.1:40123/v1.0/ws`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/v1.0/ws", self.addr)
+    }
+
+    /// Websocket counters: connections open, handshakes, frames sent and dropped.
+    pub fn ws_stats(&self) -> WsStats {
+        self.shared.hub.stats()
+    }
+
+    /// Drops every open websocket now, without a close frame, as a server restart would.
+    pub fn drop_websockets(&self) {
+        self.shared.drop_websockets();
     }
 
     /// The access key of the main customer (the one the scenario is about).
@@ -351,6 +273,17 @@ impl Sim {
         *lock(&self.shared.options) = options;
     }
 
+    /// Changes the websocket options while running; keepalive and queue length apply to
+    /// connections opened afterwards, the frame form at once.
+    pub fn set_ws_options(&self, options: WsOptions) {
+        *lock(&self.shared.ws_options) = options;
+    }
+
+    /// Changes the websocket faults while running.
+    pub fn set_ws_faults(&self, faults: WsFaults) {
+        *lock(&self.shared.ws_faults) = faults;
+    }
+
     /// Runs `f` on the world advanced to now: for tests and tools to look or to act.
     pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
         f(&mut self.shared.world())
@@ -358,6 +291,8 @@ impl Sim {
 
     /// Stops listening and closes idle connections; the world is kept for [`Sim::restart`].
     pub async fn stop(&mut self) {
+        // Upgraded connections outlive the listener; a stopped server has none.
+        self.shared.drop_websockets();
         if let Some((tx, task)) = self.server.take() {
             let _ = tx.send(());
             let abort = task.abort_handle();
@@ -389,6 +324,8 @@ impl Sim {
 
 impl Drop for Sim {
     fn drop(&mut self) {
+        self.ticker.abort();
+        self.shared.drop_websockets();
         if let Some((tx, task)) = self.server.take() {
             let _ = tx.send(());
             task.abort();

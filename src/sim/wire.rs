@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::world::{Addr, CallRec, Customer, Micros, Part, Room, World};
+use super::world::{Addr, CallRec, Conference, Customer, Micros, Participant, World};
 
 /// Which timestamp form the simulated server writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ fn nil() -> Value {
 }
 
 /// `ConferenceManagerConferencecall`.
-pub fn conferencecall(w: &World, p: &Part, t: TimeForm) -> Value {
+pub fn conferencecall(w: &World, p: &Participant, t: TimeForm) -> Value {
     let created = if p.garbled {
         Value::String("not a time".into())
     } else {
@@ -77,7 +77,7 @@ pub fn conferencecall(w: &World, p: &Part, t: TimeForm) -> Value {
         "id": id(p.id),
         "customer_id": id(w.customer_id(p.customer)),
         "activeflow_id": id(p.activeflow),
-        "conference_id": id(p.room),
+        "conference_id": id(p.conference),
         "reference_type": "call",
         "reference_id": id(p.call),
         "status": p.status.as_str(),
@@ -88,7 +88,7 @@ pub fn conferencecall(w: &World, p: &Part, t: TimeForm) -> Value {
 }
 
 /// `ConferenceManagerConference`.
-pub fn conference(w: &World, r: &Room, t: TimeForm) -> Value {
+pub fn conference(w: &World, r: &Conference, t: TimeForm) -> Value {
     let mut o = Map::new();
     o.insert("id".into(), id(r.id));
     o.insert("customer_id".into(), id(w.customer_id(r.customer)));

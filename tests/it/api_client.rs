@@ -7,7 +7,7 @@ use std::time::Duration;
 use conftop::api::{
     Client, ClientConfig, ConferenceType, ConferencecallStatus, Credentials, ErrorKind, PageRequest,
 };
-use conftop::sim::{Faults, PartStatus, RateLimit, Scenario, ServerOptions, Sim, SimConfig};
+use conftop::sim::{Faults, ParticipantStatus, RateLimit, Scenario, ServerOptions, Sim, SimConfig};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -68,10 +68,10 @@ async fn delete_leaves_then_leaved_and_repeats_are_unchanged() {
     let sim = quiet_sim(0).await;
     let client = client_for(&sim);
     let target = sim.with_world(|w| {
-        w.live_parts(0)
+        w.live_participants(0)
             .into_iter()
-            .find(|p| p.status == PartStatus::Joined)
-            .map(|p| (p.id, p.room))
+            .find(|p| p.status == ParticipantStatus::Joined)
+            .map(|p| (p.id, p.conference))
             .unwrap()
     });
 
@@ -102,9 +102,9 @@ async fn connect_rooms_are_unlisted_but_fetchable() {
     let sim = quiet_sim(0).await;
     let client = client_for(&sim);
     let connect = sim.with_world(|w| {
-        w.open_rooms(0)
+        w.open_conferences(0)
             .into_iter()
-            .find(|r| r.kind == conftop::sim::RoomKind::Connect)
+            .find(|r| r.kind == conftop::sim::ConferenceKind::Connect)
             .map(|r| r.id)
             .unwrap()
     });
@@ -125,7 +125,7 @@ async fn error_kinds() {
 
     // Another customer's participant: 403.
     let other_key = sim.other_access_key();
-    let foreign = sim.with_world(|w| w.live_parts(1)[0].id);
+    let foreign = sim.with_world(|w| w.live_participants(1)[0].id);
     let e = client.get_conferencecall(foreign).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Forbidden, "{e}");
     let e = client.delete_conferencecall(foreign).await.unwrap_err();
@@ -323,7 +323,7 @@ async fn bare_error_bodies_and_legacy_timestamps() {
     assert_eq!(token.len(), "2022-08-06 16:57:12.247946".len(), "{token}");
     assert_eq!(raw["result"][0]["tm_delete"], "9999-01-01 00:00:00.000000");
     let all = walk(&client, 40).await;
-    let expected = sim.with_world(|w| w.list_parts(0, i64::MAX, usize::MAX).items.len());
+    let expected = sim.with_world(|w| w.list_participants(0, i64::MAX, usize::MAX).items.len());
     assert_eq!(all.len(), expected);
     let first = client
         .list_conferencecalls(&PageRequest::first(1))
@@ -411,7 +411,7 @@ async fn page_size_rules_and_the_extra_empty_page() {
     assert_eq!(v["error"]["reason"], "INVALID_REQUEST_PARAMETER");
 
     // A short last page still carries a token; the end is one more request answering [].
-    let total = sim.with_world(|w| w.list_parts(0, i64::MAX, usize::MAX).items.len());
+    let total = sim.with_world(|w| w.list_participants(0, i64::MAX, usize::MAX).items.len());
     let mut token = String::new();
     let mut pages = 0;
     let mut seen = 0;
@@ -459,7 +459,7 @@ async fn walking_10000_history_records_loses_and_repeats_nothing() {
     let client = client_for(&sim);
     let ids = walk(&client, 100).await;
     let expected: Vec<Uuid> = sim.with_world(|w| {
-        w.list_parts(0, i64::MAX, usize::MAX)
+        w.list_participants(0, i64::MAX, usize::MAX)
             .items
             .iter()
             .map(|p| p.id)
@@ -534,7 +534,7 @@ async fn tied_creation_times_lose_a_record_at_a_page_boundary_as_the_server_does
     .await;
     let client = client_for(&sim);
     let all: Vec<(Uuid, i64)> = sim.with_world(|w| {
-        w.list_parts(0, i64::MAX, usize::MAX)
+        w.list_participants(0, i64::MAX, usize::MAX)
             .items
             .iter()
             .map(|p| (p.id, p.tm_create))
@@ -726,9 +726,9 @@ async fn a_kick_leaves_the_call_up_and_a_hang_up_skips_leaving() {
     .await;
     let client = client_for(&sim);
     let joined: Vec<(Uuid, Uuid)> = sim.with_world(|w| {
-        w.live_parts(0)
+        w.live_participants(0)
             .into_iter()
-            .filter(|p| p.status == PartStatus::Joined)
+            .filter(|p| p.status == ParticipantStatus::Joined)
             .map(|p| (p.id, p.call))
             .take(2)
             .collect()

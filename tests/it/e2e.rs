@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use conftop::sim::{PartStatus, RoomKind, Scenario, ServerOptions, Sim, SimConfig};
+use conftop::sim::{ConferenceKind, ParticipantStatus, Scenario, ServerOptions, Sim, SimConfig};
 
 use crate::common::sim_with;
 use crate::pty::{Pty, contains};
@@ -63,7 +63,7 @@ async fn see_a_participant_remove_it_and_see_it_leave() {
         .await;
     let short = first_short_id(&pty);
     let target = sim.with_world(|w| {
-        w.live_parts(0)
+        w.live_participants(0)
             .into_iter()
             .find(|p| p.id.simple().to_string().starts_with(&short))
             .map(|p| p.id)
@@ -83,8 +83,8 @@ async fn see_a_participant_remove_it_and_see_it_leave() {
     .await;
     assert_eq!(sim.counter().get("DELETE", "/conferencecalls/{id}"), 1);
     assert_ne!(
-        sim.with_world(|w| w.part(target).unwrap().status),
-        PartStatus::Joined
+        sim.with_world(|w| w.participant(target).unwrap().status),
+        ParticipantStatus::Joined
     );
     // It leaves, lingers marked, then goes.
     pty.wait_for(WAIT, |s| !s.contains(&short)).await;
@@ -202,10 +202,10 @@ async fn a_panic_restores_the_terminal_and_reports_only_to_the_log() {
 async fn hostile_strings_never_reach_the_terminal_raw() {
     let sim = small_sim().await;
     let (room, parts) = sim.with_world(|w| {
-        let rooms = w.open_rooms(0);
+        let rooms = w.open_conferences(0);
         let r = rooms
             .iter()
-            .find(|r| r.kind == RoomKind::Conference)
+            .find(|r| r.kind == ConferenceKind::Conference)
             .unwrap();
         let parts: Vec<_> = rooms.iter().flat_map(|r| r.members.clone()).collect();
         (r.id, parts)
@@ -220,7 +220,7 @@ async fn hostile_strings_never_reach_the_terminal_raw() {
         for (p, name) in parts.iter().zip(hostile) {
             w.set_caller_name(*p, name);
         }
-        w.set_room_name(
+        w.set_conference_name(
             room,
             "\x1b]2;pwned-room\x07Zalgo\u{301}\u{301}\u{301}\u{301}\u{301}\u{301} Room",
         );
@@ -258,9 +258,9 @@ async fn wide_names_keep_the_columns_aligned() {
     let sim = small_sim().await;
     let parts = sim.with_world(|w| {
         let r = w
-            .open_rooms(0)
+            .open_conferences(0)
             .into_iter()
-            .find(|r| r.kind == RoomKind::Conference)
+            .find(|r| r.kind == ConferenceKind::Conference)
             .unwrap();
         r.members.clone()
     });

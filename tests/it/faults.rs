@@ -48,7 +48,7 @@ fn options() -> Options {
 }
 
 fn sim_live(sim: &Sim) -> HashSet<Uuid> {
-    sim.with_world(|w| w.live_parts(0).iter().map(|p| p.id).collect())
+    sim.with_world(|w| w.live_participants(0).iter().map(|p| p.id).collect())
 }
 
 /// Requests in a window must fit the budget: the burst plus the rate times the window.
@@ -232,8 +232,8 @@ async fn api_down_and_back_refetches_everything() {
     .await;
     // While it is down the world moves on: someone leaves, someone arrives.
     let (gone, room) = sim.with_world(|w| {
-        let p = w.live_parts(0)[0];
-        (p.id, p.room)
+        let p = w.live_participants(0)[0];
+        (p.id, p.conference)
     });
     sim.with_world(|w| {
         w.hang_up(gone);

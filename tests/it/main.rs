@@ -8,6 +8,8 @@ mod fuzz;
 mod live;
 mod pty;
 mod removal;
+mod sim_ws;
+mod sim_ws_faults;
 mod soak;
 mod spec;
 mod sync;

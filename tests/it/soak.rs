@@ -52,7 +52,7 @@ async fn memory_stays_bounded_through_thousands_of_joins_and_leaves() {
         peak.2 = peak.2.max(a.conferences.len());
     }
     let joined = sim.with_world(|w| w.sizes().0) - start_records;
-    let live_now = sim.with_world(|w| w.live_parts(0).len());
+    let live_now = sim.with_world(|w| w.live_participants(0).len());
     println!(
         "{joined} participants joined during the run; peak held: {} participants, {} callers, {} rooms; {live_now} live now",
         peak.0, peak.1, peak.2

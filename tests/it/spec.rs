@@ -145,23 +145,23 @@ async fn simulator_answers_match_the_published_schemas() {
     };
 
     let (ids, leaving) = sim.with_world(|w| {
-        let live = w.live_parts(0);
+        let live = w.live_participants(0);
         let p = live
             .iter()
-            .find(|p| p.status == conftop::sim::PartStatus::Joined)
+            .find(|p| p.status == conftop::sim::ParticipantStatus::Joined)
             .unwrap();
         let q = live
             .iter()
             .rev()
-            .find(|p| p.status == conftop::sim::PartStatus::Joined)
+            .find(|p| p.status == conftop::sim::ParticipantStatus::Joined)
             .unwrap();
-        ((p.id, p.room, p.call), q.id)
+        ((p.id, p.conference, p.call), q.id)
     });
-    let foreign = sim.with_world(|w| w.live_parts(1)[0].id);
+    let foreign = sim.with_world(|w| w.live_participants(1)[0].id);
     let connect = sim.with_world(|w| {
-        w.open_rooms(0)
+        w.open_conferences(0)
             .into_iter()
-            .find(|r| r.kind == conftop::sim::RoomKind::Connect)
+            .find(|r| r.kind == conftop::sim::ConferenceKind::Connect)
             .unwrap()
             .id
     });

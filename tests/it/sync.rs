@@ -8,7 +8,7 @@ use std::time::Duration;
 use conftop::api::{Call, ConferencecallStatus, ErrorKind};
 use conftop::audit::AuditLog;
 use conftop::sim::{
-    Faults, PartStatus, RateLimit, RoomKind, Scenario, ServerOptions, Sim, SimConfig,
+    ConferenceKind, Faults, ParticipantStatus, RateLimit, Scenario, ServerOptions, Sim, SimConfig,
 };
 use conftop::sync::{self, BudgetConfig, Snapshot, SyncCommand, SyncConfig, SyncEvent, SyncHandle};
 use tokio::time::{Instant, timeout};
@@ -120,7 +120,7 @@ fn statuses(s: &Snapshot) -> HashMap<Uuid, ConferencecallStatus> {
 }
 
 fn sim_live(sim: &Sim) -> HashSet<Uuid> {
-    sim.with_world(|w| w.live_parts(0).iter().map(|p| p.id).collect())
+    sim.with_world(|w| w.live_participants(0).iter().map(|p| p.id).collect())
 }
 
 fn still(history: usize, conferences: usize, participants: usize, connect: usize) -> SimConfig {
@@ -196,9 +196,9 @@ async fn changes_show_within_one_refresh() {
 
     // A new participant appears within one refresh, in `joining`.
     let room = sim.with_world(|w| {
-        w.open_rooms(0)
+        w.open_conferences(0)
             .iter()
-            .find(|r| r.kind == RoomKind::Conference)
+            .find(|r| r.kind == ConferenceKind::Conference)
             .unwrap()
             .id
     });
@@ -234,9 +234,9 @@ async fn changes_show_within_one_refresh() {
     // An old participant (far below the newest page) hanging up goes straight to `leaved`
     // (no `leaving`): seen within one refresh, through its room's list.
     let oldest = sim.with_world(|w| {
-        w.live_parts(0)
+        w.live_participants(0)
             .into_iter()
-            .filter(|p| p.status == PartStatus::Joined && p.room == room)
+            .filter(|p| p.status == ParticipantStatus::Joined && p.conference == room)
             .min_by_key(|p| p.tm_create)
             .unwrap()
             .id
@@ -249,9 +249,9 @@ async fn changes_show_within_one_refresh() {
     // its room is checked in turn with the others nothing lists.
     let (connect, pair) = sim.with_world(|w| {
         let r = w
-            .open_rooms(0)
+            .open_conferences(0)
             .into_iter()
-            .find(|r| r.kind == RoomKind::Connect)
+            .find(|r| r.kind == ConferenceKind::Connect)
             .unwrap();
         (r.id, r.members.clone())
     });
@@ -266,8 +266,8 @@ async fn changes_show_within_one_refresh() {
 
     // A deleted conference leaves the list at once; its participants show `leaving`, then go.
     let doomed: Vec<Uuid> = sim.with_world(|w| {
-        w.end_room(room);
-        w.room(room).unwrap().members.clone()
+        w.end_conference(room);
+        w.conference(room).unwrap().members.clone()
     });
     assert!(!doomed.is_empty());
     let s = probe.fresh().await;
@@ -485,13 +485,13 @@ async fn removal_sends_one_delete_and_is_audited() {
     assert_eq!(sim.counter().get("DELETE", "/conferencecalls/{id}"), 1);
 
     // Another customer's participant: 403, audited as forbidden.
-    let foreign = sim.with_world(|w| w.live_parts(1)[0].clone());
+    let foreign = sim.with_world(|w| w.live_participants(1)[0].clone());
     probe
         .handle
         .commands
         .send(SyncCommand::Remove {
             participant: foreign.id,
-            conference: foreign.room,
+            conference: foreign.conference,
         })
         .await
         .unwrap();
@@ -580,7 +580,7 @@ async fn rate_limited_server_is_not_stormed() {
 async fn extreme_timestamps_from_the_network_do_not_panic() {
     let sim = sim_with(still(200, 3, 4, 1)).await;
     // The oldest representable instant, on a live participant whose call is not looked up yet.
-    let victim = sim.with_world(|w| w.live_parts(0)[0].id);
+    let victim = sim.with_world(|w| w.live_participants(0)[0].id);
     let year_minus_9999 = jiff::Timestamp::MIN.as_microsecond() + 1;
     sim.with_world(|w| w.set_shown_created(victim, year_minus_9999));
     let mut probe = Probe::start(&sim, fast(false));
@@ -597,15 +597,15 @@ async fn one_unreadable_record_does_not_end_the_walk() {
     // first page is unreadable. The walk must still reach them.
     let sim = sim_with(still(2_000, 2, 2, 1)).await;
     let (connect, conf_room) = sim.with_world(|w| {
-        let rooms = w.open_rooms(0);
+        let rooms = w.open_conferences(0);
         let c = rooms
             .iter()
-            .find(|r| r.kind == RoomKind::Connect)
+            .find(|r| r.kind == ConferenceKind::Connect)
             .unwrap()
             .id;
         let r = rooms
             .iter()
-            .find(|r| r.kind == RoomKind::Conference)
+            .find(|r| r.kind == ConferenceKind::Conference)
             .unwrap()
             .id;
         (c, r)
@@ -618,9 +618,9 @@ async fn one_unreadable_record_does_not_end_the_walk() {
     });
     sim.with_world(|w| w.garble(newest));
     let pair: HashSet<Uuid> = sim.with_world(|w| {
-        w.live_parts(0)
+        w.live_participants(0)
             .iter()
-            .filter(|p| p.room == connect)
+            .filter(|p| p.conference == connect)
             .map(|p| p.id)
             .collect()
     });
@@ -761,9 +761,9 @@ async fn queue_room_participants_are_not_lost() {
     })
     .await;
     let queued: HashSet<Uuid> = sim.with_world(|w| {
-        w.open_rooms(0)
+        w.open_conferences(0)
             .iter()
-            .filter(|r| r.kind == RoomKind::Queue)
+            .filter(|r| r.kind == ConferenceKind::Queue)
             .flat_map(|r| r.members.clone())
             .collect()
     });

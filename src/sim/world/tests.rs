@@ -1,0 +1,110 @@
+//! The world's own rules, checked without a server.
+
+use super::*;
+
+const NOW: Micros = 1_795_000_000 * SECOND;
+
+fn world(seed: u64, history: usize) -> World {
+    World::new(
+        Scenario {
+            seed,
+            history,
+            ..Scenario::default()
+        },
+        NOW,
+    )
+}
+
+#[test]
+fn history_rooms_end_the_way_real_ones_do() {
+    let w = world(1, 3_000);
+    let mut kinds = HashMap::new();
+    for r in w
+        .conferences
+        .iter()
+        .filter(|r| r.status != ConferenceStatus::Progressing)
+    {
+        *kinds.entry(r.kind).or_insert(0) += 1;
+        let members: Vec<&Participant> = w
+            .participants
+            .iter()
+            .filter(|p| p.conference == r.id)
+            .collect();
+        assert!(!members.is_empty());
+        let last_out = members.iter().filter_map(|p| p.tm_update).max();
+        for p in &members {
+            let left = p.tm_update.unwrap();
+            assert!(left > p.tm_create);
+            assert!(p.tm_create > r.tm_create);
+            let call = w.call(p.call).unwrap();
+            assert_eq!(call.status, "hangup");
+            // A hang-up ends the participant; a kick leaves the call to finish later.
+            assert!(call.tm_hangup.unwrap() >= left);
+        }
+        match r.kind {
+            ConferenceKind::Connect => {
+                assert!(members.len() <= 2, "a connect room holds two parties");
+                assert_eq!(r.status, ConferenceStatus::Terminated);
+                assert_eq!(r.tm_end, last_out);
+            }
+            _ => {
+                let deleted = r.tm_delete.expect("deleted or timed out");
+                if r.timeout > 0 {
+                    assert!(deleted <= r.tm_create + r.timeout * SECOND);
+                }
+                assert!(members.iter().all(|p| p.tm_create < deleted));
+                match r.status {
+                    // The last participant leaving destroyed it, after the deletion.
+                    ConferenceStatus::Terminated => {
+                        assert_eq!(r.tm_end, last_out);
+                        assert!(r.tm_end.unwrap() > deleted);
+                    }
+                    // Empty when deleted: stays terminating, no end time (API.md §4).
+                    ConferenceStatus::Terminating => {
+                        assert_eq!(r.tm_end, None);
+                        assert!(last_out.unwrap() < deleted);
+                    }
+                    ConferenceStatus::Progressing => unreachable!(),
+                }
+            }
+        }
+    }
+    for kind in [
+        ConferenceKind::Conference,
+        ConferenceKind::Connect,
+        ConferenceKind::Queue,
+    ] {
+        assert!(
+            kinds.get(&kind).is_some_and(|&n| n > 3),
+            "{kind:?}: {kinds:?}"
+        );
+    }
+}
+
+#[test]
+fn a_room_is_deleted_when_its_timeout_expires() {
+    let (mut w, id, expires) = (1..20)
+        .find_map(|seed| {
+            let w = world(seed, 0);
+            let timed = w
+                .conferences
+                .iter()
+                .filter(|r| r.timeout > 0 && r.tm_delete.is_none())
+                .map(|r| (r.id, r.tm_create + r.timeout * SECOND))
+                .min_by_key(|t| t.1)?;
+            Some((w, timed.0, timed.1))
+        })
+        .expect("some seed has a room with a timeout");
+    // Live rooms never expire within half an hour of the start.
+    assert!(expires >= NOW + 30 * MINUTE);
+    w.advance(expires - 1);
+    assert!(w.conference(id).unwrap().tm_delete.is_none());
+    let inside = w.conference(id).unwrap().members.clone();
+    w.advance(expires);
+    let r = w.conference(id).unwrap();
+    assert_eq!(r.tm_delete, Some(expires));
+    assert_eq!(r.status, ConferenceStatus::Terminating);
+    for p in inside {
+        assert_eq!(w.participant(p).unwrap().status, ParticipantStatus::Leaving);
+    }
+}
