@@ -203,7 +203,7 @@ fn sync_side() {
             reset_peak();
             let mut f = Fetcher::new(&client, &budget);
             tracker
-                .refresh(&mut f, jiff::Timestamp::now(), &[], &tx)
+                .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
                 .await
                 .expect("refresh");
             requests.push(f.requests);

@@ -136,7 +136,7 @@ fn steady_state_counts(rt: &Runtime, sim: &Sim, quick: bool) {
             client_for(sim),
             SyncConfig {
                 interval,
-                ..SyncConfig::default()
+                ..SyncConfig::polling_only()
             },
         );
         let (first, at_first) = first_snapshot(&mut handle, sim).await;
@@ -296,7 +296,7 @@ fn cold_start(c: &mut Criterion) {
                         client_for(&sim),
                         SyncConfig {
                             interval: Duration::from_secs(2),
-                            ..SyncConfig::default()
+                            ..SyncConfig::polling_only()
                         },
                     );
                     let (snap, counted) = first_snapshot(&mut handle, &sim).await;
@@ -342,7 +342,7 @@ fn steady_refresh(c: &mut Criterion) {
         for _ in 0..5 {
             let mut f = Fetcher::new(&client, &budget);
             tracker
-                .refresh(&mut f, jiff::Timestamp::now(), &[], &tx)
+                .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
                 .await
                 .expect("refresh");
             costs.push(f.requests as u64);
@@ -365,7 +365,7 @@ fn steady_refresh(c: &mut Criterion) {
                     let t0 = Instant::now();
                     let mut f = Fetcher::new(&client, &budget);
                     tracker
-                        .refresh(&mut f, jiff::Timestamp::now(), &[], &tx)
+                        .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
                         .await
                         .expect("refresh");
                     total += t0.elapsed();

@@ -70,7 +70,11 @@ pub struct DashArgs {
         hide_env_values = true
     )]
     pub api_url: Option<String>,
-    /// Time between refreshes (minimum 1s) [default: 2s].
+    /// Don't follow VoIPbin's websocket: learn every change by polling (also `push = false` in
+    /// the config file).
+    #[arg(long)]
+    pub no_push: bool,
+    /// Time between refreshes while polling (minimum 1s) [default: 2s].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub interval: Option<Duration>,
     /// Never remove anyone: removal disappears from keys, hints and help (also `read_only = true`
@@ -201,6 +205,25 @@ pub struct SimArgs {
     /// Share of DELETEs answered 400 because the bridge kick failed.
     #[arg(long, default_value_t = 0.0)]
     pub kick_fail_rate: f64,
+    /// Websocket frames in the legacy wrapped form {"type":…,"data":{…}} of servers before
+    /// 2026-08.
+    #[arg(long)]
+    pub ws_wrapped: bool,
+    /// Refuse websocket upgrades (503): clients must fall back to polling.
+    #[arg(long)]
+    pub ws_refuse: bool,
+    /// Never ping websockets (clients should find them silent and reconnect).
+    #[arg(long)]
+    pub ws_no_ping: bool,
+    /// Share of websocket event frames preceded by a frame that is not JSON.
+    #[arg(long, default_value_t = 0.0)]
+    pub ws_garbage_rate: f64,
+    /// Share of websocket event frames preceded by a binary frame.
+    #[arg(long, default_value_t = 0.0)]
+    pub ws_binary_rate: f64,
+    /// Hold every websocket event frame this long.
+    #[arg(long, value_parser = parse_duration)]
+    pub ws_delay: Option<Duration>,
     /// Every n-th history record shares its predecessor's tm_create (0 = none).
     #[arg(long, default_value_t = 0)]
     pub ties: usize,
@@ -296,6 +319,11 @@ mod tests {
             .expect("README marks its option table");
         let (table, _) = rest.split_once("<!-- /options -->").expect("end marker");
         let expected = options_table();
+        if std::env::var_os("CONFTOP_WRITE_README").is_some() && table != expected {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+            std::fs::write(path, readme.replace(table, &expected)).unwrap();
+            return;
+        }
         assert_eq!(
             table, expected,
             "the README's option table differs from --help; replace it with:\n{expected}"

@@ -41,6 +41,7 @@ pub struct FileConfig {
     pub timeout: Option<Duration>,
     pub budget: Option<f64>,
     pub read_only: Option<bool>,
+    pub push: Option<bool>,
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,
 }

@@ -18,8 +18,8 @@ use crate::app::{AppConfig, Mode};
 use crate::audit::AuditLog;
 use crate::cli::{DashArgs, SimArgs};
 use crate::config::{self, ConfigError, FileConfig};
-use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig};
-use crate::sync::{BudgetConfig, SyncConfig};
+use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig, WsFaults, WsOptions};
+use crate::sync::{BudgetConfig, PushConfig, SyncConfig};
 use crate::ui::Theme;
 use crate::ui::theme::{ThemeError, no_color_requested};
 
@@ -36,6 +36,10 @@ pub mod defaults {
     pub const ROTATE: Duration = Duration::from_secs(15);
     /// A wall screen that changes faster than this cannot be read.
     pub const MIN_ROTATE: Duration = Duration::from_secs(1);
+    /// While push is healthy: light polls (for `joining` and `leaving`, which push never
+    /// says) and the consistency check (the room list).
+    pub const PUSH_POLL: Duration = Duration::from_millis(4500);
+    pub const PUSH_CHECK: Duration = Duration::from_secs(90);
     pub const NO_DATA_AFTER: Duration = Duration::from_secs(60);
     pub const TIMEOUT: Duration = Duration::from_secs(10);
     /// Less than this cannot complete a request even on loopback.
@@ -118,6 +122,8 @@ pub struct Settings {
     pub timeout: Duration,
     pub theme: Theme,
     pub allow_insecure_http: bool,
+    /// Follow VoIPbin's websocket (else poll only).
+    pub push: bool,
     /// Where removals are recorded; `None` in read-only modes, which record nothing.
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,
@@ -260,6 +266,7 @@ impl Settings {
             timeout,
             theme,
             allow_insecure_http: args.allow_insecure_http,
+            push: !args.no_push && file.push.unwrap_or(true),
             audit_log,
             log_file,
             warnings,
@@ -301,6 +308,10 @@ impl Settings {
             },
             allow_delete: !self.mode.read_only(),
             audit,
+            push: PushConfig {
+                enabled: self.push,
+                ..PushConfig::default()
+            },
             ..SyncConfig::default()
         }
     }
@@ -339,6 +350,8 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         ));
     }
     for (option, rate) in [
+        ("--ws-garbage-rate", a.ws_garbage_rate),
+        ("--ws-binary-rate", a.ws_binary_rate),
         ("--kick-fail-rate", a.kick_fail_rate),
         ("--error-rate", a.error_rate),
         ("--drop-rate", a.drop_rate),
@@ -386,6 +399,17 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
             storm_retry_after: None,
             pagination_loop: a.pagination_loop,
             endless_pages: a.endless_pages,
+        },
+        websocket: WsOptions {
+            wrapped_events: a.ws_wrapped,
+            ..WsOptions::default()
+        },
+        ws_faults: WsFaults {
+            refuse_upgrades: a.ws_refuse,
+            no_ping: a.ws_no_ping,
+            garbage_rate: a.ws_garbage_rate,
+            binary_rate: a.ws_binary_rate,
+            delay: a.ws_delay.unwrap_or_default(),
         },
         speed: a.speed,
         ..SimConfig::default()

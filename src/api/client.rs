@@ -27,7 +27,7 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    fn secret(&self) -> &str {
+    pub(super) fn secret(&self) -> &str {
         match self {
             Credentials::AccessKey(s) | Credentials::Token(s) => s.expose_secret(),
         }
@@ -109,8 +109,10 @@ impl PageRequest {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
-    base: Url,
-    creds: Credentials,
+    pub(super) base: Url,
+    pub(super) creds: Credentials,
+    /// How long opening a connection (and the websocket's handshake) may take.
+    pub(super) timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -186,7 +188,12 @@ impl Client {
             .user_agent(concat!("conftop/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientConfigError::Build(e.without_url().to_string()))?;
-        Ok(Client { http, base, creds })
+        Ok(Client {
+            http,
+            base,
+            creds,
+            timeout: config.timeout,
+        })
     }
 
     /// The API host and port, for the header; never the credentials.

@@ -71,7 +71,7 @@ struct EnvelopeBody {
 const MAX_TEXT: usize = 160;
 
 impl ApiError {
-    fn new(kind: ErrorKind, endpoint: &'static str) -> Self {
+    pub(super) fn new(kind: ErrorKind, endpoint: &'static str) -> Self {
         ApiError {
             kind,
             endpoint,

@@ -9,6 +9,7 @@ mod enums;
 mod error;
 mod model;
 pub mod timestamp;
+mod ws;
 
 pub use client::{Client, ClientConfig, Credentials, DEFAULT_API_URL, PageRequest};
 pub use enums::{
@@ -17,3 +18,4 @@ pub use enums::{
 };
 pub use error::{ApiError, ErrorKind};
 pub use model::{Address, Call, Conference, Conferencecall, Customer, Page};
+pub use ws::{EventSocket, Incoming, Pushed, decode_frame};

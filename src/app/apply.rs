@@ -12,6 +12,10 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.dirty = true;
         }
         SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
+        SyncEvent::Channel(c) => {
+            s.channel = Some(c);
+            s.dirty = true;
+        }
         SyncEvent::Calls(calls) => {
             for call in calls {
                 s.callers.insert(call.id, Caller::from_api(&call));

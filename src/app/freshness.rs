@@ -49,6 +49,17 @@ impl StaleRules {
         }
     }
 
+    /// The same rules for refreshes that come every `period` (longer than the interval while
+    /// push is healthy): stale after two periods without one.
+    pub fn with_period(self, period: Duration) -> StaleRules {
+        let stale = SignedDuration::try_from(period * 2).unwrap_or(SignedDuration::MAX);
+        let stale_after = self.stale_after.max(stale);
+        StaleRules {
+            stale_after,
+            no_data_after: self.no_data_after.max(stale_after),
+        }
+    }
+
     pub fn judge(&self, c: &Connection, now: Timestamp) -> Freshness {
         let reason = || {
             c.last_error

@@ -1,7 +1,10 @@
 //! The help's lines, built once here without styles; the UI styles each part by its tone and
 //! scrolls through them, and the app bounds the scrolling by the same count.
 
+use jiff::SignedDuration;
+
 use crate::api::ConferencecallStatus;
+use crate::sync::Channel;
 
 use super::AppState;
 use super::keys::Context;
@@ -101,6 +104,24 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         format::duration(app.cfg.stale.no_data_after)
     );
     out.push(line(1, &[(&stale, Tone::Muted)]));
+    let updates = match &app.channel {
+        Some(Channel::Push { poll }) => format!(
+            "push: VoIPbin sends conference changes as they happen; a light poll every {} \
+             catches joining and leaving.",
+            format::duration(SignedDuration::try_from(*poll).unwrap_or(SignedDuration::MAX))
+        ),
+        Some(Channel::Polling { why }) => format!(
+            "polling every {}: {why}.",
+            format::duration(
+                SignedDuration::try_from(app.cfg.interval).unwrap_or(SignedDuration::MAX)
+            )
+        ),
+        None => "polling until the first answer; push follows.".to_owned(),
+    };
+    out.push(line(
+        1,
+        &[("Updates: ", Tone::Muted), (&updates, Tone::Text)],
+    ));
     if app.cfg.mode.read_only() {
         let text = "Read-only: removing participants is switched off.";
         out.push(line(1, &[(text, Tone::ReadOnly)]));

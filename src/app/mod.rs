@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 use crate::api::{ConferencecallStatus, ErrorKind};
 use crate::ids::IdMap;
-use crate::sync::{self, RemovalOutcome, Snapshot, SyncEvent};
+use crate::sync::{self, Channel, RemovalOutcome, Snapshot, SyncEvent};
 use crate::text::{sanitize, short_id};
 use crate::verdict::Verdict;
 
@@ -170,6 +170,8 @@ pub struct AppState {
     /// participant of a room no list shows may still be missing).
     pub history_complete: bool,
     pub customer: Option<(Uuid, String)>,
+    /// How changes reach conftop (push or polling, and why); `None` until the sync task says.
+    pub channel: Option<Channel>,
     pub participants: IdMap<Participant>,
     pub conferences: IdMap<Conference>,
     pub callers: IdMap<Caller>,

@@ -15,6 +15,7 @@ impl AppState {
             conn: Connection::default(),
             history_complete: false,
             customer: None,
+            channel: None,
             participants: IdMap::default(),
             conferences: IdMap::default(),
             callers: IdMap::default(),
@@ -51,7 +52,17 @@ impl AppState {
     }
 
     pub fn freshness(&self) -> Freshness {
-        self.cfg.stale.judge(&self.conn, self.now)
+        let rules = match &self.channel {
+            // Light polls come less often while push is healthy.
+            Some(Channel::Push { poll }) => self.cfg.stale.with_period(*poll),
+            _ => self.cfg.stale,
+        };
+        rules.judge(&self.conn, self.now)
+    }
+
+    /// Whether VoIPbin is pushing changes (rather than conftop only polling).
+    pub fn pushing(&self) -> bool {
+        matches!(self.channel, Some(Channel::Push { .. }))
     }
 
     /// Lines of the help overlay (the UI draws exactly these).

@@ -223,6 +223,15 @@ fn durations_are_shown_as_they_are_typed() {
 }
 
 #[test]
+fn push_is_on_unless_a_flag_or_the_file_turns_it_off() {
+    let f = Fixture::new(KEY);
+    assert!(ok(&f, &[]).sync_config(None).push.enabled);
+    assert!(!ok(&f, &["--no-push"]).sync_config(None).push.enabled);
+    let f = Fixture::new(&format!("{KEY}push = false\n"));
+    assert!(!ok(&f, &[]).push);
+}
+
+#[test]
 fn read_only_modes_keep_no_audit_log() {
     let f = Fixture::new(KEY);
     let s = ok(&f, &["--kiosk"]);
@@ -283,6 +292,7 @@ fn sim(flags: &[&str]) -> Result<SimConfig, SettingsError> {
 fn simulator_rates_speed_and_churn_are_checked() {
     for (flag, bad) in [
         ("--error-rate", "1.5"),
+        ("--ws-garbage-rate", "2"),
         ("--drop-rate", "-0.1"),
         ("--malformed-rate", "2"),
         ("--truncate-rate", "9"),

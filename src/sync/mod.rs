@@ -1,5 +1,12 @@
-//! The polling task: keeps a picture of every live participant, grouped by conference, and
-//! sends it to the app. It is the only part of conftop that talks to the API.
+//! The sync task: keeps a picture of every live participant, grouped by conference, and sends
+//! it to the app. It is the only part of conftop that talks to the API.
+//!
+//! Changes arrive two ways. VoIPbin pushes conference records over its websocket
+//! ([`push`]): a participant's id added to or removed from a room is applied at once. Push
+//! never says `joining` or `leaving`, nor anything missed while the socket was down, so
+//! polling stays as the safety net: while push is healthy a light poll (the newest page of
+//! participants) runs every few seconds and a normal refresh (room list included) now and
+//! then as a consistency check; while push is off or refused, conftop polls every interval.
 //!
 //! Refreshes never overlap; `RefreshNow` during one schedules another right after it. Every
 //! request, removals included, draws on one [`budget::Budget`], and a 429 pauses it for the
@@ -8,6 +15,7 @@
 pub mod budget;
 mod fetch;
 mod pager;
+pub mod push;
 mod removal;
 mod snapshot;
 mod tracker;
@@ -22,13 +30,14 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, Conference, Pushed};
 use crate::audit::AuditLog;
 use crate::verdict::Verdict;
 
 pub use budget::{Budget, BudgetConfig};
 pub use fetch::Fetcher;
-pub use snapshot::{RemovalOutcome, Snapshot, SyncCommand, SyncEvent};
+pub use push::{PushConfig, PushEvent};
+pub use snapshot::{Channel, RemovalOutcome, Snapshot, SyncCommand, SyncEvent};
 pub use tracker::{Tracker, TrackerConfig};
 
 pub use crate::settings::defaults::MIN_INTERVAL;
@@ -36,7 +45,13 @@ pub use crate::settings::defaults::MIN_INTERVAL;
 /// How the sync task runs.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
+    /// Between refreshes while polling (push off or down).
     pub interval: Duration,
+    /// Between light polls while push is healthy (never shorter than `interval`).
+    pub push_poll: Duration,
+    /// Between normal refreshes (the consistency check) while push is healthy.
+    pub push_check: Duration,
+    pub push: PushConfig,
     pub budget: BudgetConfig,
     pub tracker: TrackerConfig,
     /// False in read-only and kiosk modes: `Remove` commands are refused and no DELETE is sent.
@@ -48,10 +63,26 @@ impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
             interval: crate::settings::defaults::INTERVAL,
+            push_poll: crate::settings::defaults::PUSH_POLL,
+            push_check: crate::settings::defaults::PUSH_CHECK,
+            push: PushConfig::default(),
             budget: BudgetConfig::default(),
             tracker: TrackerConfig::default(),
             allow_delete: false,
             audit: None,
+        }
+    }
+}
+
+impl SyncConfig {
+    /// The defaults with push switched off (`--no-push`): every change learned by polling.
+    pub fn polling_only() -> SyncConfig {
+        SyncConfig {
+            push: PushConfig {
+                enabled: false,
+                ..PushConfig::default()
+            },
+            ..SyncConfig::default()
         }
     }
 }
@@ -87,6 +118,23 @@ fn next_delay(interval: Duration, failures: u32) -> Duration {
     interval * factor
 }
 
+/// What a refresh task does.
+enum Job {
+    /// The room list, the newest participants, direct checks.
+    Normal,
+    /// The newest participants only (push reports the rooms).
+    Light,
+    /// Pushed conference records.
+    Pushed(Vec<Conference>),
+}
+
+/// Whether push is healthy, and when the next consistency check is due.
+struct PushState {
+    up: bool,
+    started: bool,
+    next_check: Instant,
+}
+
 async fn run(
     client: Client,
     config: SyncConfig,
@@ -94,6 +142,7 @@ async fn run(
     events: mpsc::Sender<SyncEvent>,
 ) {
     let interval = config.interval.max(MIN_INTERVAL);
+    let push_poll = config.push_poll.max(interval);
     let client = Arc::new(client);
     let budget = Arc::new(Budget::new(config.budget));
     let mut tracker = Some(Tracker::new(config.tracker.clone()));
@@ -105,6 +154,20 @@ async fn run(
     // Removals in flight: participant → (conference, task).
     let mut removing: HashMap<Uuid, (Uuid, JoinHandle<()>)> = HashMap::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Uuid>();
+    let (push_tx, mut push_rx) = mpsc::channel::<PushEvent>(1024);
+    let mut push = PushState {
+        up: false,
+        started: false,
+        next_check: Instant::now(),
+    };
+    let mut pushed: Vec<Conference> = Vec::new();
+    let mut push_task: Option<JoinHandle<()>> = None;
+    if !config.push.enabled {
+        let off = Channel::Polling {
+            why: "push is switched off (--no-push)".to_owned(),
+        };
+        let _ = events.send(SyncEvent::Channel(off)).await;
+    }
 
     loop {
         tokio::select! {
@@ -116,6 +179,8 @@ async fn run(
                     } else {
                         next = Instant::now();
                     }
+                    // A refresh asked for by the user is a normal one.
+                    push.next_check = Instant::now();
                 }
                 Some(SyncCommand::Visible(v)) => visible = v,
                 Some(SyncCommand::Remove { participant, conference }) => {
@@ -144,6 +209,35 @@ async fn run(
             Some(id) = done_rx.recv() => {
                 removing.remove(&id);
             }
+            Some(ev) = push_rx.recv() => match ev {
+                PushEvent::Up => {
+                    push.up = true;
+                    // Whatever changed while the socket was down is learned now.
+                    push.next_check = Instant::now();
+                    if running.is_none() {
+                        next = Instant::now();
+                    } else {
+                        again = true;
+                    }
+                    let live = Channel::Push { poll: push_poll };
+                    let _ = events.send(SyncEvent::Channel(live)).await;
+                }
+                PushEvent::Down { reason, retry_in } => {
+                    push.up = false;
+                    if running.is_none() {
+                        next = next.min(Instant::now() + interval);
+                    }
+                    let why = format!("{reason}; retrying in {}s", retry_in.as_secs().max(1));
+                    let _ = events.send(SyncEvent::Channel(Channel::Polling { why })).await;
+                }
+                PushEvent::Record(Pushed::Conference(c)) => {
+                    pushed.push(*c);
+                    if running.is_none() {
+                        next = Instant::now();
+                    }
+                }
+                PushEvent::Record(_) => {}
+            },
             res = async { (&mut running.as_mut().expect("guarded").0).await }, if running.is_some() => {
                 let (_, started) = running.take().expect("guarded");
                 let (mut t, result) = match res {
@@ -163,19 +257,50 @@ async fn run(
                         let _ = events.send(SyncEvent::Failed { at: Timestamp::now(), error }).await;
                     }
                 }
+                if config.push.enabled && !push.started && let Some(customer) = t.customer() {
+                    push.started = true;
+                    let topics = vec![format!("customer_id:{customer}:conference:conference_")];
+                    push_task = Some(tokio::spawn(push::run(
+                        client.clone(),
+                        budget.clone(),
+                        topics,
+                        config.push.clone(),
+                        push_tx.clone(),
+                    )));
+                }
                 tracker = Some(t);
-                let earliest = if failures == 0 { started + interval } else { Instant::now() + next_delay(interval, failures) };
-                next = if std::mem::take(&mut again) { Instant::now() } else { earliest.max(Instant::now()) };
+                let period = if push.up { push_poll } else { interval };
+                let earliest = if failures == 0 { started + period } else { Instant::now() + next_delay(interval, failures) };
+                next = if std::mem::take(&mut again) || !pushed.is_empty() { Instant::now() } else { earliest.max(Instant::now()) };
             }
             _ = tokio::time::sleep_until(next), if running.is_none() => {
                 let mut t = tracker.take().expect("idle tracker");
-                let _ = events.send(SyncEvent::Refreshing).await;
+                let job = if !pushed.is_empty() && failures == 0 {
+                    Job::Pushed(std::mem::take(&mut pushed))
+                } else if push.up && Instant::now() < push.next_check {
+                    Job::Light
+                } else {
+                    pushed.clear();
+                    if push.up {
+                        push.next_check = Instant::now() + config.push_check;
+                    }
+                    Job::Normal
+                };
+                if !matches!(job, Job::Pushed(_)) {
+                    let _ = events.send(SyncEvent::Refreshing).await;
+                }
                 let started = Instant::now();
+                let period = if push.up { push_poll } else { interval };
                 let task = tokio::spawn({
                     let (client, budget, events, visible) = (client.clone(), budget.clone(), events.clone(), visible.clone());
                     async move {
-                        let mut f = Fetcher::new(&client, &budget).scheduled(started, interval);
-                        let result = t.refresh(&mut f, Timestamp::now(), &visible, &events).await;
+                        let mut f = Fetcher::new(&client, &budget).scheduled(started, period);
+                        let now = Timestamp::now();
+                        let result = match job {
+                            Job::Normal => t.refresh(&mut f, now, &visible, &events, false).await,
+                            Job::Light => t.refresh(&mut f, now, &visible, &events, true).await,
+                            Job::Pushed(records) => t.apply_pushed(&mut f, records, now, &visible, &events).await,
+                        };
                         (t, result)
                     }
                 });
@@ -184,6 +309,9 @@ async fn run(
         }
     }
     if let Some((task, _)) = running {
+        task.abort();
+    }
+    if let Some(task) = push_task {
         task.abort();
     }
     finish_removals(removing, &config.audit).await;

@@ -50,6 +50,15 @@ impl RemovalOutcome {
     }
 }
 
+/// How changes reach conftop, for the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Channel {
+    /// VoIPbin pushes conference changes; a light poll every `poll` catches the rest.
+    Push { poll: std::time::Duration },
+    /// Polling only, and why push is not in use.
+    Polling { why: String },
+}
+
 /// Messages from the sync task.
 #[derive(Debug, Clone)]
 pub enum SyncEvent {
@@ -65,6 +74,8 @@ pub enum SyncEvent {
     Failed { at: Timestamp, error: ApiError },
     /// A removal was answered (or failed).
     Removal(RemovalOutcome),
+    /// Push came up or went down.
+    Channel(Channel),
 }
 
 /// Messages to the sync task.

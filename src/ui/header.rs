@@ -86,7 +86,11 @@ pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
             } else {
                 " · scanning history"
             };
-            (format!("● live · updated {age}s ago{scanning}"), theme.ok)
+            let how = if app.pushing() { "push" } else { "polling" };
+            (
+                format!("● live · {how} · updated {age}s ago{scanning}"),
+                theme.ok,
+            )
         }
         Freshness::Stale { last_ok } => (
             format!("▲ STALE · last update {}", format::clock(last_ok, tz)),

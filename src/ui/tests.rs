@@ -393,7 +393,7 @@ fn the_header_says_when_older_history_is_still_being_scanned() {
     app.history_complete = false;
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(
-        s.contains("● live · updated 0s ago · scanning history"),
+        s.contains("● live · polling · updated 0s ago · scanning history"),
         "{s}"
     );
 }

@@ -41,7 +41,7 @@ fn options() -> Options {
     Options {
         sync: SyncConfig {
             budget: BUDGET,
-            ..SyncConfig::default()
+            ..SyncConfig::polling_only()
         },
         ..Options::default()
     }

@@ -37,7 +37,7 @@ impl Default for Options {
             interval: Duration::from_secs(1),
             no_data_after: Duration::from_secs(4),
             timeout: Duration::from_secs(2),
-            sync: SyncConfig::default(),
+            sync: SyncConfig::polling_only(),
         }
     }
 }

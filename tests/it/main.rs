@@ -7,6 +7,7 @@ mod faults;
 mod fuzz;
 mod live;
 mod pty;
+mod push;
 mod removal;
 mod sim_ws;
 mod sim_ws_faults;

@@ -59,7 +59,7 @@ impl Probe {
             SyncEvent::Refreshing => self.refreshes += 1,
             SyncEvent::Failed { error, .. } => self.failures.push(error.clone()),
             SyncEvent::Removal(r) => self.removals.push(r.clone()),
-            SyncEvent::Customer(_) => {}
+            SyncEvent::Customer(_) | SyncEvent::Channel(_) => {}
         }
     }
 
@@ -108,7 +108,7 @@ pub fn fast(allow_delete: bool) -> SyncConfig {
     SyncConfig {
         interval: Duration::from_secs(1),
         allow_delete,
-        ..SyncConfig::default()
+        ..SyncConfig::polling_only()
     }
 }
 
@@ -389,7 +389,7 @@ async fn refresh_now_is_prompt_when_idle() {
         &sim,
         SyncConfig {
             interval: Duration::from_secs(60),
-            ..SyncConfig::default()
+            ..SyncConfig::polling_only()
         },
     );
     probe.snapshot().await;
@@ -721,7 +721,7 @@ async fn a_capped_call_walk_resumes_in_bulk() {
     for _ in 0..8 {
         let mut f = sync::Fetcher::new(&client, &budget);
         tracker
-            .refresh(&mut f, jiff::Timestamp::now(), &[], &tx)
+            .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
             .await
             .expect("refresh");
         while let Ok(ev) = rx.try_recv() {

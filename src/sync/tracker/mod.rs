@@ -36,7 +36,8 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::api::{
-    ApiError, Call, Conference, ConferenceStatus, Conferencecall, ConferencecallStatus, ErrorKind,
+    ApiError, Call, Conference, ConferenceStatus, ConferenceType, Conferencecall,
+    ConferencecallStatus, ErrorKind,
 };
 use crate::ids::{IdMap, IdSet};
 
@@ -47,6 +48,7 @@ use crate::sync::snapshot::{Snapshot, SyncEvent};
 mod calls;
 mod checks;
 mod history;
+mod push;
 
 /// Knobs of the refresh strategy.
 #[derive(Debug, Clone)]
@@ -108,7 +110,7 @@ pub struct Tracker {
     checked: HashMap<Target, u64>,
     /// Listed ids that did not resolve to a live participant, and when that was learned.
     unresolved: IdMap<u64>,
-    customer_known: bool,
+    customer: Option<Uuid>,
     /// Call ids already sent to the app (or known not to resolve).
     calls_done: IdSet,
     /// Where the bulk `GET /calls` walk continues.
@@ -134,7 +136,7 @@ impl Tracker {
             turn: 0,
             checked: HashMap::new(),
             unresolved: IdMap::default(),
-            customer_known: false,
+            customer: None,
             calls_done: IdSet::default(),
             calls_token: None,
             page_limit: usize::MAX,
@@ -152,45 +154,75 @@ impl Tracker {
         self.live.len()
     }
 
+    /// The customer, once the first refresh has asked (push topics need it).
+    pub fn customer(&self) -> Option<Uuid> {
+        self.customer
+    }
+
     /// One refresh. Sends the snapshot as soon as the picture is complete, then spends spare
-    /// budget on call details and the background history scan.
+    /// budget on call details and the background history scan. A `light` one (while push
+    /// reports the rooms) only walks the newest participants, for what push never says:
+    /// `joining`, `leaving` and new records; the first refresh is never light.
     pub async fn refresh(
         &mut self,
         f: &mut Fetcher<'_>,
         now: Timestamp,
         visible: &[Uuid],
         events: &Events,
+        light: bool,
     ) -> Result<(), ApiError> {
         let full = !self.warm;
+        let light = light && !full;
         self.turn += 1;
-        if !self.customer_known {
+        if self.customer.is_none() {
             let customer = f.call(|c| c.get_customer()).await?;
-            self.customer_known = true;
+            self.customer = Some(customer.id);
             let _ = events.send(SyncEvent::Customer(customer)).await;
         }
 
         // 1. The listed rooms and their joined/leaving sets.
-        let listed = self.list_rooms(f, full).await?;
-        let was_listed = std::mem::take(&mut self.listed);
         let mut expected: HashSet<Uuid> = HashSet::new();
-        for conference in listed {
-            self.listed.insert(conference.id);
-            expected.extend(conference.conferencecall_ids.iter().copied());
-            self.reconcile(&conference, now);
-            self.conferences.insert(conference.id, Arc::new(conference));
-        }
-        for gone in was_listed.difference(&self.listed) {
-            self.emptying.insert(*gone);
+        if !light {
+            let listed = self.list_rooms(f, full).await?;
+            let was_listed = std::mem::take(&mut self.listed);
+            for conference in listed {
+                self.listed.insert(conference.id);
+                expected.extend(conference.conferencecall_ids.iter().copied());
+                self.reconcile(&conference, now);
+                self.conferences.insert(conference.id, Arc::new(conference));
+            }
+            for gone in was_listed.difference(&self.listed) {
+                self.emptying.insert(*gone);
+            }
         }
 
         // 2. The newest participants, down to the frontier.
         let seen = self.walk_newest(f, now, full, &mut expected).await?;
 
         // Listed participants the walk did not reach (joined long ago, or missed by a cap).
+        self.resolve(f, expected).await;
+
+        // 3. What no list confirms.
+        if !light {
+            for target in self.verification_targets(full, &seen, now) {
+                self.verify(f, target, now).await;
+            }
+        }
+        self.finish(f, &seen, events).await;
+
+        // Optional work with spare budget only; failures here do not fail the refresh.
+        self.lookup_calls(f, visible, events).await;
+        self.scan_history(f, now).await;
+        Ok(())
+    }
+
+    /// Fetches listed participants not known yet, one by one; those that do not resolve to a
+    /// live participant are not asked about again for a while.
+    async fn resolve(&mut self, f: &mut Fetcher<'_>, ids: HashSet<Uuid>) {
         let turn = self.turn;
         let retry = self.cfg.retry_unresolved;
         self.unresolved.retain(|_, t| turn - *t < retry);
-        for id in expected {
+        for id in ids {
             if self.live.contains_key(&id) || self.unresolved.contains_key(&id) {
                 continue;
             }
@@ -209,12 +241,12 @@ impl Tracker {
                 Err(e) => tracing::warn!("skipped checking listed participant {id}: {e}"),
             }
         }
+    }
 
-        // 3. What no list confirms.
-        for target in self.verification_targets(full, &seen, now) {
-            self.verify(f, target, now).await;
-        }
-        for id in &seen {
+    /// Forgets what no longer matters and sends the snapshot.
+    async fn finish(&mut self, f: &mut Fetcher<'_>, seen: &HashSet<Uuid>, events: &Events) {
+        let turn = self.turn;
+        for id in seen {
             self.checked.insert(Target::Participant(*id), turn);
         }
         let live = &self.live;
@@ -238,16 +270,11 @@ impl Tracker {
         tracing::debug!(
             requests = f.requests,
             participants = snapshot.participants.len(),
-            full,
+            turn,
             "snapshot"
         );
         let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
         f.essential_done();
-
-        // Optional work with spare budget only; failures here do not fail the refresh.
-        self.lookup_calls(f, visible, events).await;
-        self.scan_history(f, now).await;
-        Ok(())
     }
 
     /// Every page of `GET /conferences` (normally one).
