@@ -13,6 +13,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use uuid::Uuid;
 
+pub mod pty;
+
 // The simulators and clients the integration tests use.
 #[path = "../../tests/it/common.rs"]
 mod sims;

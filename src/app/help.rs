@@ -1,8 +1,6 @@
 //! The help's lines, built once here without styles; the UI styles each part by its tone and
 //! scrolls through them, and the app bounds the scrolling by the same count.
 
-use jiff::SignedDuration;
-
 use crate::api::ConferencecallStatus;
 use crate::sync::Channel;
 
@@ -100,28 +98,28 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
     ));
     let stale = format!(
         "Data turns STALE after {} without a good refresh, NO DATA after {}.",
-        format::duration(app.cfg.stale.stale_after),
-        format::duration(app.cfg.stale.no_data_after)
+        format::duration(app.stale_rules().stale_after),
+        format::duration(app.stale_rules().no_data_after)
     );
     out.push(line(1, &[(&stale, Tone::Muted)]));
-    let updates = match &app.channel {
-        Some(Channel::Push { poll }) => format!(
-            "push: VoIPbin sends conference changes as they happen; a light poll every {} \
-             catches joining and leaving.",
-            format::duration(SignedDuration::try_from(*poll).unwrap_or(SignedDuration::MAX))
-        ),
-        Some(Channel::Polling { why }) => format!(
-            "polling every {}: {why}.",
-            format::duration(
-                SignedDuration::try_from(app.cfg.interval).unwrap_or(SignedDuration::MAX)
-            )
-        ),
-        None => "polling until the first answer; push follows.".to_owned(),
-    };
-    out.push(line(
-        1,
-        &[("Updates: ", Tone::Muted), (&updates, Tone::Text)],
-    ));
+    match &app.channel {
+        Some(Channel::Push { poll }) => {
+            let text = format!(
+                "push, and a poll every {} for joining and leaving",
+                seconds(*poll)
+            );
+            out.push(line(1, &[("Updates: ", Tone::Muted), (&text, Tone::Text)]));
+        }
+        Some(Channel::Polling { why }) => {
+            let text = format!("polling every {}; push is off:", seconds(app.cfg.interval));
+            out.push(line(1, &[("Updates: ", Tone::Muted), (&text, Tone::Text)]));
+            out.push(line(3, &[(why, Tone::Warn)]));
+        }
+        None => {
+            let text = "polling until the first answer; push follows";
+            out.push(line(1, &[("Updates: ", Tone::Muted), (text, Tone::Text)]));
+        }
+    }
     if app.cfg.mode.read_only() {
         let text = "Read-only: removing participants is switched off.";
         out.push(line(1, &[(text, Tone::ReadOnly)]));
@@ -132,4 +130,13 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         ));
     }
     out
+}
+
+/// `2s`, `4.5s`.
+fn seconds(d: std::time::Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
 }

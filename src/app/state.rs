@@ -52,12 +52,15 @@ impl AppState {
     }
 
     pub fn freshness(&self) -> Freshness {
-        let rules = match &self.channel {
-            // Light polls come less often while push is healthy.
+        self.stale_rules().judge(&self.conn, self.now)
+    }
+
+    /// When the data turns stale: later while push is healthy, as polls come less often.
+    pub fn stale_rules(&self) -> StaleRules {
+        match &self.channel {
             Some(Channel::Push { poll }) => self.cfg.stale.with_period(*poll),
             _ => self.cfg.stale,
-        };
-        rules.judge(&self.conn, self.now)
+        }
     }
 
     /// Whether VoIPbin is pushing changes (rather than conftop only polling).
