@@ -172,6 +172,7 @@ impl World {
         };
         let id = self.new_call(customer, t);
         self.call_index.insert(id, self.calls.len() - 1);
+        self.maybe_start_muted(self.calls.len() - 1);
         self.emit_call("call_created", self.calls.len() - 1);
         id
     }

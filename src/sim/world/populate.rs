@@ -37,6 +37,15 @@ impl World {
             self.seed_participants(room, 3, 30 * MINUTE);
         }
         self.reindex();
+        let live_calls: Vec<usize> = self
+            .participants
+            .iter()
+            .filter(|p| p.status.is_live())
+            .map(|p| self.call_index[&p.call])
+            .collect();
+        for c in live_calls {
+            self.maybe_start_muted(c);
+        }
         self.last_create = self.participants.last().map_or(0, |p| p.tm_create);
         // A room with a timeout is deleted when it expires (API.md §4), like a DELETE.
         let timed: Vec<(Uuid, Micros)> = self
@@ -278,6 +287,7 @@ impl World {
             status: "progressing",
             hangup_by: "",
             hangup_reason: "",
+            mute_direction: "",
             tm_create: t,
             tm_ringing: Some(ring),
             tm_progressing: Some(progressing),
