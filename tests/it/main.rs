@@ -8,6 +8,7 @@ mod fuzz;
 mod live;
 mod pty;
 mod removal;
+mod sim_busy;
 mod sim_mute;
 mod sim_ws;
 mod sim_ws_faults;
