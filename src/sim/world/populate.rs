@@ -1,11 +1,10 @@
-//! Building the seeded world as it stands at the start: customers, live rooms and their participants.
+//! Building the seeded world as it stands at the start: customers, live rooms and their
+//! participants.
 
 use super::history::History;
 use super::*;
 
 impl World {
-    // ----- building the initial scenario -------------------------------------------------
-
     pub(super) fn populate(&mut self) {
         let now = self.now;
         let main = self.add_customer("Acme Support Ltd", "noc@acme.example.com", now - 400 * DAY);
