@@ -1,7 +1,7 @@
 //! The shape of a simulated customer: how many rooms and participants, how much history, and
 //! how lively it is.
 
-use super::world::{MINUTE, Micros, SECOND};
+use super::world::{HOUR, MINUTE, Micros, SECOND};
 
 /// Callers waiting in each simulated queue room.
 pub const QUEUE_CALLERS: usize = 3;
@@ -20,6 +20,13 @@ pub struct Scenario {
     pub queue_rooms: usize,
     /// Finished (`leaved`) participants from the two weeks before the start.
     pub history: usize,
+    /// Share (0.0–1.0) of `history` placed in the last `recent_window` instead, short calls
+    /// among the live participants, who then joined at any time in that window. So a
+    /// newest-first walk of `GET /conferencecalls` meets the live ones only deep in the list.
+    /// 0 (the default) keeps all history before the live window.
+    pub recent_share: f64,
+    /// How far back the recent history and the live participants' joins reach.
+    pub recent_window: Micros,
     /// Participant arrivals per simulated minute across all rooms; 0 keeps the world still
     /// except for what requests and controls do.
     pub churn_per_min: f64,
@@ -31,7 +38,8 @@ pub struct Scenario {
     pub leave_delay: Micros,
     /// When non-zero, every n-th history record has the same `tm_create` as the one before it,
     /// as happens on the real server now and then; walks lose one of a tied pair when the pair
-    /// straddles a page boundary, exactly as against the server.
+    /// straddles a page boundary, exactly as against the server. Applies only to history older
+    /// than every live participant.
     pub ties: usize,
 }
 
@@ -44,6 +52,8 @@ impl Default for Scenario {
             connect_rooms: 3,
             queue_rooms: 0,
             history: 5_000,
+            recent_share: 0.0,
+            recent_window: 3 * HOUR,
             churn_per_min: 0.0,
             room_lifetime: 0,
             join_delay: 2 * SECOND,
@@ -68,6 +78,29 @@ impl Scenario {
             room_lifetime: 15 * MINUTE,
             ..Scenario::default()
         }
+    }
+
+    /// A busy account: 500 live participants in 50 rooms, who joined over the last three
+    /// hours, among 30,000 short calls of those hours; 100,000 history records in all.
+    pub fn busy() -> Self {
+        Scenario {
+            seed: 11,
+            conferences: 50,
+            participants: 10,
+            connect_rooms: 0,
+            queue_rooms: 0,
+            history: 100_000,
+            recent_share: 0.3,
+            recent_window: 3 * HOUR,
+            churn_per_min: 30.0,
+            ..Scenario::default()
+        }
+    }
+
+    /// How many history records go in the recent window.
+    pub fn recent_records(&self) -> usize {
+        let share = self.recent_share.clamp(0.0, 1.0);
+        ((self.history as f64 * share).round() as usize).min(self.history)
     }
 
     /// Mean stay that keeps the live population steady at the configured size.

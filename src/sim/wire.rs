@@ -171,7 +171,7 @@ pub fn call(w: &World, c: &CallRec, t: TimeForm) -> Value {
         "direction".into(),
         if c.incoming { "incoming" } else { "outgoing" }.into(),
     );
-    o.insert("mute_direction".into(), "".into());
+    o.insert("mute_direction".into(), c.mute_direction.into());
     o.insert("hangup_by".into(), c.hangup_by.into());
     o.insert("hangup_reason".into(), c.hangup_reason.into());
     t.put_optional(&mut o, "tm_ringing", c.tm_ringing);

@@ -9,6 +9,8 @@ mod live;
 mod pty;
 mod push;
 mod removal;
+mod sim_busy;
+mod sim_mute;
 mod sim_ws;
 mod sim_ws_faults;
 mod soak;

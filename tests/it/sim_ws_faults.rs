@@ -110,6 +110,17 @@ async fn a_full_queue_drops_frames_and_counts_them() {
     assert!((5..=6).contains(&received), "{received}");
     assert_eq!(stats.frames_sent, received);
     assert_eq!(stats.frames_dropped, 30 - received);
+    // The standalone view agrees.
+    let shown: serde_json::Value = reqwest::get(format!("http://{}/_sim/stats", sim.addr()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["websocket"]["frames_dropped"], 30 - received);
+    assert_eq!(shown["websocket"]["frames_sent"], received);
+    assert_eq!(shown["websocket"]["open"], 1);
+    assert_eq!(shown["websocket"]["handshakes"], 1);
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod conferencecalls;
 mod conferences;
 mod errors;
 mod gate;
+mod mute;
 mod params;
 
 pub(super) use errors::error;
@@ -61,6 +62,10 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v1.0/calls", get(calls::list))
         .route("/v1.0/calls/{id}", get(calls::get))
+        .route(
+            "/v1.0/calls/{id}/mute",
+            post(mute::mute).delete(mute::unmute),
+        )
         .route("/v1.0/ws", get(super::ws::upgrade))
         .route_layer(middleware::from_fn_with_state(shared.clone(), gate::gate))
         .route("/_sim/stats", get(stats))

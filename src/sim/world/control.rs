@@ -3,8 +3,6 @@
 use super::*;
 
 impl World {
-    // ----- control, for tests and tools --------------------------------------------------------
-
     /// A new participant in `room`, in `joining`; it joins after the scenario's join delay.
     pub fn spawn_participant(&mut self, room: Uuid) -> Option<Uuid> {
         let &r = self.conference_index.get(&room)?;

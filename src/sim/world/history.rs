@@ -2,14 +2,34 @@
 
 use super::*;
 
+/// When a batch of history happened.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct History {
+    pub start: Micros,
+    pub end: Micros,
+    /// The recent past, up to now: short stays, rooms that end within minutes, and nothing
+    /// after now.
+    pub recent: bool,
+}
+
 impl World {
-    pub(super) fn generate_history(&mut self, customer: usize, n: usize) {
+    /// `n` leaved participants, spread evenly over the span, in rooms
+    /// that have since ended the way real ones do: conference rooms are deleted (or time out)
+    /// and kick whoever is still in; `connect` rooms hold two parties and end when one hangs
+    /// up; `queue` rooms hold a few callers.
+    pub(super) fn generate_history(&mut self, customer: usize, n: usize, span: History) {
         if n == 0 {
             return;
         }
-        let end = self.now - 45 * MINUTE;
-        let span = 14 * DAY;
-        let start = end - span;
+        let History { start, end, recent } = span;
+        // Stays and room ends stop before now, with room for the kicks and hang-ups after
+        // them; arrivals stop earlier still (the span ends before this).
+        let cap = if recent {
+            self.now - 15 * SECOND
+        } else {
+            Micros::MAX
+        };
+        let span = end - start;
         let step = (span / n as i64).max(4);
         let mut i = 0;
         while i < n {
@@ -43,13 +63,17 @@ impl World {
                 } else {
                     start + (i + k) as i64 * step + self.rng.i64(0..(step / 4).max(1))
                 };
-                let stay = self.between(30 * SECOND, 40 * MINUTE);
+                let stay = if recent {
+                    self.between(10 * SECOND, 5 * MINUTE)
+                } else {
+                    self.between(30 * SECOND, 40 * MINUTE)
+                };
                 self.create_participant(customer, room_id, t, ParticipantStatus::Leaved);
                 members.push((
                     self.participants.len() - 1,
                     self.calls.len() - 1,
                     t,
-                    t + stay,
+                    (t + stay).min(cap),
                 ));
             }
             i += size;
@@ -63,7 +87,12 @@ impl World {
                 }
                 _ => {
                     let created = self.conferences[r].tm_create;
-                    let mut deleted = last_arrival + self.between(5 * MINUTE, 45 * MINUTE);
+                    let linger = if recent {
+                        self.between(MINUTE, 5 * MINUTE)
+                    } else {
+                        self.between(5 * MINUTE, 45 * MINUTE)
+                    };
+                    let mut deleted = last_arrival + linger;
                     let timeout = self.conferences[r].timeout * SECOND;
                     if timeout > 0 && created + timeout > last_arrival + MINUTE {
                         deleted = deleted.min(created + timeout);
@@ -72,7 +101,8 @@ impl World {
                     }
                     deleted
                 }
-            };
+            }
+            .min(cap);
             let mut last_out = None;
             for (pi, c, _, natural) in members {
                 debug_assert_eq!(self.calls[c].id, self.participants[pi].call);

@@ -1,10 +1,9 @@
-//! The lifecycle: scheduled events applied in simulated-time order, joins, leaves, kicks and deletions.
+//! The lifecycle: scheduled events applied in simulated-time order: joins, leaves, kicks
+//! and deletions.
 
 use super::*;
 
 impl World {
-    // ----- the lifecycle --------------------------------------------------------------------
-
     /// Applies every scheduled event up to `to`, in order.
     pub fn advance(&mut self, to: Micros) {
         while let Some(Reverse((when, _, _))) = self.schedule.peek() {
@@ -172,6 +171,7 @@ impl World {
         };
         let id = self.new_call(customer, t);
         self.call_index.insert(id, self.calls.len() - 1);
+        self.maybe_start_muted(self.calls.len() - 1);
         self.emit_call("call_created", self.calls.len() - 1);
         id
     }

@@ -15,11 +15,13 @@ use super::names;
 use super::scenario::{QUEUE_CALLERS, Scenario};
 
 pub use events::{Event, Record};
+pub use mute::MuteError;
 
 mod control;
 mod events;
 mod history;
 mod lifecycle;
+mod mute;
 mod populate;
 mod queries;
 #[cfg(test)]
@@ -161,6 +163,8 @@ pub struct CallRec {
     pub status: &'static str,
     pub hangup_by: &'static str,
     pub hangup_reason: &'static str,
+    /// `""`, `in`, `out` or `both` (API.md §5).
+    pub mute_direction: &'static str,
     pub tm_create: Micros,
     pub tm_ringing: Option<Micros>,
     pub tm_progressing: Option<Micros>,
@@ -209,6 +213,8 @@ pub enum Kick {
 pub struct World {
     pub scenario: Scenario,
     rng: Rng,
+    /// Who starts muted; separate so that it leaves the rest of the seeded world as it was.
+    mute_rng: Rng,
     now: Micros,
     last_create: Micros,
     seq: u64,
@@ -230,6 +236,7 @@ impl World {
     pub fn new(scenario: Scenario, now: Micros) -> World {
         let mut w = World {
             rng: Rng::with_seed(scenario.seed),
+            mute_rng: Rng::with_seed(scenario.seed ^ 0x6d75_7465),
             scenario,
             now,
             last_create: 0,

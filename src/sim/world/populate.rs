@@ -1,25 +1,50 @@
-//! Building the seeded world as it stands at the start: customers, live rooms and their participants.
+//! Building the seeded world as it stands at the start: customers, live rooms and their
+//! participants.
 
+use super::history::History;
 use super::*;
 
 impl World {
-    // ----- building the initial scenario -------------------------------------------------
-
     pub(super) fn populate(&mut self) {
         let now = self.now;
         let main = self.add_customer("Acme Support Ltd", "noc@acme.example.com", now - 400 * DAY);
         let other = self.add_customer("Globex Corp", "it@globex.example.com", now - 200 * DAY);
 
-        self.generate_history(main, self.scenario.history);
-        self.generate_history(other, 20.min(self.scenario.history));
+        // A busy account has part of its history in the recent window, among the live
+        // participants, who joined at any time in it.
+        let window = self.scenario.recent_window.max(MINUTE);
+        let recent = self.scenario.recent_records();
+        let old_end = if recent > 0 {
+            now - window
+        } else {
+            now - 45 * MINUTE
+        };
+        let old = History {
+            start: old_end - 14 * DAY,
+            end: old_end,
+            recent: false,
+        };
+        self.generate_history(main, self.scenario.history - recent, old);
+        let recent_span = History {
+            start: now - window,
+            end: now - 40 * SECOND,
+            recent: true,
+        };
+        self.generate_history(main, recent, recent_span);
+        self.generate_history(other, 20.min(self.scenario.history), old);
 
+        let (live_window, ages) = if recent > 0 {
+            (window, (window + MINUTE, window + HOUR))
+        } else {
+            (30 * MINUTE, (30 * MINUTE, 3 * HOUR))
+        };
         for _ in 0..self.scenario.conferences {
-            let age = self.between(30 * MINUTE, 3 * HOUR);
+            let age = self.between(ages.0, ages.1);
             let room = self.new_conference(main, ConferenceKind::Conference, now - age);
             self.keep_open(room, 30 * MINUTE);
             let n = self.scenario.participants;
             self.conferences[room].target = n;
-            self.seed_participants(room, n, 30 * MINUTE);
+            self.seed_participants(room, n, live_window);
         }
         for _ in 0..self.scenario.connect_rooms {
             let room = self.new_conference(main, ConferenceKind::Connect, now - 10 * MINUTE);
@@ -37,6 +62,15 @@ impl World {
             self.seed_participants(room, 3, 30 * MINUTE);
         }
         self.reindex();
+        let live_calls: Vec<usize> = self
+            .participants
+            .iter()
+            .filter(|p| p.status.is_live())
+            .map(|p| self.call_index[&p.call])
+            .collect();
+        for c in live_calls {
+            self.maybe_start_muted(c);
+        }
         self.last_create = self.participants.last().map_or(0, |p| p.tm_create);
         // A room with a timeout is deleted when it expires (API.md §4), like a DELETE.
         let timed: Vec<(Uuid, Micros)> = self
@@ -159,10 +193,6 @@ impl World {
         rm.timeout = rm.timeout.max(hours * 3600);
     }
 
-    /// `n` leaved participants, spread over the two weeks before the live window, in rooms
-    /// that have since ended the way real ones do: conference rooms are deleted (or time out)
-    /// and kick whoever is still in; `connect` rooms hold two parties and end when one hangs
-    /// up; `queue` rooms hold a few callers.
     /// `n` joined participants who arrived within `window` before now.
     pub(super) fn seed_participants(&mut self, room: usize, n: usize, window: Micros) {
         let (room_id, customer, room_created) = (
@@ -278,6 +308,7 @@ impl World {
             status: "progressing",
             hangup_by: "",
             hangup_reason: "",
+            mute_direction: "",
             tm_create: t,
             tm_ringing: Some(ring),
             tm_progressing: Some(progressing),

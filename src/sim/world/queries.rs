@@ -3,8 +3,6 @@
 use super::*;
 
 impl World {
-    // ----- queries and commands used by the HTTP layer ---------------------------------------
-
     pub fn customer_by_key(&self, key: &str) -> Option<usize> {
         self.customers.iter().position(|c| c.access_key == key)
     }

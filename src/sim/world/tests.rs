@@ -17,7 +17,40 @@ fn world(seed: u64, history: usize) -> World {
 
 #[test]
 fn history_rooms_end_the_way_real_ones_do() {
-    let w = world(1, 3_000);
+    check_history(&world(1, 3_000));
+}
+
+#[test]
+fn recent_history_ends_the_same_way_and_before_now() {
+    let w = World::new(
+        Scenario {
+            history: 6_000,
+            conferences: 10,
+            churn_per_min: 0.0,
+            ..Scenario::busy()
+        },
+        NOW,
+    );
+    check_history(&w);
+    let window = NOW - w.scenario.recent_window;
+    let recent = w
+        .participants
+        .iter()
+        .filter(|p| p.customer == 0 && p.tm_create >= window)
+        .inspect(|p| assert!(p.tm_update.unwrap_or(p.tm_create) < NOW))
+        .filter(|p| p.status == ParticipantStatus::Leaved)
+        .count();
+    assert!((1_790..=1_810).contains(&recent), "{recent}");
+    for c in &w.calls {
+        assert!(c.tm_hangup.is_none_or(|t| t < NOW));
+    }
+    for r in &w.conferences {
+        assert!(r.tm_end.is_none_or(|t| t < NOW) && r.tm_delete.is_none_or(|t| t < NOW));
+    }
+}
+
+/// Every finished room ended as real ones do, and its participants with it.
+fn check_history(w: &World) {
     let mut kinds = HashMap::new();
     for r in w
         .conferences
