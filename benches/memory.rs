@@ -186,10 +186,7 @@ fn sync_side() {
         }))
         .expect("simulator starts");
     let client = client_for(&sim);
-    let budget = Budget::new(BudgetConfig {
-        per_second: 1e9,
-        burst: 1e9,
-    });
+    let budget = Budget::new(BudgetConfig::fixed(1e9, 1e9));
     let (tx, mut rx) = tokio::sync::mpsc::channel::<SyncEvent>(4096);
     rt.block_on(async {
         // Warm the connection pool and the runtime before counting.

@@ -136,6 +136,7 @@ fn steady_state_counts(rt: &Runtime, sim: &Sim, quick: bool) {
             client_for(sim),
             SyncConfig {
                 interval,
+                budget: conftop::sync::BudgetConfig::fixed(8.0, 16.0),
                 ..SyncConfig::polling_only()
             },
         );
@@ -296,6 +297,7 @@ fn cold_start(c: &mut Criterion) {
                         client_for(&sim),
                         SyncConfig {
                             interval: Duration::from_secs(2),
+                            budget: conftop::sync::BudgetConfig::fixed(8.0, 16.0),
                             ..SyncConfig::polling_only()
                         },
                     );
@@ -329,10 +331,7 @@ fn steady_refresh(c: &mut Criterion) {
         .expect("simulator starts");
     sim.set_options(no_rate_limit());
     let client = client_for(&sim);
-    let budget = Budget::new(BudgetConfig {
-        per_second: 1e9,
-        burst: 1e9,
-    });
+    let budget = Budget::new(BudgetConfig::fixed(1e9, 1e9));
     let (tx, mut rx) = mpsc::channel::<SyncEvent>(4096);
     let mut tracker = Tracker::new(TrackerConfig::default());
     // Settle: the first refresh is full, and with an unlimited budget its spare work (the

@@ -302,10 +302,7 @@ impl Settings {
     pub fn sync_config(&self, audit: Option<AuditLog>) -> SyncConfig {
         SyncConfig {
             interval: self.interval,
-            budget: BudgetConfig {
-                per_second: self.budget,
-                burst: (self.budget * 2.0).max(1.0),
-            },
+            budget: BudgetConfig::adaptive(self.budget),
             allow_delete: !self.mode.read_only(),
             audit,
             push: PushConfig {

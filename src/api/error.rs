@@ -50,6 +50,9 @@ pub struct ApiError {
     pub message: Option<String>,
     pub request_id: Option<String>,
     pub retry_after: Option<Duration>,
+    /// For a 429: whose limit it was (`customer`, shared by all the customer's clients, or
+    /// `ip`), when the envelope says.
+    pub limited_by: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +68,8 @@ struct EnvelopeBody {
     message: Option<String>,
     #[serde(default)]
     request_id: Option<String>,
+    #[serde(default)]
+    details: Vec<serde_json::Value>,
 }
 
 /// How much of a server-chosen string an error keeps.
@@ -80,6 +85,7 @@ impl ApiError {
             message: None,
             request_id: None,
             retry_after: None,
+            limited_by: None,
         }
     }
 
@@ -112,6 +118,12 @@ impl ApiError {
             err.reason = clean(env.error.reason);
             err.message = clean(env.error.message);
             err.request_id = clean(env.error.request_id);
+            err.limited_by = clean(
+                env.error
+                    .details
+                    .iter()
+                    .find_map(|d| d.get("limited_by")?.as_str().map(str::to_owned)),
+            );
         }
         err
     }

@@ -43,8 +43,9 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
 
 pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     let now = s.now;
-    // Rows of the very first picture are not "new".
-    let seen_at = if s.snapshots == 0 {
+    // Rows of the very first picture (however many snapshots it takes to fill in) are not
+    // "new".
+    let seen_at = if s.snapshots == 0 || s.loading.is_some() {
         now - s.cfg.highlight - SignedDuration::from_secs(1)
     } else {
         now
@@ -97,6 +98,13 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     s.conn.hint = None;
     s.conn.refreshing = false;
     s.history_complete = snap.complete;
+    s.history = snap.history;
+    let loading = (snap.pending > 0).then(|| {
+        let total = snap.participants.len();
+        (total - snap.pending.min(total), total)
+    });
+    changed |= loading != s.loading;
+    s.loading = loading;
     if changed {
         s.rebuild();
     } else {

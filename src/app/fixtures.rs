@@ -75,6 +75,7 @@ pub fn snapshot(parts: Vec<Conferencecall>, conferences: Vec<Conference>) -> Syn
             .collect(),
         requests: 2,
         complete: true,
+        ..Snapshot::default()
     }))
 }
 

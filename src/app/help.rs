@@ -102,6 +102,16 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         format::duration(app.stale_rules().no_data_after)
     );
     out.push(line(1, &[(&stale, Tone::Muted)]));
+    let words = "rooms show at once; callers and times as records arrive";
+    out.push(line(
+        1,
+        &[("loading n/N: ", Tone::Muted), (words, Tone::Text)],
+    ));
+    let words = "still reading records up to 24 h old, for rooms no list shows";
+    out.push(line(
+        1,
+        &[("history n%: ", Tone::Muted), (words, Tone::Text)],
+    ));
     match &app.channel {
         Some(Channel::Push { poll }) => {
             let text = format!(

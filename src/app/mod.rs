@@ -169,6 +169,10 @@ pub struct AppState {
     /// Whether the sync task has scanned all history within the horizon (until then, an old
     /// participant of a room no list shows may still be missing).
     pub history_complete: bool,
+    /// While the background scan of older history goes on: how much of it is done (0–1).
+    pub history: Option<f32>,
+    /// While the first picture fills in: participants with details / participants listed.
+    pub loading: Option<(usize, usize)>,
     pub customer: Option<(Uuid, String)>,
     /// How changes reach conftop (push or polling, and why); `None` until the sync task says.
     pub channel: Option<Channel>,

@@ -61,6 +61,12 @@ impl Participant {
             changed = true;
         }
         self.tm_update = cc.tm_update.or(self.tm_update);
+        // The record of a participant first shown from its room's list alone.
+        if self.tm_create.is_none() && cc.tm_create.is_some() {
+            self.tm_create = cc.tm_create;
+            self.status_since = status_since(cc, now);
+            changed = true;
+        }
         if let Some(call) = cc.reference_id
             && self.call_id != Some(call)
         {

@@ -14,6 +14,8 @@ impl AppState {
             size,
             conn: Connection::default(),
             history_complete: false,
+            history: None,
+            loading: None,
             customer: None,
             channel: None,
             participants: IdMap::default(),

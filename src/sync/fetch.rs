@@ -63,7 +63,7 @@ impl<'a> Fetcher<'a> {
             return 1.0;
         };
         let until_next = (started + interval).saturating_duration_since(Instant::now());
-        let refill = self.budget.config().per_second * until_next.as_secs_f64();
+        let refill = self.budget.rate().per_second * until_next.as_secs_f64();
         (self.essential as f64 - refill).max(1.0)
     }
 
@@ -80,6 +80,7 @@ impl<'a> Fetcher<'a> {
                 Err(e) if e.kind == ErrorKind::RateLimited => {
                     let pause = pause_for(&e);
                     self.budget.pause(pause);
+                    self.budget.rate_limited(e.limited_by.as_deref());
                     attempt += 1;
                     if attempt > RATE_LIMIT_RETRIES || pause > WAIT_AT_MOST {
                         return Err(e);
@@ -112,6 +113,7 @@ impl<'a> Fetcher<'a> {
             && e.kind == ErrorKind::RateLimited
         {
             self.budget.pause(pause_for(e));
+            self.budget.rate_limited(e.limited_by.as_deref());
         }
         Some(result)
     }

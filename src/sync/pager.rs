@@ -43,11 +43,6 @@ impl Pager {
         }
     }
 
-    /// Pages recorded so far.
-    pub fn pages(&self) -> usize {
-        self.pages
-    }
-
     pub fn request(&self) -> PageRequest {
         PageRequest {
             page_size: Some(self.size),

@@ -78,6 +78,7 @@ pub async fn run(
             Err(e) => {
                 if e.kind == ErrorKind::RateLimited {
                     budget.pause(pause_for(&e));
+                    budget.rate_limited(e.limited_by.as_deref());
                 }
                 format!("websocket refused: {}", e.describe())
             }

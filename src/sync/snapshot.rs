@@ -22,6 +22,11 @@ pub struct Snapshot {
     /// The whole history within the health-check horizon has been scanned, so participants of
     /// unlisted rooms that joined long ago are included too.
     pub complete: bool,
+    /// Participants listed by their room whose records have not arrived yet: shown as joined,
+    /// caller and times unknown (they are among `participants`).
+    pub pending: usize,
+    /// While the background scan of older history goes on: the share of the horizon scanned.
+    pub history: Option<f32>,
 }
 
 /// A removal's answer.

@@ -81,10 +81,11 @@ pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
         Freshness::Connecting => ("… connecting".to_owned(), theme.muted),
         Freshness::Live { last_ok } => {
             let age = app.now.duration_since(last_ok).as_secs().max(0);
-            let scanning = if app.history_complete {
-                ""
-            } else {
-                " · scanning history"
+            let scanning = match (app.loading, app.history) {
+                (Some((have, total)), _) => format!(" · loading {have}/{total}"),
+                (None, Some(share)) => format!(" · history {:.0}%", share * 100.0),
+                (None, None) if !app.history_complete => " · history …".to_owned(),
+                (None, None) => String::new(),
             };
             let how = if app.pushing() { "push" } else { "polling" };
             (

@@ -257,8 +257,10 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
                 } else {
                     theme.text
                 };
-                let since = p.tm_create.unwrap_or(p.first_seen);
-                let d = format::duration(app.now.duration_since(since));
+                let d = match p.tm_create {
+                    Some(since) => format::duration(app.now.duration_since(since)),
+                    None => "…".to_owned(),
+                };
                 let dx = put_right(buf, x, right, y, &d, theme.muted);
                 x = put(buf, x, y, dx.saturating_sub(1), &name, style);
                 debug_assert!(x <= dx);

@@ -288,8 +288,11 @@ fn participant_row(
         x = cell(buf, x, y, cols.number, number, base);
     }
     if cols.time > 0 {
-        let since = p.tm_create.unwrap_or(p.first_seen);
-        let d = format::duration(app.now.duration_since(since));
+        // Unknown until the participant's own record arrives.
+        let d = match p.tm_create {
+            Some(since) => format::duration(app.now.duration_since(since)),
+            None => "…".to_owned(),
+        };
         put_right(buf, x, x + cols.time as u16 - 1, y, &d, dim(base, theme));
         x += cols.time as u16;
     }

@@ -386,16 +386,20 @@ fn hostile_strings_reach_the_buffer_as_plain_text() {
 }
 
 #[test]
-fn the_header_says_when_older_history_is_still_being_scanned() {
+fn the_header_says_how_far_the_picture_is() {
     let mut app = populated();
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
-    assert!(!s.contains("scanning history"));
+    assert!(!s.contains("history") && !s.contains("loading"), "{s}");
     app.history_complete = false;
+    app.history = Some(0.4);
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(
-        s.contains("● live · polling · updated 0s ago · scanning history"),
+        s.contains("● live · polling · updated 0s ago · history 40%"),
         "{s}"
     );
+    app.loading = Some((212, 500));
+    let s = text(render(&app, &theme(), 120, 20).backend().buffer());
+    assert!(s.contains("· loading 212/500"), "{s}");
 }
 
 #[test]

@@ -32,10 +32,7 @@ fn scenario(history: usize) -> SimConfig {
     }
 }
 
-const BUDGET: BudgetConfig = BudgetConfig {
-    per_second: 6.0,
-    burst: 6.0,
-};
+const BUDGET: BudgetConfig = BudgetConfig::fixed(6.0, 6.0);
 
 fn options() -> Options {
     Options {

@@ -37,7 +37,11 @@ impl Default for Options {
             interval: Duration::from_secs(1),
             no_data_after: Duration::from_secs(4),
             timeout: Duration::from_secs(2),
-            sync: SyncConfig::polling_only(),
+            // The fixed budget of earlier versions: these tests are about other things.
+            sync: SyncConfig {
+                budget: conftop::sync::BudgetConfig::fixed(8.0, 16.0),
+                ..SyncConfig::polling_only()
+            },
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests: real HTTP on loopback against the built-in simulator.
 
 mod api_client;
+mod busy;
 mod common;
 mod e2e;
 mod faults;

@@ -331,10 +331,7 @@ async fn a_pushed_record_applies_once_however_often_it_comes() {
     use conftop::sync::{Budget, BudgetConfig, Fetcher, SyncEvent, Tracker, TrackerConfig};
     let sim = sim_with(config()).await;
     let client = crate::common::client_for(&sim);
-    let budget = Budget::new(BudgetConfig {
-        per_second: 1e6,
-        burst: 1e6,
-    });
+    let budget = Budget::new(BudgetConfig::fixed(1e6, 1e6));
     let mut tracker = Tracker::new(TrackerConfig::default());
     let (tx, mut rx) = tokio::sync::mpsc::channel::<SyncEvent>(1024);
     let mut f = Fetcher::new(&client, &budget);

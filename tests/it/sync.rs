@@ -108,6 +108,7 @@ pub fn fast(allow_delete: bool) -> SyncConfig {
     SyncConfig {
         interval: Duration::from_secs(1),
         allow_delete,
+        budget: BudgetConfig::fixed(8.0, 16.0),
         ..SyncConfig::polling_only()
     }
 }
@@ -298,10 +299,7 @@ async fn the_budget_bounds_the_request_rate() {
         ..still(30_000, 10, 4, 2)
     })
     .await;
-    let budget = BudgetConfig {
-        per_second: 5.0,
-        burst: 5.0,
-    };
+    let budget = BudgetConfig::fixed(5.0, 5.0);
     let mut probe = Probe::start(
         &sim,
         SyncConfig {
@@ -670,10 +668,7 @@ async fn a_small_budget_still_loads_caller_details() {
         &sim,
         SyncConfig {
             // Under 2.5/s the burst is below the old fixed reserve of 4 tokens plus one.
-            budget: BudgetConfig {
-                per_second: 2.0,
-                burst: 4.0,
-            },
+            budget: BudgetConfig::fixed(2.0, 4.0),
             interval: Duration::from_secs(2),
             ..fast(false)
         },
@@ -707,10 +702,7 @@ async fn a_capped_call_walk_resumes_in_bulk() {
     })
     .await;
     let client = client_for(&sim);
-    let budget = sync::Budget::new(BudgetConfig {
-        per_second: 1e6,
-        burst: 1e6,
-    });
+    let budget = sync::Budget::new(BudgetConfig::fixed(1e6, 1e6));
     let mut tracker = sync::Tracker::new(sync::TrackerConfig {
         full_pages: 2,
         ..sync::TrackerConfig::default()

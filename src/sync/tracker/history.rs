@@ -33,6 +33,9 @@ impl Tracker {
             let mut past_horizon = false;
             for cc in page.items {
                 past_horizon |= cc.tm_create.is_some_and(|t| t < horizon);
+                if let Some(t) = cc.tm_create {
+                    self.scanned_to = Some(self.scanned_to.map_or(t, |s| s.min(t)));
+                }
                 if cc.status.is_live() && !self.live.contains_key(&cc.id) {
                     self.live.insert(cc.id, Arc::new(cc));
                 }

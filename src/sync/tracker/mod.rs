@@ -117,6 +117,13 @@ pub struct Tracker {
     calls_token: Option<String>,
     /// The most items the server returns per page, as learned.
     page_limit: usize,
+    /// Listed participants whose record has not arrived yet → their conference. They are on
+    /// screen already, details to follow.
+    awaiting: IdMap<Uuid>,
+    /// The oldest record time any walk reached, for the history scan's progress.
+    scanned_to: Option<Timestamp>,
+    /// When the last snapshot went out.
+    last_sent: Option<std::time::Instant>,
 }
 
 /// Where a refresh sends what it learns.
@@ -140,6 +147,9 @@ impl Tracker {
             calls_done: IdSet::default(),
             calls_token: None,
             page_limit: usize::MAX,
+            awaiting: IdMap::default(),
+            scanned_to: None,
+            last_sent: None,
         }
     }
 
@@ -188,19 +198,24 @@ impl Tracker {
             for conference in listed {
                 self.listed.insert(conference.id);
                 expected.extend(conference.conferencecall_ids.iter().copied());
+                self.await_listed(&conference);
                 self.reconcile(&conference, now);
                 self.conferences.insert(conference.id, Arc::new(conference));
             }
             for gone in was_listed.difference(&self.listed) {
                 self.emptying.insert(*gone);
             }
+            // The rooms and their participants are on screen at once; details follow.
+            self.progress(f, events, true).await;
         }
 
         // 2. The newest participants, down to the frontier.
-        let seen = self.walk_newest(f, now, full, &mut expected).await?;
+        let seen = self
+            .walk_newest(f, now, full, &mut expected, events)
+            .await?;
 
         // Listed participants the walk did not reach (joined long ago, or missed by a cap).
-        self.resolve(f, expected).await;
+        self.resolve(f, expected, events).await;
 
         // 3. What no list confirms.
         if !light {
@@ -218,7 +233,7 @@ impl Tracker {
 
     /// Fetches listed participants not known yet, one by one; those that do not resolve to a
     /// live participant are not asked about again for a while.
-    async fn resolve(&mut self, f: &mut Fetcher<'_>, ids: HashSet<Uuid>) {
+    async fn resolve(&mut self, f: &mut Fetcher<'_>, ids: HashSet<Uuid>, events: &Events) {
         let turn = self.turn;
         let retry = self.cfg.retry_unresolved;
         self.unresolved.retain(|_, t| turn - *t < retry);
@@ -237,10 +252,48 @@ impl Tracker {
                     ..
                 }) => {
                     self.unresolved.insert(id, turn);
+                    self.awaiting.remove(&id);
                 }
                 Err(e) => tracing::warn!("skipped checking listed participant {id}: {e}"),
             }
+            self.progress(f, events, false).await;
         }
+    }
+
+    /// Sends the picture as it stands while a long refresh goes on (at most a few times a
+    /// second), so the screen fills in as details arrive.
+    async fn progress(&mut self, f: &Fetcher<'_>, events: &Events, now: bool) {
+        const EVERY: std::time::Duration = std::time::Duration::from_millis(300);
+        if now || self.last_sent.is_none_or(|t| t.elapsed() >= EVERY) {
+            self.send_snapshot(f, events).await;
+        }
+    }
+
+    async fn send_snapshot(&mut self, f: &Fetcher<'_>, events: &Events) {
+        let mut participants: Vec<Arc<Conferencecall>> = self.live.values().cloned().collect();
+        let mut pending = 0;
+        for (id, conference) in &self.awaiting {
+            if !self.live.contains_key(id) {
+                participants.push(Arc::new(placeholder(*id, *conference)));
+                pending += 1;
+            }
+        }
+        let now = Timestamp::now();
+        let history = self.deep.as_ref().map(|_| {
+            let reached = self.scanned_to.unwrap_or(now);
+            let span = self.cfg.horizon.as_secs_f64().max(1.0);
+            (now.duration_since(reached).as_secs_f64() / span).clamp(0.0, 1.0) as f32
+        });
+        let snapshot = Snapshot {
+            participants,
+            conferences: self.conferences.clone(),
+            requests: f.requests,
+            complete: self.deep.is_none(),
+            pending,
+            history,
+        };
+        self.last_sent = Some(std::time::Instant::now());
+        let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
     }
 
     /// Forgets what no longer matters and sends the snapshot.
@@ -261,19 +314,16 @@ impl Tracker {
             .retain(|id, _| listed_now.contains(id) || in_use.contains(id));
         self.warm = true;
 
-        let snapshot = Snapshot {
-            participants: self.live.values().cloned().collect(),
-            conferences: self.conferences.clone(),
-            requests: f.requests,
-            complete: self.deep.is_none(),
-        };
+        self.awaiting
+            .retain(|_, conference| listed_now.contains(conference) || in_use.contains(conference));
         tracing::debug!(
             requests = f.requests,
-            participants = snapshot.participants.len(),
+            participants = self.live.len(),
+            awaiting = self.awaiting.len(),
             turn,
             "snapshot"
         );
-        let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
+        self.send_snapshot(f, events).await;
         f.essential_done();
     }
 
@@ -293,6 +343,19 @@ impl Tracker {
             match pager.after(raw, page.next_page_token, &mut self.page_limit, probe) {
                 Step::Next => {}
                 Step::End | Step::Capped(_) => return Ok(conferences),
+            }
+        }
+    }
+
+    /// Notes the room's listed participants whose records are not known yet (and forgets
+    /// those it no longer lists).
+    fn await_listed(&mut self, conference: &Conference) {
+        let inside: HashSet<&Uuid> = conference.conferencecall_ids.iter().collect();
+        self.awaiting
+            .retain(|id, c| *c != conference.id || inside.contains(id));
+        for id in &conference.conferencecall_ids {
+            if !self.live.contains_key(id) && !self.unresolved.contains_key(id) {
+                self.awaiting.insert(*id, conference.id);
             }
         }
     }
@@ -332,6 +395,7 @@ impl Tracker {
 
     /// Merges a record; statuses only move forward, so an older answer never undoes a newer one.
     fn upsert(&mut self, cc: Conferencecall) {
+        self.awaiting.remove(&cc.id);
         if !cc.status.is_live() {
             self.live.remove(&cc.id);
             return;
@@ -352,6 +416,7 @@ impl Tracker {
         now: Timestamp,
         full: bool,
         expected: &mut HashSet<Uuid>,
+        events: &Events,
     ) -> Result<HashSet<Uuid>, ApiError> {
         let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
         // A full walk's hard cap is the horizon; a normal one stops early.
@@ -364,6 +429,7 @@ impl Tracker {
         let mut newest = self.frontier;
         let mut seen = HashSet::new();
         let mut pager = Pager::new(self.cfg.page_size, None, cap);
+        let mut recent_yield: Vec<usize> = Vec::new();
         if full {
             self.deep = None;
         }
@@ -380,6 +446,7 @@ impl Tracker {
             let mut past_horizon = false;
             for cc in page.items {
                 if let Some(created) = cc.tm_create {
+                    self.scanned_to = Some(self.scanned_to.map_or(created, |s| s.min(created)));
                     at_frontier |= frontier.is_some_and(|fr| created <= fr);
                     past_horizon |= created < horizon;
                     // A record from the future would freeze the frontier; ignore its time.
@@ -401,6 +468,10 @@ impl Tracker {
                 self.upsert(cc);
             }
             let step = pager.after(raw, page.next_page_token, &mut self.page_limit, full);
+            recent_yield.push(listed_here);
+            if full {
+                self.progress(f, events, false).await;
+            }
             if past_horizon || at_frontier {
                 break;
             }
@@ -422,7 +493,11 @@ impl Tracker {
                     self.deep = pager.request().page_token;
                     break;
                 }
-                Step::Next if full && pager.pages() >= self.cfg.full_pages && listed_here < 2 => {
+                Step::Next if full && pages_pay_off(&recent_yield, self.cfg.full_pages) => {
+                    // A page finds more of the participants still missing than fetching them
+                    // one by one would for the same request: walk on.
+                }
+                Step::Next if full => {
                     // Pages no longer pay for themselves: the listed participants still missing
                     // are fetched one by one, the rest is left to the background scan.
                     self.deep = pager.request().page_token;
@@ -433,5 +508,36 @@ impl Tracker {
         }
         self.frontier = newest;
         Ok(seen)
+    }
+}
+
+/// Whether walking on pays: within the first `min_pages` pages always; after that while the
+/// pages so far found at least one listed participant each on average (a page costs one
+/// request, as one participant fetched by id does) and the last few have not run dry (the
+/// walk has left the hours the participants joined in).
+fn pages_pay_off(found: &[usize], min_pages: usize) -> bool {
+    const WINDOW: usize = 10;
+    if found.len() < min_pages.max(WINDOW) {
+        return true;
+    }
+    let total: usize = found.iter().sum();
+    let recent: usize = found[found.len() - WINDOW..].iter().sum();
+    total >= found.len() && recent * 3 >= WINDOW
+}
+
+/// A listed participant whose record has not arrived: in the room, so `joined` or `leaving`
+/// (shown as joined until its record says otherwise), times unknown.
+fn placeholder(id: Uuid, conference: Uuid) -> Conferencecall {
+    Conferencecall {
+        id,
+        customer_id: None,
+        activeflow_id: None,
+        conference_id: conference,
+        reference_type: Default::default(),
+        reference_id: None,
+        status: ConferencecallStatus::Joined,
+        tm_create: None,
+        tm_update: None,
+        tm_delete: None,
     }
 }

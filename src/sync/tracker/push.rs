@@ -28,7 +28,14 @@ impl Tracker {
             {
                 continue;
             }
+            // Someone just joined: forget that their id did not resolve before.
+            for id in &conference.conferencecall_ids {
+                if !self.live.contains_key(id) {
+                    self.unresolved.remove(id);
+                }
+            }
             self.reconcile(&conference, now);
+            self.await_listed(&conference);
             unknown.extend(
                 conference
                     .conferencecall_ids
@@ -46,15 +53,13 @@ impl Tracker {
                 self.conferences.insert(conference.id, Arc::new(conference));
             }
         }
-        // Someone just joined: forget that their id did not resolve before.
-        for id in &unknown {
-            self.unresolved.remove(id);
-        }
         let mut seen = HashSet::new();
         if unknown.len() > FETCH_ONE_BY_ONE {
-            seen = self.walk_newest(f, now, false, &mut unknown).await?;
+            seen = self
+                .walk_newest(f, now, false, &mut unknown, events)
+                .await?;
         }
-        self.resolve(f, unknown).await;
+        self.resolve(f, unknown, events).await;
         self.finish(f, &seen, events).await;
         self.lookup_calls(f, visible, events).await;
         Ok(())
