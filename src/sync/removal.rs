@@ -112,10 +112,10 @@ mod tests {
 
     #[test]
     fn a_delete_answer_has_one_verdict() {
-        let err = |status| Err(ApiError::from_response(ENDPOINT, true, status, None, b""));
-        assert_eq!(verdict(&err(400)), Verdict::Refused);
-        assert_eq!(verdict(&err(404)), Verdict::Gone);
-        assert_eq!(verdict(&err(403)), Verdict::Forbidden);
+        let err = |status| ApiError::from_response(ENDPOINT, true, status, None, b"");
+        assert_eq!(verdict(&Err(err(400))), Verdict::Refused);
+        assert_eq!(verdict(&Err(err(404))), Verdict::Gone);
+        assert_eq!(verdict(&Err(err(403))), Verdict::Forbidden);
         let refused = refused(Uuid::nil(), Uuid::nil(), "read-only");
         assert_eq!(refused.verdict, Verdict::Rejected);
     }
