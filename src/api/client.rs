@@ -108,7 +108,7 @@ impl PageRequest {
 /// A VoIPbin API client. Cheap to clone.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     pub(super) base: Url,
     pub(super) creds: Credentials,
     /// How long opening a connection (and the websocket's handshake) may take.
@@ -344,7 +344,7 @@ impl Client {
 }
 
 /// `Retry-After` in seconds (the server never sends the HTTP-date form).
-fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
+pub(super) fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
     headers
         .get(header::RETRY_AFTER)?
         .to_str()

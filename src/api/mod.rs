@@ -8,6 +8,7 @@ mod client;
 mod enums;
 mod error;
 mod model;
+mod mute;
 pub mod timestamp;
 mod ws;
 
@@ -18,4 +19,5 @@ pub use enums::{
 };
 pub use error::{ApiError, ErrorKind};
 pub use model::{Address, Call, Conference, Conferencecall, Customer, Page};
+pub use mute::MuteDirection;
 pub use ws::{EventSocket, Incoming, Pushed, decode_frame};

@@ -12,6 +12,10 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.dirty = true;
         }
         SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
+        SyncEvent::Rate(r) => {
+            s.rate = Some(r);
+            s.dirty = true;
+        }
         SyncEvent::Channel(c) => {
             s.channel = Some(c);
             s.dirty = true;

@@ -112,6 +112,16 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         1,
         &[("history n%: ", Tone::Muted), (words, Tone::Text)],
     ));
+    if let Some(r) = app.rate_cut() {
+        let text = format!(
+            "{:.1}/s of {} (--budget), cut by {} × 429; grows back slowly",
+            r.per_second, r.ceiling, r.cuts
+        );
+        out.push(line(
+            1,
+            &[("Request rate: ", Tone::Muted), (&text, Tone::Warn)],
+        ));
+    }
     match &app.channel {
         Some(Channel::Push { poll }) => {
             let text = format!(

@@ -176,6 +176,8 @@ pub struct AppState {
     pub customer: Option<(Uuid, String)>,
     /// How changes reach conftop (push or polling, and why); `None` until the sync task says.
     pub channel: Option<Channel>,
+    /// The request rate in use, once the API's 429s have cut it.
+    pub rate: Option<sync::budget::Rate>,
     pub participants: IdMap<Participant>,
     pub conferences: IdMap<Conference>,
     pub callers: IdMap<Caller>,

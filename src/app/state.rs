@@ -18,6 +18,7 @@ impl AppState {
             loading: None,
             customer: None,
             channel: None,
+            rate: None,
             participants: IdMap::default(),
             conferences: IdMap::default(),
             callers: IdMap::default(),
@@ -63,6 +64,12 @@ impl AppState {
             Some(Channel::Push { poll }) => self.cfg.stale.with_period(*poll),
             _ => self.cfg.stale,
         }
+    }
+
+    /// The request rate, when it is below the ceiling because the API answered 429.
+    pub fn rate_cut(&self) -> Option<sync::budget::Rate> {
+        self.rate
+            .filter(|r| r.cuts > 0 && r.per_second < r.ceiling * 0.95)
     }
 
     /// Whether VoIPbin is pushing changes (rather than conftop only polling).

@@ -162,6 +162,7 @@ async fn run(
     };
     let mut pushed: Vec<Conference> = Vec::new();
     let mut push_task: Option<JoinHandle<()>> = None;
+    let mut rate_shown: Option<budget::Rate> = None;
     if !config.push.enabled {
         let off = Channel::Polling {
             why: "push is switched off (--no-push)".to_owned(),
@@ -269,6 +270,12 @@ async fn run(
                     )));
                 }
                 tracker = Some(t);
+                let rate = budget.rate();
+                let moved = rate_shown.is_none_or(|r| (r.per_second - rate.per_second).abs() >= 0.1 || r.cuts != rate.cuts);
+                if rate.cuts > 0 && moved {
+                    rate_shown = Some(rate);
+                    let _ = events.send(SyncEvent::Rate(rate)).await;
+                }
                 let period = if push.up { push_poll } else { interval };
                 let earliest = if failures == 0 { started + period } else { Instant::now() + next_delay(interval, failures) };
                 next = if std::mem::take(&mut again) || !pushed.is_empty() { Instant::now() } else { earliest.max(Instant::now()) };

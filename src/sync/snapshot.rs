@@ -81,6 +81,9 @@ pub enum SyncEvent {
     Removal(RemovalOutcome),
     /// Push came up or went down.
     Channel(Channel),
+    /// The request rate in use, when a 429 has cut it below the ceiling (and again as it
+    /// recovers).
+    Rate(crate::sync::budget::Rate),
 }
 
 /// Messages to the sync task.

@@ -88,6 +88,10 @@ pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
                 (None, None) => String::new(),
             };
             let how = if app.pushing() { "push" } else { "polling" };
+            let scanning = match app.rate_cut() {
+                Some(r) => format!("{scanning} · {:.1}/{} req/s", r.per_second, r.ceiling),
+                None => scanning,
+            };
             (
                 format!("● live · {how} · updated {age}s ago{scanning}"),
                 theme.ok,

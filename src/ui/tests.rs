@@ -400,6 +400,18 @@ fn the_header_says_how_far_the_picture_is() {
     app.loading = Some((212, 500));
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(s.contains("· loading 212/500"), "{s}");
+    // The rate in use shows only once the API's 429s have cut it.
+    let rate = |per_second, cuts| crate::sync::budget::Rate {
+        per_second,
+        ceiling: 8.0,
+        cuts,
+    };
+    app.rate = Some(rate(3.6, 0));
+    let s = text(render(&app, &theme(), 120, 20).backend().buffer());
+    assert!(!s.contains("req/s"), "{s}");
+    app.rate = Some(rate(2.0, 1));
+    let s = text(render(&app, &theme(), 120, 20).backend().buffer());
+    assert!(s.contains("· 2.0/8 req/s"), "{s}");
 }
 
 #[test]

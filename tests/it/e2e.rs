@@ -372,6 +372,24 @@ async fn credentials_never_reach_the_screen_the_log_or_help() {
     let audit = audit_dir.path().join("audit.jsonl");
     let mut pty = spawn(&sim, &["--audit-log", audit.to_str().unwrap()], 120, 30);
     pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    // Every way the websocket (whose URL carries the key) fails, with the help open to show
+    // why push is off.
+    pty.wait_for(WAIT, |s| s.contains("· push ·")).await;
+    sim.set_ws_faults(conftop::sim::WsFaults {
+        refuse_upgrades: true,
+        ..conftop::sim::WsFaults::default()
+    });
+    sim.drop_websockets();
+    pty.wait_for(WAIT, |s| s.contains("· polling ·")).await;
+    pty.send("?");
+    // The reason is at the end of the help.
+    pty.send(&"j".repeat(30));
+    pty.wait_for(WAIT, |s| s.contains("websocket refused"))
+        .await;
+    pty.send("\x1b");
+    sim.set_ws_faults(conftop::sim::WsFaults::default());
+    pty.wait_for(Duration::from_secs(40), |s| s.contains("· push ·"))
+        .await;
     // A removal (for the audit log), a failure (for error messages), then quit.
     pty.type_keys(&["d", "y"]).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -387,7 +405,7 @@ async fn credentials_never_reach_the_screen_the_log_or_help() {
     assert!(!raw.contains(&key), "the key reached the screen");
     let log = pty.log();
     assert!(
-        log.contains("refresh failed"),
+        log.contains("refresh failed") && log.contains("push is down"),
         "the log has the failures: {log}"
     );
     assert!(

@@ -59,7 +59,7 @@ impl Probe {
             SyncEvent::Refreshing => self.refreshes += 1,
             SyncEvent::Failed { error, .. } => self.failures.push(error.clone()),
             SyncEvent::Removal(r) => self.removals.push(r.clone()),
-            SyncEvent::Customer(_) | SyncEvent::Channel(_) => {}
+            SyncEvent::Customer(_) | SyncEvent::Channel(_) | SyncEvent::Rate(_) => {}
         }
     }
 
