@@ -11,12 +11,12 @@ use crate::app::AppState;
 use crate::app::freshness::Freshness;
 use crate::app::kiosk::Placed;
 use crate::app::layout;
-use crate::app::view::{Thresholds, Trouble};
+use crate::app::view::Trouble;
 
 use super::badge;
 use super::bigclock;
 use super::format;
-use super::header::{freshness_line, totals};
+use super::header::{Words, freshness_line, totals};
 use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
 
@@ -67,7 +67,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 
 fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &Theme) {
     let right = area.right();
-    let clock = format::clock(app.now, &app.cfg.tz);
+    let clock = if big {
+        format::time_only(app.now, &app.cfg.tz)
+    } else {
+        format::clock(app.now, &app.cfg.tz)
+    };
     let text_right = if big {
         right.saturating_sub(bigclock::width(&clock) + 3)
     } else {
@@ -111,12 +115,20 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
     if withdrawn {
         put(buf, area.x + 1, y, text_right, "— no data —", theme.muted);
     } else {
-        totals(buf, area.x + 1, y, text_right, &app.view.totals, theme);
+        totals(
+            buf,
+            area.x + 1,
+            y,
+            text_right,
+            &app.view.totals,
+            Words::Long,
+            theme,
+        );
     }
     y += 1;
     // The longest time anyone has been stuck in joining or leaving: a sign of trouble.
     let th = app.cfg.thresholds;
-    let (stuck, style) = match app.view.worst_stuck {
+    let (stuck, style) = match app.worst_stuck() {
         _ if withdrawn => (String::new(), theme.muted),
         Some(d) => {
             let style = match th.level(Some(d)) {
@@ -221,7 +233,7 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
                 .members
                 .iter()
                 .filter_map(|id| app.participants.get(id))
-                .filter_map(|p| Thresholds::stuck_for(p, app.now))
+                .filter_map(|p| app.stuck(p))
                 .max()
                 .unwrap_or_default();
             put_right(
@@ -257,8 +269,7 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
                 } else {
                     theme.text
                 };
-                let since = p.tm_create.unwrap_or(p.first_seen);
-                let d = format::duration(app.now.duration_since(since));
+                let d = format::duration(app.in_conference(p));
                 let dx = put_right(buf, x, right, y, &d, theme.muted);
                 x = put(buf, x, y, dx.saturating_sub(1), &name, style);
                 debug_assert!(x <= dx);

@@ -90,13 +90,13 @@ fn badges_are_coloured_cell_by_cell() {
 #[test]
 fn stale_data_is_dimmed_with_a_banner_then_withdrawn() {
     let mut app = populated();
-    update(&mut app, Event::Tick, t0() + secs(5));
+    update(&mut app, Event::Tick, t0() + secs(7));
     let t = theme();
     let term = render(&app, &t, 120, 20);
     let buf = term.backend().buffer();
     let screen = text(buf);
     assert!(
-        screen.contains("STALE — last update 10:00:00, retrying"),
+        screen.contains("STALE — last update 10:00:00 UTC, retrying"),
         "{screen}"
     );
     let (x, y) = find(buf, "Caller 2").unwrap();
@@ -408,7 +408,7 @@ fn a_filter_shows_in_the_header_and_the_column_titles_stay() {
     update(&mut app, key(crossterm::event::KeyCode::Enter), t0());
     let term = render(&app, &theme(), 120, 20);
     let s = text(term.backend().buffer());
-    assert!(s.contains("filter: Caller 2 · 1 match"), "{s}");
+    assert!(s.contains("/Caller 2 · 1 match"), "{s}");
     assert!(s.contains("STATUS") && s.contains("CALLER"), "{s}");
     // The group keeps its real size, whatever the filter hides.
     assert!(s.contains("Alpha") && s.contains("3 participants"), "{s}");
