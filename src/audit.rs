@@ -10,6 +10,49 @@ use uuid::Uuid;
 
 use crate::verdict::Verdict;
 
+/// Who and what a removal was about, in words, as the dialog named them (every string already
+/// through the sanitiser), so a line answers "who removed whom" without the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    /// The API host and port conftop talked to.
+    pub api_host: String,
+    pub customer_id: Option<Uuid>,
+    pub conference_name: String,
+    pub caller_name: String,
+    pub caller_number: String,
+}
+
+/// Who ran the removal: the OS user, the machine and the conftop version. Filled in once when
+/// the log opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Operator {
+    pub operator: String,
+    pub host: String,
+    pub version: &'static str,
+}
+
+impl Operator {
+    /// The user and machine this process runs as (`?` when unknown).
+    pub fn current() -> Operator {
+        let clean = |s: String| {
+            let s = crate::text::sanitize(s.trim(), 64);
+            if s.is_empty() { "?".to_owned() } else { s }
+        };
+        let operator = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_default();
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+            .or_else(|_| std::env::var("HOSTNAME"))
+            .unwrap_or_default();
+        Operator {
+            operator: clean(operator),
+            host: clean(host),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
 /// One removal attempt and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -17,6 +60,8 @@ pub struct AuditEntry {
     pub time: String,
     pub participant_id: Uuid,
     pub conference_id: Uuid,
+    #[serde(flatten)]
+    pub about: Subject,
     /// How it ended: see [`Verdict`] for each word.
     pub outcome: Verdict,
     /// The HTTP status, when an answer arrived.
@@ -30,6 +75,16 @@ pub struct AuditEntry {
 #[derive(Debug, Clone)]
 pub struct AuditLog {
     path: PathBuf,
+    by: Operator,
+}
+
+/// A line as written: the entry, then who wrote it.
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    entry: &'a AuditEntry,
+    #[serde(flatten)]
+    by: &'a Operator,
 }
 
 impl AuditLog {
@@ -40,7 +95,10 @@ impl AuditLog {
             std::fs::create_dir_all(dir)?;
         }
         append_options().open(&path)?;
-        Ok(AuditLog { path })
+        Ok(AuditLog {
+            path,
+            by: Operator::current(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -50,7 +108,11 @@ impl AuditLog {
     /// Appends one line. A single `write` of a short line with `O_APPEND` keeps lines whole
     /// even if two conftop instances share the file.
     pub fn append(&self, entry: &AuditEntry) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+        let line = Line {
+            entry,
+            by: &self.by,
+        };
+        let mut line = serde_json::to_vec(&line).map_err(std::io::Error::other)?;
         line.push(b'\n');
         let mut f = append_options().open(&self.path)?;
         f.write_all(&line)?;
@@ -78,6 +140,13 @@ mod tests {
             time: "2026-11-24T10:00:00Z".into(),
             participant_id: Uuid::from_u128(1),
             conference_id: Uuid::from_u128(2),
+            about: Subject {
+                api_host: "api.voipbin.net".into(),
+                customer_id: Some(Uuid::from_u128(3)),
+                conference_name: "Support line".into(),
+                caller_name: "José Álvarez".into(),
+                caller_number: "+61491570781".into(),
+            },
             outcome: Verdict::Removed,
             http_status: Some(200),
             detail: None,
@@ -98,5 +167,14 @@ mod tests {
         assert_eq!(lines[0]["outcome"], "removed");
         assert_eq!(lines[1]["http_status"], 403);
         assert_eq!(lines[0]["participant_id"], Uuid::from_u128(1).to_string());
+        // Who removed whom, from the line alone.
+        assert_eq!(lines[0]["caller_name"], "José Álvarez");
+        assert_eq!(lines[0]["caller_number"], "+61491570781");
+        assert_eq!(lines[0]["conference_name"], "Support line");
+        assert_eq!(lines[0]["api_host"], "api.voipbin.net");
+        assert_eq!(lines[0]["customer_id"], Uuid::from_u128(3).to_string());
+        assert_eq!(lines[0]["version"], env!("CARGO_PKG_VERSION"));
+        assert!(lines[0]["operator"].as_str().is_some_and(|o| !o.is_empty()));
+        assert!(lines[0]["host"].as_str().is_some_and(|h| !h.is_empty()));
     }
 }

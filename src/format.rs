@@ -14,17 +14,30 @@ pub fn duration(d: SignedDuration) -> String {
     }
 }
 
-/// Time of day, `HH:MM:SS`, in the given zone.
+/// Time of day with its zone, `HH:MM:SS UTC`: every time of day on screen says its zone, as
+/// the audit log (UTC) does.
 pub fn clock(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned_datetime(tz.clone())
+        .strftime("%H:%M:%S %Z")
+        .to_string()
+}
+
+/// Time of day alone, `HH:MM:SS`, where the zone is written beside it (the large clock).
+pub fn time_only(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned_datetime(tz.clone())
         .strftime("%H:%M:%S")
         .to_string()
 }
 
-/// Date and time, for the detail pane.
+/// The zone's abbreviation (or offset) at `t`.
+pub fn zone(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned_datetime(tz.clone()).strftime("%Z").to_string()
+}
+
+/// Date and time with its zone, for the detail pane.
 pub fn date_time(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned_datetime(tz.clone())
-        .strftime("%Y-%m-%d %H:%M:%S")
+        .strftime("%Y-%m-%d %H:%M:%S %Z")
         .to_string()
 }
 
@@ -47,8 +60,10 @@ mod tests {
     #[test]
     fn clock_in_a_zone() {
         let t: Timestamp = "2026-11-24T10:42:07Z".parse().unwrap();
-        assert_eq!(clock(t, &TimeZone::UTC), "10:42:07");
+        assert_eq!(clock(t, &TimeZone::UTC), "10:42:07 UTC");
         let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
-        assert_eq!(clock(t, &tokyo), "19:42:07");
+        assert_eq!(clock(t, &tokyo), "19:42:07 JST");
+        assert_eq!(time_only(t, &tokyo), "19:42:07");
+        assert_eq!(date_time(t, &tokyo), "2026-11-24 19:42:07 JST");
     }
 }

@@ -187,6 +187,25 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text folded for searching: lower case, accents and other combining marks dropped
+/// (`José` and `JOSE` both give `jose`).
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The digits of a phone number, without spaces, dashes, dots, parentheses or a leading `+`.
+pub fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
 /// Shortens a UUID-like id to its first eight characters for compact columns.
 pub fn short_id(id: &uuid::Uuid) -> String {
     let mut s = id.simple().to_string();
@@ -197,6 +216,13 @@ pub fn short_id(id: &uuid::Uuid) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_drops_case_and_accents() {
+        assert_eq!(fold("José MÜLLER"), "jose muller");
+        assert_eq!(fold("Zoë"), fold("ZOE"));
+        assert_eq!(digits("+61 (491) 570-781.0"), "614915707810");
+    }
 
     fn clean(s: &str) -> String {
         sanitize(s, 200)

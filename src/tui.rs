@@ -23,6 +23,52 @@ use crate::app::{self, AppState, Command, Event, Mode};
 use crate::sync::{self, SyncEvent};
 use crate::ui::{self, Theme};
 
+/// Where a copied text goes: the terminal, as an OSC 52 sequence, so it reaches the clipboard
+/// of the machine the terminal runs on, over ssh too (where the terminal allows it).
+pub trait Clipboard {
+    fn copy(&mut self, text: &str) -> io::Result<()>;
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+impl<W: Write> Clipboard for CrosstermBackend<W> {
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        self.write_all(osc52(text).as_bytes())?;
+        Write::flush(self)
+    }
+}
+
+/// A test screen has no clipboard; what would be copied is dropped.
+impl Clipboard for ratatui::backend::TestBackend {
+    fn copy(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -46,7 +92,7 @@ pub async fn run<B, I, S>(
     shutdown: S,
 ) -> Result<Exit, B::Error>
 where
-    B: Backend,
+    B: Backend + Clipboard,
     I: Stream<Item = Event> + Unpin,
     S: Future<Output = ()>,
 {
@@ -91,6 +137,11 @@ where
         for command in commands {
             match command {
                 Command::Quit => return Ok(Exit::Quit),
+                Command::Copy(text) => {
+                    if let Err(e) = terminal.backend_mut().copy(&text) {
+                        tracing::warn!("cannot copy to the clipboard: {e}");
+                    }
+                }
                 Command::Sync(c) => {
                     // Never dropped: a removal must reach the sync task.
                     if sync_commands.send(c).await.is_err() {
@@ -223,4 +274,32 @@ pub fn install_panic_hook(log_path: Option<String>) {
             .unwrap_or_default();
         let _ = writeln!(io::stderr(), "conftop stopped unexpectedly{where_}");
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        #[derive(Clone, Default)]
+        struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Sink {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let sink = Sink::default();
+        let mut backend = CrosstermBackend::new(sink.clone());
+        backend.copy("7cb70145").unwrap();
+        let written = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(written, "\x1b]52;c;N2NiNzAxNDU=\x07");
+    }
 }

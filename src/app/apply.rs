@@ -73,11 +73,16 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
             }
         }
     }
+    let mut left = Vec::new();
     for p in s.participants.values_mut() {
         if p.gone_at.is_none() && p.seen != number {
             p.gone_at = Some(now);
+            left.push(p.id);
             changed = true;
         }
+    }
+    for id in left {
+        s.note_departure(id, now);
     }
     for conf in snap.conferences.values() {
         let mut conference = Conference::from_api(conf);
@@ -119,11 +124,15 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
 
 pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
     s.pending.remove(&o.participant);
+    // The name the dialog showed, even if the row is gone by now.
+    let pinned = s.pending_who.remove(&o.participant);
     let who = s
         .participants
         .get(&o.participant)
         .map(|p| describe(s, p))
-        .unwrap_or_else(|| short_id(&o.participant));
+        .filter(|w| pinned.is_none() || !w.starts_with("participant "))
+        .or(pinned)
+        .unwrap_or_else(|| format!("participant {}", short_id(&o.participant)));
     let conference = s.conference_label(&o.conference);
     let now = s.now;
     if let Ok(cc) = &o.result
@@ -165,6 +174,7 @@ pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
             if let Some(p) = s.participants.get_mut(&o.participant) {
                 p.gone_at.get_or_insert(now);
             }
+            s.note_departure(o.participant, now);
             (Level::Warn, format!("{who} was already gone{code}"))
         }
         // An unknown id, or a kick the server could not carry out (API.md §3); the next
@@ -177,7 +187,7 @@ pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
         ),
         Verdict::RateLimited => (
             Level::Warn,
-            format!("Rate limited{code}: nothing changed; try again shortly"),
+            format!("Rate limited{code}: {who} was not removed; try again shortly"),
         ),
         Verdict::Unauthenticated => (
             Level::Error,
@@ -189,7 +199,10 @@ pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
         ),
         Verdict::Failed => (
             Level::Error,
-            format!("Network error: nothing changed; try again ({})", describe()),
+            format!(
+                "Network error: {who} was not removed; try again ({})",
+                describe()
+            ),
         ),
         Verdict::Unknown => (
             Level::Error,
@@ -199,6 +212,7 @@ pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
             ),
         ),
     };
+    s.note_verdict(o.participant, o.verdict);
     s.toast(level, text);
     s.rebuild();
 }

@@ -20,6 +20,8 @@ pub struct Confirm {
     pub short_id: String,
     pub conference_name: String,
     pub focus: Button,
+    /// Opened from the detail pane: closing the dialog goes back to it.
+    pub from_detail: bool,
 }
 
 impl Confirm {
@@ -79,6 +81,7 @@ pub(super) fn open_confirm(s: &mut AppState) {
         short_id: short_id(&p.id),
         conference_name: s.conference_label(&p.conference_id),
         focus: Button::Cancel,
+        from_detail: s.overlay == Overlay::Detail,
     };
     s.overlay = Overlay::Confirm(confirm);
     s.dirty = true;
@@ -96,20 +99,26 @@ pub(super) fn dialog_action(s: &mut AppState, action: Action, out: &mut Vec<Comm
             };
             s.dirty = true;
         }
-        Action::Cancel => {
-            s.overlay = Overlay::None;
-            s.dirty = true;
-        }
+        Action::Cancel => close(s),
         Action::Confirm => send_removal(s, out),
         Action::Activate => match c.focus {
             Button::Remove => send_removal(s, out),
-            Button::Cancel => {
-                s.overlay = Overlay::None;
-                s.dirty = true;
-            }
+            Button::Cancel => close(s),
         },
         _ => {}
     }
+}
+
+/// Closes the dialog, back to the detail pane when it was opened from there.
+fn close(s: &mut AppState) {
+    let Overlay::Confirm(c) = std::mem::take(&mut s.overlay) else {
+        return;
+    };
+    if c.from_detail && s.selected_participant().map(|p| p.id) == Some(c.participant) {
+        s.overlay = Overlay::Detail;
+        s.detail_for = Some(c.participant);
+    }
+    s.dirty = true;
 }
 
 /// Sends exactly one removal for the participant pinned when the dialog opened.
@@ -120,12 +129,30 @@ pub(super) fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
     if s.cfg.mode.read_only() || !s.pending.insert(c.participant) {
         return;
     }
+    let caller_name = if s.caller_of_id(c.participant).is_some() {
+        c.caller.clone()
+    } else {
+        String::new()
+    };
+    let about = crate::audit::Subject {
+        api_host: s.cfg.host.clone(),
+        customer_id: s.customer.as_ref().map(|(id, _)| *id),
+        conference_name: c.conference_name.clone(),
+        caller_name,
+        caller_number: c.number.clone(),
+    };
+    s.pending_who.insert(c.participant, c.who());
     out.push(Command::Sync(sync::SyncCommand::Remove {
         participant: c.participant,
         conference: c.conference,
+        about,
     }));
     s.toast(
         Level::Info,
         format!("Removing {} from {}…", c.who(), c.conference_name),
     );
+    if c.from_detail && s.selected_participant().map(|p| p.id) == Some(c.participant) {
+        s.overlay = Overlay::Detail;
+        s.detail_for = Some(c.participant);
+    }
 }

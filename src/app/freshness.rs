@@ -11,7 +11,7 @@ pub enum Freshness {
     Connecting,
     /// The last refresh succeeded recently.
     Live { last_ok: Timestamp },
-    /// The last success is older than twice the interval: rows dimmed, banner shown.
+    /// The last success is older than three intervals: rows dimmed, banner shown.
     Stale { last_ok: Timestamp },
     /// Nothing trustworthy: rows replaced by the reason. `since` is the last success, if any.
     NoData {
@@ -31,6 +31,13 @@ pub struct Connection {
     pub refreshing: bool,
 }
 
+/// Refresh periods without a good refresh before the data is STALE. One failed refresh (the
+/// next one comes an interval later) never reaches it, so a flaky API that mostly answers
+/// does not flap the header; two in a row, or an outage, does, within three intervals of the
+/// last good one. The sync task's backoff after two failures is two intervals, which is what
+/// makes two rather than three in a row the trigger.
+pub const STALE_AFTER_PERIODS: u32 = 3;
+
 /// When data turns stale and when it is withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StaleRules {
@@ -39,9 +46,10 @@ pub struct StaleRules {
 }
 
 impl StaleRules {
-    /// Stale after twice the refresh interval; withdrawn after `no_data_after`.
+    /// Stale after [`STALE_AFTER_PERIODS`] refresh intervals; withdrawn after `no_data_after`.
     pub fn new(interval: Duration, no_data_after: Duration) -> StaleRules {
-        let stale = SignedDuration::try_from(interval * 2).unwrap_or(SignedDuration::MAX);
+        let stale =
+            SignedDuration::try_from(interval * STALE_AFTER_PERIODS).unwrap_or(SignedDuration::MAX);
         let gone = SignedDuration::try_from(no_data_after).unwrap_or(SignedDuration::MAX);
         StaleRules {
             stale_after: stale,
@@ -50,9 +58,10 @@ impl StaleRules {
     }
 
     /// The same rules for refreshes that come every `period` (longer than the interval while
-    /// push is healthy): stale after two periods without one.
+    /// push is healthy): stale after [`STALE_AFTER_PERIODS`] periods without one.
     pub fn with_period(self, period: Duration) -> StaleRules {
-        let stale = SignedDuration::try_from(period * 2).unwrap_or(SignedDuration::MAX);
+        let stale =
+            SignedDuration::try_from(period * STALE_AFTER_PERIODS).unwrap_or(SignedDuration::MAX);
         let stale_after = self.stale_after.max(stale);
         StaleRules {
             stale_after,
@@ -113,9 +122,9 @@ mod tests {
         );
         c.last_ok = Some(at(10));
         c.last_error = None;
-        assert_eq!(rules.judge(&c, at(14)), Freshness::Live { last_ok: at(10) });
+        assert_eq!(rules.judge(&c, at(16)), Freshness::Live { last_ok: at(10) });
         assert_eq!(
-            rules.judge(&c, at(15)),
+            rules.judge(&c, at(17)),
             Freshness::Stale { last_ok: at(10) }
         );
         c.last_error = Some((at(20), "credentials rejected (401)".into()));
@@ -132,6 +141,37 @@ mod tests {
         );
         c.last_ok = Some(at(72));
         assert_eq!(rules.judge(&c, at(72)), Freshness::Live { last_ok: at(72) });
+    }
+
+    /// A refresh every 2 s that fails now and then: one failure is followed by a retry an
+    /// interval later, answered within a second, and the header never says STALE; a real
+    /// outage does within three intervals.
+    #[test]
+    fn one_failed_refresh_never_flaps_but_an_outage_turns_stale_in_three_intervals() {
+        let rules = StaleRules::new(Duration::from_secs(2), Duration::from_secs(60));
+        let ms = |n: i64| Timestamp::from_millisecond(1_800_000_000_000 + n).unwrap();
+        let mut c = Connection {
+            last_ok: Some(ms(0)),
+            ..Connection::default()
+        };
+        // Fails at 2.9 s (after 0.9 s of trying); the retry at 4.9 s answers at 5.8 s.
+        c.last_error = Some((ms(2_900), "timeout".into()));
+        for t in (0..5_800).step_by(100) {
+            assert!(
+                matches!(rules.judge(&c, ms(t)), Freshness::Live { .. }),
+                "STALE at {t} ms after one failure"
+            );
+        }
+        // An outage: nothing good after 0, every attempt fails.
+        let outage = Connection {
+            last_ok: Some(ms(0)),
+            last_error: Some((ms(4_000), "connection refused".into())),
+            ..Connection::default()
+        };
+        assert!(matches!(
+            rules.judge(&outage, ms(6_001)),
+            Freshness::Stale { .. }
+        ));
     }
 
     #[test]

@@ -43,9 +43,29 @@ fn line(indent: u16, parts: &[(&str, Tone)]) -> HelpLine {
 /// Keys (from the key table), the badge legend, thresholds, sort orders, staleness and the
 /// audit log.
 pub fn lines(app: &AppState) -> Vec<HelpLine> {
-    let mut out = vec![line(1, &[("Keys", Tone::Title)])];
+    let mut out = Vec::new();
+    // Where removals are recorded comes first, above the fold of any screen.
+    if app.cfg.mode.read_only() {
+        let text = "Read-only: removing participants is switched off.";
+        out.push(line(1, &[(text, Tone::ReadOnly)]));
+    } else if let Some(path) = &app.cfg.audit_path {
+        out.push(line(
+            1,
+            &[
+                ("Removals are logged (UTC) to ", Tone::Muted),
+                (path, Tone::Text),
+            ],
+        ));
+    }
+    let zone = format!(
+        "Times of day are in {}.",
+        format::zone(app.now, &app.cfg.tz)
+    );
+    out.push(line(1, &[(&zone, Tone::Muted)]));
+    out.push(line(0, &[]));
+    out.push(line(1, &[("Keys", Tone::Title)]));
     for ctx in [Context::List, Context::Dialog] {
-        for b in app.keys.bindings(ctx) {
+        for b in app.keys.bindings(ctx).filter(|b| !b.help.is_empty()) {
             let keys = format!("{:<12}", b.keys_label);
             let prefix = if ctx == Context::Dialog {
                 "in the dialog: "
@@ -139,15 +159,6 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
             let text = "polling until the first answer; push follows";
             out.push(line(1, &[("Updates: ", Tone::Muted), (text, Tone::Text)]));
         }
-    }
-    if app.cfg.mode.read_only() {
-        let text = "Read-only: removing participants is switched off.";
-        out.push(line(1, &[(text, Tone::ReadOnly)]));
-    } else if let Some(path) = &app.cfg.audit_path {
-        out.push(line(
-            1,
-            &[("Removals are logged to ", Tone::Muted), (path, Tone::Text)],
-        ));
     }
     out
 }

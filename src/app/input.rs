@@ -30,6 +30,9 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         return;
     }
     let Some(action) = s.keys.lookup(Context::List, &key) else {
+        if s.keys.dropped_dangerous(Context::List, &key) && !repeat {
+            s.toast(Level::Warn, "read-only: removal is off".to_owned());
+        }
         return;
     };
     // Held keys move; they never trigger anything else.
@@ -57,6 +60,14 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
             _ => {}
         }
         s.dirty = true;
+        return;
+    }
+    if s.overlay == Overlay::Departures
+        && !matches!(
+            action,
+            Action::Departures | Action::Back | Action::Quit | Action::Help
+        )
+    {
         return;
     }
     list_action(s, action, out);
@@ -87,6 +98,155 @@ pub(super) fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command
         _ => return,
     }
     s.rebuild();
+    if !s.filter.is_empty() {
+        // A folded room with a match opens, so the match is on screen.
+        let folded: Vec<Uuid> = s
+            .view
+            .groups
+            .iter()
+            .filter(|g| g.collapsed && !g.members.is_empty())
+            .map(|g| g.conference)
+            .collect();
+        if !folded.is_empty() {
+            for c in folded {
+                s.collapsed.remove(&c);
+            }
+            s.rebuild();
+        }
+        first_match(s);
+    }
+}
+
+/// Puts the cursor on the first participant shown, if any.
+fn first_match(s: &mut AppState) {
+    if let Some(row) = s
+        .view
+        .rows
+        .iter()
+        .position(|r| matches!(r, Row::Participant(..)))
+    {
+        s.select_row(row);
+    }
+}
+
+/// The next participant row after (or before) the cursor that `wanted` accepts, wrapping.
+fn seek(s: &AppState, forward: bool, wanted: impl Fn(&Uuid) -> bool) -> Option<usize> {
+    let n = s.view.rows.len();
+    let from = s.selected_row().unwrap_or(s.cursor);
+    (1..=n)
+        .map(|k| {
+            if forward {
+                (from + k) % n
+            } else {
+                (from + n - k % n) % n
+            }
+        })
+        .find(|&r| matches!(s.view.rows[r], Row::Participant(_, id) if wanted(&id)))
+}
+
+fn next_match(s: &mut AppState, forward: bool) {
+    if s.filter.is_empty() && s.only.is_none() {
+        s.toast(
+            Level::Info,
+            "No filter: / searches, f shows one status".to_owned(),
+        );
+        return;
+    }
+    let from = s.selected_row().unwrap_or(s.cursor);
+    match seek(s, forward, |_| true) {
+        Some(row) => {
+            if (forward && row <= from) || (!forward && row >= from) {
+                s.toast(Level::Info, "Search wrapped".to_owned());
+            }
+            s.select_row(row);
+        }
+        None => s.toast(Level::Info, "No match".to_owned()),
+    }
+}
+
+fn next_trouble(s: &mut AppState) {
+    let th = s.cfg.thresholds;
+    let now = s.now;
+    let stuck = |p: &Participant| th.level(Thresholds::stuck_for(p, now)) != view::Trouble::None;
+    // A stuck participant in a folded room: the room opens first.
+    let folded: Vec<Uuid> = s
+        .view
+        .groups
+        .iter()
+        .filter(|g| {
+            g.collapsed
+                && g.members
+                    .iter()
+                    .any(|id| s.participants.get(id).is_some_and(&stuck))
+        })
+        .map(|g| g.conference)
+        .collect();
+    if !folded.is_empty() {
+        for c in folded {
+            s.collapsed.remove(&c);
+        }
+        s.rebuild();
+    }
+    let parts = &s.participants;
+    match seek(s, true, |id| parts.get(id).is_some_and(&stuck)) {
+        Some(row) => s.select_row(row),
+        None => s.toast(Level::Info, "Nobody is stuck joining or leaving".to_owned()),
+    }
+}
+
+fn cycle_status(s: &mut AppState) {
+    use ConferencecallStatus as S;
+    s.only = match s.only {
+        None => Some(S::Joining),
+        Some(S::Joining) => Some(S::Joined),
+        Some(S::Joined) => Some(S::Leaving),
+        Some(S::Leaving) => Some(S::Leaved),
+        _ => None,
+    };
+    s.rebuild();
+    if s.only.is_some() {
+        first_match(s);
+    }
+}
+
+fn fold_all(s: &mut AppState) {
+    let all: Vec<Uuid> = s.view.groups.iter().map(|g| g.conference).collect();
+    if all.iter().all(|c| s.collapsed.contains(c)) {
+        s.collapsed.clear();
+        s.rebuild();
+        s.toast(Level::Info, "Every conference unfolded".to_owned());
+    } else {
+        // The cursor stays with its room.
+        let room = match s.selection {
+            Some(Selection::Participant(id)) => s.participants.get(&id).map(|p| p.conference_id),
+            Some(Selection::Group(c)) => Some(c),
+            None => None,
+        };
+        s.collapsed.extend(all);
+        s.selection = room.map(Selection::Group);
+        s.rebuild();
+        s.toast(
+            Level::Info,
+            "Every conference folded (z again unfolds)".to_owned(),
+        );
+    }
+}
+
+fn copy_id(s: &mut AppState, out: &mut Vec<Command>) {
+    let id = match s.selection {
+        Some(Selection::Participant(id)) => id,
+        Some(Selection::Group(c)) => c,
+        None => return,
+    };
+    let what = match s.selection {
+        Some(Selection::Group(_)) => "conference",
+        _ => "participant",
+    };
+    out.push(Command::Copy(id.to_string()));
+    s.toast(
+        Level::Info,
+        format!("Copied {what} id {id} (OSC 52: the terminal must allow it)"),
+    );
 }
 
 pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
@@ -100,8 +260,10 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
         Action::Top => s.select_row(0),
         Action::Bottom => s.select_row(usize::MAX),
         Action::NextGroup => {
-            if let Some(&next) = s.view.group_rows.iter().find(|&&r| r > row) {
-                s.select_row(next);
+            // Wraps to the first room after the last.
+            let next = s.view.group_rows.iter().find(|&&r| r > row);
+            if let Some(&next) = next.or(s.view.group_rows.first()) {
+                s.select_group_row(next);
             }
         }
         Action::PrevGroup => {
@@ -110,8 +272,9 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
                 Some(c) if c < row => Some(c),
                 _ => s.view.group_rows.iter().rev().find(|&&r| r < row).copied(),
             };
-            if let Some(t) = target {
-                s.select_row(t);
+            // Wraps to the last room before the first.
+            if let Some(t) = target.or(s.view.group_rows.last().copied()) {
+                s.select_group_row(t);
             }
         }
         Action::Open => match s.selection {
@@ -159,6 +322,20 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             s.toast(Level::Info, "Refreshing…".to_owned());
         }
         Action::Remove => open_confirm(s),
+        Action::NextMatch => next_match(s, true),
+        Action::PrevMatch => next_match(s, false),
+        Action::NextTrouble => next_trouble(s),
+        Action::OnlyStatus => cycle_status(s),
+        Action::FoldAll => fold_all(s),
+        Action::Copy => copy_id(s, out),
+        Action::Departures => {
+            s.overlay = if s.overlay == Overlay::Departures {
+                Overlay::None
+            } else {
+                Overlay::Departures
+            };
+            s.dirty = true;
+        }
         Action::Help => {
             s.overlay = if s.overlay == Overlay::Help {
                 Overlay::None
@@ -171,8 +348,9 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             if s.overlay != Overlay::None {
                 s.overlay = Overlay::None;
                 s.dirty = true;
-            } else if !s.filter.is_empty() {
+            } else if !s.filter.is_empty() || s.only.is_some() {
                 s.filter.clear();
+                s.only = None;
                 s.rebuild();
             }
         }

@@ -21,6 +21,13 @@ pub enum Action {
     Sort,
     Refresh,
     Remove,
+    NextMatch,
+    PrevMatch,
+    NextTrouble,
+    OnlyStatus,
+    FoldAll,
+    Copy,
+    Departures,
     Help,
     Back,
     Quit,
@@ -62,6 +69,8 @@ pub struct Binding {
     pub keys_label: &'static str,
     /// A word or two for the footer; empty keeps it out of the footer.
     pub hint: &'static str,
+    /// The footer's priority: lower comes first and is dropped last when the width runs out.
+    pub rank: u8,
     /// A sentence for the help overlay.
     pub help: &'static str,
     /// Changes something on the server; absent in read-only and kiosk modes.
@@ -79,6 +88,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "↑/k",
         hint: "",
         help: "Move up",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -88,6 +98,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "↓/j",
         hint: "move",
         help: "Move down",
+        rank: 9,
         dangerous: false,
     },
     Binding {
@@ -97,6 +108,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "PgUp",
         hint: "",
         help: "Up one screen",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -106,6 +118,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "PgDn",
         hint: "",
         help: "Down one screen",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -115,6 +128,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "g/Home",
         hint: "",
         help: "First row",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -124,6 +138,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "G/End",
         hint: "",
         help: "Last row",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -133,6 +148,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Tab",
         hint: "next conf",
         help: "Next conference",
+        rank: 7,
         dangerous: false,
     },
     Binding {
@@ -142,6 +158,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Shift-Tab",
         hint: "",
         help: "Previous conference",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -151,6 +168,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Enter",
         hint: "details",
         help: "Details of the participant (on a conference: fold or unfold it)",
+        rank: 4,
         dangerous: false,
     },
     Binding {
@@ -160,6 +178,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Space",
         hint: "",
         help: "Fold or unfold the conference",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -169,6 +188,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "/",
         hint: "filter",
         help: "Filter by conference name, caller, number or id (Enter keeps, Esc clears)",
+        rank: 2,
         dangerous: false,
     },
     Binding {
@@ -178,6 +198,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "s",
         hint: "sort",
         help: "Cycle the sort order",
+        rank: 6,
         dangerous: false,
     },
     Binding {
@@ -187,6 +208,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "r",
         hint: "refresh",
         help: "Refresh now",
+        rank: 10,
         dangerous: false,
     },
     Binding {
@@ -196,7 +218,79 @@ pub const ALL: &[Binding] = &[
         keys_label: "d/Del",
         hint: "remove",
         help: "Remove the participant from its conference (asks first)",
+        rank: 3,
         dangerous: true,
+    },
+    Binding {
+        action: Action::NextMatch,
+        context: Context::List,
+        keys: &[ch('n')],
+        keys_label: "n/N",
+        hint: "next match",
+        rank: 5,
+        help: "Next match of the filter or status; N the previous (both wrap)",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::PrevMatch,
+        context: Context::List,
+        keys: &[ch('N')],
+        keys_label: "N",
+        hint: "",
+        rank: 99,
+        // Said on the `n` line.
+        help: "",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::NextTrouble,
+        context: Context::List,
+        keys: &[ch('t')],
+        keys_label: "t",
+        hint: "trouble",
+        rank: 8,
+        help: "Next participant stuck joining or leaving (unfolds its conference)",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::OnlyStatus,
+        context: Context::List,
+        keys: &[ch('f')],
+        keys_label: "f",
+        hint: "",
+        rank: 99,
+        help: "Show only one status: joining → joined → leaving → left → all",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::FoldAll,
+        context: Context::List,
+        keys: &[ch('z')],
+        keys_label: "z",
+        hint: "",
+        rank: 99,
+        help: "Fold every conference, or unfold them all when all are folded",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Copy,
+        context: Context::List,
+        keys: &[ch('c')],
+        keys_label: "c",
+        hint: "",
+        rank: 99,
+        help: "Copy the full id of the selection (OSC 52: works over ssh too)",
+        dangerous: false,
+    },
+    Binding {
+        action: Action::Departures,
+        context: Context::List,
+        keys: &[ch('L')],
+        keys_label: "L",
+        hint: "",
+        rank: 99,
+        help: "Show or hide who left recently, with any removal's outcome",
+        dangerous: false,
     },
     Binding {
         action: Action::Help,
@@ -205,6 +299,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "?",
         hint: "help",
         help: "Show or hide this help",
+        rank: 0,
         dangerous: false,
     },
     Binding {
@@ -214,6 +309,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Esc",
         hint: "",
         help: "Close the pane or help; clear the filter",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -223,6 +319,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "q",
         hint: "quit",
         help: "Quit (Ctrl-C too)",
+        rank: 1,
         dangerous: false,
     },
     Binding {
@@ -232,6 +329,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "y",
         hint: "remove",
         help: "Remove the participant named in the dialog",
+        rank: 99,
         dangerous: true,
     },
     Binding {
@@ -241,6 +339,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "n/Esc",
         hint: "cancel",
         help: "Cancel (the default)",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -257,6 +356,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "←/→",
         hint: "choose",
         help: "Move between Cancel and Remove",
+        rank: 99,
         dangerous: false,
     },
     Binding {
@@ -266,6 +366,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Enter",
         hint: "",
         help: "Press the focused button",
+        rank: 99,
         dangerous: false,
     },
 ];
@@ -320,14 +421,26 @@ impl KeyTable {
         self.bindings.iter().filter(move |b| b.context == context)
     }
 
-    /// Footer hints of a context: (keys, words).
-    pub fn hints(
-        &self,
-        context: Context,
-    ) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-        self.bindings(context)
+    /// Footer hints of a context, most important first: (keys, words).
+    pub fn hints(&self, context: Context) -> Vec<(&'static str, &'static str)> {
+        let mut hints: Vec<&Binding> = self
+            .bindings(context)
             .filter(|b| !b.hint.is_empty())
-            .map(|b| (b.keys_label, b.hint))
+            .collect();
+        hints.sort_by_key(|b| b.rank);
+        hints.into_iter().map(|b| (b.keys_label, b.hint)).collect()
+    }
+
+    /// Whether a key belongs to a dangerous action this table dropped (read-only mode).
+    pub fn dropped_dangerous(&self, context: Context, key: &KeyEvent) -> bool {
+        let mods = key.modifiers - KeyModifiers::SHIFT;
+        ALL.iter()
+            .filter(|b| b.context == context && b.dangerous && !self.has(b.action))
+            .any(|b| {
+                b.keys
+                    .iter()
+                    .any(|k| k.0 == key.code && k.1 - KeyModifiers::SHIFT == mods)
+            })
     }
 }
 
@@ -352,8 +465,8 @@ mod tests {
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(t.lookup(Context::List, &ctrl_c), Some(Action::Quit));
         assert_eq!(t.lookup(Context::Dialog, &ctrl_c), Some(Action::Cancel));
-        let c = key(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(t.lookup(Context::List, &c), None);
+        let w = key(KeyCode::Char('w'), KeyModifiers::NONE);
+        assert_eq!(t.lookup(Context::List, &w), None);
     }
 
     #[test]
@@ -366,7 +479,7 @@ mod tests {
                 assert_ne!(t.lookup(b.context, &ev), Some(b.action));
             }
         }
-        assert!(t.hints(Context::List).all(|(_, h)| h != "remove"));
+        assert!(t.hints(Context::List).iter().all(|(_, h)| *h != "remove"));
         assert!(
             t.bindings(Context::List)
                 .all(|b| !b.help.contains("Remove"))

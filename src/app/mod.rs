@@ -3,12 +3,14 @@
 //! [`update`] is a pure function of (state, event, now): no I/O, no awaits, no clock reads.
 //! What it wants done (refresh, remove, quit) comes back as [`Command`]s for the event loop.
 
+pub mod departures;
 pub mod freshness;
 pub mod help;
 pub mod keys;
 pub mod kiosk;
 pub mod layout;
 pub mod model;
+pub mod search;
 pub mod status;
 pub mod view;
 
@@ -112,6 +114,8 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Sync(sync::SyncCommand),
+    /// Put this text on the clipboard (the event loop writes an OSC 52 sequence).
+    Copy(String),
     Quit,
 }
 
@@ -141,6 +145,8 @@ pub enum Overlay {
     /// Details of the selected participant, beside the list.
     Detail,
     Confirm(Confirm),
+    /// Who left recently, and how any removal of them ended.
+    Departures,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +194,8 @@ pub struct AppState {
     pub scroll: usize,
     pub filter: String,
     pub filter_editing: bool,
+    /// Only participants in this status are shown, when set (`f` cycles).
+    pub only: Option<ConferencecallStatus>,
     pub sort: SortMode,
     pub collapsed: HashSet<Uuid>,
     pub overlay: Overlay,
@@ -197,7 +205,13 @@ pub struct AppState {
     pub help_scroll: usize,
     /// Participants with a removal sent and not yet answered.
     pub pending: HashSet<Uuid>,
+    /// Who each pending removal is about, as the dialog named them.
+    pending_who: IdMap<String>,
     pub toast: Option<Toast>,
+    /// Who left in the last minutes, newest first.
+    pub departures: Vec<departures::Departure>,
+    /// Verdicts of removals sent from here, by participant.
+    verdicts: IdMap<Verdict>,
     pub kiosk_page: usize,
     /// Kiosk pages for the current view and size, laid out when the view changes (never per
     /// frame).
@@ -286,6 +300,7 @@ fn on_tick(s: &mut AppState) {
     let before = s.participants.len();
     s.participants
         .retain(|_, p| p.gone_at.is_none_or(|g| now.duration_since(g) < linger));
+    s.prune_departures();
     let mut changed = s.participants.len() != before;
     if changed {
         let calls: HashSet<Uuid> = s.participants.values().filter_map(|p| p.call_id).collect();

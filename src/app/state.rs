@@ -28,6 +28,7 @@ impl AppState {
             scroll: 0,
             filter: String::new(),
             filter_editing: false,
+            only: None,
             sort: match cfg.mode {
                 Mode::Kiosk => SortMode::Trouble,
                 _ => SortMode::default(),
@@ -37,7 +38,10 @@ impl AppState {
             detail_for: None,
             help_scroll: 0,
             pending: HashSet::new(),
+            pending_who: IdMap::default(),
             toast: None,
+            departures: Vec::new(),
+            verdicts: IdMap::default(),
             kiosk_page: 0,
             pages: Vec::new(),
             page_started: now,
@@ -70,6 +74,45 @@ impl AppState {
     pub fn rate_cut(&self) -> Option<sync::budget::Rate> {
         self.rate
             .filter(|r| r.cuts > 0 && r.per_second < r.ceiling * 0.95)
+    }
+
+    /// The instant the data on screen describes: now while it is live; the last good refresh
+    /// once it is stale or withdrawn, so counters derived from it stop instead of counting on
+    /// old data.
+    pub fn data_now(&self) -> Timestamp {
+        match self.freshness() {
+            Freshness::Stale { last_ok }
+            | Freshness::NoData {
+                since: Some(last_ok),
+                ..
+            } => last_ok.min(self.now),
+            _ => self.now,
+        }
+    }
+
+    /// How long a participant has been (or was, until it left) in its conference; `None`
+    /// until its own record says when it joined.
+    pub fn in_conference(&self, p: &Participant) -> Option<SignedDuration> {
+        let since = p.tm_create?;
+        let end = p.gone_at.unwrap_or_else(|| self.data_now());
+        Some(end.duration_since(since).max(SignedDuration::ZERO))
+    }
+
+    /// How long a participant has been stuck joining or leaving, as of [`Self::data_now`].
+    pub fn stuck(&self, p: &Participant) -> Option<SignedDuration> {
+        Thresholds::stuck_for(p, self.data_now())
+    }
+
+    /// The longest anyone shown is stuck, as of [`Self::data_now`].
+    pub fn worst_stuck(&self) -> Option<SignedDuration> {
+        let at = self.data_now();
+        if at == self.now {
+            return self.view.worst_stuck;
+        }
+        self.participants
+            .values()
+            .filter_map(|p| Thresholds::stuck_for(p, at))
+            .max()
     }
 
     /// Whether VoIPbin is pushing changes (rather than conftop only polling).
@@ -108,6 +151,11 @@ impl AppState {
             Selection::Participant(id) => self.participants.get(&id),
             Selection::Group(_) => None,
         }
+    }
+
+    /// The caller of a participant, by its id.
+    pub fn caller_of_id(&self, id: Uuid) -> Option<&Caller> {
+        self.participants.get(&id).and_then(|p| self.caller_of(p))
     }
 
     pub fn caller_of(&self, p: &Participant) -> Option<&Caller> {
@@ -158,15 +206,53 @@ impl AppState {
         self.dirty = true;
     }
 
+    /// Whether the list, scrolled to `scroll`, starts inside a room: then that room's header
+    /// stays on the top line (sticky) and one row fewer fits below it.
+    pub fn sticky_at(&self, scroll: usize) -> Option<usize> {
+        match self.view.rows.get(scroll) {
+            Some(Row::Participant(gi, _)) => Some(*gi),
+            _ => None,
+        }
+    }
+
+    /// Rows shown below the sticky header (if any) at a scroll position.
+    pub fn rows_fitting(&self, scroll: usize) -> usize {
+        let h = self.list_height();
+        if self.sticky_at(scroll).is_some() {
+            h.saturating_sub(1).max(1)
+        } else {
+            h
+        }
+    }
+
     pub(super) fn ensure_visible(&mut self) {
         let h = self.list_height();
         let row = self.cursor;
+        let len = self.view.rows.len();
+        // The furthest scroll that still fills the screen (the last row at the bottom).
+        let mut max = len.saturating_sub(h);
+        if max < len && self.sticky_at(max).is_some() && max + self.rows_fitting(max) < len {
+            max += 1;
+        }
         if row < self.scroll {
             self.scroll = row;
-        } else if row >= self.scroll + h {
+        } else if row >= self.scroll + self.rows_fitting(self.scroll) {
             self.scroll = row + 1 - h;
+            if row >= self.scroll + self.rows_fitting(self.scroll) {
+                self.scroll += 1;
+            }
         }
-        self.scroll = self.scroll.min(self.view.rows.len().saturating_sub(h));
+        self.scroll = self.scroll.min(max);
+    }
+
+    /// Selects a room's header and scrolls so its rows show below it.
+    pub(super) fn select_group_row(&mut self, row: usize) {
+        self.select_row(row);
+        let h = self.list_height();
+        let max = self.view.rows.len().saturating_sub(h);
+        if self.scroll < row {
+            self.scroll = row.min(max.max(self.scroll));
+        }
     }
 
     /// Rebuilds the derived view and keeps the selection on the same thing (or, if it is
@@ -180,6 +266,7 @@ impl AppState {
             filter: &self.filter,
             sort: self.sort,
             collapsed: &self.collapsed,
+            only: self.only.as_ref(),
             now: self.now,
             thresholds: self.cfg.thresholds,
         });

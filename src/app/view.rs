@@ -14,6 +14,7 @@ use crate::ids::IdMap;
 use crate::settings::defaults;
 
 use super::model::{Caller, Conference, Participant};
+use super::search::Needle;
 
 /// Group order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -153,33 +154,15 @@ pub struct Inputs<'a> {
     pub filter: &'a str,
     pub sort: SortMode,
     pub collapsed: &'a HashSet<Uuid>,
+    /// Only participants shown in this status, when set.
+    pub only: Option<&'a ConferencecallStatus>,
     pub now: Timestamp,
     pub thresholds: Thresholds,
 }
 
-fn contains_ci(haystack: &str, needle_lower: &str) -> bool {
-    if haystack.is_ascii() && needle_lower.is_ascii() {
-        haystack
-            .as_bytes()
-            .windows(needle_lower.len().max(1))
-            .any(|w| w.eq_ignore_ascii_case(needle_lower.as_bytes()))
-            || needle_lower.is_empty()
-    } else {
-        haystack.to_lowercase().contains(needle_lower)
-    }
-}
-
-fn id_matches(id: &Uuid, needle: &str) -> bool {
-    needle.len() >= 4 && {
-        let mut buf = Uuid::encode_buffer();
-        let hyph = id.hyphenated().encode_lower(&mut buf);
-        hyph.starts_with(needle) || id.simple().to_string().starts_with(needle)
-    }
-}
-
 /// Builds the view.
 pub fn build(i: &Inputs<'_>) -> View {
-    let needle = i.filter.trim().to_lowercase();
+    let needle = Needle::new(i.filter);
     let mut by_conference: IdMap<Vec<&Participant>> = IdMap::default();
     let mut totals = Totals::default();
     let mut worst: Option<SignedDuration> = None;
@@ -207,19 +190,17 @@ pub fn build(i: &Inputs<'_>) -> View {
         let name = room_name(&conference);
         // The room's own count, whatever the filter hides.
         let present = members.iter().filter(|p| p.gone_at.is_none()).count();
-        let room_hit =
-            needle.is_empty() || contains_ci(name, &needle) || id_matches(&conference, &needle);
+        let room_hit = needle.matches_conference(&conference, i.conferences.get(&conference));
         if !room_hit {
             members.retain(|p| {
-                id_matches(&p.id, &needle)
-                    || p.call_id.and_then(|c| i.callers.get(&c)).is_some_and(|c| {
-                        contains_ci(&c.remote().name, &needle)
-                            || contains_ci(&c.remote().address, &needle)
-                    })
+                needle.matches_participant(p, p.call_id.and_then(|c| i.callers.get(&c)))
             });
-            if members.is_empty() {
-                continue;
-            }
+        }
+        if let Some(only) = i.only {
+            members.retain(|p| p.shown_status() == *only);
+        }
+        if members.is_empty() && (!room_hit || i.only.is_some()) {
+            continue;
         }
         let trouble = members
             .iter()

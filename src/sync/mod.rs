@@ -152,7 +152,7 @@ async fn run(
     let mut failures = 0u32;
     let mut visible: Vec<Uuid> = Vec::new();
     // Removals in flight: participant → (conference, task).
-    let mut removing: HashMap<Uuid, (Uuid, JoinHandle<()>)> = HashMap::new();
+    let mut removing: HashMap<Uuid, (Uuid, crate::audit::Subject, JoinHandle<()>)> = HashMap::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Uuid>();
     let (push_tx, mut push_rx) = mpsc::channel::<PushEvent>(1024);
     let mut push = PushState {
@@ -184,7 +184,7 @@ async fn run(
                     push.next_check = Instant::now();
                 }
                 Some(SyncCommand::Visible(v)) => visible = v,
-                Some(SyncCommand::Remove { participant, conference }) => {
+                Some(SyncCommand::Remove { participant, conference, about }) => {
                     if !config.allow_delete {
                         tracing::warn!(%participant, "removal refused: read-only");
                         let refused = removal::refused(participant, conference, "read-only: nothing was sent");
@@ -196,15 +196,16 @@ async fn run(
                         tracing::warn!(%participant, "removal already in flight; not sent again");
                         continue;
                     }
+                    let kept = about.clone();
                     let task = tokio::spawn({
                         let (client, budget, audit) = (client.clone(), budget.clone(), config.audit.clone());
                         let (events, done) = (events.clone(), done_tx.clone());
                         async move {
-                            removal::remove(client, budget, audit, events, participant, conference).await;
+                            removal::remove(client, budget, audit, events, participant, conference, about).await;
                             let _ = done.send(participant);
                         }
                     });
-                    removing.insert(participant, (conference, task));
+                    removing.insert(participant, (conference, kept, task));
                 }
             },
             Some(id) = done_rx.recv() => {
@@ -327,11 +328,11 @@ async fn run(
 /// At exit: give removals in flight a moment to be answered; any still unanswered is recorded
 /// as `unknown`, since the server may have acted on it.
 async fn finish_removals(
-    removing: HashMap<Uuid, (Uuid, JoinHandle<()>)>,
+    removing: HashMap<Uuid, (Uuid, crate::audit::Subject, JoinHandle<()>)>,
     audit: &Option<AuditLog>,
 ) {
     let deadline = Instant::now() + Duration::from_secs(3);
-    for (participant, (conference, mut task)) in removing {
+    for (participant, (conference, about, mut task)) in removing {
         if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
             task.abort();
             tracing::warn!(%participant, "exited before the removal was answered");
@@ -340,6 +341,7 @@ async fn finish_removals(
                 audit,
                 participant,
                 conference,
+                about,
                 Verdict::Unknown,
                 None,
                 detail,

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::api::{ApiError, Client, Conferencecall, ConferencecallStatus, ErrorKind};
-use crate::audit::{AuditEntry, AuditLog};
+use crate::audit::{AuditEntry, AuditLog, Subject};
 use crate::verdict::Verdict;
 
 use super::budget::Budget;
@@ -41,6 +41,7 @@ pub async fn remove(
     events: mpsc::Sender<SyncEvent>,
     participant: Uuid,
     conference: Uuid,
+    about: Subject,
 ) {
     let result = if budget.acquire_within(MAX_WAIT).await {
         client.delete_conferencecall(participant).await
@@ -67,6 +68,7 @@ pub async fn remove(
         &audit,
         participant,
         conference,
+        about,
         outcome.verdict,
         status,
         detail,
@@ -80,6 +82,7 @@ pub async fn record(
     audit: &Option<AuditLog>,
     participant: Uuid,
     conference: Uuid,
+    about: Subject,
     outcome: Verdict,
     http_status: Option<u16>,
     detail: Option<String>,
@@ -89,6 +92,7 @@ pub async fn record(
         time: Timestamp::now().to_string(),
         participant_id: participant,
         conference_id: conference,
+        about,
         outcome,
         http_status,
         detail,

@@ -92,7 +92,12 @@ pub enum SyncCommand {
     /// Refresh now (or right after the refresh in progress).
     RefreshNow,
     /// Remove one participant; sent once per confirmation.
-    Remove { participant: Uuid, conference: Uuid },
+    /// `about` names them in words, for the audit log.
+    Remove {
+        participant: Uuid,
+        conference: Uuid,
+        about: crate::audit::Subject,
+    },
     /// Call ids of the rows on screen, looked up first.
     Visible(Vec<Uuid>),
 }

@@ -5,15 +5,22 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Clear;
 
-use crate::app::{Button, Confirm};
+use crate::app::freshness::Freshness;
+use crate::app::{AppState, Button, Confirm};
 
 use super::overlay::{boxed, centered};
 use super::paint::put;
 use super::theme::Theme;
 
 /// The removal dialog: names its target, Cancel focused by default.
-pub fn confirm(frame: &mut Frame, body: Rect, c: &Confirm, theme: &Theme) {
-    let area = centered(body, 58, 10);
+pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme: &Theme) {
+    // On stale data the dialog says how old it is: the participant may be gone already.
+    let stale = match app.freshness() {
+        Freshness::Stale { last_ok } => Some(last_ok),
+        _ => None,
+    };
+    let extra = if stale.is_some() { 2 } else { 0 };
+    let area = centered(body, 58, 10 + extra);
     frame.render_widget(Clear, area);
     let block = boxed("Remove participant?", theme).border_style(theme.danger);
     let inner = block.inner(area);
@@ -36,6 +43,23 @@ pub fn confirm(frame: &mut Frame, body: Rect, c: &Confirm, theme: &Theme) {
     x = put(buf, x, y, right, &c.conference_name, theme.group);
     put(buf, x, y, right, "?", theme.text);
     y += 2;
+    if let Some(last_ok) = stale {
+        let age = super::format::duration(app.now.duration_since(last_ok));
+        let text = format!(
+            "▲ STALE: data is {age} old (last update {});",
+            super::format::clock(last_ok, &app.cfg.tz)
+        );
+        put(buf, inner.x + 1, y - 1, right, &text, theme.warn);
+        put(
+            buf,
+            inner.x + 1,
+            y,
+            right,
+            "  they may have left already.",
+            theme.warn,
+        );
+        y += 2;
+    }
     let focus = |b: Button, base: Style| {
         if c.focus == b {
             base.patch(theme.button)

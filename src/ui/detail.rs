@@ -103,16 +103,24 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let t = theme.text;
     field(buf, inner, &mut y, "id", &p.id.to_string(), t, theme);
     let (b, bs) = badge::text(&p.shown_status(), theme);
-    let since = format::duration(app.now.duration_since(p.status_since));
-    field(
-        buf,
-        inner,
-        &mut y,
-        "status",
-        &format!("{b} for {since}"),
-        bs,
-        theme,
-    );
+    let status = match p.gone_at {
+        // Time since it left, not since it joined.
+        Some(left) => format!("{b} {} ago", format::duration(app.now.duration_since(left))),
+        None => format!(
+            "{b} for {}",
+            format::duration(app.data_now().duration_since(p.status_since))
+        ),
+    };
+    field(buf, inner, &mut y, "status", &status, bs, theme);
+    let stayed = app
+        .in_conference(p)
+        .map_or_else(|| "…".to_owned(), format::duration);
+    let stayed = if p.gone_at.is_some() {
+        format!("{stayed} (until it left)")
+    } else {
+        stayed
+    };
+    field(buf, inner, &mut y, "in conf", &stayed, t, theme);
     field(
         buf,
         inner,

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::app::keys::Context;
-use crate::app::{AppState, Level};
+use crate::app::{AppState, Level, Overlay};
 
 use super::paint::{put, put_right};
 use super::theme::Theme;
@@ -37,22 +37,26 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         put(buf, area.x, y, right, &format!(" {}", t.text), style);
         return;
     }
-    // Hints that fit whole, in table order; help, quit and remove always keep their place.
-    let hints: Vec<(&str, &str)> = app.keys.hints(Context::List).collect();
-    let width = |h: &(&str, &str)| (crate::text::width(h.0) + crate::text::width(h.1) + 3) as u16;
-    let essential = |h: &(&str, &str)| matches!(h.1, "help" | "quit" | "remove");
-    let reserved: u16 = hints.iter().filter(|h| essential(h)).map(width).sum();
-    let mut spare = right.saturating_sub(area.x + 1).saturating_sub(reserved);
+    // Hints in the key table's priority order; the first that does not fit ends the line, so
+    // a wider screen only ever adds hints at the end. Esc leads when it closes or clears
+    // something.
+    let esc = if app.overlay != Overlay::None {
+        Some(("Esc", "close"))
+    } else if !app.filter.is_empty() || app.only.is_some() {
+        Some(("Esc", "clear filter"))
+    } else {
+        None
+    };
+    let hints = esc.into_iter().chain(app.keys.hints(Context::List));
+    let width = |h: &(&str, &str)| (crate::text::width(h.0) + crate::text::width(h.1) + 1) as u16;
     let mut x = area.x + 1;
-    for h in &hints {
-        if !essential(h) {
-            if width(h) > spare {
-                continue;
-            }
-            spare -= width(h);
+    for (i, h) in hints.enumerate() {
+        let gap = if i == 0 { 0 } else { 2 };
+        if x + gap + width(&h) > right {
+            break;
         }
+        x += gap;
         x = put(buf, x, y, right, h.0, theme.key);
         x = put(buf, x + 1, y, right, h.1, theme.muted);
-        x += 2;
     }
 }

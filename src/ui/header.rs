@@ -53,25 +53,77 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     if area.height < 2 {
         return;
     }
-    // On the right: the filter while one is set; otherwise the sort order, where the totals
-    // keep room (it is also in the help).
-    let sx = if !app.filter.is_empty() || app.filter_editing {
+    // On the right: the filter (or status shown) while one is set, else the sort order. What
+    // does not fit shortens rather than vanishes: at 80 columns the sort and every count stay.
+    let narrow = area.width < 110;
+    let mut right_text = Vec::new();
+    if !app.filter.is_empty() || app.filter_editing {
+        right_text.push(format!("/{}", sanitize(&app.filter, 20)));
+    }
+    if let Some(only) = &app.only {
+        let word = crate::app::status::badge(only).map_or(only.as_str(), |b| b.word);
+        right_text.push(format!("only {}", word.to_lowercase()));
+    }
+    let (right_text, right_style) = if right_text.is_empty() {
+        let sort = if narrow {
+            format!("⇅ {}", app.sort.label())
+        } else {
+            format!("sort: {}", app.sort.label())
+        };
+        (sort, theme.muted)
+    } else {
         let shown: usize = app.view.groups.iter().map(|g| g.members.len()).sum();
         let noun = if shown == 1 { "match" } else { "matches" };
-        let text = format!("filter: {} · {shown} {noun}", sanitize(&app.filter, 24));
-        put_right(buf, area.x, right - 1, y, &text, theme.accent)
-    } else if area.width >= 100 {
-        let sort = format!("sort: {}", app.sort.label());
-        put_right(buf, area.x, right - 1, y, &sort, theme.muted)
-    } else {
-        right
+        (
+            format!("{} · {shown} {noun}", right_text.join(" ")),
+            theme.accent,
+        )
     };
-    let (text, style) = freshness_line(app, theme);
+    let sx = put_right(buf, area.x, right - 1, y, &right_text, right_style);
+    let (text, style) = if narrow {
+        freshness_short(app, theme)
+    } else {
+        freshness_line(app, theme)
+    };
     let x = put(buf, area.x + 1, y, sx.saturating_sub(1), &text, style);
     // Without data on screen there are no totals to stand behind.
     if !app.withdrawn() {
-        totals(buf, x + 3, y, sx.saturating_sub(2), &app.view.totals, theme);
+        let words = if narrow { Words::Short } else { Words::Long };
+        totals(
+            buf,
+            x + 2,
+            y,
+            sx.saturating_sub(2),
+            &app.view.totals,
+            words,
+            theme,
+        );
     }
+}
+
+/// The freshness in a few cells, for narrow screens.
+pub fn freshness_short(app: &AppState, theme: &Theme) -> (String, Style) {
+    match app.freshness() {
+        Freshness::Live { last_ok } => {
+            let age = app.now.duration_since(last_ok).as_secs().max(0);
+            let how = if app.pushing() { "push" } else { "poll" };
+            (format!("● live {how} {age}s"), theme.ok)
+        }
+        Freshness::Stale { last_ok } => (
+            format!("▲ STALE {}", format::clock(last_ok, &app.cfg.tz)),
+            theme.warn,
+        ),
+        _ => freshness_line(app, theme),
+    }
+}
+
+/// How the totals are worded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    /// "8 conferences · 2 joining · …"
+    Long,
+    /// "8 conf · 2 joining · …" (every count keeps a word).
+    Short,
 }
 
 /// The freshness phrase and its style.
@@ -112,9 +164,25 @@ pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
 }
 
 /// "8 conferences · 2 joining · 41 joined · 1 leaving · 1 left", each count in its colour.
-pub fn totals(buf: &mut Buffer, mut x: u16, y: u16, right: u16, t: &Totals, theme: &Theme) -> u16 {
+pub fn totals(
+    buf: &mut Buffer,
+    mut x: u16,
+    y: u16,
+    right: u16,
+    t: &Totals,
+    words: Words,
+    theme: &Theme,
+) -> u16 {
+    let conf = match words {
+        Words::Long => "conferences",
+        Words::Short => "conf",
+    };
+    let sep_text = match words {
+        Words::Long => " · ",
+        Words::Short => " ",
+    };
     let parts = [
-        (t.conferences, "conferences", theme.text),
+        (t.conferences, conf, theme.text),
         (t.joining, "joining", theme.joining),
         (t.joined, "joined", theme.joined),
         (t.leaving, "leaving", theme.leaving),
@@ -123,19 +191,19 @@ pub fn totals(buf: &mut Buffer, mut x: u16, y: u16, right: u16, t: &Totals, them
     // Whole items only: a count never loses its word.
     for (i, (n, word, style)) in parts.iter().enumerate() {
         let count = n.to_string();
-        let sep = if i > 0 { 3 } else { 0 };
+        let sep = if i > 0 { sep_text.len() } else { 0 };
         let need = sep + count.len() + 1 + word.len();
         if x as usize + need > right as usize {
             return x;
         }
         if i > 0 {
-            x = put(buf, x, y, right, " · ", theme.muted);
+            x = put(buf, x, y, right, sep_text, theme.muted);
         }
         x = put(buf, x, y, right, &count, *style);
         x = put(buf, x + 1, y, right, word, theme.muted);
     }
     if t.other > 0 {
-        x = put(buf, x, y, right, " · ", theme.muted);
+        x = put(buf, x, y, right, sep_text, theme.muted);
         x = put(
             buf,
             x,

@@ -11,12 +11,12 @@ use crate::app::AppState;
 use crate::app::freshness::Freshness;
 use crate::app::kiosk::Placed;
 use crate::app::layout;
-use crate::app::view::{Thresholds, Trouble};
+use crate::app::view::Trouble;
 
 use super::badge;
 use super::bigclock;
 use super::format;
-use super::header::{freshness_line, totals};
+use super::header::{Words, freshness_line, totals};
 use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
 
@@ -67,7 +67,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
 
 fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &Theme) {
     let right = area.right();
-    let clock = format::clock(app.now, &app.cfg.tz);
+    // Stale or missing data takes over the clock: the wall shows the time of the last good
+    // update, in the warning's colours, rather than a clock that ticks on old data.
+    let frozen = match app.freshness() {
+        Freshness::Stale { last_ok } => Some(("▲ STALE", Some(last_ok), theme.banner_stale)),
+        Freshness::NoData { since, .. } => Some(("✖ NO DATA", since, theme.banner_error)),
+        _ => None,
+    };
+    let at = frozen.and_then(|f| f.1).unwrap_or(app.now);
+    let clock = if big {
+        format::time_only(at, &app.cfg.tz)
+    } else {
+        format::clock(at, &app.cfg.tz)
+    };
+    let clock_style = frozen.map_or(theme.accent, |f| f.2);
     let text_right = if big {
         right.saturating_sub(bigclock::width(&clock) + 3)
     } else {
@@ -90,19 +103,27 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
             who.push_str(&id.to_string());
         }
     }
-    put(buf, x, y, text_right.saturating_sub(10), &who, theme.muted);
     if big {
         let cw = bigclock::width(&clock);
-        bigclock::draw(
-            buf,
-            right.saturating_sub(cw + 2),
-            area.y + 1,
-            right,
-            &clock,
-            theme.accent,
-        );
+        let cx = right.saturating_sub(cw + 2);
+        bigclock::draw(buf, cx, area.y + 1, right, &clock, clock_style);
+        let label = match frozen {
+            Some((word, Some(_), _)) => {
+                format!(" {word} · last update {} ", format::zone(at, &app.cfg.tz))
+            }
+            Some((word, None, _)) => format!(" {word} "),
+            None => format!(" {} ", format::zone(at, &app.cfg.tz)),
+        };
+        let lx = put_right(buf, cx, right - 1, area.y, &label, clock_style);
+        put(buf, x, y, lx.saturating_sub(1), &who, theme.muted);
     } else {
-        put_right(buf, area.x, right - 1, y, &clock, theme.accent);
+        let text = match frozen {
+            Some((word, Some(_), _)) => format!(" {word} · last update {clock} "),
+            Some((word, None, _)) => format!(" {word} "),
+            None => clock.clone(),
+        };
+        let cx = put_right(buf, area.x, right - 1, y, &text, clock_style);
+        put(buf, x, y, cx.saturating_sub(1), &who, theme.muted);
     }
     y += if big { 2 } else { 1 };
     // Without data on screen there is nothing to count, and "nobody stuck" would read as
@@ -111,12 +132,20 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
     if withdrawn {
         put(buf, area.x + 1, y, text_right, "— no data —", theme.muted);
     } else {
-        totals(buf, area.x + 1, y, text_right, &app.view.totals, theme);
+        totals(
+            buf,
+            area.x + 1,
+            y,
+            text_right,
+            &app.view.totals,
+            Words::Long,
+            theme,
+        );
     }
     y += 1;
     // The longest time anyone has been stuck in joining or leaving: a sign of trouble.
     let th = app.cfg.thresholds;
-    let (stuck, style) = match app.view.worst_stuck {
+    let (stuck, style) = match app.worst_stuck() {
         _ if withdrawn => (String::new(), theme.muted),
         Some(d) => {
             let style = match th.level(Some(d)) {
@@ -221,7 +250,7 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
                 .members
                 .iter()
                 .filter_map(|id| app.participants.get(id))
-                .filter_map(|p| Thresholds::stuck_for(p, app.now))
+                .filter_map(|p| app.stuck(p))
                 .max()
                 .unwrap_or_default();
             put_right(
@@ -257,10 +286,9 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
                 } else {
                     theme.text
                 };
-                let d = match p.tm_create {
-                    Some(since) => format::duration(app.now.duration_since(since)),
-                    None => "…".to_owned(),
-                };
+                let d = app
+                    .in_conference(p)
+                    .map_or_else(|| "…".to_owned(), format::duration);
                 let dx = put_right(buf, x, right, y, &d, theme.muted);
                 x = put(buf, x, y, dx.saturating_sub(1), &name, style);
                 debug_assert!(x <= dx);

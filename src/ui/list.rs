@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
 use crate::app::model::Participant;
-use crate::app::view::{Group, Row, Thresholds, Trouble};
+use crate::app::view::{Group, Row, Trouble};
 use crate::text::short_id;
 
 use super::badge;
@@ -100,16 +100,43 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         _ => {}
     }
     if app.view.rows.is_empty() {
-        let msg = if app.filter.is_empty() {
-            "No live conferences."
+        let mut lines = Vec::new();
+        if app.filter.is_empty() && app.only.is_none() {
+            lines.push(("No live conferences.".to_owned(), theme.muted));
         } else {
-            "Nothing matches the filter (Esc clears it)."
-        };
-        centered_lines(buf, body, &[(msg.to_owned(), theme.muted)]);
+            lines.push((
+                "Nothing matches the filter (Esc clears it).".to_owned(),
+                theme.muted,
+            ));
+            // Names and numbers come after the rows: a caller may match once they are in.
+            let calls = app.participants.values().filter_map(|p| p.call_id);
+            let (mut known, mut total) = (0, 0);
+            for c in calls {
+                total += 1;
+                known += usize::from(app.callers.contains_key(&c));
+            }
+            if known < total {
+                lines.push((
+                    format!("Callers' names are still arriving ({known} of {total} known)."),
+                    theme.warn,
+                ));
+            }
+        }
+        centered_lines(buf, body, &lines);
         return;
     }
 
     let selected = app.cursor;
+    // Inside a room, its header stays on the top line.
+    let mut body = body;
+    if let Some(gi) = app.sticky_at(app.scroll) {
+        let line = Rect { height: 1, ..body };
+        group_row(buf, line, app, &app.view.groups[gi], theme);
+        // Underlined: a header held in place, not a row of its own.
+        buf.set_style(line, Style::new().add_modifier(Modifier::UNDERLINED));
+        body.y += 1;
+        body.height -= 1;
+    }
     for (i, row) in app
         .view
         .rows
@@ -210,6 +237,11 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
         1 => "1 participant".to_owned(),
         n => format!("{n} participants"),
     });
+    if g.collapsed && !g.members.is_empty() && (!app.filter.is_empty() || app.only.is_some()) {
+        // Folded, it still says what it holds.
+        let n = g.members.len();
+        facts.push(format!("{n} {}", if n == 1 { "match" } else { "matches" }));
+    }
     if let Some(created) = conference.and_then(|r| r.tm_create) {
         facts.push(format!(
             "up {}",
@@ -229,7 +261,7 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
             .members
             .iter()
             .filter_map(|id| app.participants.get(id))
-            .filter_map(|p| Thresholds::stuck_for(p, app.now))
+            .filter_map(|p| app.stuck(p))
             .max()
             .unwrap_or_default();
         let style = if g.trouble == Trouble::Crit {
@@ -288,11 +320,11 @@ fn participant_row(
         x = cell(buf, x, y, cols.number, number, base);
     }
     if cols.time > 0 {
-        // Unknown until the participant's own record arrives.
-        let d = match p.tm_create {
-            Some(since) => format::duration(app.now.duration_since(since)),
-            None => "…".to_owned(),
-        };
+        // Frozen when it left, and while the data is stale; unknown until the participant's
+        // own record arrives.
+        let d = app
+            .in_conference(p)
+            .map_or_else(|| "…".to_owned(), format::duration);
         put_right(buf, x, x + cols.time as u16 - 1, y, &d, dim(base, theme));
         x += cols.time as u16;
     }

@@ -4,6 +4,7 @@
 pub mod badge;
 mod bigclock;
 mod confirm;
+mod departures;
 mod detail;
 mod footer;
 pub use crate::format;
@@ -84,7 +85,8 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
             detail::detail(frame, pane, app, theme);
         }
         Overlay::Help => help::help(frame, body, app, theme),
-        Overlay::Confirm(c) => confirm::confirm(frame, body, c, theme),
+        Overlay::Confirm(c) => confirm::confirm(frame, body, app, c, theme),
+        Overlay::Departures => departures::draw(frame, body, app, theme),
     }
 }
 

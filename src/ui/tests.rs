@@ -90,13 +90,13 @@ fn badges_are_coloured_cell_by_cell() {
 #[test]
 fn stale_data_is_dimmed_with_a_banner_then_withdrawn() {
     let mut app = populated();
-    update(&mut app, Event::Tick, t0() + secs(5));
+    update(&mut app, Event::Tick, t0() + secs(7));
     let t = theme();
     let term = render(&app, &t, 120, 20);
     let buf = term.backend().buffer();
     let screen = text(buf);
     assert!(
-        screen.contains("STALE — last update 10:00:00, retrying"),
+        screen.contains("STALE — last update 10:00:00 UTC, retrying"),
         "{screen}"
     );
     let (x, y) = find(buf, "Caller 2").unwrap();
@@ -424,7 +424,7 @@ fn a_filter_shows_in_the_header_and_the_column_titles_stay() {
     update(&mut app, key(crossterm::event::KeyCode::Enter), t0());
     let term = render(&app, &theme(), 120, 20);
     let s = text(term.backend().buffer());
-    assert!(s.contains("filter: Caller 2 · 1 match"), "{s}");
+    assert!(s.contains("/Caller 2 · 1 match"), "{s}");
     assert!(s.contains("STATUS") && s.contains("CALLER"), "{s}");
     // The group keeps its real size, whatever the filter hides.
     assert!(s.contains("Alpha") && s.contains("3 participants"), "{s}");
@@ -457,5 +457,139 @@ fn the_help_draws_exactly_the_apps_help_lines() {
             !shown.contains("more "),
             "nothing below the last line: {shown}"
         );
+    }
+}
+
+/// [`populated`] with more rooms, at a size.
+fn sized(w: u16, h: u16) -> AppState {
+    let mut app = populated();
+    update(&mut app, Event::Resize(w, h), t0());
+    app
+}
+
+#[test]
+fn screen_80x24_keeps_sort_counts_and_essential_hints() {
+    let app = sized(80, 24);
+    let term = render(&app, &theme(), 80, 24);
+    let s = text(term.backend().buffer());
+    let header = s.lines().nth(1).unwrap();
+    assert!(header.contains("trouble first"), "sort shown: {header}");
+    assert!(header.contains("0 left"), "every count: {header}");
+    let footer = s.lines().last().unwrap();
+    for hint in [
+        "? help",
+        "q quit",
+        "/ filter",
+        "d/Del remove",
+        "Enter details",
+    ] {
+        assert!(footer.contains(hint), "{hint:?} in {footer:?}");
+    }
+    insta::assert_snapshot!("screen_80x24", term.backend());
+}
+
+#[test]
+fn footer_hints_keep_one_priority_order_at_every_width() {
+    // A wider screen only adds hints at the end; it never swaps one for another.
+    let mut previous: Vec<String> = Vec::new();
+    for w in 60..=140u16 {
+        let app = sized(w, 24);
+        let term = render(&app, &theme(), w, 24);
+        let s = text(term.backend().buffer());
+        let footer = s.lines().last().unwrap().to_owned();
+        let hints: Vec<String> = footer
+            .split("  ")
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .collect();
+        assert!(
+            hints.starts_with(&previous),
+            "{w}: {hints:?} after {previous:?}"
+        );
+        previous = hints;
+    }
+    let app = {
+        let mut a = sized(80, 24);
+        update(&mut a, ch('f'), t0());
+        a
+    };
+    let s = text(render(&app, &theme(), 80, 24).backend().buffer());
+    assert!(
+        s.lines().last().unwrap().starts_with(" Esc clear filter"),
+        "{s}"
+    );
+}
+
+#[test]
+fn scrolled_into_a_room_its_header_stays_on_top() {
+    let mut app = app(Mode::Interactive { read_only: false });
+    update(&mut app, Event::Resize(80, 12), t0());
+    let parts = (1..=12)
+        .map(|n| cc(n, if n <= 4 { 1 } else { 2 }, "joined", 100))
+        .collect();
+    let ev = snapshot(parts, vec![conf(1, "Alpha"), conf(2, "Bravo")]);
+    update(&mut app, Event::Sync(ev), t0());
+    // Eight list rows for fourteen: the last rows of Bravo are far below its header.
+    update(&mut app, ch('G'), t0());
+    let s = text(render(&app, &theme(), 80, 12).backend().buffer());
+    assert!(app.scroll >= 7, "scrolled into Bravo: {s}");
+    let top = s.lines().nth(3).unwrap();
+    assert!(
+        top.contains("▾ Bravo"),
+        "sticky header on the top line: {s}"
+    );
+    let bottom = s.lines().nth(10).unwrap();
+    assert!(
+        bottom.contains(&short_id_of(12)),
+        "the selected last row is on screen: {s}"
+    );
+}
+
+fn short_id_of(n: u128) -> String {
+    crate::text::short_id(&part_id(n))
+}
+
+#[test]
+fn nothing_matches_yet_says_names_are_still_arriving() {
+    let mut app = app(Mode::Interactive { read_only: false });
+    update(&mut app, snapshot_event(), t0());
+    update(&mut app, ch('/'), t0());
+    update(&mut app, ch('x'), t0());
+    update(&mut app, ch('y'), t0());
+    let s = text(render(&app, &theme(), 100, 24).backend().buffer());
+    assert!(s.contains("Nothing matches the filter"), "{s}");
+    assert!(s.contains("still arriving (0 of 2 known)"), "{s}");
+}
+
+#[test]
+fn a_removal_dialog_on_stale_data_says_how_old_it_is() {
+    let mut app = populated();
+    update(&mut app, ch('d'), t0());
+    update(&mut app, Event::Tick, t0() + secs(20));
+    let s = text(render(&app, &theme(), 100, 30).backend().buffer());
+    assert!(s.contains("data is 20s old"), "{s}");
+    assert!(s.contains("may have left already"), "{s}");
+}
+
+#[test]
+fn kiosk_stale_takes_over_the_clock_and_counters_freeze() {
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = kiosk_app(w, h, 150);
+        let live = text(render(&app, &theme(), w, h).backend().buffer());
+        update(&mut app, Event::Tick, t0() + secs(170));
+        let term = render(&app, &theme(), w, h);
+        let s = text(term.backend().buffer());
+        assert!(s.contains("STALE"), "{w}x{h}: {s}");
+        // The longest stuck time is the one of the last good update, not counting on.
+        let stuck = |s: &str| {
+            s.lines()
+                .find(|l| l.contains("longest joining/leaving"))
+                .map(|l| l.trim().to_owned())
+        };
+        assert_eq!(stuck(&s), stuck(&live), "{w}x{h}");
+        if w < 100 {
+            assert!(s.contains("last update 10:02:30 UTC"), "{s}");
+        }
+        insta::assert_snapshot!(format!("kiosk_stale_{w}x{h}"), term.backend());
     }
 }

@@ -466,6 +466,7 @@ async fn removal_sends_one_delete_and_is_audited() {
     let cmd = SyncCommand::Remove {
         participant: target.id,
         conference: target.conference_id,
+        about: Default::default(),
     };
     // The same command twice while the first is in flight: one DELETE only.
     probe.handle.commands.send(cmd.clone()).await.unwrap();
@@ -490,6 +491,7 @@ async fn removal_sends_one_delete_and_is_audited() {
         .send(SyncCommand::Remove {
             participant: foreign.id,
             conference: foreign.conference,
+            about: Default::default(),
         })
         .await
         .unwrap();
@@ -531,6 +533,7 @@ async fn read_only_sync_never_deletes() {
             .send(SyncCommand::Remove {
                 participant: p.id,
                 conference: p.conference_id,
+                about: Default::default(),
             })
             .await
             .unwrap();

@@ -166,7 +166,8 @@ fn read_only_help_and_hints_hold_nothing_about_removal() {
     assert!(
         s.keys
             .hints(keys::Context::List)
-            .all(|(_, w)| w != "remove")
+            .iter()
+            .all(|(_, w)| *w != "remove")
     );
 }
 

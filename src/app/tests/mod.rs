@@ -18,5 +18,6 @@ pub(super) fn select(s: &mut AppState, id: Uuid) {
 }
 
 mod confirm;
+mod floor;
 mod input;
 mod view;

@@ -130,7 +130,10 @@ fn failures_make_the_data_stale_then_withdrawn_and_a_success_restores_it() {
         t0() + secs(3),
     );
     assert_eq!(s.freshness(), Freshness::Live { last_ok: t0() });
-    update(&mut s, Event::Tick, t0() + secs(5));
+    // One failure is not staleness: three intervals (6 s) are.
+    update(&mut s, Event::Tick, t0() + secs(6));
+    assert_eq!(s.freshness(), Freshness::Live { last_ok: t0() });
+    update(&mut s, Event::Tick, t0() + secs(7));
     assert_eq!(s.freshness(), Freshness::Stale { last_ok: t0() });
     update(&mut s, Event::Tick, t0() + secs(61));
     assert_eq!(

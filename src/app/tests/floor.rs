@@ -1,0 +1,285 @@
+//! The support floor's rules: finding a caller, acting on the right one, reading time.
+
+use super::*;
+use crate::verdict::Verdict;
+
+fn type_filter(s: &mut AppState, text: &str) {
+    update(s, ch('/'), t0());
+    for c in text.chars() {
+        update(s, ch(c), t0());
+    }
+    update(s, key(KeyCode::Enter), t0());
+}
+
+/// [`populated`] with callers whose names and numbers are written as people write them.
+fn floor() -> AppState {
+    let mut s = populated();
+    let calls = vec![
+        call(2, "José Álvarez", "+61491570781"),
+        call(4, "Mia Chen", "+61 (491) 570-999"),
+    ];
+    update(&mut s, Event::Sync(SyncEvent::Calls(calls)), t0());
+    s
+}
+
+#[test]
+fn enter_on_a_filter_lands_on_the_first_match_and_a_second_enter_opens_it() {
+    let mut s = floor();
+    select(&mut s, part_id(1));
+    type_filter(&mut s, "Mia");
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
+    update(&mut s, key(KeyCode::Enter), t0());
+    assert_eq!(
+        s.overlay,
+        Overlay::Detail,
+        "Enter opens the match, never folds"
+    );
+    assert!(s.view.row_of.contains_key(&part_id(4)));
+}
+
+#[test]
+fn n_and_shift_n_go_to_the_next_and_previous_match_and_wrap() {
+    let mut s = floor();
+    type_filter(&mut s, "+61");
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(2))));
+    update(&mut s, ch('n'), t0());
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
+    update(&mut s, ch('n'), t0());
+    assert_eq!(
+        s.selection,
+        Some(Selection::Participant(part_id(2))),
+        "wraps"
+    );
+    assert!(s.toast.as_ref().is_some_and(|t| t.text.contains("wrapped")));
+    update(&mut s, ch('N'), t0());
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
+}
+
+#[test]
+fn numbers_by_digits_names_without_accents_and_ids_by_prefix() {
+    for (needle, who) in [
+        ("+61 491 570 781", 2),
+        ("61491570781", 2),
+        ("491-570-999", 4),
+        ("Jose", 2),
+        ("ALVAREZ", 2),
+        ("ca110004", 4),
+        ("aa000005", 5),
+    ] {
+        let mut s = floor();
+        type_filter(&mut s, needle);
+        let shown: Vec<Uuid> = s
+            .view
+            .groups
+            .iter()
+            .flat_map(|g| g.members.clone())
+            .collect();
+        assert_eq!(shown, vec![part_id(who)], "{needle:?}");
+    }
+    let mut s = floor();
+    type_filter(&mut s, "c0ff0002");
+    assert_eq!(s.view.groups.len(), 1, "a conference id finds its room");
+}
+
+#[test]
+fn a_folded_room_with_a_match_unfolds() {
+    let mut s = floor();
+    select(&mut s, part_id(4));
+    update(&mut s, ch(' '), t0());
+    assert!(s.collapsed.contains(&conference_id(2)));
+    type_filter(&mut s, "Mia");
+    assert!(!s.collapsed.contains(&conference_id(2)));
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
+}
+
+#[test]
+fn t_goes_to_the_next_participant_stuck_joining_or_leaving() {
+    let mut s = floor();
+    select(&mut s, part_id(1));
+    // Caller 3 joining since t0-5s, caller 5 leaving since t0-1s: both stuck 40 s later.
+    let later = t0() + secs(40);
+    update(&mut s, Event::Tick, later);
+    update(&mut s, ch('t'), later);
+    let first = s.selection;
+    update(&mut s, ch('t'), later);
+    let second = s.selection;
+    let stuck = [
+        Some(Selection::Participant(part_id(3))),
+        Some(Selection::Participant(part_id(5))),
+    ];
+    assert!(stuck.contains(&first) && stuck.contains(&second) && first != second);
+    // Nobody stuck: it says so and stays.
+    let mut calm = floor();
+    update(&mut calm, ch('t'), t0());
+    assert!(
+        calm.toast
+            .as_ref()
+            .is_some_and(|t| t.text.contains("Nobody"))
+    );
+}
+
+#[test]
+fn f_shows_one_status_at_a_time_and_esc_shows_all_again() {
+    let mut s = floor();
+    update(&mut s, ch('f'), t0());
+    assert_eq!(s.only, Some(ConferencecallStatus::Joining));
+    let shown: Vec<Uuid> = s
+        .view
+        .groups
+        .iter()
+        .flat_map(|g| g.members.clone())
+        .collect();
+    assert_eq!(shown, vec![part_id(3)]);
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(3))));
+    update(&mut s, ch('f'), t0());
+    assert_eq!(s.only, Some(ConferencecallStatus::Joined));
+    update(&mut s, key(KeyCode::Esc), t0());
+    assert_eq!(s.only, None);
+    assert_eq!(s.view.rows.len(), 7);
+}
+
+#[test]
+fn z_folds_every_room_then_unfolds_them_all() {
+    let mut s = floor();
+    update(&mut s, ch('z'), t0());
+    assert_eq!(s.view.rows.len(), 2, "two headers");
+    assert!(matches!(s.selection, Some(Selection::Group(_))));
+    update(&mut s, ch('z'), t0());
+    assert_eq!(s.view.rows.len(), 7);
+}
+
+#[test]
+fn c_copies_the_full_id_of_the_selected_participant() {
+    let mut s = floor();
+    select(&mut s, part_id(2));
+    let cmds = update(&mut s, ch('c'), t0());
+    assert_eq!(cmds, vec![Command::Copy(part_id(2).to_string())]);
+}
+
+#[test]
+fn read_only_says_removal_is_off_when_d_is_pressed() {
+    let mut s = app(Mode::Interactive { read_only: true });
+    update(&mut s, Event::Sync(standard_snapshot()), t0());
+    let cmds = update(&mut s, ch('d'), t0());
+    assert!(removes(&cmds).is_empty());
+    assert_eq!(s.overlay, Overlay::None);
+    let toast = s.toast.as_ref().map(|t| t.text.as_str());
+    assert_eq!(toast, Some("read-only: removal is off"));
+}
+
+#[test]
+fn cancelling_a_removal_opened_from_the_detail_pane_goes_back_to_it() {
+    let mut s = floor();
+    select(&mut s, part_id(2));
+    update(&mut s, key(KeyCode::Enter), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    update(&mut s, ch('d'), t0());
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+    update(&mut s, key(KeyCode::Esc), t0());
+    assert_eq!(s.overlay, Overlay::Detail);
+    // From the list, Cancel goes back to the list.
+    update(&mut s, key(KeyCode::Esc), t0());
+    update(&mut s, ch('d'), t0());
+    update(&mut s, ch('n'), t0());
+    assert_eq!(s.overlay, Overlay::None);
+}
+
+#[test]
+fn a_removal_carries_who_and_where_for_the_audit_log() {
+    let mut s = floor();
+    s.customer = Some((Uuid::from_u128(7), "Acme".into()));
+    select(&mut s, part_id(2));
+    update(&mut s, ch('d'), t0());
+    let cmds = update(&mut s, ch('y'), t0());
+    let Some(Command::Sync(SyncCommand::Remove { about, .. })) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(about.caller_name, "José Álvarez");
+    assert_eq!(about.caller_number, "+61491570781");
+    assert_eq!(about.conference_name, "Alpha");
+    assert_eq!(about.api_host, "api.example.com");
+    assert_eq!(about.customer_id, Some(Uuid::from_u128(7)));
+}
+
+#[test]
+fn a_failed_removal_names_the_participant_even_once_its_row_is_gone() {
+    let mut s = floor();
+    select(&mut s, part_id(2));
+    update(&mut s, ch('d'), t0());
+    update(&mut s, ch('y'), t0());
+    // The row goes before the answer comes.
+    let without = snapshot(
+        vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(without), t0() + secs(1));
+    update(&mut s, Event::Tick, t0() + secs(10));
+    let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, 503, None, b"");
+    let o = RemovalOutcome::new(part_id(2), conference_id(1), Err(err));
+    update(&mut s, Event::Sync(SyncEvent::Removal(o)), t0() + secs(10));
+    let toast = s.toast.as_ref().unwrap().text.clone();
+    assert!(toast.contains("José Álvarez"), "{toast}");
+}
+
+#[test]
+fn the_time_in_conference_of_a_row_that_left_stops_at_the_leave() {
+    let mut s = floor();
+    let without = snapshot(
+        vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(without), t0() + secs(2));
+    let p2 = s.participants[&part_id(2)].clone();
+    assert_eq!(s.in_conference(&p2), Some(secs(202)));
+    update(&mut s, Event::Tick, t0() + secs(4));
+    assert_eq!(s.in_conference(&p2), Some(secs(202)), "frozen at the leave");
+    // Counters also stop while the data is stale.
+    let p1 = s.participants[&part_id(1)].clone();
+    update(&mut s, Event::Tick, t0() + secs(30));
+    assert_eq!(
+        s.in_conference(&p1),
+        Some(secs(302)),
+        "as of the last good refresh"
+    );
+}
+
+#[test]
+fn departures_keep_who_left_when_and_how_a_removal_ended() {
+    let mut s = floor();
+    select(&mut s, part_id(2));
+    update(&mut s, ch('d'), t0());
+    update(&mut s, ch('y'), t0());
+    let left = cc(2, 1, "leaving", 200);
+    let o = RemovalOutcome::new(part_id(2), conference_id(1), Ok(left));
+    update(&mut s, Event::Sync(SyncEvent::Removal(o)), t0() + secs(1));
+    let without = snapshot(
+        vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(without), t0() + secs(2));
+    update(&mut s, Event::Tick, t0() + secs(60));
+    assert!(!s.participants.contains_key(&part_id(2)), "the row is gone");
+    let d = s
+        .departures
+        .iter()
+        .find(|d| d.participant == part_id(2))
+        .expect("noted");
+    assert_eq!(d.left, t0() + secs(2));
+    assert_eq!(d.removal, Some(Verdict::Removed));
+    assert!(d.who.contains("José"));
+    update(&mut s, ch('L'), t0() + secs(60));
+    assert_eq!(s.overlay, Overlay::Departures);
+    // Kept fifteen minutes.
+    update(&mut s, Event::Tick, t0() + secs(2 + 15 * 60));
+    assert!(s.departures.is_empty());
+}
+
+#[test]
+fn tab_wraps_from_the_last_room_to_the_first() {
+    let mut s = floor();
+    select(&mut s, part_id(5));
+    update(&mut s, key(KeyCode::Tab), t0());
+    assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
+    update(&mut s, key(KeyCode::BackTab), t0());
+    assert_eq!(s.selection, Some(Selection::Group(conference_id(2))));
+}

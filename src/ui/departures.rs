@@ -1,0 +1,71 @@
+//! The recent departures: who left in the last minutes, when, and how any removal ended.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::Clear;
+
+use crate::app::AppState;
+use crate::app::departures::KEPT;
+
+use super::format;
+use super::overlay::{boxed, centered};
+use super::paint::{put, put_right};
+use super::theme::Theme;
+
+pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
+    let area = centered(body, 100, body.height);
+    frame.render_widget(Clear, area);
+    let title = format!(
+        "Left in the last {} · L or Esc closes",
+        format::duration(KEPT)
+    );
+    let block = boxed(&title, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let buf = frame.buffer_mut();
+    let right = inner.right();
+    if app.departures.is_empty() {
+        let msg = "Nobody has left since conftop started (or in the last 15 minutes).";
+        put(buf, inner.x + 1, inner.y, right, msg, theme.muted);
+        return;
+    }
+    let tz = &app.cfg.tz;
+    let rows = inner.height as usize;
+    for (y, d) in (inner.y..).zip(app.departures.iter().take(rows)) {
+        let ago = format!("{} ago", format::duration(app.now.duration_since(d.left)));
+        let mut x = put(
+            buf,
+            inner.x + 1,
+            y,
+            right,
+            &format::clock(d.left, tz),
+            theme.text,
+        );
+        x = put(buf, x + 1, y, right, &format!("{ago:>9}"), theme.muted);
+        x = put(buf, x + 2, y, right, &d.who, theme.text);
+        x = put(buf, x, y, right, " · ", theme.muted);
+        let room_end = right.saturating_sub(20);
+        put(buf, x, y, room_end, &d.conference, theme.group);
+        if let Some(v) = d.removal {
+            put_right(
+                buf,
+                x,
+                right - 1,
+                y,
+                &format!("removal: {}", v.word()),
+                theme.warn,
+            );
+        }
+    }
+    let more = app.departures.len().saturating_sub(rows);
+    if more > 0 {
+        put_right(
+            buf,
+            inner.x,
+            right - 1,
+            inner.bottom().saturating_sub(1),
+            &format!(" ↓ {more} more "),
+            theme.muted,
+        );
+    }
+}
