@@ -294,6 +294,7 @@ impl Settings {
         };
         app.rotate = signed(self.rotate);
         app.audit_path = audit_path;
+        app.demo = matches!(self.source, Source::Demo);
         app.tz = TimeZone::system();
         app
     }

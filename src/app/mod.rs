@@ -78,6 +78,9 @@ pub struct AppConfig {
     pub audit_path: Option<String>,
     /// For the clock and times of day.
     pub tz: TimeZone,
+    /// Running against the built-in simulator (`--demo`): said on screen, so a demo left on a
+    /// wall is never taken for real traffic.
+    pub demo: bool,
 }
 
 impl AppConfig {
@@ -94,6 +97,7 @@ impl AppConfig {
             highlight: SignedDuration::from_secs(3),
             audit_path: None,
             tz: TimeZone::UTC,
+            demo: false,
         }
     }
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::api::{
     Address, AddressType, Call, CallDirection, CallStatus, ConferenceStatus, ConferenceType,
-    Conferencecall, ConferencecallStatus,
+    Conferencecall, ConferencecallStatus, MuteDirection,
 };
 use crate::text::sanitize;
 
@@ -120,6 +120,8 @@ pub struct Conference {
     pub tm_create: Option<Timestamp>,
     /// In the latest snapshot (listed, or holding live participants).
     pub listed: bool,
+    /// Recording or transcribing: people on the call may ask.
+    pub recording: bool,
 }
 
 impl Conference {
@@ -132,6 +134,7 @@ impl Conference {
             status: c.status.clone(),
             tm_create: c.tm_create,
             listed: false,
+            recording: c.recording_id.is_some() || c.transcribe_id.is_some(),
         }
     }
 }
@@ -183,6 +186,10 @@ pub struct Caller {
     pub tm_create: Option<Timestamp>,
     pub tm_progressing: Option<Timestamp>,
     pub tm_hangup: Option<Timestamp>,
+    /// Whose audio the bridge stops, if the call is muted.
+    pub mute: Option<MuteDirection>,
+    /// The call record's last change, so an older answer never undoes a newer one.
+    pub tm_update: Option<Timestamp>,
 }
 
 impl Caller {
@@ -195,6 +202,8 @@ impl Caller {
             tm_create: c.tm_create,
             tm_progressing: c.tm_progressing,
             tm_hangup: c.tm_hangup,
+            mute: MuteDirection::of_call(&c.mute_direction),
+            tm_update: c.tm_update,
         }
     }
 
