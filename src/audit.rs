@@ -1,5 +1,5 @@
-//! The removal audit log: one JSON line per attempt to remove a participant, appended to a file
-//! in the user's data directory (or `--audit-log PATH`).
+//! The audit log: one JSON line per attempt to act on a participant (remove, mute, unmute),
+//! appended to a file in the user's data directory (or `--audit-log PATH`).
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::verdict::Verdict;
+use crate::verdict::{ActionKind, Verdict};
 
 /// Who and what a removal was about, in words, as the dialog named them (every string already
 /// through the sanitiser), so a line answers "who removed whom" without the API.
@@ -53,11 +53,12 @@ impl Operator {
     }
 }
 
-/// One removal attempt and how it ended.
+/// One attempt at an action (remove, mute, unmute) and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     /// RFC 3339, UTC.
     pub time: String,
+    pub action: ActionKind,
     pub participant_id: Uuid,
     pub conference_id: Uuid,
     #[serde(flatten)]
@@ -137,6 +138,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::open(dir.path().join("sub/audit.jsonl")).unwrap();
         let entry = AuditEntry {
+            action: ActionKind::Remove,
             time: "2026-11-24T10:00:00Z".into(),
             participant_id: Uuid::from_u128(1),
             conference_id: Uuid::from_u128(2),

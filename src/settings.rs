@@ -304,7 +304,7 @@ impl Settings {
         SyncConfig {
             interval: self.interval,
             budget: BudgetConfig::adaptive(self.budget),
-            allow_delete: !self.mode.read_only(),
+            allow_actions: !self.mode.read_only(),
             audit,
             push: PushConfig {
                 enabled: self.push,

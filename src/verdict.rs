@@ -5,6 +5,18 @@ use serde::Serialize;
 
 use crate::api::{ApiError, ErrorKind};
 
+/// An action against the API, as the audit log names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// `DELETE /conferencecalls/{id}`.
+    Remove,
+    /// `POST /calls/{id}/mute`.
+    Mute,
+    /// `DELETE /calls/{id}/mute`.
+    Unmute,
+}
+
 /// The outcome of one action, as the audit log writes it (`snake_case`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -16,8 +28,13 @@ pub enum Verdict {
     AlreadyLeft,
     /// 200 with a status this version does not expect.
     Accepted,
+    /// 200: the participant's call is muted (both directions).
+    Muted,
+    /// 200: the participant's call is no longer muted.
+    Unmuted,
     /// 400 on a single participant: an unknown id, or an action the server could not carry
-    /// out (a kick the bridge failed, API.md §3). The next refresh shows which.
+    /// out (a kick the bridge failed, API.md §3; any failure to mute, §5). The next refresh
+    /// shows which.
     Refused,
     /// 404: the participant does not exist (any more).
     Gone,
@@ -51,12 +68,27 @@ impl Verdict {
         }
     }
 
+    /// Whether the server certainly did nothing (the request was not sent, refused at the
+    /// door, or rate limited).
+    pub fn changed_nothing(self) -> bool {
+        matches!(
+            self,
+            Verdict::Failed
+                | Verdict::Rejected
+                | Verdict::RateLimited
+                | Verdict::Forbidden
+                | Verdict::Unauthenticated
+        )
+    }
+
     /// The word in the audit log.
     pub fn word(self) -> &'static str {
         match self {
             Verdict::Removed => "removed",
             Verdict::AlreadyLeft => "already_left",
             Verdict::Accepted => "accepted",
+            Verdict::Muted => "muted",
+            Verdict::Unmuted => "unmuted",
             Verdict::Refused => "refused",
             Verdict::Gone => "gone",
             Verdict::Forbidden => "forbidden",

@@ -12,6 +12,17 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.dirty = true;
         }
         SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
+        SyncEvent::Mute(o) => super::mute::on_mute(s, o),
+        SyncEvent::CallUpdated(call) => {
+            // Only callers already shown: the customer's other calls are none of our business.
+            if let Some(known) = s.callers.get_mut(&call.id) {
+                let fresh = Caller::from_api(&call);
+                if fresh.tm_update >= known.tm_update && *known != fresh {
+                    *known = fresh;
+                    s.dirty = true;
+                }
+            }
+        }
         SyncEvent::Rate(r) => {
             s.rate = Some(r);
             s.dirty = true;
@@ -22,7 +33,14 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
         }
         SyncEvent::Calls(calls) => {
             for call in calls {
-                s.callers.insert(call.id, Caller::from_api(&call));
+                let fresh = Caller::from_api(&call);
+                // An older record (a page fetched before a mute) never undoes a newer one.
+                match s.callers.get(&call.id) {
+                    Some(known) if known.tm_update > fresh.tm_update => {}
+                    _ => {
+                        s.callers.insert(call.id, fresh);
+                    }
+                }
             }
             if s.filter.is_empty() && s.sort != SortMode::Name {
                 s.dirty = true;
@@ -113,6 +131,13 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
         (total - snap.pending.min(total), total)
     });
     changed |= loading != s.loading;
+    // While the first picture fills in, rows move as their details arrive: until the user
+    // touches a key, the selection stays on the first row rather than following whichever
+    // participant happened to be first before.
+    if !s.touched && (loading.is_some() || s.loading.is_some()) {
+        s.selection = None;
+        s.scroll = 0;
+    }
     s.loading = loading;
     if changed {
         s.rebuild();
@@ -157,7 +182,8 @@ pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
             format!("Removed {who} from {conference}: leaving"),
         ),
         Verdict::AlreadyLeft => (Level::Info, format!("{who} had already left {conference}")),
-        Verdict::Accepted => {
+        // Mute verdicts never answer a removal.
+        Verdict::Accepted | Verdict::Muted | Verdict::Unmuted => {
             let status = o
                 .result
                 .as_ref()

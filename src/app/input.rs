@@ -6,6 +6,7 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     if s.cfg.mode == Mode::Kiosk || key.kind == KeyEventKind::Release {
         return;
     }
+    s.touched = true;
     let repeat = key.kind == KeyEventKind::Repeat;
     // Too small for the layout, nothing is on screen to act on: only quitting works (even
     // from the filter or a dialog that the message hides).
@@ -322,6 +323,7 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             s.toast(Level::Info, "Refreshing…".to_owned());
         }
         Action::Remove => open_confirm(s),
+        Action::Mute => super::mute::toggle_mute(s, out),
         Action::NextMatch => next_match(s, true),
         Action::PrevMatch => next_match(s, false),
         Action::NextTrouble => next_trouble(s),

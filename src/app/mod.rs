@@ -17,6 +17,7 @@ pub mod view;
 mod apply;
 mod confirm;
 mod input;
+pub mod mute;
 mod state;
 
 pub use confirm::{Button, Confirm};
@@ -209,6 +210,11 @@ pub struct AppState {
     pub help_scroll: usize,
     /// Participants with a removal sent and not yet answered.
     pub pending: HashSet<Uuid>,
+    /// Whether any key has been pressed yet.
+    pub touched: bool,
+    /// Participants with a mute or unmute sent and not yet answered, and who they are in
+    /// words (for the answer's message, even if the row is gone by then).
+    pub muting: IdMap<String>,
     /// Who each pending removal is about, as the dialog named them.
     pending_who: IdMap<String>,
     pub toast: Option<Toast>,

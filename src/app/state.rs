@@ -38,6 +38,8 @@ impl AppState {
             detail_for: None,
             help_scroll: 0,
             pending: HashSet::new(),
+            muting: IdMap::default(),
+            touched: false,
             pending_who: IdMap::default(),
             toast: None,
             departures: Vec::new(),

@@ -236,13 +236,13 @@ fn read_only_modes_keep_no_audit_log() {
     let f = Fixture::new(KEY);
     let s = ok(&f, &["--kiosk"]);
     assert_eq!(s.mode, Mode::Kiosk);
-    assert!(s.audit_log.is_none() && !s.sync_config(None).allow_delete);
+    assert!(s.audit_log.is_none() && !s.sync_config(None).allow_actions);
     let s = ok(&f, &["--read-only"]);
     assert!(s.mode.read_only() && s.audit_log.is_none());
     let f = Fixture::new(&format!("{KEY}read_only = true\n"));
     assert!(ok(&f, &[]).mode.read_only());
     let s = ok(&Fixture::new(KEY), &[]);
-    assert!(s.audit_log.is_some() && s.sync_config(None).allow_delete);
+    assert!(s.audit_log.is_some() && s.sync_config(None).allow_actions);
 }
 
 #[test]

@@ -14,6 +14,7 @@
 
 pub mod budget;
 mod fetch;
+mod mute;
 mod pager;
 pub mod push;
 mod removal;
@@ -32,10 +33,11 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Client, Conference, Pushed};
 use crate::audit::AuditLog;
-use crate::verdict::Verdict;
+use crate::verdict::{ActionKind, Verdict};
 
 pub use budget::{Budget, BudgetConfig};
 pub use fetch::Fetcher;
+pub use mute::MuteOutcome;
 pub use push::{PushConfig, PushEvent};
 pub use snapshot::{Channel, RemovalOutcome, Snapshot, SyncCommand, SyncEvent};
 pub use tracker::{Tracker, TrackerConfig};
@@ -54,8 +56,9 @@ pub struct SyncConfig {
     pub push: PushConfig,
     pub budget: BudgetConfig,
     pub tracker: TrackerConfig,
-    /// False in read-only and kiosk modes: `Remove` commands are refused and no DELETE is sent.
-    pub allow_delete: bool,
+    /// False in read-only and kiosk modes: `Remove` and `Mute` commands are refused and nothing
+    /// is sent.
+    pub allow_actions: bool,
     pub audit: Option<AuditLog>,
 }
 
@@ -68,7 +71,7 @@ impl Default for SyncConfig {
             push: PushConfig::default(),
             budget: BudgetConfig::default(),
             tracker: TrackerConfig::default(),
-            allow_delete: false,
+            allow_actions: false,
             audit: None,
         }
     }
@@ -185,7 +188,7 @@ async fn run(
                 }
                 Some(SyncCommand::Visible(v)) => visible = v,
                 Some(SyncCommand::Remove { participant, conference, about }) => {
-                    if !config.allow_delete {
+                    if !config.allow_actions {
                         tracing::warn!(%participant, "removal refused: read-only");
                         let refused = removal::refused(participant, conference, "read-only: nothing was sent");
                         let _ = events.send(SyncEvent::Removal(refused)).await;
@@ -206,6 +209,20 @@ async fn run(
                         }
                     });
                     removing.insert(participant, (conference, kept, task));
+                }
+                Some(SyncCommand::Mute { participant, conference, call, mute, about }) => {
+                    if !config.allow_actions {
+                        tracing::warn!(%participant, "mute refused: read-only");
+                        let refused = mute::refused(participant, call, mute, "read-only: nothing was sent");
+                        let _ = events.send(SyncEvent::Mute(refused)).await;
+                        continue;
+                    }
+                    // One key press, one request; the app sends no second one while this one is
+                    // unanswered.
+                    tokio::spawn({
+                        let (client, budget, audit, events) = (client.clone(), budget.clone(), config.audit.clone(), events.clone());
+                        mute::run(client, budget, audit, events, participant, conference, call, mute, about)
+                    });
                 }
             },
             Some(id) = done_rx.recv() => {
@@ -238,7 +255,10 @@ async fn run(
                         next = Instant::now();
                     }
                 }
-                PushEvent::Record(_) => {}
+                PushEvent::Record(Pushed::Call(c)) => {
+                    let _ = events.send(SyncEvent::CallUpdated(*c)).await;
+                }
+                PushEvent::Record(Pushed::Other) => {}
             },
             res = async { (&mut running.as_mut().expect("guarded").0).await }, if running.is_some() => {
                 let (_, started) = running.take().expect("guarded");
@@ -261,7 +281,12 @@ async fn run(
                 }
                 if config.push.enabled && !push.started && let Some(customer) = t.customer() {
                     push.started = true;
-                    let topics = vec![format!("customer_id:{customer}:conference:conference_")];
+                    // Every conference event once; and every call's updates (a mute among them),
+                    // once each: the app keeps those of the callers it shows.
+                    let topics = vec![
+                        format!("customer_id:{customer}:conference:conference_"),
+                        format!("customer_id:{customer}:call:call_updated:"),
+                    ];
                     push_task = Some(tokio::spawn(push::run(
                         client.clone(),
                         budget.clone(),
@@ -339,6 +364,7 @@ async fn finish_removals(
             let detail = Some("conftop exited before the answer".to_owned());
             removal::record(
                 audit,
+                ActionKind::Remove,
                 participant,
                 conference,
                 about,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Client, Conferencecall, ConferencecallStatus, ErrorKind};
 use crate::audit::{AuditEntry, AuditLog, Subject};
-use crate::verdict::Verdict;
+use crate::verdict::{ActionKind, Verdict};
 
 use super::budget::Budget;
 use super::fetch::pause_for;
@@ -66,6 +66,7 @@ pub async fn remove(
     };
     record(
         &audit,
+        ActionKind::Remove,
         participant,
         conference,
         about,
@@ -80,6 +81,7 @@ pub async fn remove(
 /// Appends one audit line, off the async workers (it syncs the file to disk).
 pub async fn record(
     audit: &Option<AuditLog>,
+    action: ActionKind,
     participant: Uuid,
     conference: Uuid,
     about: Subject,
@@ -90,6 +92,7 @@ pub async fn record(
     let Some(log) = audit.clone() else { return };
     let entry = AuditEntry {
         time: Timestamp::now().to_string(),
+        action,
         participant_id: participant,
         conference_id: conference,
         about,

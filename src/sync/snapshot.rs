@@ -79,6 +79,11 @@ pub enum SyncEvent {
     Failed { at: Timestamp, error: ApiError },
     /// A removal was answered (or failed).
     Removal(RemovalOutcome),
+    /// A call's record as pushed (`call_updated`): any of the customer's calls, not only
+    /// those of participants on screen.
+    CallUpdated(Call),
+    /// A mute or unmute was answered (or failed).
+    Mute(super::mute::MuteOutcome),
     /// Push came up or went down.
     Channel(Channel),
     /// The request rate in use, when a 429 has cut it below the ceiling (and again as it
@@ -96,6 +101,14 @@ pub enum SyncCommand {
     Remove {
         participant: Uuid,
         conference: Uuid,
+        about: crate::audit::Subject,
+    },
+    /// Mute (or unmute) one participant's call, both directions; sent once per key press.
+    Mute {
+        participant: Uuid,
+        conference: Uuid,
+        call: Uuid,
+        mute: bool,
         about: crate::audit::Subject,
     },
     /// Call ids of the rows on screen, looked up first.

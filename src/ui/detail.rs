@@ -241,6 +241,16 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
                 t,
                 theme,
             );
+            match c.mute {
+                Some(d) => {
+                    let (word, meaning) = crate::app::mute::direction_words(d);
+                    field(buf, inner, &mut y, "mute", word, theme.warn, theme);
+                    for words in meaning {
+                        field(buf, inner, &mut y, "", words, t, theme);
+                    }
+                }
+                None => field(buf, inner, &mut y, "mute", "not muted", t, theme),
+            }
             if let Some(ts) = c.tm_progressing {
                 field(
                     buf,

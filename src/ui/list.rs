@@ -309,11 +309,17 @@ fn participant_row(
         name_style
     };
     let name_end = x + cols.name as u16;
+    // A muted call says so at the end of the name, in words.
+    let mut name_room = name_end;
+    if let Some(d) = caller.and_then(|c| c.mute).filter(|_| !gone) {
+        let tag = format!(" [{}]", crate::app::mute::direction_words(d).0);
+        name_room = put_right(buf, x, name_end.saturating_sub(1), y, &tag, theme.warn);
+    }
     let mut nx = x;
     if fresh {
-        nx = put(buf, nx, y, name_end, "new ", theme.new_row);
+        nx = put(buf, nx, y, name_room, "new ", theme.new_row);
     }
-    put(buf, nx, y, name_end, name, name_style);
+    put(buf, nx, y, name_room, name, name_style);
     x = name_end + 1;
     if cols.number > 0 {
         let number = caller.map(|c| c.remote().shown()).unwrap_or("");

@@ -587,3 +587,67 @@ fn option_errors_come_before_the_terminal_check() {
     assert_eq!(code, Some(2));
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn m_mutes_and_unmutes_the_selected_participant_with_an_audit_line_each() {
+    let sim = small_sim().await;
+    let audit_dir = tempfile::tempdir().unwrap();
+    let audit = audit_dir.path().join("audit.jsonl");
+    let mut pty = spawn(&sim, &["--audit-log", audit.to_str().unwrap()], 120, 30);
+    pty.wait_for(WAIT, |s| s.contains("● JOINED") && !s.contains("…  "))
+        .await;
+    let short = first_short_id(&pty);
+    let row = |s: &str| s.lines().find(|l| l.contains(&short)).map(str::to_owned);
+    let call = sim.with_world(|w| {
+        let p = w
+            .live_participants(0)
+            .into_iter()
+            .find(|p| p.id.simple().to_string().starts_with(&short))
+            .expect("the row is a real participant");
+        w.call(p.call).expect("its call").id
+    });
+    let muted_in_sim = |sim: &Sim| sim.with_world(|w| w.call(call).unwrap().mute_direction);
+    let was_muted = row(&pty.text()).is_some_and(|l| l.contains("[muted]"));
+    assert_eq!(
+        was_muted,
+        muted_in_sim(&sim) == "both",
+        "the row tells the call's state"
+    );
+
+    for flip in [!was_muted, was_muted] {
+        pty.type_keys(&["m"]).await;
+        pty.wait_for(WAIT, |s| {
+            row(s).is_some_and(|l| l.contains("[muted]") == flip)
+        })
+        .await;
+        assert_eq!(muted_in_sim(&sim) == "both", flip);
+    }
+    let c = sim.counter();
+    assert_eq!(
+        c.get("POST", "/calls/{id}/mute") + c.get("DELETE", "/calls/{id}/mute"),
+        2,
+        "one request per press"
+    );
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actions: Vec<&str> = lines
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
+    let outcomes: Vec<&str> = lines
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect();
+    if was_muted {
+        assert_eq!(actions, ["unmute", "mute"]);
+        assert_eq!(outcomes, ["unmuted", "muted"]);
+    } else {
+        assert_eq!(actions, ["mute", "unmute"]);
+        assert_eq!(outcomes, ["muted", "unmuted"]);
+    }
+    pty.type_keys(&["q"]).await;
+    assert!(pty.exit(WAIT).await.success());
+}

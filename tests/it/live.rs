@@ -62,7 +62,7 @@ impl Live {
             client,
             SyncConfig {
                 interval: o.interval,
-                allow_delete: !o.mode.read_only(),
+                allow_actions: !o.mode.read_only(),
                 ..o.sync
             },
         );

@@ -35,6 +35,18 @@ fn removes(cmds: &[Command]) -> usize {
     cmds.iter().filter_map(Command::removal).count()
 }
 
+fn mutes(cmds: &[Command]) -> usize {
+    cmds.iter()
+        .filter(|c| matches!(c, Command::Sync(conftop::sync::SyncCommand::Mute { .. })))
+        .count()
+}
+
+/// Mute and unmute requests the simulator answered.
+fn mute_requests(sim: &Sim) -> usize {
+    let c = sim.counter();
+    (c.get("POST", "/calls/{id}/mute") + c.get("DELETE", "/calls/{id}/mute")) as usize
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
     let sim = sim_with(scenario()).await;
@@ -87,6 +99,7 @@ fn key_strategy() -> impl Strategy<Value = KeyEvent> {
     let codes = prop_oneof![
         6 => Just(KeyCode::Char('d')),
         6 => Just(KeyCode::Char('y')),
+        4 => Just(KeyCode::Char('m')),
         2 => Just(KeyCode::Delete),
         2 => Just(KeyCode::Enter),
         2 => Just(KeyCode::Right),
@@ -126,8 +139,9 @@ fn key_strategy() -> impl Strategy<Value = KeyEvent> {
 }
 
 /// Runs random key sequences through the app into the sync task against one simulator, and
-/// checks the DELETE count after each sequence with `check(sim, confirmations)`.
-fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> usize {
+/// checks the DELETE count after each sequence with `check(sim, confirmations, deletes)`, and
+/// that every mute command sent is exactly one mute request.
+fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> (usize, usize) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -150,6 +164,7 @@ fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> usize
         live
     })));
     let total = RefCell::new(0usize);
+    let muted = RefCell::new(0usize);
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
@@ -165,10 +180,14 @@ fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> usize
                 live.key(KeyCode::Esc).await;
                 live.key(KeyCode::Esc).await;
                 let mut confirmations = 0;
+                let mut mute_commands = 0;
                 for k in keys {
-                    confirmations += removes(&live.key_event(k).await);
+                    let cmds = live.key_event(k).await;
+                    confirmations += removes(&cmds);
+                    mute_commands += mutes(&cmds);
                 }
                 *total.borrow_mut() += confirmations;
+                *muted.borrow_mut() += mute_commands;
                 // Let every DELETE reach the server and its answer come back.
                 let want = before + confirmations;
                 let t0 = tokio::time::Instant::now();
@@ -178,6 +197,16 @@ fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> usize
                 live.pump(Duration::from_millis(100)).await;
             });
             live.borrow_mut().replace(current);
+            // Mutes are answered in milliseconds; let the last ones land.
+            std::thread::sleep(Duration::from_millis(100));
+            assert_eq!(
+                mute_requests(&sim),
+                *muted.borrow(),
+                "one mute request per key press that asked for one, never more"
+            );
+            if mode.read_only() {
+                assert_eq!(mute_requests(&sim), 0, "no mute in {mode:?}");
+            }
             check(
                 &sim,
                 *total.borrow(),
@@ -186,7 +215,7 @@ fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> usize
             Ok(())
         })
         .unwrap();
-    total.into_inner()
+    (total.into_inner(), muted.into_inner())
 }
 
 #[test]
@@ -213,7 +242,7 @@ fn kiosk_never_deletes_whatever_keys_arrive() {
 
 #[test]
 fn interactive_sends_exactly_one_delete_per_confirmation() {
-    let confirmations = property(
+    let (confirmations, mutes) = property(
         Mode::Interactive { read_only: false },
         64,
         |_, confirmations, deletes| {
@@ -224,7 +253,8 @@ fn interactive_sends_exactly_one_delete_per_confirmation() {
         },
     );
     assert!(confirmations > 0, "the random keys did confirm removals");
-    println!("{confirmations} confirmations, as many DELETEs");
+    assert!(mutes > 0, "the random keys did mute");
+    println!("{confirmations} confirmations, as many DELETEs; {mutes} mutes, as many requests");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -59,7 +59,11 @@ impl Probe {
             SyncEvent::Refreshing => self.refreshes += 1,
             SyncEvent::Failed { error, .. } => self.failures.push(error.clone()),
             SyncEvent::Removal(r) => self.removals.push(r.clone()),
-            SyncEvent::Customer(_) | SyncEvent::Channel(_) | SyncEvent::Rate(_) => {}
+            SyncEvent::Customer(_)
+            | SyncEvent::Channel(_)
+            | SyncEvent::Rate(_)
+            | SyncEvent::Mute(_)
+            | SyncEvent::CallUpdated(_) => {}
         }
     }
 
@@ -104,10 +108,10 @@ impl Probe {
     }
 }
 
-pub fn fast(allow_delete: bool) -> SyncConfig {
+pub fn fast(allow_actions: bool) -> SyncConfig {
     SyncConfig {
         interval: Duration::from_secs(1),
-        allow_delete,
+        allow_actions,
         budget: BudgetConfig::fixed(8.0, 16.0),
         ..SyncConfig::polling_only()
     }

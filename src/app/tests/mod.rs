@@ -20,4 +20,5 @@ pub(super) fn select(s: &mut AppState, id: Uuid) {
 mod confirm;
 mod floor;
 mod input;
+mod mute;
 mod view;

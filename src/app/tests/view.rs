@@ -226,3 +226,52 @@ fn the_detail_pane_closes_when_its_participant_leaves_the_list() {
     assert_eq!(s.overlay, Overlay::None);
     assert!(s.toast.as_ref().unwrap().text.contains("has left"));
 }
+
+#[test]
+fn the_selection_stays_on_the_first_row_while_the_picture_fills_in() {
+    use crate::api::Conferencecall;
+    let mut s = interactive();
+    // First picture: one room listed with two participants, details to come.
+    let placeholder = |n: u128| -> Conferencecall {
+        let mut c = cc(n, 1, "joined", 0);
+        c.tm_create = None;
+        c.tm_update = None;
+        c
+    };
+    let first = match snapshot(vec![placeholder(1), placeholder(2)], vec![conf(1, "Alpha")]) {
+        SyncEvent::Snapshot(mut snap) => {
+            std::sync::Arc::make_mut(&mut snap).pending = 2;
+            SyncEvent::Snapshot(snap)
+        }
+        _ => unreachable!(),
+    };
+    update(&mut s, Event::Sync(first), t0());
+    assert_eq!(s.loading, Some((0, 2)));
+    // Details arrive: participant 2 joined earlier, so it now sorts first.
+    update(
+        &mut s,
+        Event::Sync(snapshot(
+            vec![cc(1, 1, "joined", 100), cc(2, 1, "joined", 300)],
+            vec![conf(1, "Alpha")],
+        )),
+        t0(),
+    );
+    assert_eq!(s.loading, None);
+    let first_row = s.view.rows.iter().find_map(|r| match r {
+        Row::Participant(_, id) => Some(*id),
+        _ => None,
+    });
+    assert_eq!(s.selected_participant().map(|p| p.id), first_row);
+    // Once a key was pressed, the selection is the user's.
+    update(&mut s, key(KeyCode::Down), t0());
+    let chosen = s.selected_participant().map(|p| p.id);
+    update(
+        &mut s,
+        Event::Sync(snapshot(
+            vec![cc(1, 1, "joined", 100), cc(2, 1, "joined", 300)],
+            vec![conf(1, "Alpha")],
+        )),
+        t0(),
+    );
+    assert_eq!(s.selected_participant().map(|p| p.id), chosen);
+}
