@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::api::{ApiError, ErrorKind};
 
 /// An action against the API, as the audit log names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// `DELETE /conferencecalls/{id}`.

@@ -154,9 +154,11 @@ async fn run(
     let mut again = false;
     let mut failures = 0u32;
     let mut visible: Vec<Uuid> = Vec::new();
-    // Removals in flight: participant → (conference, task).
-    let mut removing: HashMap<Uuid, (Uuid, crate::audit::Subject, JoinHandle<()>)> = HashMap::new();
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Uuid>();
+
+    // Actions in flight: (action, participant) → (conference, who, task).
+    let mut removing: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)> =
+        HashMap::new();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(ActionKind, Uuid)>();
     let (push_tx, mut push_rx) = mpsc::channel::<PushEvent>(1024);
     let mut push = PushState {
         up: false,
@@ -194,7 +196,7 @@ async fn run(
                         let _ = events.send(SyncEvent::Removal(refused)).await;
                         continue;
                     }
-                    if removing.contains_key(&participant) {
+                    if removing.contains_key(&(ActionKind::Remove, participant)) {
                         // The first one's answer will come; this one is not sent.
                         tracing::warn!(%participant, "removal already in flight; not sent again");
                         continue;
@@ -205,10 +207,10 @@ async fn run(
                         let (events, done) = (events.clone(), done_tx.clone());
                         async move {
                             removal::remove(client, budget, audit, events, participant, conference, about).await;
-                            let _ = done.send(participant);
+                            let _ = done.send((ActionKind::Remove, participant));
                         }
                     });
-                    removing.insert(participant, (conference, kept, task));
+                    removing.insert((ActionKind::Remove, participant), (conference, kept, task));
                 }
                 Some(SyncCommand::Mute { participant, conference, call, mute, about }) => {
                     if !config.allow_actions {
@@ -219,14 +221,21 @@ async fn run(
                     }
                     // One key press, one request; the app sends no second one while this one is
                     // unanswered.
-                    tokio::spawn({
+                    let kind = if mute { ActionKind::Mute } else { ActionKind::Unmute };
+                    let kept = about.clone();
+                    let task = tokio::spawn({
                         let (client, budget, audit, events) = (client.clone(), budget.clone(), config.audit.clone(), events.clone());
-                        mute::run(client, budget, audit, events, participant, conference, call, mute, about)
+                        let done = done_tx.clone();
+                        async move {
+                            mute::run(client, budget, audit, events, participant, conference, call, mute, about).await;
+                            let _ = done.send((kind, participant));
+                        }
                     });
+                    removing.insert((kind, participant), (conference, kept, task));
                 }
             },
-            Some(id) = done_rx.recv() => {
-                removing.remove(&id);
+            Some(done) = done_rx.recv() => {
+                removing.remove(&done);
             }
             Some(ev) = push_rx.recv() => match ev {
                 PushEvent::Up => {
@@ -256,7 +265,7 @@ async fn run(
                     }
                 }
                 PushEvent::Record(Pushed::Call(c)) => {
-                    let _ = events.send(SyncEvent::CallUpdated(*c)).await;
+                    let _ = events.send(SyncEvent::CallUpdated(c)).await;
                 }
                 PushEvent::Record(Pushed::Other) => {}
             },
@@ -353,26 +362,22 @@ async fn run(
 /// At exit: give removals in flight a moment to be answered; any still unanswered is recorded
 /// as `unknown`, since the server may have acted on it.
 async fn finish_removals(
-    removing: HashMap<Uuid, (Uuid, crate::audit::Subject, JoinHandle<()>)>,
+    removing: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)>,
     audit: &Option<AuditLog>,
 ) {
     let deadline = Instant::now() + Duration::from_secs(3);
-    for (participant, (conference, about, mut task)) in removing {
+    for ((action, participant), (conference, about, mut task)) in removing {
         if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
             task.abort();
-            tracing::warn!(%participant, "exited before the removal was answered");
+            tracing::warn!(%participant, ?action, "exited before the action was answered");
             let detail = Some("conftop exited before the answer".to_owned());
-            removal::record(
-                audit,
-                ActionKind::Remove,
+            let attempt = removal::Attempt {
+                action,
                 participant,
                 conference,
                 about,
-                Verdict::Unknown,
-                None,
-                detail,
-            )
-            .await;
+            };
+            removal::record(audit, attempt, Verdict::Unknown, None, detail).await;
         }
     }
 }

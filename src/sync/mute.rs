@@ -14,7 +14,7 @@ use crate::verdict::{ActionKind, Verdict};
 
 use super::budget::Budget;
 use super::fetch::pause_for;
-use super::removal::record;
+use super::removal::{Attempt, record};
 use super::snapshot::SyncEvent;
 
 /// What one mute or unmute was about, and how it ended.
@@ -89,17 +89,13 @@ pub async fn run(
         Ok(()) => (Some(200), None),
         Err(e) => (e.status, Some(e.describe())),
     };
-    record(
-        &audit,
+    let attempt = Attempt {
         action,
         participant,
         conference,
         about,
-        verdict,
-        status,
-        detail,
-    )
-    .await;
+    };
+    record(&audit, attempt, verdict, status, detail).await;
     let outcome = MuteOutcome {
         participant,
         call,

@@ -64,27 +64,28 @@ pub async fn remove(
         Ok(_) => (Some(200), None),
         Err(e) => (e.status, Some(e.describe())),
     };
-    record(
-        &audit,
-        ActionKind::Remove,
+    let attempt = Attempt {
+        action: ActionKind::Remove,
         participant,
         conference,
         about,
-        outcome.verdict,
-        status,
-        detail,
-    )
-    .await;
+    };
+    record(&audit, attempt, outcome.verdict, status, detail).await;
     let _ = events.send(SyncEvent::Removal(outcome)).await;
+}
+
+/// What an audit line is about: the action, on whom, where, in words.
+pub struct Attempt {
+    pub action: ActionKind,
+    pub participant: Uuid,
+    pub conference: Uuid,
+    pub about: Subject,
 }
 
 /// Appends one audit line, off the async workers (it syncs the file to disk).
 pub async fn record(
     audit: &Option<AuditLog>,
-    action: ActionKind,
-    participant: Uuid,
-    conference: Uuid,
-    about: Subject,
+    attempt: Attempt,
     outcome: Verdict,
     http_status: Option<u16>,
     detail: Option<String>,
@@ -92,10 +93,10 @@ pub async fn record(
     let Some(log) = audit.clone() else { return };
     let entry = AuditEntry {
         time: Timestamp::now().to_string(),
-        action,
-        participant_id: participant,
-        conference_id: conference,
-        about,
+        action: attempt.action,
+        participant_id: attempt.participant,
+        conference_id: attempt.conference,
+        about: attempt.about,
         outcome,
         http_status,
         detail,

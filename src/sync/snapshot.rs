@@ -81,7 +81,7 @@ pub enum SyncEvent {
     Removal(RemovalOutcome),
     /// A call's record as pushed (`call_updated`): any of the customer's calls, not only
     /// those of participants on screen.
-    CallUpdated(Call),
+    CallUpdated(Box<Call>),
     /// A mute or unmute was answered (or failed).
     Mute(super::mute::MuteOutcome),
     /// Push came up or went down.

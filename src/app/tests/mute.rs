@@ -124,7 +124,11 @@ fn a_pushed_call_update_shows_the_mute_and_an_older_page_never_undoes_it() {
     let mut muted = call(3, "Caller 3", "+15550103");
     muted.mute_direction = "in".into();
     muted.tm_update = Some(t0() + secs(5));
-    update(&mut s, Event::Sync(SyncEvent::CallUpdated(muted)), t0());
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::CallUpdated(Box::new(muted))),
+        t0(),
+    );
     assert_eq!(s.callers[&call_id(3)].mute, Some(MuteDirection::In));
     // A page of calls fetched earlier arrives late.
     let mut old = call(3, "Caller 3", "+15550103");
@@ -133,7 +137,11 @@ fn a_pushed_call_update_shows_the_mute_and_an_older_page_never_undoes_it() {
     assert_eq!(s.callers[&call_id(3)].mute, Some(MuteDirection::In));
     // Calls of nobody on screen are not kept.
     let stranger = call(99, "Stranger", "+15559999");
-    update(&mut s, Event::Sync(SyncEvent::CallUpdated(stranger)), t0());
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::CallUpdated(Box::new(stranger))),
+        t0(),
+    );
     assert!(!s.callers.contains_key(&call_id(99)));
 }
 
