@@ -2,7 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
@@ -36,6 +36,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
             y,
             " READ-ONLY ",
             theme.readonly,
+        );
+    }
+    if app.cfg.demo {
+        limit = put_right(
+            buf,
+            area.x,
+            limit.saturating_sub(2),
+            y,
+            DEMO,
+            demo_style(theme),
         );
     }
     if let Some((id, name)) = &app.customer {
@@ -99,6 +109,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
             theme,
         );
     }
+}
+
+/// The label of a run against the built-in simulator, so a demo is never taken for real
+/// traffic.
+pub const DEMO: &str = " DEMO ";
+
+/// The DEMO label's style: the warning's, as a block like the READ-ONLY label.
+pub fn demo_style(theme: &Theme) -> Style {
+    theme.warn.add_modifier(Modifier::REVERSED)
 }
 
 /// The freshness in a few cells, for narrow screens.

@@ -16,9 +16,12 @@ use crate::app::view::Trouble;
 use super::badge;
 use super::bigclock;
 use super::format;
-use super::header::{Words, freshness_line, totals};
+use super::header::{Words, demo_style, freshness_line, totals};
 use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
+
+/// On a wall, the DEMO label says what the data is.
+const DEMO_KIOSK: &str = " DEMO · simulated calls ";
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let buf = frame.buffer_mut();
@@ -95,6 +98,11 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         " READ-ONLY · KIOSK ",
         theme.readonly,
     );
+    let x = if app.cfg.demo {
+        put(buf, x + 1, y, text_right, DEMO_KIOSK, demo_style(theme))
+    } else {
+        x
+    };
     let mut who = format!(" conftop · {}", crate::text::sanitize(&app.cfg.host, 60));
     if let Some((id, name)) = &app.customer {
         who.push_str(" · ");

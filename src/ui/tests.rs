@@ -593,3 +593,36 @@ fn kiosk_stale_takes_over_the_clock_and_counters_freeze() {
         insta::assert_snapshot!(format!("kiosk_stale_{w}x{h}"), term.backend());
     }
 }
+
+/// The label cell by cell: the word, in the DEMO style (the warning's, reversed), never a
+/// colour of its own.
+fn assert_demo_label(buf: &Buffer, t: &Theme, what: &str) {
+    let s = text(buf);
+    let (x, y) = find(buf, "DEMO").unwrap_or_else(|| panic!("{what}: DEMO on screen\n{s}"));
+    assert_eq!(y, 0, "{what}: in the header's first line");
+    let want = header::demo_style(t);
+    for dx in 0..4 {
+        let c = &buf[(x + dx, y)];
+        assert_eq!(c.fg, want.fg.unwrap(), "{what}");
+        assert!(c.modifier.contains(Modifier::REVERSED), "{what}");
+    }
+}
+
+#[test]
+fn a_demo_is_labelled_in_both_modes() {
+    let t = theme();
+    let mut app = sized(80, 24);
+    assert!(!text(render(&app, &t, 80, 24).backend().buffer()).contains("DEMO"));
+    app.cfg.demo = true;
+    let term = render(&app, &t, 80, 24);
+    assert_demo_label(term.backend().buffer(), &t, "interactive 80x24");
+    for (w, h) in [(80u16, 24u16), (200, 50), (320, 90)] {
+        let mut app = kiosk_app(w, h, 150);
+        assert!(!text(render(&app, &t, w, h).backend().buffer()).contains("DEMO"));
+        app.cfg.demo = true;
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        assert_demo_label(buf, &t, &format!("kiosk {w}x{h}"));
+        assert!(text(buf).contains("DEMO · simulated calls"), "{w}x{h}");
+    }
+}
