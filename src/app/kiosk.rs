@@ -1,7 +1,20 @@
 //! Wall-display pagination: conference groups flow into columns, columns into pages, and the
 //! pages rotate. Troubled conferences come first (the view sorts them first in kiosk mode).
 
+use super::AppState;
 use super::view::View;
+
+impl AppState {
+    /// Participants still in their room whose call is muted (in any direction); the wall
+    /// shows the count beside the totals.
+    pub fn muted(&self) -> usize {
+        self.participants
+            .values()
+            .filter(|p| p.gone_at.is_none())
+            .filter(|p| self.caller_of(p).is_some_and(|c| c.mute.is_some()))
+            .count()
+    }
+}
 
 /// A group's slice placed in a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -120,6 +120,10 @@ pub fn demo_style(theme: &Theme) -> Style {
     theme.warn.add_modifier(Modifier::REVERSED)
 }
 
+/// A room that records or transcribes says so on its header: people on the floor get asked
+/// "are we being recorded?".
+pub const REC: &str = "● REC";
+
 /// The freshness in a few cells, for narrow screens.
 pub fn freshness_short(app: &AppState, theme: &Theme) -> (String, Style) {
     match app.freshness() {

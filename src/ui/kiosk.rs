@@ -16,7 +16,7 @@ use crate::app::view::Trouble;
 use super::badge;
 use super::bigclock;
 use super::format;
-use super::header::{Words, demo_style, freshness_line, totals};
+use super::header::{REC, Words, demo_style, freshness_line, totals};
 use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
 
@@ -140,7 +140,7 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
     if withdrawn {
         put(buf, area.x + 1, y, text_right, "— no data —", theme.muted);
     } else {
-        totals(
+        let x = totals(
             buf,
             area.x + 1,
             y,
@@ -149,6 +149,7 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
             Words::Long,
             theme,
         );
+        muted(buf, x, y, text_right, app.muted(), theme);
     }
     y += 1;
     // The longest time anyone has been stuck in joining or leaving: a sign of trouble.
@@ -174,6 +175,17 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         let (text, style) = freshness_line(app, theme);
         put(buf, area.x + 1, y, text_right, &text, style);
     }
+}
+
+/// " · 3 muted" after the totals, when it fits whole.
+fn muted(buf: &mut Buffer, x: u16, y: u16, right: u16, n: usize, theme: &Theme) -> u16 {
+    let count = n.to_string();
+    if x as usize + 3 + count.len() + " muted".len() > right as usize {
+        return x;
+    }
+    let x = put(buf, x, y, right, " · ", theme.muted);
+    let x = put(buf, x, y, right, &count, theme.accent);
+    put(buf, x, y, right, " muted", theme.muted)
 }
 
 fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
@@ -245,7 +257,7 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             Trouble::None => None,
         };
         let label = format!("{} ({})", app.conference_label(&g.conference), g.present);
-        let x = put(
+        let mut x = put(
             buf,
             area.x,
             y,
@@ -253,6 +265,13 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             &label,
             theme.group,
         );
+        if app
+            .conferences
+            .get(&g.conference)
+            .is_some_and(|r| r.recording)
+        {
+            x = put(buf, x + 1, y, right.saturating_sub(10), REC, theme.error);
+        }
         if let Some(style) = marker {
             let worst = g
                 .members

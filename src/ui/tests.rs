@@ -626,3 +626,92 @@ fn a_demo_is_labelled_in_both_modes() {
         assert!(text(buf).contains("DEMO · simulated calls"), "{w}x{h}");
     }
 }
+
+/// [`crate::app::fixtures::conf`], recording.
+fn recording_conf(n: u128, name: &str) -> crate::api::Conference {
+    let mut c = conf(n, name);
+    c.recording_id = Some(uuid::Uuid::from_u128(0x5ec0_0000 + n));
+    c
+}
+
+#[test]
+fn a_room_that_records_says_rec_in_the_list_and_on_the_wall() {
+    let t = theme();
+    let mut app = sized(120, 20);
+    let snap = snapshot(
+        vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
+        vec![conf(1, "Alpha"), recording_conf(2, "Bravo")],
+    );
+    update(&mut app, Event::Sync(snap), t0() + secs(1));
+    let term = render(&app, &t, 120, 20);
+    let buf = term.backend().buffer();
+    let s = text(buf);
+    let rec: Vec<&str> = s.lines().filter(|l| l.contains("● REC")).collect();
+    assert_eq!(rec.len(), 1, "{s}");
+    assert!(
+        rec[0].contains("Bravo"),
+        "on the recording room's header: {s}"
+    );
+    let (x, y) = find(buf, "● REC").unwrap();
+    for dx in 0..5 {
+        assert_eq!(buf[(x + dx, y)].fg, t.error.fg.unwrap());
+    }
+
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = kiosk_app(w, h, 150);
+        let conferences: Vec<_> = (0..24u128)
+            .map(|r| {
+                if r == 3 {
+                    recording_conf(r, "Room 03")
+                } else {
+                    conf(r, &format!("Room {r:02}"))
+                }
+            })
+            .collect();
+        update(
+            &mut app,
+            Event::Sync(snapshot(kiosk_parts(), conferences)),
+            t0() + secs(150),
+        );
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        let line = s.lines().find(|l| l.contains("Room 03")).unwrap();
+        assert!(line.contains("Room 03 (6) ● REC"), "{w}x{h}: {line}");
+        assert_eq!(s.matches("● REC").count(), 1, "{w}x{h}: only Room 03");
+        let (x, y) = find(buf, "● REC").unwrap();
+        assert_eq!(buf[(x, y)].fg, t.error.fg.unwrap(), "{w}x{h}");
+    }
+}
+
+/// A caller of participant `n` whose call is muted in `direction` ("" for not muted).
+fn muted_call(n: u128, direction: &str) -> crate::api::Call {
+    let mut c = call(n, &format!("Caller {n}"), "+15550100");
+    c.mute_direction = direction.to_owned();
+    c
+}
+
+#[test]
+fn the_wall_counts_the_muted_beside_the_totals() {
+    let t = theme();
+    for (w, h) in [(80u16, 24u16), (200, 50), (320, 90)] {
+        let mut app = kiosk_app(w, h, 150);
+        let s = text(render(&app, &t, w, h).backend().buffer());
+        assert!(s.contains("0 left · 0 muted"), "{w}x{h}: {s}");
+        let calls = [(300, "both"), (301, "in"), (700, "out"), (701, "")]
+            .into_iter()
+            .map(|(n, d)| muted_call(n, d))
+            .collect();
+        update(
+            &mut app,
+            Event::Sync(SyncEvent::Calls(calls)),
+            t0() + secs(150),
+        );
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        assert!(s.contains("0 left · 3 muted"), "{w}x{h}: {s}");
+        let (x, y) = find(buf, "3 muted").unwrap();
+        assert_eq!(buf[(x, y)].fg, t.accent.fg.unwrap(), "{w}x{h}: the count");
+    }
+}

@@ -21,3 +21,4 @@ mod confirm;
 mod floor;
 mod input;
 mod view;
+mod wall;
