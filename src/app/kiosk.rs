@@ -4,7 +4,41 @@
 use super::AppState;
 use super::view::View;
 
+/// How long the kiosk says how it is stopped, after the last key.
+pub const HINT_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(6);
+
 impl AppState {
+    /// A key was pressed on the kiosk: nothing acts on it, but for a few seconds the wall
+    /// says how it is stopped.
+    pub(super) fn key_ignored(&mut self) {
+        if self.cfg.mode == super::Mode::Kiosk {
+            self.kiosk_hint_until = Some(self.now + HINT_FOR);
+            self.dirty = true;
+        }
+    }
+
+    /// How the kiosk is stopped, long and short, while it should say so; `None` otherwise.
+    /// Every key is ignored (Ctrl-C too, which raw mode turns into a key), so the way out is
+    /// a signal: SIGTERM, SIGINT or SIGHUP (closing the terminal sends it). Information only:
+    /// it offers no key, as none would work.
+    pub fn kiosk_hint(&self) -> Option<[String; 2]> {
+        if self.cfg.mode != super::Mode::Kiosk
+            || self.kiosk_hint_until.is_none_or(|u| u <= self.now)
+        {
+            return None;
+        }
+        let pid = self
+            .cfg
+            .pid
+            .map_or_else(|| "<pid>".to_owned(), |p| p.to_string());
+        Some([
+            format!(
+                "kiosk mode ignores every key, Ctrl-C too · stop it with kill -TERM {pid} or by closing the terminal"
+            ),
+            format!("keys are ignored · stop: kill -TERM {pid}, or close the terminal"),
+        ])
+    }
+
     /// Participants still in their room whose call is muted (in any direction); the wall
     /// shows the count beside the totals.
     pub fn muted(&self) -> usize {

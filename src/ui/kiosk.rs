@@ -191,18 +191,38 @@ fn muted(buf: &mut Buffer, x: u16, y: u16, right: u16, n: usize, theme: &Theme) 
 fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
     let right = area.right();
     let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_pages());
-    match freshness {
-        Freshness::Stale { last_ok } => {
-            buf.set_style(area, theme.banner_stale);
-            let text = format!(
-                " STALE — last update {}, retrying ",
-                format::clock(*last_ok, &app.cfg.tz)
-            );
-            put(buf, area.x, area.y, right, &text, theme.banner_stale);
-        }
-        _ => {
-            let (text, style) = freshness_line(app, theme);
-            put(buf, area.x + 1, area.y, right, &text, style);
+    if let Some([long, short]) = app.kiosk_hint() {
+        // For a few seconds after a key: how the wall is stopped, over the freshness line
+        // (the header keeps any STALE or NO DATA warning).
+        let room = right.saturating_sub(area.x + page.len() as u16 + 2) as usize;
+        let text = if crate::text::width(&long) + 2 <= room {
+            long
+        } else {
+            short
+        };
+        buf.set_style(area, theme.readonly);
+        put(
+            buf,
+            area.x,
+            area.y,
+            right,
+            &format!(" {text} "),
+            theme.readonly,
+        );
+    } else {
+        match freshness {
+            Freshness::Stale { last_ok } => {
+                buf.set_style(area, theme.banner_stale);
+                let text = format!(
+                    " STALE — last update {}, retrying ",
+                    format::clock(*last_ok, &app.cfg.tz)
+                );
+                put(buf, area.x, area.y, right, &text, theme.banner_stale);
+            }
+            _ => {
+                let (text, style) = freshness_line(app, theme);
+                put(buf, area.x + 1, area.y, right, &text, style);
+            }
         }
     }
     if app.kiosk_pages() > 1 && !app.withdrawn() {

@@ -715,3 +715,36 @@ fn the_wall_counts_the_muted_beside_the_totals() {
         assert_eq!(buf[(x, y)].fg, t.accent.fg.unwrap(), "{w}x{h}: the count");
     }
 }
+
+#[test]
+fn a_key_on_the_wall_shows_how_it_is_stopped() {
+    let t = theme();
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = kiosk_app(w, h, 150);
+        app.cfg.pid = Some(4242);
+        let before = text(render(&app, &t, w, h).backend().buffer());
+        assert!(!before.contains("kill -TERM"), "{w}x{h}");
+        update(&mut app, Event::KeyIgnored, t0() + secs(151));
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        let last = s.lines().last().unwrap();
+        assert!(last.contains("stop"), "{w}x{h}: {last}");
+        assert!(last.contains("kill -TERM 4242"), "{w}x{h}: {last}");
+        if app.kiosk_pages() > 1 {
+            assert!(last.contains("page 1/"), "{w}x{h}: the page stays: {last}");
+        }
+        if w >= 200 {
+            assert!(last.contains("ignores every key, Ctrl-C too"), "{last}");
+        }
+        let (x, y) = find(buf, "kill -TERM").unwrap();
+        assert_eq!(y, h - 1);
+        assert_eq!(buf[(x, y)].bg, t.readonly.bg.unwrap(), "{w}x{h}");
+        if w == 80 {
+            insta::assert_snapshot!("kiosk_key_hint_80x24", term.backend());
+        }
+        update(&mut app, Event::Tick, t0() + secs(158));
+        let after = text(render(&app, &t, w, h).backend().buffer());
+        assert!(!after.contains("kill -TERM"), "{w}x{h}: gone");
+    }
+}
