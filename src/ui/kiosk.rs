@@ -59,8 +59,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         draw_status(buf, status, app, &freshness, theme);
         return;
     }
-    let (_, col_w, _) = layout::kiosk_body(area.width, area.height);
-    draw_columns(buf, body, col_w, app, theme);
+    let (per_page, col_w, _) = layout::kiosk_body(area.width, area.height);
+    draw_columns(buf, body, (per_page, col_w), app, theme);
     if matches!(freshness, Freshness::Stale { .. }) {
         // Bold would outshine the dimming in most terminals.
         buf.set_style(body, theme.stale.remove_modifier(Modifier::BOLD));
@@ -231,7 +231,13 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshne
 }
 
 /// The current page, as the app laid it out for this size.
-fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme: &Theme) {
+fn draw_columns(
+    buf: &mut Buffer,
+    body: Rect,
+    (per_page, col_w): (usize, u16),
+    app: &AppState,
+    theme: &Theme,
+) {
     if app.view.groups.is_empty() {
         // Before the first answer there is nothing to claim either way.
         let msg = if app.withdrawn() {
@@ -256,11 +262,25 @@ fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme:
             width: col_w.saturating_sub(3),
             ..body
         };
-        draw_column(buf, area, app, column, theme);
+        // A room cut at the foot of the last column goes on over the page.
+        let next = if ci + 1 == per_page {
+            format!("on page {}", app.kiosk_page + 2)
+        } else {
+            "in the next column".to_owned()
+        };
+        draw_column(buf, area, app, column, &next, theme);
     }
 }
 
-fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], theme: &Theme) {
+/// One column's slices of rooms; `next` says where a room cut at its foot goes on.
+fn draw_column(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &AppState,
+    column: &[Placed],
+    next: &str,
+    theme: &Theme,
+) {
     let right = area.right();
     let mut y = area.y;
     for (i, placed) in column.iter().enumerate() {
@@ -276,7 +296,11 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             Trouble::Warn => Some(theme.warn),
             Trouble::None => None,
         };
-        let label = format!("{} ({})", app.conference_label(&g.conference), g.present);
+        let label = if placed.continued() {
+            format!("{} (cont.)", app.conference_label(&g.conference))
+        } else {
+            format!("{} ({})", app.conference_label(&g.conference), g.present)
+        };
         let mut x = put(
             buf,
             area.x,
@@ -310,7 +334,7 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             );
         }
         y += 1;
-        for id in g.members.iter().take(placed.shown) {
+        for id in g.members.iter().skip(placed.first).take(placed.shown) {
             if y >= area.bottom() {
                 return;
             }
@@ -342,13 +366,13 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             }
             y += 1;
         }
-        if placed.hidden > 0 && y < area.bottom() {
+        if placed.more > 0 && y < area.bottom() {
             put(
                 buf,
                 area.x + 1,
                 y,
                 right,
-                &format!("+{} more", placed.hidden),
+                &format!("+{} more {next}", placed.more),
                 theme.muted,
             );
             y += 1;

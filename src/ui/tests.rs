@@ -748,3 +748,69 @@ fn a_key_on_the_wall_shows_how_it_is_stopped() {
         assert!(!after.contains("kill -TERM"), "{w}x{h}: gone");
     }
 }
+
+/// A kiosk with one room of `long` participants ("Town hall") among three small ones.
+fn kiosk_long_room(w: u16, h: u16, long: u128) -> AppState {
+    let mut app = app(Mode::Kiosk);
+    app.size = (w, h);
+    app.cfg.rotate = secs(3600);
+    let mut parts: Vec<_> = (0..long)
+        .map(|n| cc(n, 0, "joined", 3000 - n as i64))
+        .collect();
+    for r in 1..=3u128 {
+        parts.extend((0..3).map(|n| cc(r * 1000 + n, r, "joined", 600)));
+    }
+    let mut rooms = vec![conf(0, "Town hall")];
+    rooms.extend((1..=3u128).map(|r| conf(r, &format!("Room {r:02}"))));
+    update(&mut app, Event::Sync(snapshot(parts, rooms)), t0());
+    update(&mut app, Event::Tick, t0());
+    app
+}
+
+#[test]
+fn a_room_longer_than_a_column_goes_on_in_the_next_columns_and_pages() {
+    for (w, h, long) in [(80u16, 24u16, 50u128), (200, 50, 150), (320, 90, 700)] {
+        let mut app = kiosk_long_room(w, h, long);
+        let pages = app.kiosk_pages();
+        assert!(pages > 1, "{w}x{h}: {long} people need more than a page");
+        let mut screens = Vec::new();
+        for page in 0..pages {
+            app.kiosk_page = page;
+            screens.push(text(render(&app, &theme(), w, h).backend().buffer()));
+        }
+        let all = screens.concat();
+        for n in 0..long {
+            let id = short_id_of(n);
+            assert_eq!(all.matches(&id).count(), 1, "{w}x{h}: {id} shown once");
+        }
+        for (i, _) in all.match_indices(" more") {
+            let after = &all[i + " more".len()..];
+            assert!(
+                after.starts_with(" in the next column") || after.starts_with(" on page"),
+                "{w}x{h}: every +N more says where they are"
+            );
+        }
+        let head = format!("Town hall ({long})");
+        assert!(
+            screens[0].contains(&head),
+            "{w}x{h}: starts on the first page"
+        );
+        assert_eq!(
+            all.matches(&head).count(),
+            1,
+            "{w}x{h}: then only continues"
+        );
+        assert!(all.contains("Town hall (cont.)"), "{w}x{h}");
+        assert!(
+            screens[0].contains("more on page 2"),
+            "{w}x{h}: the first page says where it goes on"
+        );
+        if w == 200 {
+            assert!(screens[0].contains("more in the next column"), "{w}x{h}");
+            insta::assert_snapshot!("kiosk_long_room_200x50", screens[0]);
+        }
+        if w == 80 {
+            insta::assert_snapshot!("kiosk_long_room_80x24_page_2", screens[1]);
+        }
+    }
+}
