@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
@@ -14,7 +14,7 @@ use crate::app::layout;
 use crate::app::view::Trouble;
 
 use super::badge;
-use super::bigclock;
+use super::bigdigits;
 use super::format;
 use super::header::{REC, Words, demo_style, freshness_line, totals};
 use super::paint::{cell, centered_lines, put, put_right};
@@ -31,7 +31,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         ..area
     };
     let big = layout::kiosk_big_clock(area.width, area.height);
-    draw_header(buf, header, big, app, theme);
+    let wide = layout::kiosk_big_totals(area.width, area.height);
+    draw_header(buf, header, (big, wide), app, theme);
     let body = Rect {
         y: area.y + header_h,
         height: area.height - header_h - 1,
@@ -68,7 +69,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     draw_status(buf, status, app, &freshness, theme);
 }
 
-fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &Theme) {
+/// The header; `big` draws the large clock, `wide` the totals large too when they fit.
+fn draw_header(
+    buf: &mut Buffer,
+    area: Rect,
+    (big, wide): (bool, bool),
+    app: &AppState,
+    theme: &Theme,
+) {
     let right = area.right();
     // Stale or missing data takes over the clock: the wall shows the time of the last good
     // update, in the warning's colours, rather than a clock that ticks on old data.
@@ -85,7 +93,7 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
     };
     let clock_style = frozen.map_or(theme.accent, |f| f.2);
     let text_right = if big {
-        right.saturating_sub(bigclock::width(&clock) + 3)
+        right.saturating_sub(bigdigits::width(&clock) + 3)
     } else {
         right
     };
@@ -112,9 +120,9 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         }
     }
     if big {
-        let cw = bigclock::width(&clock);
+        let cw = bigdigits::width(&clock);
         let cx = right.saturating_sub(cw + 2);
-        bigclock::draw(buf, cx, area.y + 1, right, &clock, clock_style);
+        bigdigits::draw(buf, cx, area.y + 1, right, &clock, clock_style);
         let label = match frozen {
             Some((word, Some(_), _)) => {
                 format!(" {word} · last update {} ", format::zone(at, &app.cfg.tz))
@@ -133,11 +141,22 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         let cx = put_right(buf, area.x, right - 1, y, &text, clock_style);
         put(buf, x, y, cx.saturating_sub(1), &who, theme.muted);
     }
-    y += if big { 2 } else { 1 };
     // Without data on screen there is nothing to count, and "nobody stuck" would read as
     // all quiet: both give way to a dash.
     let withdrawn = app.withdrawn();
-    if withdrawn {
+    // On wide screens the counts are as large as the clock, beside it, when they fit.
+    let large =
+        wide && !withdrawn && big_totals(buf, area.x + 1, area.y + 1, text_right, app, theme);
+    y += if large {
+        6
+    } else if big {
+        2
+    } else {
+        1
+    };
+    if large {
+        // The count is in the line below the digits.
+    } else if withdrawn {
         put(buf, area.x + 1, y, text_right, "— no data —", theme.muted);
     } else {
         let x = totals(
@@ -151,7 +170,9 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         );
         muted(buf, x, y, text_right, app.muted(), theme);
     }
-    y += 1;
+    if !large {
+        y += 1;
+    }
     // The longest time anyone has been stuck in joining or leaving: a sign of trouble.
     let th = app.cfg.thresholds;
     let (stuck, style) = match app.worst_stuck() {
@@ -170,11 +191,50 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         None => (" nobody stuck joining or leaving ".to_owned(), theme.ok),
     };
     put(buf, area.x, y, text_right, &stuck, style);
-    if big {
+    // The freshness is on the status line too; the large counts take its place here.
+    if big && !large {
         y += 2;
         let (text, style) = freshness_line(app, theme);
         put(buf, area.x + 1, y, text_right, &text, style);
     }
+}
+
+/// The totals in large digits, each in its status's colour with its word on the digits' last
+/// line: "24 conferences  1 joining  116 joined …". Draws nothing and returns false when they
+/// do not all fit before `right`.
+fn big_totals(buf: &mut Buffer, x: u16, y: u16, right: u16, app: &AppState, theme: &Theme) -> bool {
+    let t = &app.view.totals;
+    let mut items = vec![
+        (t.conferences, "conferences", theme.text),
+        (t.joining, "joining", theme.joining),
+        (t.joined, "joined", theme.joined),
+        (t.leaving, "leaving", theme.leaving),
+        (t.left, "left", theme.left),
+    ];
+    if t.other > 0 {
+        items.push((t.other, "other", theme.unknown));
+    }
+    items.push((app.muted(), "muted", theme.accent));
+    const GAP: u16 = 3;
+    let items: Vec<(String, &str, Style)> = items
+        .into_iter()
+        .map(|(n, word, style)| (n.to_string(), word, style))
+        .collect();
+    let need: u16 = items
+        .iter()
+        .map(|(n, word, _)| bigdigits::width(n) + 1 + word.len() as u16)
+        .sum::<u16>()
+        + GAP * (items.len() as u16 - 1);
+    if x + need > right {
+        return false;
+    }
+    let mut x = x;
+    for (n, word, style) in &items {
+        bigdigits::draw(buf, x, y, right, n, *style);
+        x += bigdigits::width(n) + 1;
+        x = put(buf, x, y + 4, right, word, theme.text) + GAP;
+    }
+    true
 }
 
 /// " · 3 muted" after the totals, when it fits whole.

@@ -691,13 +691,41 @@ fn muted_call(n: u128, direction: &str) -> crate::api::Call {
     c
 }
 
+/// The last digit drawn large just before `word` (on the digits' last line), read back from
+/// the cells, and its colour.
+fn big_digit_before(buf: &Buffer, word: &str) -> (char, Color) {
+    let (x, y) = find(buf, &format!(" {word}")).unwrap_or_else(|| panic!("{word}"));
+    assert!(x >= 3 && y >= 4, "{word} at the digits' foot");
+    let rows: Vec<String> = (0..5)
+        .map(|dy| {
+            (0..3)
+                .map(|dx| match buf[(x - 3 + dx, y - 4 + dy)].symbol() {
+                    "█" => '#',
+                    _ => ' ',
+                })
+                .collect()
+        })
+        .collect();
+    let digit = ('0'..='9')
+        .find(|&d| bigdigits::glyph(d).iter().zip(&rows).all(|(g, r)| g == r))
+        .unwrap_or('?');
+    (digit, buf[(x - 1, y)].fg)
+}
+
 #[test]
 fn the_wall_counts_the_muted_beside_the_totals() {
     let t = theme();
-    for (w, h) in [(80u16, 24u16), (200, 50), (320, 90)] {
+    for (w, h) in [(80u16, 24u16), (120, 40), (200, 50), (320, 90)] {
+        let large = crate::app::layout::kiosk_big_totals(w, h);
         let mut app = kiosk_app(w, h, 150);
-        let s = text(render(&app, &t, w, h).backend().buffer());
-        assert!(s.contains("0 left · 0 muted"), "{w}x{h}: {s}");
+        let term = render(&app, &t, w, h);
+        let s = text(term.backend().buffer());
+        if large {
+            let (digit, fg) = big_digit_before(term.backend().buffer(), "muted");
+            assert_eq!((digit, fg), ('0', t.accent.fg.unwrap()), "{w}x{h}");
+        } else {
+            assert!(s.contains("0 left · 0 muted"), "{w}x{h}: {s}");
+        }
         let calls = [(300, "both"), (301, "in"), (700, "out"), (701, "")]
             .into_iter()
             .map(|(n, d)| muted_call(n, d))
@@ -710,6 +738,11 @@ fn the_wall_counts_the_muted_beside_the_totals() {
         let term = render(&app, &t, w, h);
         let buf = term.backend().buffer();
         let s = text(buf);
+        if large {
+            let (digit, fg) = big_digit_before(buf, "muted");
+            assert_eq!((digit, fg), ('3', t.accent.fg.unwrap()), "{w}x{h}: {s}");
+            continue;
+        }
         assert!(s.contains("0 left · 3 muted"), "{w}x{h}: {s}");
         let (x, y) = find(buf, "3 muted").unwrap();
         assert_eq!(buf[(x, y)].fg, t.accent.fg.unwrap(), "{w}x{h}: the count");
@@ -811,6 +844,43 @@ fn a_room_longer_than_a_column_goes_on_in_the_next_columns_and_pages() {
         }
         if w == 80 {
             insta::assert_snapshot!("kiosk_long_room_80x24_page_2", screens[1]);
+        }
+    }
+}
+
+#[test]
+fn wide_walls_show_the_totals_in_large_digits_and_small_ones_in_words() {
+    let t = theme();
+    for (w, h) in [(80u16, 24u16), (120, 40), (200, 50), (320, 90)] {
+        let app = kiosk_app(w, h, 150);
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        let words = s.contains("24 conferences · 1 joining · 116 joined");
+        if crate::app::layout::kiosk_big_totals(w, h) {
+            assert!(!words, "{w}x{h}: large, not in words: {s}");
+            for (word, digit, style) in [
+                ("conferences", '4', t.text),
+                ("joining", '1', t.joining),
+                ("joined", '6', t.joined),
+                ("leaving", '1', t.leaving),
+                ("left", '0', t.left),
+            ] {
+                let (d, fg) = big_digit_before(buf, word);
+                assert_eq!(d, digit, "{w}x{h}: {word}");
+                assert_eq!(fg, style.fg.unwrap_or(Color::Reset), "{w}x{h}: {word}");
+            }
+            // The digits share the clock's rows, and the header still says who is stuck.
+            let (_, y) = find(buf, " joined").unwrap();
+            assert_eq!(y, 5, "{w}x{h}");
+            assert!(
+                s.lines()
+                    .nth(6)
+                    .unwrap()
+                    .contains("longest joining/leaving")
+            );
+        } else {
+            assert!(words, "{w}x{h}: {s}");
         }
     }
 }
