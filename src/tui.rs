@@ -11,7 +11,7 @@ use std::io::{self, Stdout, Write};
 use std::mem::ManuallyDrop;
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use crossterm::{cursor, execute, terminal};
 use futures::{Stream, StreamExt};
 use jiff::Timestamp;
@@ -97,6 +97,8 @@ where
     S: Future<Output = ()>,
 {
     tokio::pin!(shutdown);
+    // The kiosk names this process in its "how to stop it" hint.
+    app.cfg.pid.get_or_insert(std::process::id());
     // Tick on the second, so the clock never lags the wall by up to a second.
     let now = Timestamp::now();
     let to_next_second = Duration::from_nanos(1_000_000_000 - now.subsec_nanosecond() as u64);
@@ -168,8 +170,8 @@ where
     }
 }
 
-/// Terminal input as app events. In kiosk mode keys are dropped here already, so no key can
-/// reach the app, whatever it is. An input error (the terminal is gone) ends the stream rather
+/// Terminal input as app events. In kiosk mode keys are stripped here already, so no key can
+/// reach the app, whatever it is (see [`to_event`]). An input error (the terminal is gone) ends the stream rather
 /// than spinning on it; a terminal that is gone also fails the next draw, which ends the loop.
 pub fn input_events(mode: Mode) -> impl Stream<Item = Event> + Unpin {
     EventStream::new()
@@ -179,15 +181,20 @@ pub fn input_events(mode: Mode) -> impl Stream<Item = Event> + Unpin {
             }
             futures::future::ready(ev.is_ok())
         })
-        .filter_map(move |ev| {
-            let out = match ev {
-                Ok(TermEvent::Key(k)) if mode != Mode::Kiosk => Some(Event::Key(k)),
-                Ok(TermEvent::Resize(w, h)) => Some(Event::Resize(w, h)),
-                _ => None,
-            };
-            futures::future::ready(out)
-        })
+        .filter_map(move |ev| futures::future::ready(ev.ok().and_then(|ev| to_event(mode, ev))))
         .boxed()
+}
+
+/// One terminal event as the app hears it. On a kiosk a key becomes [`Event::KeyIgnored`],
+/// which carries no key: the app learns that someone pressed one, and nothing can act on it.
+fn to_event(mode: Mode, ev: TermEvent) -> Option<Event> {
+    match ev {
+        TermEvent::Key(k) if k.kind == KeyEventKind::Release => None,
+        TermEvent::Key(_) if mode == Mode::Kiosk => Some(Event::KeyIgnored),
+        TermEvent::Key(k) => Some(Event::Key(k)),
+        TermEvent::Resize(w, h) => Some(Event::Resize(w, h)),
+        _ => None,
+    }
 }
 
 /// Resolves on SIGINT, SIGTERM or SIGHUP sent from outside. (In raw mode Ctrl-C is a key, not
@@ -279,6 +286,30 @@ pub fn install_panic_hook(log_path: Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn a_kiosk_hears_that_a_key_was_pressed_never_which() {
+        let keys = [
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE),
+            KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE),
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        ];
+        for k in keys {
+            let ev = to_event(Mode::Kiosk, TermEvent::Key(k));
+            assert!(matches!(ev, Some(Event::KeyIgnored)), "{k:?}: {ev:?}");
+            let ev = to_event(Mode::Interactive { read_only: true }, TermEvent::Key(k));
+            assert!(matches!(ev, Some(Event::Key(got)) if got == k), "{k:?}");
+        }
+        let mut release = keys[0];
+        release.kind = KeyEventKind::Release;
+        assert!(to_event(Mode::Kiosk, TermEvent::Key(release)).is_none());
+        assert!(matches!(
+            to_event(Mode::Kiosk, TermEvent::Resize(80, 24)),
+            Some(Event::Resize(80, 24))
+        ));
+    }
 
     #[test]
     fn osc52_carries_the_text_in_base64() {

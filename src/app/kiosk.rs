@@ -1,16 +1,73 @@
 //! Wall-display pagination: conference groups flow into columns, columns into pages, and the
 //! pages rotate. Troubled conferences come first (the view sorts them first in kiosk mode).
 
+use super::AppState;
 use super::view::View;
 
-/// A group's slice placed in a column.
+/// How long the kiosk says how it is stopped, after the last key.
+pub const HINT_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(6);
+
+impl AppState {
+    /// A key was pressed on the kiosk: nothing acts on it, but for a few seconds the wall
+    /// says how it is stopped.
+    pub(super) fn key_ignored(&mut self) {
+        if self.cfg.mode == super::Mode::Kiosk {
+            self.kiosk_hint_until = Some(self.now + HINT_FOR);
+            self.dirty = true;
+        }
+    }
+
+    /// How the kiosk is stopped, long and short, while it should say so; `None` otherwise.
+    /// Every key is ignored (Ctrl-C too, which raw mode turns into a key), so the way out is
+    /// a signal: SIGTERM, SIGINT or SIGHUP (closing the terminal sends it). Information only:
+    /// it offers no key, as none would work.
+    pub fn kiosk_hint(&self) -> Option<[String; 2]> {
+        if self.cfg.mode != super::Mode::Kiosk
+            || self.kiosk_hint_until.is_none_or(|u| u <= self.now)
+        {
+            return None;
+        }
+        let pid = self
+            .cfg
+            .pid
+            .map_or_else(|| "<pid>".to_owned(), |p| p.to_string());
+        Some([
+            format!(
+                "kiosk mode ignores every key, Ctrl-C too · stop it with kill -TERM {pid} or by closing the terminal"
+            ),
+            format!("keys are ignored · stop: kill -TERM {pid}, or close the terminal"),
+        ])
+    }
+
+    /// Participants still in their room whose call is muted (in any direction); the wall
+    /// shows the count beside the totals.
+    pub fn muted(&self) -> usize {
+        self.participants
+            .values()
+            .filter(|p| p.gone_at.is_none())
+            .filter(|p| self.caller_of(p).is_some_and(|c| c.mute.is_some()))
+            .count()
+    }
+}
+
+/// A group's slice placed in a column: a room longer than a column continues in the next
+/// one (on the next page, if need be), so everyone in it is shown in turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placed {
     pub group: usize,
+    /// The first member shown: above zero, this slice continues the room ("(cont.)").
+    pub first: usize,
     /// Participant rows shown (the header is extra).
     pub shown: usize,
-    /// Participant rows that did not fit ("+N more").
-    pub hidden: usize,
+    /// Members after this slice, shown in the next column ("+N more" closes this one).
+    pub more: usize,
+}
+
+impl Placed {
+    /// Whether this slice continues a room begun in an earlier column.
+    pub fn continued(&self) -> bool {
+        self.first > 0
+    }
 }
 
 /// One screenful of columns.
@@ -19,30 +76,35 @@ pub struct Page {
     pub columns: Vec<Vec<Placed>>,
 }
 
-/// Lays groups into columns of `height` lines, `per_page` columns a page. A group that does
-/// not fit in a whole column is cut with a "+N more" line; a group never splits across columns.
-/// When everything fits on one page, the columns are balanced: the whole width is used rather
-/// than the first columns filled and the rest left empty.
+/// The fewest lines a column is laid out with: a header, a row and a "+N more" line.
+const MIN_HEIGHT: usize = 3;
+
+/// Lays groups into columns of `height` lines, `per_page` columns a page. A group moves to
+/// the next column whole when it fits there; only a group taller than a column is split,
+/// continuing in the next columns. When everything fits on one page, the columns are
+/// balanced: the whole width is used rather than the first columns filled and the rest left
+/// empty.
 pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
     let full = flow(view, per_page, height);
     if full.len() != 1 || per_page == 1 {
         return full;
     }
-    let hidden = |pages: &[Page]| -> usize {
+    let splits = |pages: &[Page]| -> usize {
         pages
             .iter()
             .flat_map(|p| &p.columns)
             .flatten()
-            .map(|pl| pl.hidden)
-            .sum()
+            .filter(|pl| pl.continued())
+            .count()
     };
-    let cut = hidden(&full);
-    // The shortest column height that still fits one page and cuts no more than the full one.
-    let (mut lo, mut hi) = (2, height.max(2));
+    let cut = splits(&full);
+    // The shortest column height that still fits one page and splits no more rooms than the
+    // full one.
+    let (mut lo, mut hi) = (MIN_HEIGHT, height.max(MIN_HEIGHT));
     while lo < hi {
         let mid = (lo + hi) / 2;
         let pages = flow(view, per_page, mid);
-        if pages.len() == 1 && hidden(&pages) <= cut {
+        if pages.len() == 1 && splits(&pages) <= cut {
             hi = mid;
         } else {
             lo = mid + 1;
@@ -53,7 +115,7 @@ pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
 
 fn flow(view: &View, per_page: usize, height: usize) -> Vec<Page> {
     let per_page = per_page.max(1);
-    let height = height.max(2);
+    let height = height.max(MIN_HEIGHT);
     let mut pages = vec![Page::default()];
     let mut column: Vec<Placed> = Vec::new();
     let mut used = 0;
@@ -65,28 +127,43 @@ fn flow(view: &View, per_page: usize, height: usize) -> Vec<Page> {
     };
     for (gi, g) in view.groups.iter().enumerate() {
         let members = g.members.len();
-        // Header + members (+ a blank line between groups).
-        let gap = usize::from(!column.is_empty());
-        let need = 1 + members;
-        if used + gap + need > height && !column.is_empty() {
+        let mut first = 0;
+        loop {
+            // A blank line between groups.
+            let gap = usize::from(!column.is_empty());
+            let room = height.saturating_sub(used + gap);
+            let rest = members - first;
+            // Header + the members left.
+            let need = 1 + rest;
+            if need <= room {
+                column.push(Placed {
+                    group: gi,
+                    first,
+                    shown: rest,
+                    more: 0,
+                });
+                used += gap + need;
+                break;
+            }
+            // Start afresh in the next column when the rest fits there whole, or when too
+            // little is left here to begin it.
+            if !column.is_empty() && (need <= height || room < MIN_HEIGHT) {
+                push_column(std::mem::take(&mut column), &mut pages);
+                used = 0;
+                continue;
+            }
+            // Header, as many rows as fit, and a "+N more" line; the rest continues.
+            let shown = room - 2;
+            column.push(Placed {
+                group: gi,
+                first,
+                shown,
+                more: rest - shown,
+            });
+            first += shown;
             push_column(std::mem::take(&mut column), &mut pages);
             used = 0;
         }
-        let gap = usize::from(!column.is_empty());
-        let conference = height - used - gap;
-        let (shown, hidden) = if members < conference {
-            (members, 0)
-        } else {
-            // Leave a line for "+N more".
-            let shown = conference.saturating_sub(2);
-            (shown, members - shown)
-        };
-        used += gap + 1 + shown + usize::from(hidden > 0);
-        column.push(Placed {
-            group: gi,
-            shown,
-            hidden,
-        });
     }
     if !column.is_empty() {
         push_column(column, &mut pages);
@@ -115,21 +192,50 @@ mod tests {
         }
     }
 
+    /// Every member of every group, in order, exactly once across the pages.
+    fn assert_everyone_once(view: &View, pages: &[Page]) {
+        let mut seen: Vec<Vec<usize>> = vec![Vec::new(); view.groups.len()];
+        for pl in pages.iter().flat_map(|p| &p.columns).flatten() {
+            seen[pl.group].extend(pl.first..pl.first + pl.shown);
+            let total = view.groups[pl.group].members.len();
+            assert_eq!(pl.first + pl.shown + pl.more, total, "{pl:?}");
+        }
+        for (gi, g) in view.groups.iter().enumerate() {
+            assert_eq!(
+                seen[gi],
+                (0..g.members.len()).collect::<Vec<_>>(),
+                "group {gi}"
+            );
+        }
+    }
+
+    /// Lines a column takes: headers, rows, "+N more" lines and the gaps between groups.
+    fn lines(column: &[Placed]) -> usize {
+        column
+            .iter()
+            .map(|pl| 1 + pl.shown + usize::from(pl.more > 0))
+            .sum::<usize>()
+            + column.len().saturating_sub(1)
+    }
+
     #[test]
     fn groups_flow_into_columns_and_pages() {
         // Height 10: [3+1, gap, 3+1] fits 9; the third group starts a new column.
-        let pages = paginate(&view(&[3, 3, 3, 3, 3]), 2, 10);
+        let v = view(&[3, 3, 3, 3, 3]);
+        let pages = paginate(&v, 2, 10);
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].columns.len(), 2);
         assert_eq!(pages[0].columns[0].len(), 2);
         assert_eq!(pages[1].columns.len(), 1);
-        let total: usize = pages
-            .iter()
-            .flat_map(|p| &p.columns)
-            .flatten()
-            .map(|pl| pl.shown + pl.hidden)
-            .sum();
-        assert_eq!(total, 15, "every participant accounted for");
+        assert_everyone_once(&v, &pages);
+        assert!(
+            pages
+                .iter()
+                .flat_map(|p| &p.columns)
+                .flatten()
+                .all(|pl| !pl.continued()),
+            "rooms that fit a column are never split"
+        );
     }
 
     #[test]
@@ -140,22 +246,70 @@ mod tests {
         assert_eq!(pages[0].columns.len(), 3);
         assert!(pages[0].columns.iter().all(|c| c.len() == 1));
         assert!(
-            pages[0].columns.iter().flatten().all(|pl| pl.hidden == 0),
+            pages[0].columns.iter().flatten().all(|pl| pl.more == 0),
             "nothing cut to balance"
         );
     }
 
     #[test]
-    fn a_group_taller_than_a_column_is_cut_with_a_count() {
-        let pages = paginate(&view(&[30]), 3, 10);
-        let placed = pages[0].columns[0][0];
-        assert_eq!(placed.shown + placed.hidden, 30);
-        assert_eq!(placed.shown, 8);
-        assert_eq!(
-            1 + placed.shown + 1,
-            10,
-            "header + rows + '+N more' fill the column"
-        );
+    fn a_group_taller_than_a_column_continues_in_the_next_columns_and_pages() {
+        let v = view(&[30]);
+        let pages = paginate(&v, 2, 10);
+        // 8 rows a column (header + rows + "+N more" fill 10 lines), the last holds 6.
+        let slices: Vec<Placed> = pages
+            .iter()
+            .flat_map(|p| &p.columns)
+            .flatten()
+            .copied()
+            .collect();
+        let shown: Vec<usize> = slices.iter().map(|pl| pl.shown).collect();
+        assert_eq!(shown, [8, 8, 8, 6]);
+        assert_eq!(pages.len(), 2, "the room goes on over the next page");
+        assert!(!slices[0].continued());
+        assert!(slices[1..].iter().all(Placed::continued));
+        assert_eq!(slices[0].more, 22);
+        assert_eq!(slices[3].more, 0);
+        for column in pages.iter().flat_map(|p| &p.columns) {
+            assert!(lines(column) <= 10, "{column:?}");
+        }
+        assert_everyone_once(&v, &pages);
+    }
+
+    #[test]
+    fn a_long_room_starts_below_others_and_short_ones_follow_it() {
+        let v = view(&[3, 30, 2]);
+        let pages = paginate(&v, 3, 12);
+        let columns: Vec<&Vec<Placed>> = pages.iter().flat_map(|p| &p.columns).collect();
+        // Column 1: the 3-room (4 lines), a gap, and the long room's start (7 lines).
+        assert_eq!(columns[0].len(), 2);
+        assert_eq!(columns[0][1].group, 1);
+        assert_eq!(columns[0][1].shown, 5);
+        assert_eq!(lines(columns[0]), 12);
+        // The short room after it shares the long room's last column.
+        let last = columns.last().unwrap();
+        assert_eq!(last.last().unwrap().group, 2);
+        assert!(last[0].continued());
+        for column in &columns {
+            assert!(lines(column) <= 12, "{column:?}");
+        }
+        assert_everyone_once(&v, &pages);
+    }
+
+    #[test]
+    fn everyone_is_placed_once_at_any_height() {
+        let v = view(&[1, 17, 4, 0, 9, 40, 2, 3]);
+        for height in 0..30 {
+            for per_page in 1..4 {
+                let pages = paginate(&v, per_page, height);
+                assert_everyone_once(&v, &pages);
+                for column in pages.iter().flat_map(|p| &p.columns) {
+                    assert!(
+                        lines(column) <= height.max(MIN_HEIGHT),
+                        "height {height}: {column:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,9 +27,21 @@ pub fn kiosk_big_clock(width: u16, height: u16) -> bool {
     width >= 100 && height >= 30
 }
 
+/// Whether the kiosk header shows the totals in large digits too (wide screens: the clock
+/// and a row of counts side by side).
+pub fn kiosk_big_totals(width: u16, height: u16) -> bool {
+    kiosk_big_clock(width, height) && width >= 160
+}
+
 /// Kiosk header height for a terminal size.
 pub fn kiosk_header_height(width: u16, height: u16) -> u16 {
-    if kiosk_big_clock(width, height) { 7 } else { 3 }
+    if kiosk_big_totals(width, height) {
+        8
+    } else if kiosk_big_clock(width, height) {
+        7
+    } else {
+        3
+    }
 }
 
 /// The kiosk body: (columns, column width, column height).

@@ -82,6 +82,8 @@ pub struct AppConfig {
     /// Running against the built-in simulator (`--demo`): said on screen, so a demo left on a
     /// wall is never taken for real traffic.
     pub demo: bool,
+    /// This process's id, for the kiosk's "how to stop it" hint; set by the event loop.
+    pub pid: Option<u32>,
 }
 
 impl AppConfig {
@@ -99,6 +101,7 @@ impl AppConfig {
             audit_path: None,
             tz: TimeZone::UTC,
             demo: false,
+            pid: None,
         }
     }
 }
@@ -113,6 +116,9 @@ pub enum Event {
     /// Once a second: the clock, durations, staleness, rotation, rows leaving.
     Tick,
     Resize(u16, u16),
+    /// A key was pressed on a kiosk. It carries no key, so no key can act: the wall only
+    /// says for a moment how it is stopped.
+    KeyIgnored,
 }
 
 /// What the app asks the event loop to do.
@@ -223,6 +229,8 @@ pub struct AppState {
     /// Verdicts of removals sent from here, by participant.
     verdicts: IdMap<Verdict>,
     pub kiosk_page: usize,
+    /// Until when the kiosk says how it is stopped (after a key was pressed).
+    pub kiosk_hint_until: Option<Timestamp>,
     /// Kiosk pages for the current view and size, laid out when the view changes (never per
     /// frame).
     pub pages: Vec<kiosk::Page>,
@@ -249,6 +257,7 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
             s.dirty = true;
         }
         Event::Key(key) => on_key(s, key, &mut out),
+        Event::KeyIgnored => s.key_ignored(),
         Event::Sync(ev) => on_sync(s, ev),
     }
     close_outdated_overlays(s);

@@ -45,6 +45,7 @@ impl AppState {
             departures: Vec::new(),
             verdicts: IdMap::default(),
             kiosk_page: 0,
+            kiosk_hint_until: None,
             pages: Vec::new(),
             page_started: now,
             snapshots: 0,

@@ -2,7 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
@@ -36,6 +36,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
             y,
             " READ-ONLY ",
             theme.readonly,
+        );
+    }
+    if app.cfg.demo {
+        limit = put_right(
+            buf,
+            area.x,
+            limit.saturating_sub(2),
+            y,
+            DEMO,
+            demo_style(theme),
         );
     }
     if let Some((id, name)) = &app.customer {
@@ -100,6 +110,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         );
     }
 }
+
+/// The label of a run against the built-in simulator, so a demo is never taken for real
+/// traffic.
+pub const DEMO: &str = " DEMO ";
+
+/// The DEMO label's style: the warning's, as a block like the READ-ONLY label.
+pub fn demo_style(theme: &Theme) -> Style {
+    theme.warn.add_modifier(Modifier::REVERSED)
+}
+
+/// A room that records or transcribes says so on its header: people on the floor get asked
+/// "are we being recorded?".
+pub const REC: &str = "● REC";
 
 /// The freshness in a few cells, for narrow screens.
 pub fn freshness_short(app: &AppState, theme: &Theme) -> (String, Style) {

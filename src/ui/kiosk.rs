@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
@@ -14,11 +14,14 @@ use crate::app::layout;
 use crate::app::view::Trouble;
 
 use super::badge;
-use super::bigclock;
+use super::bigdigits;
 use super::format;
-use super::header::{Words, freshness_line, totals};
+use super::header::{REC, Words, demo_style, freshness_line, totals};
 use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
+
+/// On a wall, the DEMO label says what the data is.
+const DEMO_KIOSK: &str = " DEMO · simulated calls ";
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let buf = frame.buffer_mut();
@@ -28,7 +31,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         ..area
     };
     let big = layout::kiosk_big_clock(area.width, area.height);
-    draw_header(buf, header, big, app, theme);
+    let wide = layout::kiosk_big_totals(area.width, area.height);
+    draw_header(buf, header, (big, wide), app, theme);
     let body = Rect {
         y: area.y + header_h,
         height: area.height - header_h - 1,
@@ -56,8 +60,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
         draw_status(buf, status, app, &freshness, theme);
         return;
     }
-    let (_, col_w, _) = layout::kiosk_body(area.width, area.height);
-    draw_columns(buf, body, col_w, app, theme);
+    let (per_page, col_w, _) = layout::kiosk_body(area.width, area.height);
+    draw_columns(buf, body, (per_page, col_w), app, theme);
     if matches!(freshness, Freshness::Stale { .. }) {
         // Bold would outshine the dimming in most terminals.
         buf.set_style(body, theme.stale.remove_modifier(Modifier::BOLD));
@@ -65,7 +69,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     draw_status(buf, status, app, &freshness, theme);
 }
 
-fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &Theme) {
+/// The header; `big` draws the large clock, `wide` the totals large too when they fit.
+fn draw_header(
+    buf: &mut Buffer,
+    area: Rect,
+    (big, wide): (bool, bool),
+    app: &AppState,
+    theme: &Theme,
+) {
     let right = area.right();
     // Stale or missing data takes over the clock: the wall shows the time of the last good
     // update, in the warning's colours, rather than a clock that ticks on old data.
@@ -82,7 +93,7 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
     };
     let clock_style = frozen.map_or(theme.accent, |f| f.2);
     let text_right = if big {
-        right.saturating_sub(bigclock::width(&clock) + 3)
+        right.saturating_sub(bigdigits::width(&clock) + 3)
     } else {
         right
     };
@@ -95,6 +106,11 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         " READ-ONLY · KIOSK ",
         theme.readonly,
     );
+    let x = if app.cfg.demo {
+        put(buf, x + 1, y, text_right, DEMO_KIOSK, demo_style(theme))
+    } else {
+        x
+    };
     let mut who = format!(" conftop · {}", crate::text::sanitize(&app.cfg.host, 60));
     if let Some((id, name)) = &app.customer {
         who.push_str(" · ");
@@ -104,9 +120,9 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         }
     }
     if big {
-        let cw = bigclock::width(&clock);
+        let cw = bigdigits::width(&clock);
         let cx = right.saturating_sub(cw + 2);
-        bigclock::draw(buf, cx, area.y + 1, right, &clock, clock_style);
+        bigdigits::draw(buf, cx, area.y + 1, right, &clock, clock_style);
         let label = match frozen {
             Some((word, Some(_), _)) => {
                 format!(" {word} · last update {} ", format::zone(at, &app.cfg.tz))
@@ -125,14 +141,25 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         let cx = put_right(buf, area.x, right - 1, y, &text, clock_style);
         put(buf, x, y, cx.saturating_sub(1), &who, theme.muted);
     }
-    y += if big { 2 } else { 1 };
     // Without data on screen there is nothing to count, and "nobody stuck" would read as
     // all quiet: both give way to a dash.
     let withdrawn = app.withdrawn();
-    if withdrawn {
+    // On wide screens the counts are as large as the clock, beside it, when they fit.
+    let large =
+        wide && !withdrawn && big_totals(buf, area.x + 1, area.y + 1, text_right, app, theme);
+    y += if large {
+        6
+    } else if big {
+        2
+    } else {
+        1
+    };
+    if large {
+        // The count is in the line below the digits.
+    } else if withdrawn {
         put(buf, area.x + 1, y, text_right, "— no data —", theme.muted);
     } else {
-        totals(
+        let x = totals(
             buf,
             area.x + 1,
             y,
@@ -141,8 +168,11 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
             Words::Long,
             theme,
         );
+        muted(buf, x, y, text_right, app.muted(), theme);
     }
-    y += 1;
+    if !large {
+        y += 1;
+    }
     // The longest time anyone has been stuck in joining or leaving: a sign of trouble.
     let th = app.cfg.thresholds;
     let (stuck, style) = match app.worst_stuck() {
@@ -161,28 +191,98 @@ fn draw_header(buf: &mut Buffer, area: Rect, big: bool, app: &AppState, theme: &
         None => (" nobody stuck joining or leaving ".to_owned(), theme.ok),
     };
     put(buf, area.x, y, text_right, &stuck, style);
-    if big {
+    // The freshness is on the status line too; the large counts take its place here.
+    if big && !large {
         y += 2;
         let (text, style) = freshness_line(app, theme);
         put(buf, area.x + 1, y, text_right, &text, style);
     }
 }
 
+/// The totals in large digits, each in its status's colour with its word on the digits' last
+/// line: "24 conferences  1 joining  116 joined …". Draws nothing and returns false when they
+/// do not all fit before `right`.
+fn big_totals(buf: &mut Buffer, x: u16, y: u16, right: u16, app: &AppState, theme: &Theme) -> bool {
+    let t = &app.view.totals;
+    let mut items = vec![
+        (t.conferences, "conferences", theme.text),
+        (t.joining, "joining", theme.joining),
+        (t.joined, "joined", theme.joined),
+        (t.leaving, "leaving", theme.leaving),
+        (t.left, "left", theme.left),
+    ];
+    if t.other > 0 {
+        items.push((t.other, "other", theme.unknown));
+    }
+    items.push((app.muted(), "muted", theme.accent));
+    const GAP: u16 = 3;
+    let items: Vec<(String, &str, Style)> = items
+        .into_iter()
+        .map(|(n, word, style)| (n.to_string(), word, style))
+        .collect();
+    let need: u16 = items
+        .iter()
+        .map(|(n, word, _)| bigdigits::width(n) + 1 + word.len() as u16)
+        .sum::<u16>()
+        + GAP * (items.len() as u16 - 1);
+    if x + need > right {
+        return false;
+    }
+    let mut x = x;
+    for (n, word, style) in &items {
+        bigdigits::draw(buf, x, y, right, n, *style);
+        x += bigdigits::width(n) + 1;
+        x = put(buf, x, y + 4, right, word, theme.text) + GAP;
+    }
+    true
+}
+
+/// " · 3 muted" after the totals, when it fits whole.
+fn muted(buf: &mut Buffer, x: u16, y: u16, right: u16, n: usize, theme: &Theme) -> u16 {
+    let count = n.to_string();
+    if x as usize + 3 + count.len() + " muted".len() > right as usize {
+        return x;
+    }
+    let x = put(buf, x, y, right, " · ", theme.muted);
+    let x = put(buf, x, y, right, &count, theme.accent);
+    put(buf, x, y, right, " muted", theme.muted)
+}
+
 fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
     let right = area.right();
     let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_pages());
-    match freshness {
-        Freshness::Stale { last_ok } => {
-            buf.set_style(area, theme.banner_stale);
-            let text = format!(
-                " STALE — last update {}, retrying ",
-                format::clock(*last_ok, &app.cfg.tz)
-            );
-            put(buf, area.x, area.y, right, &text, theme.banner_stale);
-        }
-        _ => {
-            let (text, style) = freshness_line(app, theme);
-            put(buf, area.x + 1, area.y, right, &text, style);
+    if let Some([long, short]) = app.kiosk_hint() {
+        // For a few seconds after a key: how the wall is stopped, over the freshness line
+        // (the header keeps any STALE or NO DATA warning).
+        let room = right.saturating_sub(area.x + page.len() as u16 + 2) as usize;
+        let text = if crate::text::width(&long) + 2 <= room {
+            long
+        } else {
+            short
+        };
+        buf.set_style(area, theme.readonly);
+        put(
+            buf,
+            area.x,
+            area.y,
+            right,
+            &format!(" {text} "),
+            theme.readonly,
+        );
+    } else {
+        match freshness {
+            Freshness::Stale { last_ok } => {
+                buf.set_style(area, theme.banner_stale);
+                let text = format!(
+                    " STALE — last update {}, retrying ",
+                    format::clock(*last_ok, &app.cfg.tz)
+                );
+                put(buf, area.x, area.y, right, &text, theme.banner_stale);
+            }
+            _ => {
+                let (text, style) = freshness_line(app, theme);
+                put(buf, area.x + 1, area.y, right, &text, style);
+            }
         }
     }
     if app.kiosk_pages() > 1 && !app.withdrawn() {
@@ -191,7 +291,13 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshne
 }
 
 /// The current page, as the app laid it out for this size.
-fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme: &Theme) {
+fn draw_columns(
+    buf: &mut Buffer,
+    body: Rect,
+    (per_page, col_w): (usize, u16),
+    app: &AppState,
+    theme: &Theme,
+) {
     if app.view.groups.is_empty() {
         // Before the first answer there is nothing to claim either way.
         let msg = if app.withdrawn() {
@@ -216,11 +322,25 @@ fn draw_columns(buf: &mut Buffer, body: Rect, col_w: u16, app: &AppState, theme:
             width: col_w.saturating_sub(3),
             ..body
         };
-        draw_column(buf, area, app, column, theme);
+        // A room cut at the foot of the last column goes on over the page.
+        let next = if ci + 1 == per_page {
+            format!("on page {}", app.kiosk_page + 2)
+        } else {
+            "in the next column".to_owned()
+        };
+        draw_column(buf, area, app, column, &next, theme);
     }
 }
 
-fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], theme: &Theme) {
+/// One column's slices of rooms; `next` says where a room cut at its foot goes on.
+fn draw_column(
+    buf: &mut Buffer,
+    area: Rect,
+    app: &AppState,
+    column: &[Placed],
+    next: &str,
+    theme: &Theme,
+) {
     let right = area.right();
     let mut y = area.y;
     for (i, placed) in column.iter().enumerate() {
@@ -236,8 +356,12 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             Trouble::Warn => Some(theme.warn),
             Trouble::None => None,
         };
-        let label = format!("{} ({})", app.conference_label(&g.conference), g.present);
-        let x = put(
+        let label = if placed.continued() {
+            format!("{} (cont.)", app.conference_label(&g.conference))
+        } else {
+            format!("{} ({})", app.conference_label(&g.conference), g.present)
+        };
+        let mut x = put(
             buf,
             area.x,
             y,
@@ -245,6 +369,13 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             &label,
             theme.group,
         );
+        if app
+            .conferences
+            .get(&g.conference)
+            .is_some_and(|r| r.recording)
+        {
+            x = put(buf, x + 1, y, right.saturating_sub(10), REC, theme.error);
+        }
         if let Some(style) = marker {
             let worst = g
                 .members
@@ -263,7 +394,7 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             );
         }
         y += 1;
-        for id in g.members.iter().take(placed.shown) {
+        for id in g.members.iter().skip(placed.first).take(placed.shown) {
             if y >= area.bottom() {
                 return;
             }
@@ -295,13 +426,13 @@ fn draw_column(buf: &mut Buffer, area: Rect, app: &AppState, column: &[Placed], 
             }
             y += 1;
         }
-        if placed.hidden > 0 && y < area.bottom() {
+        if placed.more > 0 && y < area.bottom() {
             put(
                 buf,
                 area.x + 1,
                 y,
                 right,
-                &format!("+{} more", placed.hidden),
+                &format!("+{} more {next}", placed.more),
                 theme.muted,
             );
             y += 1;

@@ -13,6 +13,7 @@ use crate::text::short_id;
 
 use super::badge;
 use super::format;
+use super::header::REC;
 use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
 
@@ -224,6 +225,9 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
         theme.group,
     );
     let conference = app.conferences.get(&g.conference);
+    if conference.is_some_and(|r| r.recording) {
+        x = put(buf, x + 2, y, right, REC, theme.error);
+    }
     let mut facts = Vec::new();
     if let Some(r) = conference {
         if !r.kind.as_str().is_empty() {

@@ -593,3 +593,294 @@ fn kiosk_stale_takes_over_the_clock_and_counters_freeze() {
         insta::assert_snapshot!(format!("kiosk_stale_{w}x{h}"), term.backend());
     }
 }
+
+/// The label cell by cell: the word, in the DEMO style (the warning's, reversed), never a
+/// colour of its own.
+fn assert_demo_label(buf: &Buffer, t: &Theme, what: &str) {
+    let s = text(buf);
+    let (x, y) = find(buf, "DEMO").unwrap_or_else(|| panic!("{what}: DEMO on screen\n{s}"));
+    assert_eq!(y, 0, "{what}: in the header's first line");
+    let want = header::demo_style(t);
+    for dx in 0..4 {
+        let c = &buf[(x + dx, y)];
+        assert_eq!(c.fg, want.fg.unwrap(), "{what}");
+        assert!(c.modifier.contains(Modifier::REVERSED), "{what}");
+    }
+}
+
+#[test]
+fn a_demo_is_labelled_in_both_modes() {
+    let t = theme();
+    let mut app = sized(80, 24);
+    assert!(!text(render(&app, &t, 80, 24).backend().buffer()).contains("DEMO"));
+    app.cfg.demo = true;
+    let term = render(&app, &t, 80, 24);
+    assert_demo_label(term.backend().buffer(), &t, "interactive 80x24");
+    for (w, h) in [(80u16, 24u16), (200, 50), (320, 90)] {
+        let mut app = kiosk_app(w, h, 150);
+        assert!(!text(render(&app, &t, w, h).backend().buffer()).contains("DEMO"));
+        app.cfg.demo = true;
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        assert_demo_label(buf, &t, &format!("kiosk {w}x{h}"));
+        assert!(text(buf).contains("DEMO · simulated calls"), "{w}x{h}");
+    }
+}
+
+/// [`crate::app::fixtures::conf`], recording.
+fn recording_conf(n: u128, name: &str) -> crate::api::Conference {
+    let mut c = conf(n, name);
+    c.recording_id = Some(uuid::Uuid::from_u128(0x5ec0_0000 + n));
+    c
+}
+
+#[test]
+fn a_room_that_records_says_rec_in_the_list_and_on_the_wall() {
+    let t = theme();
+    let mut app = sized(120, 20);
+    let snap = snapshot(
+        vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
+        vec![conf(1, "Alpha"), recording_conf(2, "Bravo")],
+    );
+    update(&mut app, Event::Sync(snap), t0() + secs(1));
+    let term = render(&app, &t, 120, 20);
+    let buf = term.backend().buffer();
+    let s = text(buf);
+    let rec: Vec<&str> = s.lines().filter(|l| l.contains("● REC")).collect();
+    assert_eq!(rec.len(), 1, "{s}");
+    assert!(
+        rec[0].contains("Bravo"),
+        "on the recording room's header: {s}"
+    );
+    let (x, y) = find(buf, "● REC").unwrap();
+    for dx in 0..5 {
+        assert_eq!(buf[(x + dx, y)].fg, t.error.fg.unwrap());
+    }
+
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = kiosk_app(w, h, 150);
+        let conferences: Vec<_> = (0..24u128)
+            .map(|r| {
+                if r == 3 {
+                    recording_conf(r, "Room 03")
+                } else {
+                    conf(r, &format!("Room {r:02}"))
+                }
+            })
+            .collect();
+        update(
+            &mut app,
+            Event::Sync(snapshot(kiosk_parts(), conferences)),
+            t0() + secs(150),
+        );
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        let line = s.lines().find(|l| l.contains("Room 03")).unwrap();
+        assert!(line.contains("Room 03 (6) ● REC"), "{w}x{h}: {line}");
+        assert_eq!(s.matches("● REC").count(), 1, "{w}x{h}: only Room 03");
+        let (x, y) = find(buf, "● REC").unwrap();
+        assert_eq!(buf[(x, y)].fg, t.error.fg.unwrap(), "{w}x{h}");
+    }
+}
+
+/// A caller of participant `n` whose call is muted in `direction` ("" for not muted).
+fn muted_call(n: u128, direction: &str) -> crate::api::Call {
+    let mut c = call(n, &format!("Caller {n}"), "+15550100");
+    c.mute_direction = direction.to_owned();
+    c
+}
+
+/// The last digit drawn large just before `word` (on the digits' last line), read back from
+/// the cells, and its colour.
+fn big_digit_before(buf: &Buffer, word: &str) -> (char, Color) {
+    let (x, y) = find(buf, &format!(" {word}")).unwrap_or_else(|| panic!("{word}"));
+    assert!(x >= 3 && y >= 4, "{word} at the digits' foot");
+    let rows: Vec<String> = (0..5)
+        .map(|dy| {
+            (0..3)
+                .map(|dx| match buf[(x - 3 + dx, y - 4 + dy)].symbol() {
+                    "█" => '#',
+                    _ => ' ',
+                })
+                .collect()
+        })
+        .collect();
+    let digit = ('0'..='9')
+        .find(|&d| bigdigits::glyph(d).iter().zip(&rows).all(|(g, r)| g == r))
+        .unwrap_or('?');
+    (digit, buf[(x - 1, y)].fg)
+}
+
+#[test]
+fn the_wall_counts_the_muted_beside_the_totals() {
+    let t = theme();
+    for (w, h) in [(80u16, 24u16), (120, 40), (200, 50), (320, 90)] {
+        let large = crate::app::layout::kiosk_big_totals(w, h);
+        let mut app = kiosk_app(w, h, 150);
+        let term = render(&app, &t, w, h);
+        let s = text(term.backend().buffer());
+        if large {
+            let (digit, fg) = big_digit_before(term.backend().buffer(), "muted");
+            assert_eq!((digit, fg), ('0', t.accent.fg.unwrap()), "{w}x{h}");
+        } else {
+            assert!(s.contains("0 left · 0 muted"), "{w}x{h}: {s}");
+        }
+        let calls = [(300, "both"), (301, "in"), (700, "out"), (701, "")]
+            .into_iter()
+            .map(|(n, d)| muted_call(n, d))
+            .collect();
+        update(
+            &mut app,
+            Event::Sync(SyncEvent::Calls(calls)),
+            t0() + secs(150),
+        );
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        if large {
+            let (digit, fg) = big_digit_before(buf, "muted");
+            assert_eq!((digit, fg), ('3', t.accent.fg.unwrap()), "{w}x{h}: {s}");
+            continue;
+        }
+        assert!(s.contains("0 left · 3 muted"), "{w}x{h}: {s}");
+        let (x, y) = find(buf, "3 muted").unwrap();
+        assert_eq!(buf[(x, y)].fg, t.accent.fg.unwrap(), "{w}x{h}: the count");
+    }
+}
+
+#[test]
+fn a_key_on_the_wall_shows_how_it_is_stopped() {
+    let t = theme();
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = kiosk_app(w, h, 150);
+        app.cfg.pid = Some(4242);
+        let before = text(render(&app, &t, w, h).backend().buffer());
+        assert!(!before.contains("kill -TERM"), "{w}x{h}");
+        update(&mut app, Event::KeyIgnored, t0() + secs(151));
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        let last = s.lines().last().unwrap();
+        assert!(last.contains("stop"), "{w}x{h}: {last}");
+        assert!(last.contains("kill -TERM 4242"), "{w}x{h}: {last}");
+        if app.kiosk_pages() > 1 {
+            assert!(last.contains("page 1/"), "{w}x{h}: the page stays: {last}");
+        }
+        if w >= 200 {
+            assert!(last.contains("ignores every key, Ctrl-C too"), "{last}");
+        }
+        let (x, y) = find(buf, "kill -TERM").unwrap();
+        assert_eq!(y, h - 1);
+        assert_eq!(buf[(x, y)].bg, t.readonly.bg.unwrap(), "{w}x{h}");
+        if w == 80 {
+            insta::assert_snapshot!("kiosk_key_hint_80x24", term.backend());
+        }
+        update(&mut app, Event::Tick, t0() + secs(158));
+        let after = text(render(&app, &t, w, h).backend().buffer());
+        assert!(!after.contains("kill -TERM"), "{w}x{h}: gone");
+    }
+}
+
+/// A kiosk with one room of `long` participants ("Town hall") among three small ones.
+fn kiosk_long_room(w: u16, h: u16, long: u128) -> AppState {
+    let mut app = app(Mode::Kiosk);
+    app.size = (w, h);
+    app.cfg.rotate = secs(3600);
+    let mut parts: Vec<_> = (0..long)
+        .map(|n| cc(n, 0, "joined", 3000 - n as i64))
+        .collect();
+    for r in 1..=3u128 {
+        parts.extend((0..3).map(|n| cc(r * 1000 + n, r, "joined", 600)));
+    }
+    let mut rooms = vec![conf(0, "Town hall")];
+    rooms.extend((1..=3u128).map(|r| conf(r, &format!("Room {r:02}"))));
+    update(&mut app, Event::Sync(snapshot(parts, rooms)), t0());
+    update(&mut app, Event::Tick, t0());
+    app
+}
+
+#[test]
+fn a_room_longer_than_a_column_goes_on_in_the_next_columns_and_pages() {
+    for (w, h, long) in [(80u16, 24u16, 50u128), (200, 50, 150), (320, 90, 700)] {
+        let mut app = kiosk_long_room(w, h, long);
+        let pages = app.kiosk_pages();
+        assert!(pages > 1, "{w}x{h}: {long} people need more than a page");
+        let mut screens = Vec::new();
+        for page in 0..pages {
+            app.kiosk_page = page;
+            screens.push(text(render(&app, &theme(), w, h).backend().buffer()));
+        }
+        let all = screens.concat();
+        for n in 0..long {
+            let id = short_id_of(n);
+            assert_eq!(all.matches(&id).count(), 1, "{w}x{h}: {id} shown once");
+        }
+        for (i, _) in all.match_indices(" more") {
+            let after = &all[i + " more".len()..];
+            assert!(
+                after.starts_with(" in the next column") || after.starts_with(" on page"),
+                "{w}x{h}: every +N more says where they are"
+            );
+        }
+        let head = format!("Town hall ({long})");
+        assert!(
+            screens[0].contains(&head),
+            "{w}x{h}: starts on the first page"
+        );
+        assert_eq!(
+            all.matches(&head).count(),
+            1,
+            "{w}x{h}: then only continues"
+        );
+        assert!(all.contains("Town hall (cont.)"), "{w}x{h}");
+        assert!(
+            screens[0].contains("more on page 2"),
+            "{w}x{h}: the first page says where it goes on"
+        );
+        if w == 200 {
+            assert!(screens[0].contains("more in the next column"), "{w}x{h}");
+            insta::assert_snapshot!("kiosk_long_room_200x50", screens[0]);
+        }
+        if w == 80 {
+            insta::assert_snapshot!("kiosk_long_room_80x24_page_2", screens[1]);
+        }
+    }
+}
+
+#[test]
+fn wide_walls_show_the_totals_in_large_digits_and_small_ones_in_words() {
+    let t = theme();
+    for (w, h) in [(80u16, 24u16), (120, 40), (200, 50), (320, 90)] {
+        let app = kiosk_app(w, h, 150);
+        let term = render(&app, &t, w, h);
+        let buf = term.backend().buffer();
+        let s = text(buf);
+        let words = s.contains("24 conferences · 1 joining · 116 joined");
+        if crate::app::layout::kiosk_big_totals(w, h) {
+            assert!(!words, "{w}x{h}: large, not in words: {s}");
+            for (word, digit, style) in [
+                ("conferences", '4', t.text),
+                ("joining", '1', t.joining),
+                ("joined", '6', t.joined),
+                ("leaving", '1', t.leaving),
+                ("left", '0', t.left),
+            ] {
+                let (d, fg) = big_digit_before(buf, word);
+                assert_eq!(d, digit, "{w}x{h}: {word}");
+                assert_eq!(fg, style.fg.unwrap_or(Color::Reset), "{w}x{h}: {word}");
+            }
+            // The digits share the clock's rows, and the header still says who is stuck.
+            let (_, y) = find(buf, " joined").unwrap();
+            assert_eq!(y, 5, "{w}x{h}");
+            assert!(
+                s.lines()
+                    .nth(6)
+                    .unwrap()
+                    .contains("longest joining/leaving")
+            );
+        } else {
+            assert!(words, "{w}x{h}: {s}");
+        }
+    }
+}

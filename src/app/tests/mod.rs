@@ -22,3 +22,4 @@ mod floor;
 mod input;
 mod mute;
 mod view;
+mod wall;

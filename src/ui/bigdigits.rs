@@ -1,4 +1,5 @@
-//! A large clock for wall screens: digits five cells tall, readable across a room.
+//! Large digits for wall screens, five cells tall and readable across a room: the clock and
+//! the totals.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
@@ -6,7 +7,7 @@ use ratatui::style::Style;
 use super::paint::put;
 
 /// Rows of each glyph, 3 cells wide, `#` for a filled cell.
-fn glyph(c: char) -> [&'static str; 5] {
+pub(super) fn glyph(c: char) -> [&'static str; 5] {
     match c {
         '0' => ["###", "# #", "# #", "# #", "###"],
         '1' => ["  #", "  #", "  #", "  #", "  #"],
