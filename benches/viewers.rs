@@ -88,8 +88,9 @@ fn run(rt: &Runtime, viewers: usize, push: bool, length: Duration) {
         for (i, p) in ptys.iter().enumerate() {
             let screen = p.text();
             if first[i].is_none() {
-                // The screen is full of room headers and rows, and the header counts all rooms.
-                let full_rows = rows(&screen) >= (lines as usize - 8).min(400);
+                // The screen is full of room headers and rows (a room header every ten rows or
+                // so), and the header counts all rooms.
+                let full_rows = rows(&screen) >= (lines as usize * 2 / 3).min(400);
                 let counted = screen.contains(&format!("{rooms} conferences"));
                 let named = names.iter().any(|n| screen.contains(n.as_str()));
                 if full_rows && counted && named {

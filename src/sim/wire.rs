@@ -111,7 +111,7 @@ pub fn conference(w: &World, r: &Conference, t: TimeForm) -> Value {
             Value::Array(r.members.iter().copied().map(id).collect()),
         );
     }
-    o.insert("recording_id".into(), nil());
+    o.insert("recording_id".into(), r.recording.map_or_else(nil, id));
     o.insert("transcribe_id".into(), nil());
     o.insert("direct_hash".into(), r.direct_hash.clone().into());
     o.insert("tm_end".into(), t.nullable(r.tm_end));

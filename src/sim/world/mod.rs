@@ -119,6 +119,9 @@ pub struct Conference {
     /// Every live participant (`joining` too), so kicks and emptiness checks need no scan.
     pub present: Vec<Uuid>,
     pub direct_hash: String,
+    /// The recording in progress, if any (every fourth named room records, so the demo shows
+    /// it; derived from the room's id, so no random draw moves).
+    pub recording: Option<Uuid>,
     /// How many participants churn aims to keep here.
     pub target: usize,
     pub tm_create: Micros,

@@ -159,6 +159,8 @@ impl World {
             _ => 0,
         };
         let direct_hash = format!("direct.{:012x}", self.rng.u64(..) & 0xffff_ffff_ffff);
+        let recording = (kind == ConferenceKind::Conference && self.conference_names_used % 4 == 2)
+            .then(|| Uuid::from_u128(id.as_u128().rotate_left(64)));
         self.conferences.push(Conference {
             id,
             customer,
@@ -170,6 +172,7 @@ impl World {
             members: Vec::new(),
             present: Vec::new(),
             direct_hash,
+            recording,
             target: 0,
             tm_create,
             tm_update: Some(tm_create),
