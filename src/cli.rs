@@ -1,6 +1,6 @@
 //! Command-line options. Credentials are deliberately not options: a flag would show in `ps`,
 //! shell history and `--help` (clap prints `env` values there), so they come only from the
-//! environment or the config file (see [`crate::config`]).
+//! environment, the config file or a vn profile (see [`crate::config`], [`crate::vn`]).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,8 +33,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// A terminal dashboard for live VoIPbin conferences.
 ///
-/// Credentials come from the environment (VN_ACCESS_KEY or VOIPBIN_API_KEY for an access key,
-/// VOIPBIN_TOKEN for a JWT) or from the config file, never from the command line.
+/// Credentials, the first found wins: the environment (VN_ACCESS_KEY or VOIPBIN_API_KEY for an
+/// access key, VOIPBIN_TOKEN for a JWT); access_key or token in the config file; the access key
+/// of a profile of VoIPbin's CLI in ~/.vn/config.yaml, written by `vn login` (--profile NAME,
+/// else its current_profile; its api_url too). Never from the command line. conftop names the
+/// source it uses, never the credential.
 #[derive(Debug, Parser)]
 #[command(
     name = "conftop",
@@ -116,6 +119,11 @@ pub struct DashArgs {
     /// Where the log goes [default: conftop.log in the data directory].
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Profile of VoIPbin's CLI (`vn`) to take the access key and API URL from, when neither
+    /// the environment nor the config file holds a credential (also CONFTOP_PROFILE)
+    /// [default: the file's current_profile].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Config file [default: config.toml in the config directory].
     #[arg(
         long,

@@ -35,3 +35,4 @@ pub mod text;
 pub mod tui;
 pub mod ui;
 pub mod verdict;
+pub mod vn;

@@ -17,7 +17,7 @@ use crate::app::view::Thresholds;
 use crate::app::{AppConfig, Mode};
 use crate::audit::AuditLog;
 use crate::cli::{DashArgs, SimArgs};
-use crate::config::{self, ConfigError, FileConfig};
+use crate::config::{self, ConfigError, CredentialSource, FileConfig};
 use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig, WsFaults, WsOptions};
 use crate::sync::{BudgetConfig, PushConfig, SyncConfig};
 use crate::ui::Theme;
@@ -62,6 +62,8 @@ pub enum SettingsError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Theme(#[from] ThemeError),
+    #[error(transparent)]
+    Vn(#[from] crate::vn::VnError),
     #[error("{option} {given}: the shortest refresh interval is {min}")]
     IntervalTooShort {
         option: String,
@@ -127,6 +129,9 @@ pub struct Settings {
     /// Where removals are recorded; `None` in read-only modes, which record nothing.
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,
+    /// Where the credential came from (`VN_ACCESS_KEY`, the config file, a vn profile…), to be
+    /// shown; never the credential itself.
+    pub credential_source: CredentialSource,
     /// Things to tell the user that do not stop the start (a config file others can read).
     pub warnings: Vec<String>,
 }
@@ -151,7 +156,7 @@ impl Settings {
             .config
             .clone()
             .or_else(|| env("CONFTOP_CONFIG").map(PathBuf::from));
-        let (file, warnings) = config::load(config_path.as_deref())?;
+        let (file, mut warnings) = config::load(config_path.as_deref())?;
         let file_name = config_path
             .or_else(config::default_path)
             .map(|p| p.display().to_string())
@@ -245,13 +250,28 @@ impl Settings {
             .or(file.log_file.clone())
             .or_else(|| config::data_file("conftop.log"));
 
-        let source = if args.demo {
-            Source::Demo
+        let (source, credential_source) = if args.demo {
+            (Source::Demo, CredentialSource::Demo)
         } else {
-            Source::Api {
-                url: api_url(args, env, &file),
-                credentials: config::credentials(env, &file, &file_name)?,
+            let (credentials, from, vn_url) = credentials(args, env, &file, &file_name)?;
+            if let CredentialSource::VnProfile { path, .. } = &from
+                && config::shared_readable(std::path::Path::new(path))
+            {
+                warnings.push(format!(
+                    "warning: {path} holds a credential and is readable by group or others; \
+                     run: chmod 600 {path}"
+                ));
             }
+            if let Some((name, by)) = profile(args, env)
+                && !matches!(from, CredentialSource::VnProfile { .. })
+            {
+                warnings.push(format!(
+                    "warning: {by} {name:?} is not used: the credential comes from {from}, \
+                     which comes first"
+                ));
+            }
+            let url = api_url(args, env, &file, vn_url);
+            (Source::Api { url, credentials }, from)
         };
 
         Ok(Settings {
@@ -269,6 +289,7 @@ impl Settings {
             push: !args.no_push && file.push.unwrap_or(true),
             audit_log,
             log_file,
+            credential_source,
             warnings,
         })
     }
@@ -279,6 +300,7 @@ impl Settings {
             base_url,
             timeout: self.timeout,
             allow_insecure_http: self.allow_insecure_http,
+            credential_source: Some(self.credential_source.to_string()),
             ..ClientConfig::default()
         }
     }
@@ -317,13 +339,76 @@ impl Settings {
     }
 }
 
-/// `--api-url` > `VOIPBIN_API_URL` > the config file > VoIPbin's public API.
-fn api_url(args: &DashArgs, env: &dyn Fn(&str) -> Option<String>, file: &FileConfig) -> String {
+/// `--api-url` > `VOIPBIN_API_URL` > the vn profile's `api_url` (when that profile gives the
+/// credential: a key and its server belong together) > the config file > VoIPbin's public API.
+fn api_url(
+    args: &DashArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+    vn_url: Option<String>,
+) -> String {
     args.api_url
         .clone()
         .or_else(|| env("VOIPBIN_API_URL"))
+        .or(vn_url)
         .or(file.api_url.clone())
         .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
+}
+
+/// The vn profile asked for by name, and by what: `--profile` > `CONFTOP_PROFILE`.
+fn profile(
+    args: &DashArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, &'static str)> {
+    let named = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    match args.profile.clone().and_then(named) {
+        Some(p) => Some((p, "--profile")),
+        None => env("CONFTOP_PROFILE")
+            .and_then(named)
+            .map(|p| (p, "CONFTOP_PROFILE")),
+    }
+}
+
+/// The credential, where it came from, and the vn profile's API URL if the profile gave it:
+/// the environment > conftop's config file > the vn profile (as `vn` itself: its environment
+/// variable before its file).
+fn credentials(
+    args: &DashArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+    file_name: &str,
+) -> Result<(Credentials, CredentialSource, Option<String>), SettingsError> {
+    if let Some((credentials, from)) = config::credentials(env, file, file_name)? {
+        return Ok((credentials, from, None));
+    }
+    let home = env("HOME")
+        .or_else(|| env("USERPROFILE"))
+        .filter(|h| !h.is_empty());
+    let vn_path = home.map(|h| crate::vn::path_in(std::path::Path::new(&h)));
+    let shown = vn_path.as_ref().map_or_else(
+        || format!("~/{}", crate::vn::CONFIG),
+        |p| p.display().to_string(),
+    );
+    let wanted = profile(args, env);
+    let found = match &vn_path {
+        Some(path) => crate::vn::load(path, wanted.as_ref().map(|(n, by)| (n.as_str(), *by)))?,
+        None => None,
+    };
+    match found {
+        Some(p) => Ok((
+            Credentials::AccessKey(p.access_key),
+            CredentialSource::VnProfile {
+                profile: crate::text::sanitize(&p.name, 64),
+                path: p.path.display().to_string(),
+            },
+            p.api_url,
+        )),
+        None => Err(ConfigError::NoCredentials {
+            config: file_name.to_owned(),
+            vn: shown,
+        }
+        .into()),
+    }
 }
 
 /// `conftop sim`'s options as a simulator configuration.

@@ -166,4 +166,3 @@ impl Pty {
         let _ = self.child.wait();
     }
 }
-
