@@ -31,6 +31,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// `conftop --version`: the version, and the git commit when built from a checkout.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("CONFTOP_COMMIT_SUFFIX"));
+
 /// A terminal dashboard for live VoIPbin conferences.
 ///
 /// Credentials, the first found wins: the environment (VN_ACCESS_KEY or VOIPBIN_API_KEY for an
@@ -41,7 +44,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 #[derive(Debug, Parser)]
 #[command(
     name = "conftop",
-    version,
+    version = VERSION,
     about,
     long_about,
     args_conflicts_with_subcommands = true
@@ -55,8 +58,91 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Sub {
+    /// Print who is in which conference right now, once, for scripts (no terminal needed).
+    List(ListArgs),
     /// Run the built-in VoIPbin simulator on its own, until stopped.
     Sim(SimArgs),
+    /// Print a shell completion script (the README says where each shell wants it).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. conftop man > ~/.local/share/man/man1/conftop.1
+    Man,
+}
+
+/// How `conftop list` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Output {
+    /// Aligned columns for people, 80 columns wide.
+    #[default]
+    Table,
+    /// The documented, versioned shape (see the README), for scripts.
+    Json,
+    /// The same shape as JSON, as YAML.
+    Yaml,
+}
+
+/// Options of `conftop list`.
+#[derive(Debug, Args, Default)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Only participants matching TEXT, as the dashboard's / filter matches (a room whose name
+    /// matches keeps all its participants).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Give up if the picture (every live participant) is not complete within this long
+    /// [default: 30s].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Ask the built-in simulator with the --demo scenario: no credentials needed.
+    #[arg(long)]
+    pub demo: bool,
+    /// API base URL [default: https://api.voipbin.net/v1.0].
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "VOIPBIN_API_URL",
+        hide_env_values = true
+    )]
+    pub api_url: Option<String>,
+    /// Profile of VoIPbin's CLI (`vn`) to use when the environment and the config file hold
+    /// no credential (also CONFTOP_PROFILE).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Config file [default: config.toml in the config directory].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "CONFTOP_CONFIG",
+        hide_env_values = true
+    )]
+    pub config: Option<PathBuf>,
+    /// Requests per second conftop allows itself [default: 8].
+    #[arg(long, value_name = "N")]
+    pub budget: Option<f64>,
+    /// Allow plain http:// to hosts other than this machine (credentials travel unencrypted).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+}
+
+impl ListArgs {
+    /// The dashboard's options these stand for, so one set of rules resolves both.
+    pub fn dash_args(&self) -> DashArgs {
+        DashArgs {
+            demo: self.demo,
+            api_url: self.api_url.clone(),
+            profile: self.profile.clone(),
+            config: self.config.clone(),
+            budget: self.budget,
+            allow_insecure_http: self.allow_insecure_http,
+            no_push: true,
+            read_only: true,
+            ..DashArgs::default()
+        }
+    }
 }
 
 /// Options of the dashboard.

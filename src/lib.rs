@@ -27,6 +27,7 @@ pub mod cli;
 pub mod config;
 pub mod format;
 pub mod ids;
+pub mod list;
 pub mod logging;
 pub mod settings;
 pub mod sim;

@@ -1,17 +1,19 @@
-//! `conftop`: the dashboard, `conftop --demo`, and `conftop sim`.
+//! `conftop`: the dashboard, `conftop --demo`, `conftop list`, `conftop sim`, and the shell's
+//! completions and man page.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use jiff::Timestamp;
 use secrecy::SecretString;
 
 use conftop::api::{Client, Credentials};
 use conftop::app::AppState;
 use conftop::audit::AuditLog;
-use conftop::cli::{Cli, DashArgs, SimArgs, Sub};
+use conftop::cli::{Cli, DashArgs, ListArgs, Output, SimArgs, Sub};
+use conftop::list::{self, Listing};
 use conftop::settings::{self, Settings, Source};
 use conftop::sim::{Scenario, Sim, SimConfig};
 use conftop::ui::Theme;
@@ -19,6 +21,23 @@ use conftop::{logging, sync, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Printed at once: no runtime, no settings.
+    match &cli.command {
+        Some(Sub::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "conftop", &mut out);
+            return print(&out);
+        }
+        Some(Sub::Man) => {
+            let mut out = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                say(&format!("cannot write the man page: {e}"));
+                return ExitCode::FAILURE;
+            }
+            return print(&out);
+        }
+        _ => {}
+    }
     // The dashboard's work is waiting on the network and the terminal: one thread does it, and
     // keeps memory low (no per-thread allocator arenas). The standalone simulator may serve
     // several clients at once.
@@ -40,6 +59,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Sub::Sim(args)) => runtime.block_on(run_sim(args)),
+        Some(Sub::List(args)) => runtime.block_on(run_list(args)),
+        Some(Sub::Completions { .. } | Sub::Man) => Ok(()),
         None => runtime.block_on(run_dashboard(cli.dash)),
     };
     // Do not wait for background tasks (a request may be hanging on a dead server).
@@ -59,6 +80,27 @@ fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "conftop: {message}");
 }
 
+/// Writes `bytes` to stdout. A reader that went away (`| head`) is no failure.
+fn write_out(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure(1, format!("cannot write the output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn print(bytes: &[u8]) -> ExitCode {
+    match write_out(bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, message)) => {
+            say(&message);
+            ExitCode::from(code)
+        }
+    }
+}
+
 /// An exit code and what to tell the user.
 struct Failure(u8, String);
 
@@ -69,6 +111,10 @@ fn usage(e: impl std::fmt::Display) -> Failure {
 async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     // Options first: a wrong option is worth saying even without a terminal.
     let settings = Settings::resolve(&args, &|name| std::env::var(name).ok()).map_err(usage)?;
+    // A URL that cannot be used is an option error too.
+    if let Source::Api { url, credentials } = &settings.source {
+        Client::new(&settings.client_config(url.clone()), credentials.clone()).map_err(usage)?;
+    }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(usage(
             "conftop is a terminal dashboard and needs a terminal (stdin and stdout are not one)",
@@ -167,6 +213,53 @@ async fn crash_test(guard: &mut tui::TerminalGuard, app: &AppState, theme: &Them
         .draw(|f| conftop::ui::draw(f, app, theme))
         .ok();
     panic!("deliberate crash test");
+}
+
+/// `conftop list`: one complete picture, printed. Exit statuses: 0 printed, 2 options or
+/// credentials missing, 3 credentials rejected, 4 API unreachable, 5 not complete in time.
+async fn run_list(args: ListArgs) -> Result<(), Failure> {
+    let settings =
+        Settings::resolve(&args.dash_args(), &|name| std::env::var(name).ok()).map_err(usage)?;
+    let timeout = args.timeout.unwrap_or(list::DEFAULT_TIMEOUT);
+    if timeout < settings::defaults::MIN_TIMEOUT {
+        return Err(usage(format!(
+            "--timeout {}: a picture needs time; give at least {}",
+            settings::shown(timeout),
+            settings::shown(settings::defaults::MIN_TIMEOUT)
+        )));
+    }
+    for w in &settings.warnings {
+        say(w);
+    }
+    let (base_url, credentials, _demo) = match &settings.source {
+        Source::Demo => {
+            let sim = Sim::start(SimConfig {
+                scenario: Scenario::demo(),
+                ..SimConfig::default()
+            })
+            .await
+            .map_err(|e| Failure(1, format!("cannot start the demo simulator: {e}")))?;
+            let key = Credentials::AccessKey(SecretString::from(sim.access_key()));
+            (sim.base_url(), key, Some(sim))
+        }
+        Source::Api { url, credentials } => (url.clone(), credentials.clone(), None),
+    };
+    let mut client_config = settings.client_config(base_url);
+    client_config.timeout = client_config.timeout.min(timeout);
+    let client = Client::new(&client_config, credentials).map_err(usage)?;
+    let picture = list::collect(client, settings.sync_config(None), timeout)
+        .await
+        .map_err(|e| Failure(e.exit_code(), e.to_string()))?;
+    let listing = Listing::new(&picture, args.filter.as_deref());
+    let text = match args.output {
+        Output::Table => list::table(&listing),
+        Output::Json => serde_json::to_string_pretty(&listing)
+            .map(|s| s + "\n")
+            .map_err(|e| Failure(1, format!("cannot write JSON: {e}")))?,
+        Output::Yaml => serde_norway::to_string(&listing)
+            .map_err(|e| Failure(1, format!("cannot write YAML: {e}")))?,
+    };
+    write_out(text.as_bytes())
 }
 
 async fn run_sim(args: SimArgs) -> Result<(), Failure> {
