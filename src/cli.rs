@@ -2,7 +2,6 @@
 //! shell history and `--help` (clap prints `env` values there), so they come only from the
 //! environment, the config file or a vn profile (see [`crate::config`], [`crate::vn`]).
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -61,7 +60,7 @@ pub enum Sub {
     /// Print who is in which conference right now, once, for scripts (no terminal needed).
     List(ListArgs),
     /// Run the built-in VoIPbin simulator on its own, until stopped.
-    Sim(SimArgs),
+    Sim(Box<SimArgs>),
     /// Print a shell completion script (the README says where each shell wants it).
     Completions {
         #[arg(value_enum)]
@@ -233,15 +232,28 @@ pub struct DashArgs {
 /// Options of `conftop sim`.
 #[derive(Debug, Args)]
 pub struct SimArgs {
-    /// Address to listen on (loopback only, unless --allow-remote).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
+    /// Address to listen on, HOST:PORT; a host name is resolved (loopback only, unless
+    /// --allow-remote).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: String,
     /// Allow listening on a non-loopback address.
     #[arg(long)]
     pub allow_remote: bool,
     /// Start from the lively --demo scenario (the options below still apply).
     #[arg(long)]
     pub demo: bool,
+    /// Start from the busy-account scenario: 500 live participants in 50 rooms among 100,000
+    /// history records, 30% of them short calls of the last three hours (the options below
+    /// still apply).
+    #[arg(long, conflicts_with = "demo")]
+    pub busy: bool,
+    /// Share (0 to 1) of the history placed among the live participants, in the last
+    /// --recent-window, so the newest pages hold few live ones.
+    #[arg(long, value_name = "F")]
+    pub recent_share: Option<f64>,
+    /// How far back the recent history and the live participants' joins reach (1s to 168h) [default: 3h].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub recent_window: Option<Duration>,
     #[arg(long)]
     pub seed: Option<u64>,
     /// Conference-type rooms.
@@ -318,6 +330,16 @@ pub struct SimArgs {
     /// Hold every websocket event frame this long.
     #[arg(long, value_parser = parse_duration)]
     pub ws_delay: Option<Duration>,
+    /// How often the server pings each websocket (the server's is 10s).
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub ws_ping_interval: Option<Duration>,
+    /// Drop a websocket this long after its last pong (the server's is 60s); longer than the
+    /// ping interval.
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub ws_pong_timeout: Option<Duration>,
+    /// Frames queued per websocket before further ones are dropped (the server's is 2000).
+    #[arg(long, value_name = "N")]
+    pub ws_queue: Option<usize>,
     /// Every n-th history record shares its predecessor's tm_create (0 = none).
     #[arg(long, default_value_t = 0)]
     pub ties: usize,

@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Sub::Sim(args)) => runtime.block_on(run_sim(args)),
+        Some(Sub::Sim(args)) => runtime.block_on(run_sim(*args)),
         Some(Sub::List(args)) => runtime.block_on(run_list(args)),
         Some(Sub::Completions { .. } | Sub::Man) => Ok(()),
         None => runtime.block_on(run_dashboard(cli.dash)),

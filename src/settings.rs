@@ -53,6 +53,15 @@ pub mod defaults {
     pub const SIM_SPEED: RangeInclusive<f64> = f64::MIN_POSITIVE..=1000.0;
     /// `conftop sim`: arrivals per minute when not 0.
     pub const SIM_CHURN: RangeInclusive<f64> = 0.01..=100_000.0;
+    /// `conftop sim`: the recent window, within the history's two weeks (and the longest
+    /// duration an option takes, a week).
+    pub const SIM_RECENT_WINDOW: RangeInclusive<Duration> =
+        Duration::from_secs(1)..=Duration::from_secs(7 * 86400);
+    /// `conftop sim`: websocket ping interval.
+    pub const SIM_WS_PING: RangeInclusive<Duration> =
+        Duration::from_millis(100)..=Duration::from_secs(3600);
+    /// `conftop sim`: frames queued per websocket.
+    pub const SIM_WS_QUEUE: RangeInclusive<usize> = 1..=1_000_000;
 }
 
 /// Why the options cannot be used. Shown as it is, with exit status 2.
@@ -96,6 +105,8 @@ pub enum SettingsError {
         given: String,
         rule: &'static str,
     },
+    #[error("--listen {given}: {why}")]
+    SimListen { given: String, why: String },
 }
 
 /// Where the dashboard gets its data.
@@ -447,8 +458,54 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
             return Err(bad(option, rate.to_string(), "must be between 0 and 1"));
         }
     }
+    if let Some(share) = a.recent_share
+        && !(0.0..=1.0).contains(&share)
+    {
+        return Err(bad(
+            "--recent-share",
+            share.to_string(),
+            "must be between 0 and 1",
+        ));
+    }
+    if let Some(w) = a.recent_window
+        && !(defaults::SIM_RECENT_WINDOW.contains(&w))
+    {
+        return Err(bad("--recent-window", shown(w), "is 1s to 168h"));
+    }
+    let ws_base = WsOptions::default();
+    let ping_interval = a.ws_ping_interval.unwrap_or(ws_base.ping_interval);
+    let pong_timeout = a.ws_pong_timeout.unwrap_or(ws_base.pong_timeout);
+    if !defaults::SIM_WS_PING.contains(&ping_interval) {
+        return Err(bad(
+            "--ws-ping-interval",
+            shown(ping_interval),
+            "is 100ms to 1h (--ws-no-ping stops pings)",
+        ));
+    }
+    if pong_timeout <= ping_interval && !a.ws_no_ping {
+        return Err(SettingsError::Sim {
+            option: "--ws-pong-timeout",
+            given: format!(
+                "{} with a ping every {}",
+                shown(pong_timeout),
+                shown(ping_interval)
+            ),
+            rule: "must be longer than the ping interval, or every socket is dropped",
+        });
+    }
+    let queue = a.ws_queue.unwrap_or(ws_base.queue);
+    if !defaults::SIM_WS_QUEUE.contains(&queue) {
+        return Err(bad(
+            "--ws-queue",
+            queue.to_string(),
+            "is 1 to 1000000 frames",
+        ));
+    }
+    let listen = sim_listen(&a.listen, a.allow_remote)?;
     let base = if a.demo {
         Scenario::demo()
+    } else if a.busy {
+        Scenario::busy()
     } else {
         Scenario::default()
     };
@@ -460,11 +517,16 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         queue_rooms: a.queue_rooms.unwrap_or(base.queue_rooms),
         history: a.history.unwrap_or(base.history),
         churn_per_min: a.churn.unwrap_or(base.churn_per_min),
+        recent_share: a.recent_share.unwrap_or(base.recent_share),
+        recent_window: a
+            .recent_window
+            .map(|w| w.as_micros() as i64)
+            .unwrap_or(base.recent_window),
         ties: a.ties,
         ..base
     };
     Ok(SimConfig {
-        listen: a.listen,
+        listen,
         scenario,
         server: ServerOptions {
             legacy_timestamps: a.legacy_timestamps,
@@ -487,7 +549,9 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         },
         websocket: WsOptions {
             wrapped_events: a.ws_wrapped,
-            ..WsOptions::default()
+            ping_interval,
+            pong_timeout,
+            queue,
         },
         ws_faults: WsFaults {
             refuse_upgrades: a.ws_refuse,
@@ -499,6 +563,38 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         speed: a.speed,
         ..SimConfig::default()
     })
+}
+
+/// `--listen HOST:PORT`: an address, or a host name resolved now. Without `allow_remote`
+/// the first loopback address it resolves to (`localhost` is 127.0.0.1 or ::1).
+fn sim_listen(given: &str, allow_remote: bool) -> Result<std::net::SocketAddr, SettingsError> {
+    use std::net::ToSocketAddrs;
+    let fail = |why: String| SettingsError::SimListen {
+        given: given.to_owned(),
+        why,
+    };
+    let addrs: Vec<std::net::SocketAddr> = given
+        .to_socket_addrs()
+        .map_err(|e| {
+            fail(match e.kind() {
+                std::io::ErrorKind::InvalidInput => {
+                    "give HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080".to_owned()
+                }
+                _ => format!("cannot resolve it ({e})"),
+            })
+        })?
+        .collect();
+    let first_loopback = addrs.iter().find(|a| a.ip().is_loopback());
+    match (first_loopback, addrs.first()) {
+        (Some(a), _) => Ok(*a),
+        (None, Some(a)) if allow_remote => Ok(*a),
+        (None, Some(a)) => Err(fail(format!(
+            "it is {}, not this machine; the simulator serves credentials, so it listens on \
+             loopback unless --allow-remote",
+            a.ip()
+        ))),
+        (None, None) => Err(fail("it resolves to no address".to_owned())),
+    }
 }
 
 /// A duration as the options take it, so that what is shown can be typed back: `500ms`,

@@ -469,3 +469,75 @@ fn simulator_rates_speed_and_churn_are_checked() {
             .is_none()
     );
 }
+
+#[test]
+fn simulator_scenario_and_websocket_knobs_are_checked() {
+    let c = sim(&["--busy"]).unwrap();
+    assert_eq!(c.scenario.history, Scenario::busy().history);
+    assert_eq!(c.scenario.recent_share, Scenario::busy().recent_share);
+    let c = sim(&["--busy", "--recent-share", "0.5", "--recent-window", "1h"]).unwrap();
+    assert_eq!(c.scenario.conferences, Scenario::busy().conferences);
+    assert_eq!(c.scenario.recent_share, 0.5);
+    assert_eq!(c.scenario.recent_window, 3_600_000_000);
+    let c = sim(&[]).unwrap();
+    assert_eq!(c.scenario.recent_share, Scenario::default().recent_share);
+    assert_eq!(c.websocket.queue, WsOptions::default().queue);
+    let c = sim(&[
+        "--ws-ping-interval",
+        "500ms",
+        "--ws-pong-timeout",
+        "2s",
+        "--ws-queue",
+        "5",
+    ])
+    .unwrap();
+    assert_eq!(c.websocket.ping_interval, Duration::from_millis(500));
+    assert_eq!(c.websocket.pong_timeout, Duration::from_secs(2));
+    assert_eq!(c.websocket.queue, 5);
+    // A long ping interval with no pings at all is fine.
+    assert!(sim(&["--ws-no-ping", "--ws-pong-timeout", "1s"]).is_ok());
+
+    for (flags, option) in [
+        (&["--recent-share", "1.5"][..], "--recent-share"),
+        (&["--recent-share=-0.1"], "--recent-share"),
+        (&["--recent-window", "0s"], "--recent-window"),
+        (&["--ws-ping-interval", "10ms"], "--ws-ping-interval"),
+        (&["--ws-pong-timeout", "5s"], "--ws-pong-timeout"),
+        (
+            &["--ws-ping-interval", "30s", "--ws-pong-timeout", "30s"],
+            "--ws-pong-timeout",
+        ),
+        (&["--ws-queue", "0"], "--ws-queue"),
+    ] {
+        let e = sim(flags).unwrap_err().to_string();
+        assert!(e.starts_with(option), "{flags:?}: {e}");
+    }
+    let argv = ["conftop", "sim", "--demo", "--busy"];
+    assert!(Cli::try_parse_from(argv).is_err(), "--demo and --busy");
+}
+
+#[test]
+fn the_simulator_listens_on_host_names_that_are_this_machine() {
+    let c = sim(&["--listen", "localhost:8080"]).unwrap();
+    assert!(c.listen.ip().is_loopback(), "{}", c.listen);
+    assert_eq!(c.listen.port(), 8080);
+    assert!(
+        sim(&["--listen", "[::1]:0"])
+            .unwrap()
+            .listen
+            .ip()
+            .is_loopback()
+    );
+    let e = sim(&["--listen", "0.0.0.0:8080"]).unwrap_err().to_string();
+    assert!(
+        e.starts_with("--listen 0.0.0.0:8080") && e.contains("--allow-remote"),
+        "{e}"
+    );
+    assert!(sim(&["--listen", "0.0.0.0:8080", "--allow-remote"]).is_ok());
+    let e = sim(&["--listen", "localhost"]).unwrap_err().to_string();
+    assert!(e.contains("HOST:PORT"), "{e}");
+    let e = sim(&["--listen", "no-such-host.invalid:80"])
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("--listen no-such-host.invalid:80"), "{e}");
+}
