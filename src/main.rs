@@ -259,7 +259,19 @@ async fn run_list(args: ListArgs) -> Result<(), Failure> {
         Output::Yaml => serde_norway::to_string(&listing)
             .map_err(|e| Failure(1, format!("cannot write YAML: {e}")))?,
     };
-    write_out(text.as_bytes())
+    write_out(text.as_bytes())?;
+    if !picture.complete {
+        return Err(Failure(
+            list::INCOMPLETE_EXIT,
+            format!(
+                "the picture is not complete within {}: the scan of the day's history had not \
+                 finished, so participants of connect and queue rooms who joined long ago may be \
+                 missing (printed what there is; a longer --timeout completes it)",
+                settings::shown(timeout)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 async fn run_sim(args: SimArgs) -> Result<(), Failure> {

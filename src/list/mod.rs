@@ -3,7 +3,9 @@
 //! The picture comes from the dashboard's own sync task ([`crate::sync::spawn`]), within the
 //! same request budget: conftop waits for a snapshot that covers every live participant
 //! (`complete`), then for the callers that spare budget can look up, and stops. Push is off:
-//! one picture needs no websocket.
+//! one picture needs no websocket. A picture the timeout cuts short (on a busy account, the
+//! scan of the day's history takes minutes within the budget) is printed as it is, marked
+//! incomplete, with its own exit status.
 
 mod shape;
 mod table;
@@ -24,6 +26,9 @@ pub use table::table;
 /// How long `conftop list` waits for a complete picture unless `--timeout` says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The exit status of a picture not complete in time (printed or not).
+pub const INCOMPLETE_EXIT: u8 = 5;
+
 /// Failed refreshes in a row after which the API counts as unreachable.
 pub const RETRIES: u32 = 3;
 
@@ -37,6 +42,9 @@ pub struct Picture {
     pub at: Timestamp,
     pub snapshot: Arc<Snapshot>,
     pub calls: IdMap<Call>,
+    /// Every live participant is in it: the history within the health-check horizon was
+    /// scanned. Only a picture cut short by the timeout is not.
+    pub complete: bool,
 }
 
 impl Picture {
@@ -75,12 +83,13 @@ impl ListError {
         match self {
             ListError::Rejected { .. } => 3,
             ListError::Refused { .. } | ListError::Unreachable { .. } => 4,
-            ListError::Incomplete { .. } => 5,
+            ListError::Incomplete { .. } => INCOMPLETE_EXIT,
         }
     }
 }
 
-/// Runs the sync task until one picture is complete, or `timeout` passes, then stops it.
+/// Runs the sync task until one picture is complete, or `timeout` passes, then stops it. At
+/// the timeout, the latest picture is returned as it is (`complete: false`), if there is one.
 pub async fn collect(
     client: Client,
     config: SyncConfig,
@@ -106,6 +115,8 @@ async fn wait(
     let mut last_error: Option<ApiError> = None;
     // The complete picture, and how many callers it lacked when the last snapshot came.
     let mut picture: Option<(Picture, usize)> = None;
+    // The latest snapshot while none is complete.
+    let mut partial: Option<Arc<Snapshot>> = None;
     loop {
         let event = match tokio::time::timeout_at(deadline, events.recv()).await {
             Ok(Some(event)) => event,
@@ -127,6 +138,7 @@ async fn wait(
             SyncEvent::Snapshot(snapshot) => {
                 failures = 0;
                 if !snapshot.complete {
+                    partial = Some(snapshot);
                     continue;
                 }
                 let p = Picture {
@@ -135,6 +147,7 @@ async fn wait(
                     at: Timestamp::now(),
                     snapshot,
                     calls: calls.clone(),
+                    complete: true,
                 };
                 let missing = p.missing_callers();
                 // Done when every caller is known, or when a whole refresh with spare budget
@@ -159,7 +172,7 @@ async fn wait(
                     _ => {}
                 }
                 failures += 1;
-                if failures >= RETRIES && picture.is_none() {
+                if failures >= RETRIES && picture.is_none() && partial.is_none() {
                     return Err(ListError::Unreachable {
                         tries: failures,
                         error,
@@ -175,6 +188,14 @@ async fn wait(
             p.calls = calls;
             Ok(p)
         }
+        None if partial.is_some() => Ok(Picture {
+            host: host.to_owned(),
+            customer,
+            at: Timestamp::now(),
+            snapshot: partial.expect("checked"),
+            calls,
+            complete: false,
+        }),
         None => Err(ListError::Incomplete {
             waited: crate::settings::shown(timeout),
             last: last_error,

@@ -28,6 +28,10 @@ pub struct Listing {
     pub at: String,
     /// The `--filter` text, if any.
     pub filter: Option<String>,
+    /// Whether every live participant is included. `false` only when `--timeout` cut the
+    /// picture short: participants of rooms no list shows (`connect`, `queue`) who joined long
+    /// ago may be missing.
+    pub complete: bool,
     /// Whether every participant's caller is known (callers are looked up with spare budget).
     pub callers_complete: bool,
     pub totals: Totals,
@@ -152,6 +156,7 @@ impl Listing {
             }),
             at: rfc3339(p.at),
             filter: filter.map(str::to_owned),
+            complete: p.complete,
             callers_complete: p.missing_callers() == 0,
             totals,
             conferences,

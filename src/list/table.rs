@@ -56,6 +56,9 @@ pub fn table(l: &Listing) -> String {
     if let Some(f) = &l.filter {
         let _ = write!(summary, ", filter {:?}", sanitize(f, 32));
     }
+    if !l.complete {
+        summary.push_str("; INCOMPLETE: older participants of connect/queue rooms may be missing");
+    }
     if !l.callers_complete {
         summary.push_str("; some callers not known yet");
     }
@@ -159,6 +162,7 @@ mod tests {
             customer: None,
             at: "2026-12-01T03:12:05Z".into(),
             filter: None,
+            complete: true,
             callers_complete: true,
             totals: Totals {
                 conferences: 1,

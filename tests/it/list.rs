@@ -165,6 +165,7 @@ async fn json_from_a_vn_profile_with_no_environment_is_every_live_participant() 
         }
     }
     assert_eq!(json["callers_complete"], true);
+    assert_eq!(json["complete"], true);
     assert!(!stdout(&o).contains(&sim.access_key()));
 }
 
@@ -374,6 +375,44 @@ async fn table_and_yaml_for_people_and_pipes() {
         json["totals"]["participants"].as_u64(),
         Some(members as u64)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_picture_cut_short_is_printed_marked_incomplete_with_exit_5() {
+    // Ten thousand records in the last three hours: scanning them within the budget takes far
+    // longer than the timeout, so the picture is never complete.
+    let sim = sim_with(SimConfig {
+        scenario: Scenario {
+            history: 20_000,
+            recent_share: 0.5,
+            churn_per_min: 0.0,
+            ..Scenario::default()
+        },
+        server: ServerOptions {
+            rate_limit: None,
+            ..ServerOptions::default()
+        },
+        ..SimConfig::default()
+    })
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let (url, key) = (sim.base_url(), sim.access_key());
+    let env = [("VN_ACCESS_KEY", key.as_str()), ("VOIPBIN_API_URL", &url)];
+    let o = run(
+        home.path(),
+        &["list", "-o", "json", "--timeout", "10s"],
+        &env,
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("not complete within 10s"), "{err}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["complete"], false);
+    let listed = listed_ids(&json);
+    assert!(!listed.is_empty());
+    assert!(listed.is_subset(&live_ids(&sim)), "only live participants");
 }
 
 /// The table of a still world, through the same collection as the binary; the times and the
