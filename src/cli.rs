@@ -1,8 +1,7 @@
 //! Command-line options. Credentials are deliberately not options: a flag would show in `ps`,
 //! shell history and `--help` (clap prints `env` values there), so they come only from the
-//! environment or the config file (see [`crate::config`]).
+//! environment, the config file or a vn profile (see [`crate::config`], [`crate::vn`]).
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -31,14 +30,20 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// `conftop --version`: the version, and the git commit when built from a checkout.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("CONFTOP_COMMIT_SUFFIX"));
+
 /// A terminal dashboard for live VoIPbin conferences.
 ///
-/// Credentials come from the environment (VN_ACCESS_KEY or VOIPBIN_API_KEY for an access key,
-/// VOIPBIN_TOKEN for a JWT) or from the config file, never from the command line.
+/// Credentials, the first found wins: the environment (VN_ACCESS_KEY or VOIPBIN_API_KEY for an
+/// access key, VOIPBIN_TOKEN for a JWT); access_key or token in the config file; the access key
+/// of a profile of VoIPbin's CLI in ~/.vn/config.yaml, written by `vn login` (--profile NAME,
+/// else its current_profile; its api_url too). Never from the command line. conftop names the
+/// source it uses, never the credential.
 #[derive(Debug, Parser)]
 #[command(
     name = "conftop",
-    version,
+    version = VERSION,
     about,
     long_about,
     args_conflicts_with_subcommands = true
@@ -52,8 +57,91 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Sub {
+    /// Print who is in which conference right now, once, for scripts (no terminal needed).
+    List(ListArgs),
     /// Run the built-in VoIPbin simulator on its own, until stopped.
-    Sim(SimArgs),
+    Sim(Box<SimArgs>),
+    /// Print a shell completion script (the README says where each shell wants it).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. conftop man > ~/.local/share/man/man1/conftop.1
+    Man,
+}
+
+/// How `conftop list` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Output {
+    /// Aligned columns for people, 80 columns wide.
+    #[default]
+    Table,
+    /// The documented, versioned shape (see the README), for scripts.
+    Json,
+    /// The same shape as JSON, as YAML.
+    Yaml,
+}
+
+/// Options of `conftop list`.
+#[derive(Debug, Args, Default)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Only participants matching TEXT, as the dashboard's / filter matches (a room whose name
+    /// matches keeps all its participants).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Give up if the picture (every live participant) is not complete within this long
+    /// [default: 30s].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Ask the built-in simulator with the --demo scenario: no credentials needed.
+    #[arg(long)]
+    pub demo: bool,
+    /// API base URL [default: https://api.voipbin.net/v1.0].
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "VOIPBIN_API_URL",
+        hide_env_values = true
+    )]
+    pub api_url: Option<String>,
+    /// Profile of VoIPbin's CLI (`vn`) to use when the environment and the config file hold
+    /// no credential (also CONFTOP_PROFILE).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Config file [default: config.toml in the config directory].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "CONFTOP_CONFIG",
+        hide_env_values = true
+    )]
+    pub config: Option<PathBuf>,
+    /// Requests per second conftop allows itself [default: 8].
+    #[arg(long, value_name = "N")]
+    pub budget: Option<f64>,
+    /// Allow plain http:// to hosts other than this machine (credentials travel unencrypted).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+}
+
+impl ListArgs {
+    /// The dashboard's options these stand for, so one set of rules resolves both.
+    pub fn dash_args(&self) -> DashArgs {
+        DashArgs {
+            demo: self.demo,
+            api_url: self.api_url.clone(),
+            profile: self.profile.clone(),
+            config: self.config.clone(),
+            budget: self.budget,
+            allow_insecure_http: self.allow_insecure_http,
+            no_push: true,
+            read_only: true,
+            ..DashArgs::default()
+        }
+    }
 }
 
 /// Options of the dashboard.
@@ -116,6 +204,11 @@ pub struct DashArgs {
     /// Where the log goes [default: conftop.log in the data directory].
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Profile of VoIPbin's CLI (`vn`) to take the access key and API URL from, when neither
+    /// the environment nor the config file holds a credential (also CONFTOP_PROFILE)
+    /// [default: the file's current_profile].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Config file [default: config.toml in the config directory].
     #[arg(
         long,
@@ -139,15 +232,28 @@ pub struct DashArgs {
 /// Options of `conftop sim`.
 #[derive(Debug, Args)]
 pub struct SimArgs {
-    /// Address to listen on (loopback only, unless --allow-remote).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
+    /// Address to listen on, HOST:PORT; a host name is resolved (loopback only, unless
+    /// --allow-remote).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: String,
     /// Allow listening on a non-loopback address.
     #[arg(long)]
     pub allow_remote: bool,
     /// Start from the lively --demo scenario (the options below still apply).
     #[arg(long)]
     pub demo: bool,
+    /// Start from the busy-account scenario: 500 live participants in 50 rooms among 100,000
+    /// history records, 30% of them short calls of the last three hours (the options below
+    /// still apply).
+    #[arg(long, conflicts_with = "demo")]
+    pub busy: bool,
+    /// Share (0 to 1) of the history placed among the live participants, in the last
+    /// --recent-window, so the newest pages hold few live ones.
+    #[arg(long, value_name = "F")]
+    pub recent_share: Option<f64>,
+    /// How far back the recent history and the live participants' joins reach (1s to 168h) [default: 3h].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub recent_window: Option<Duration>,
     #[arg(long)]
     pub seed: Option<u64>,
     /// Conference-type rooms.
@@ -224,6 +330,16 @@ pub struct SimArgs {
     /// Hold every websocket event frame this long.
     #[arg(long, value_parser = parse_duration)]
     pub ws_delay: Option<Duration>,
+    /// How often the server pings each websocket (the server's is 10s).
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub ws_ping_interval: Option<Duration>,
+    /// Drop a websocket this long after its last pong (the server's is 60s); longer than the
+    /// ping interval.
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub ws_pong_timeout: Option<Duration>,
+    /// Frames queued per websocket before further ones are dropped (the server's is 2000).
+    #[arg(long, value_name = "N")]
+    pub ws_queue: Option<usize>,
     /// Every n-th history record shares its predecessor's tm_create (0 = none).
     #[arg(long, default_value_t = 0)]
     pub ties: usize,
@@ -233,6 +349,22 @@ pub struct SimArgs {
     /// GET /conferencecalls never ends: past the real history it invents older pages.
     #[arg(long)]
     pub endless_pages: bool,
+}
+
+/// Shell completions for `conftop completions SHELL`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "conftop", &mut out);
+    out
+}
+
+/// The man page for `conftop man`.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    Ok(out)
 }
 
 /// The dashboard's options as the README's Markdown table, from the same definitions as

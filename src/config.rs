@@ -2,8 +2,9 @@
 //!
 //! Credentials are read from the environment (`VN_ACCESS_KEY` or `VOIPBIN_API_KEY`, the names
 //! VoIPbin's own CLI and MCP server use, or `VOIPBIN_TOKEN` for a JWT), else from the config
-//! file. A config file that holds a credential and is readable by group or others draws a
-//! warning. Unknown keys and bad values are errors that name the problem.
+//! file, else from a profile of VoIPbin's CLI ([`crate::vn`]). A file that holds a credential
+//! and is readable by group or others draws a warning. Unknown keys and bad values are errors
+//! that name the problem.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -59,9 +60,10 @@ pub enum ConfigError {
     #[error(
         "no VoIPbin credentials. Set VN_ACCESS_KEY (or VOIPBIN_API_KEY) to an access key, or \
          VOIPBIN_TOKEN to a JWT from /auth/login, or put access_key = \"…\" in {config} \
-         (readable only by you). To try conftop without an account: conftop --demo"
+         (readable only by you), or run `vn login` (VoIPbin's CLI) to write {vn}. To try \
+         conftop without an account: conftop --demo"
     )]
-    NoCredentials { config: String },
+    NoCredentials { config: String, vn: String },
     #[error("{name} is set but empty")]
     EmptyCredential { name: String },
 }
@@ -119,13 +121,13 @@ pub fn load(path: Option<&Path>) -> Result<(FileConfig, Vec<String>), ConfigErro
 }
 
 #[cfg(unix)]
-fn shared_readable(path: &Path) -> bool {
+pub(crate) fn shared_readable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
 }
 
 #[cfg(not(unix))]
-fn shared_readable(_: &Path) -> bool {
+pub(crate) fn shared_readable(_: &Path) -> bool {
     false
 }
 
@@ -137,34 +139,70 @@ fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, 
         .map_err(serde::de::Error::custom)
 }
 
-/// Picks the credentials: environment first, then the config file.
+/// Where the credential in use came from; shown on screen and in messages, never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// An environment variable: `VN_ACCESS_KEY`, `VOIPBIN_API_KEY` or `VOIPBIN_TOKEN`.
+    Env(&'static str),
+    /// `access_key` or `token` in conftop's config file.
+    ConfigFile { key: &'static str, path: String },
+    /// A profile of VoIPbin's CLI (`~/.vn/config.yaml`).
+    VnProfile { profile: String, path: String },
+    /// The built-in simulator of `--demo`: no credential of the user's.
+    Demo,
+}
+
+impl std::fmt::Display for CredentialSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CredentialSource::Env(name) => f.write_str(name),
+            CredentialSource::ConfigFile { key, path } => write!(f, "{key} in {path}"),
+            CredentialSource::VnProfile { profile, path } => {
+                write!(f, "vn profile {profile:?} in {path}")
+            }
+            CredentialSource::Demo => f.write_str("the demo simulator"),
+        }
+    }
+}
+
+/// Picks the credentials from the environment, then the config file. `None`: neither has
+/// one (the vn profile is the caller's next place to look).
 pub fn credentials(
     env: impl Fn(&str) -> Option<String>,
     file: &FileConfig,
     config_path: &str,
-) -> Result<Credentials, ConfigError> {
+) -> Result<Option<(Credentials, CredentialSource)>, ConfigError> {
+    let key = |s: String| Credentials::AccessKey(SecretString::from(s));
     for name in KEY_VARS {
         if let Some(v) = env(name) {
-            return non_empty(name, v).map(|s| Credentials::AccessKey(SecretString::from(s)));
+            return non_empty(name, v).map(|s| Some((key(s), CredentialSource::Env(name))));
         }
     }
     if let Some(v) = env(TOKEN_VAR) {
-        return non_empty(TOKEN_VAR, v).map(|s| Credentials::Token(SecretString::from(s)));
+        return non_empty(TOKEN_VAR, v).map(|s| {
+            let token = Credentials::Token(SecretString::from(s));
+            Some((token, CredentialSource::Env(TOKEN_VAR)))
+        });
     }
+    let in_file = |key: &'static str| CredentialSource::ConfigFile {
+        key,
+        path: config_path.to_owned(),
+    };
     if let Some(k) = &file.access_key {
         return non_empty(
-            "access_key in the config file",
+            &format!("access_key in {config_path}"),
             k.expose_secret().to_owned(),
         )
-        .map(|s| Credentials::AccessKey(SecretString::from(s)));
+        .map(|s| Some((key(s), in_file("access_key"))));
     }
     if let Some(t) = &file.token {
-        return non_empty("token in the config file", t.expose_secret().to_owned())
-            .map(|s| Credentials::Token(SecretString::from(s)));
+        return non_empty(
+            &format!("token in {config_path}"),
+            t.expose_secret().to_owned(),
+        )
+        .map(|s| Some((Credentials::Token(SecretString::from(s)), in_file("token"))));
     }
-    Err(ConfigError::NoCredentials {
-        config: config_path.to_owned(),
-    })
+    Ok(None)
 }
 
 fn non_empty(name: &str, v: String) -> Result<String, ConfigError> {
@@ -196,33 +234,44 @@ mod tests {
             access_key: Some(SecretString::from("from-file")),
             ..FileConfig::default()
         };
-        let c = credentials(
+        let (c, from) = credentials(
             env(&[("VOIPBIN_API_KEY", "k2"), ("VN_ACCESS_KEY", "k1")]),
             &file,
             "x",
         )
+        .unwrap()
         .unwrap();
         assert!(matches!(c, Credentials::AccessKey(s) if s.expose_secret() == "k1"));
-        let c = credentials(env(&[("VOIPBIN_TOKEN", "jwt")]), &file, "x").unwrap();
+        assert_eq!(from.to_string(), "VN_ACCESS_KEY");
+        let (c, from) = credentials(env(&[("VOIPBIN_TOKEN", "jwt")]), &file, "x")
+            .unwrap()
+            .unwrap();
         assert!(matches!(c, Credentials::Token(s) if s.expose_secret() == "jwt"));
-        let c = credentials(env(&[]), &file, "x").unwrap();
+        assert_eq!(from, CredentialSource::Env("VOIPBIN_TOKEN"));
+        let (c, from) = credentials(env(&[]), &file, "/c.toml").unwrap().unwrap();
         assert!(matches!(c, Credentials::AccessKey(s) if s.expose_secret() == "from-file"));
+        assert_eq!(from.to_string(), "access_key in /c.toml");
+        assert!(
+            credentials(env(&[]), &FileConfig::default(), "x")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
     fn missing_credentials_name_every_option() {
-        let e = credentials(
-            env(&[]),
-            &FileConfig::default(),
-            "/home/x/.config/conftop/config.toml",
-        )
-        .unwrap_err()
+        let e = ConfigError::NoCredentials {
+            config: "/home/x/.config/conftop/config.toml".to_owned(),
+            vn: "/home/x/.vn/config.yaml".to_owned(),
+        }
         .to_string();
         for word in [
             "VN_ACCESS_KEY",
             "VOIPBIN_API_KEY",
             "VOIPBIN_TOKEN",
             "config.toml",
+            "vn login",
+            ".vn/config.yaml",
             "--demo",
         ] {
             assert!(e.contains(word), "{word}: {e}");

@@ -1,4 +1,5 @@
-//! `conftop`: the dashboard, `conftop --demo`, and `conftop sim`.
+//! `conftop`: the dashboard, `conftop --demo`, `conftop list`, `conftop sim`, and the shell's
+//! completions and man page.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -6,19 +7,29 @@ use std::time::Duration;
 
 use clap::Parser;
 use jiff::Timestamp;
-use secrecy::SecretString;
 
-use conftop::api::{Client, Credentials};
+use conftop::api::Client;
 use conftop::app::AppState;
-use conftop::audit::AuditLog;
-use conftop::cli::{Cli, DashArgs, SimArgs, Sub};
-use conftop::settings::{self, Settings, Source};
-use conftop::sim::{Scenario, Sim, SimConfig};
-use conftop::ui::Theme;
+use conftop::cli::{Cli, DashArgs, ListArgs, SimArgs, Sub};
+use conftop::list::{self, Listing};
+use conftop::settings::{self, Settings};
+use conftop::sim::Sim;
 use conftop::{logging, sync, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Printed at once: no runtime, no settings.
+    match &cli.command {
+        Some(Sub::Completions { shell }) => return print(&conftop::cli::completions(*shell)),
+        Some(Sub::Man) => {
+            let page = conftop::cli::man_page();
+            return page.map_or_else(
+                |e| fail_with(1, &format!("cannot write the man page: {e}")),
+                |p| print(&p),
+            );
+        }
+        _ => {}
+    }
     // The dashboard's work is waiting on the network and the terminal: one thread does it, and
     // keeps memory low (no per-thread allocator arenas). The standalone simulator may serve
     // several clients at once.
@@ -31,26 +42,21 @@ fn main() -> ExitCode {
             .enable_all()
             .build(),
     };
-    let runtime = match runtime {
-        Ok(rt) => rt,
-        Err(e) => {
-            say(&format!("cannot start: {e}"));
-            return ExitCode::FAILURE;
-        }
+    let Ok(runtime) = runtime.inspect_err(|e| say(&format!("cannot start: {e}"))) else {
+        return ExitCode::FAILURE;
     };
     let result = match cli.command {
-        Some(Sub::Sim(args)) => runtime.block_on(run_sim(args)),
+        Some(Sub::Sim(args)) => runtime.block_on(run_sim(*args)),
+        Some(Sub::List(args)) => runtime.block_on(run_list(args)),
+        Some(Sub::Completions { .. } | Sub::Man) => Ok(()),
         None => runtime.block_on(run_dashboard(cli.dash)),
     };
     // Do not wait for background tasks (a request may be hanging on a dead server).
     runtime.shutdown_timeout(Duration::from_millis(200));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure(code, message)) => {
-            say(&message);
-            ExitCode::from(code)
-        }
-    }
+    result.map_or_else(
+        |Failure(code, m)| fail_with(code, &m),
+        |()| ExitCode::SUCCESS,
+    )
 }
 
 /// A line on stderr; if the terminal is gone there is no one to tell, and that is no reason
@@ -59,8 +65,35 @@ fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "conftop: {message}");
 }
 
+/// Writes `bytes` to stdout. A reader that went away (`| head`) is no failure.
+fn write_out(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure(1, format!("cannot write the output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn print(bytes: &[u8]) -> ExitCode {
+    write_out(bytes).map_or_else(
+        |Failure(code, m)| fail_with(code, &m),
+        |()| ExitCode::SUCCESS,
+    )
+}
+
+fn fail_with(code: u8, message: &str) -> ExitCode {
+    say(message);
+    ExitCode::from(code)
+}
+
 /// An exit code and what to tell the user.
 struct Failure(u8, String);
+
+fn demo_failed(e: conftop::sim::SimError) -> Failure {
+    Failure(1, format!("cannot start the demo simulator: {e}"))
+}
 
 fn usage(e: impl std::fmt::Display) -> Failure {
     Failure(2, e.to_string())
@@ -74,42 +107,17 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
             "conftop is a terminal dashboard and needs a terminal (stdin and stdout are not one)",
         ));
     }
-    if let Some(path) = &settings.log_file
-        && let Err(e) = logging::init(path)
-    {
+    if let Some(path) = &settings.log_file {
         let shown = path.display();
-        return Err(usage(format!("cannot write the log file {shown}: {e}")));
+        logging::init(path)
+            .map_err(|e| usage(format!("cannot write the log file {shown}: {e}")))?;
     }
-    for w in &settings.warnings {
-        say(w);
-        tracing::warn!("{w}");
-    }
+    settings.warnings.iter().for_each(|w| say(w));
 
     // The API, real or simulated; the demo's simulator lives as long as the dashboard.
-    let (base_url, credentials, _demo) = match settings.source {
-        Source::Demo => {
-            let sim = Sim::start(SimConfig {
-                scenario: Scenario::demo(),
-                ..SimConfig::default()
-            })
-            .await
-            .map_err(|e| Failure(1, format!("cannot start the demo simulator: {e}")))?;
-            let key = Credentials::AccessKey(SecretString::from(sim.access_key()));
-            (sim.base_url(), key, Some(sim))
-        }
-        Source::Api {
-            ref url,
-            ref credentials,
-        } => (url.clone(), credentials.clone(), None),
-    };
-    let client = Client::new(&settings.client_config(base_url), credentials).map_err(usage)?;
-    let audit = match &settings.audit_log {
-        None => None,
-        Some(path) => Some(
-            AuditLog::open(path)
-                .map_err(|e| usage(format!("cannot open the audit log {}: {e}", path.display())))?,
-        ),
-    };
+    let (client_config, credentials, _demo) = settings.connect().await.map_err(demo_failed)?;
+    let client = Client::new(&client_config, credentials).map_err(usage)?;
+    let audit = settings.open_audit_log().map_err(usage)?;
     let audit_path = audit.as_ref().map(|a| a.path().display().to_string());
     let app_config = settings.app_config(client.host(), audit_path);
     let handle = sync::spawn(client, settings.sync_config(audit));
@@ -122,10 +130,10 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     let size = guard
         .terminal
         .size()
-        .map_err(|e| Failure(1, format!("cannot read the terminal size: {e}")))?;
+        .map_err(|e| Failure(1, format!("no terminal size: {e}")))?;
     let mut app = AppState::new(app_config, Timestamp::now(), (size.width, size.height));
     if args.crash_test_task || args.crash_test {
-        crash_test(&mut guard, &app, &settings.theme, args.crash_test).await;
+        tui::crash_test(&mut guard, &app, &settings.theme, args.crash_test).await;
     }
     let exit = tui::run(
         &mut guard.terminal,
@@ -140,33 +148,35 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     drop(guard);
     // The sync task ends when its command channel closes; it waits briefly for removals in
     // flight so that each one is recorded.
-    if tokio::time::timeout(Duration::from_secs(4), handle.task)
-        .await
-        .is_err()
-    {
-        tracing::warn!("the sync task did not stop in time");
-    }
+    let stopped = tokio::time::timeout(Duration::from_secs(4), handle.task).await;
+    stopped
+        .inspect_err(|_| tracing::warn!("the sync task did not stop in time"))
+        .ok();
     let how = exit.map_err(|e| Failure(1, format!("terminal error: {e}")))?;
     tracing::info!(?how, "conftop stopped");
     Ok(())
 }
 
-/// Panics on purpose (hidden options for the end-to-end tests): in a background task, or on
-/// the UI's own thread once the screen is up.
-async fn crash_test(guard: &mut tui::TerminalGuard, app: &AppState, theme: &Theme, ui: bool) {
-    if !ui {
-        tokio::spawn(async {
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            panic!("deliberate crash test in a background task");
-        });
-        return;
+/// `conftop list`: one complete picture, printed. Exit statuses: 0 printed, 2 options or
+/// credentials missing, 3 credentials rejected, 4 API unreachable, 5 not complete in time.
+async fn run_list(args: ListArgs) -> Result<(), Failure> {
+    let settings =
+        Settings::resolve(&args.dash_args(), &|name| std::env::var(name).ok()).map_err(usage)?;
+    let timeout = settings::list_timeout(args.timeout).map_err(usage)?;
+    settings.warnings.iter().for_each(|w| say(w));
+    let (mut client_config, credentials, _demo) = settings.connect().await.map_err(demo_failed)?;
+    client_config.timeout = client_config.timeout.min(timeout);
+    let client = Client::new(&client_config, credentials).map_err(usage)?;
+    let picture = list::collect(client, settings.sync_config(None), timeout)
+        .await
+        .map_err(|e| Failure(e.exit_code(), e.to_string()))?;
+    let listing = Listing::new(&picture, args.filter.as_deref());
+    let text = list::render(&listing, args.output).map_err(|e| Failure(1, e))?;
+    write_out(text.as_bytes())?;
+    match picture.complete {
+        true => Ok(()),
+        false => Err(Failure(list::INCOMPLETE_EXIT, list::incomplete(timeout))),
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    guard
-        .terminal
-        .draw(|f| conftop::ui::draw(f, app, theme))
-        .ok();
-    panic!("deliberate crash test");
 }
 
 async fn run_sim(args: SimArgs) -> Result<(), Failure> {
@@ -177,22 +187,7 @@ async fn run_sim(args: SimArgs) -> Result<(), Failure> {
         Sim::start(config).await
     }
     .map_err(|e| Failure(1, e.to_string()))?;
-    let (user, password) = sim.login();
-    let (base, key, addr) = (sim.base_url(), sim.access_key(), sim.addr());
-    let banner = format!(
-        "conftop sim: a VoIPbin-compatible API on {addr}\n\
-         \x20 base URL      {base}\n\
-         \x20 access key    {key}\n\
-         \x20 other key     {}   (a second customer: its records answer 403 to the first)\n\
-         \x20 agent login   {user} / {password}   (POST http://{addr}/auth/login)\n\
-         \x20 stats         http://{addr}/_sim/stats\n\
-         \n\
-         \x20 curl '{base}/conferencecalls?page_size=5&accesskey={key}'\n\
-         \x20 VOIPBIN_API_URL={base} VN_ACCESS_KEY={key} conftop\n\
-         \n\
-         Serving until stopped (Ctrl-C).\n",
-        sim.other_access_key()
-    );
+    let banner = sim.banner();
     // Nobody reading stdout is no reason to stop serving.
     let mut out = std::io::stdout();
     let _ = out.write_all(banner.as_bytes()).and_then(|_| out.flush());

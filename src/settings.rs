@@ -17,7 +17,7 @@ use crate::app::view::Thresholds;
 use crate::app::{AppConfig, Mode};
 use crate::audit::AuditLog;
 use crate::cli::{DashArgs, SimArgs};
-use crate::config::{self, ConfigError, FileConfig};
+use crate::config::{self, ConfigError, CredentialSource, FileConfig};
 use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig, WsFaults, WsOptions};
 use crate::sync::{BudgetConfig, PushConfig, SyncConfig};
 use crate::ui::Theme;
@@ -53,6 +53,15 @@ pub mod defaults {
     pub const SIM_SPEED: RangeInclusive<f64> = f64::MIN_POSITIVE..=1000.0;
     /// `conftop sim`: arrivals per minute when not 0.
     pub const SIM_CHURN: RangeInclusive<f64> = 0.01..=100_000.0;
+    /// `conftop sim`: the recent window, within the history's two weeks (and the longest
+    /// duration an option takes, a week).
+    pub const SIM_RECENT_WINDOW: RangeInclusive<Duration> =
+        Duration::from_secs(1)..=Duration::from_secs(7 * 86400);
+    /// `conftop sim`: websocket ping interval.
+    pub const SIM_WS_PING: RangeInclusive<Duration> =
+        Duration::from_millis(100)..=Duration::from_secs(3600);
+    /// `conftop sim`: frames queued per websocket.
+    pub const SIM_WS_QUEUE: RangeInclusive<usize> = 1..=1_000_000;
 }
 
 /// Why the options cannot be used. Shown as it is, with exit status 2.
@@ -62,6 +71,8 @@ pub enum SettingsError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Theme(#[from] ThemeError),
+    #[error(transparent)]
+    Vn(#[from] crate::vn::VnError),
     #[error("{option} {given}: the shortest refresh interval is {min}")]
     IntervalTooShort {
         option: String,
@@ -86,6 +97,8 @@ pub enum SettingsError {
         given: String,
         min: String,
     },
+    #[error(transparent)]
+    Api(#[from] crate::api::ClientConfigError),
     #[error("no data directory for the audit log; give --audit-log PATH")]
     NoAuditPath,
     #[error("{option} {given}: {rule}")]
@@ -94,6 +107,8 @@ pub enum SettingsError {
         given: String,
         rule: &'static str,
     },
+    #[error("--listen {given}: {why}")]
+    SimListen { given: String, why: String },
 }
 
 /// Where the dashboard gets its data.
@@ -127,6 +142,9 @@ pub struct Settings {
     /// Where removals are recorded; `None` in read-only modes, which record nothing.
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,
+    /// Where the credential came from (`VN_ACCESS_KEY`, the config file, a vn profile…), to be
+    /// shown; never the credential itself.
+    pub credential_source: CredentialSource,
     /// Things to tell the user that do not stop the start (a config file others can read).
     pub warnings: Vec<String>,
 }
@@ -151,7 +169,7 @@ impl Settings {
             .config
             .clone()
             .or_else(|| env("CONFTOP_CONFIG").map(PathBuf::from));
-        let (file, warnings) = config::load(config_path.as_deref())?;
+        let (file, mut warnings) = config::load(config_path.as_deref())?;
         let file_name = config_path
             .or_else(config::default_path)
             .map(|p| p.display().to_string())
@@ -245,15 +263,39 @@ impl Settings {
             .or(file.log_file.clone())
             .or_else(|| config::data_file("conftop.log"));
 
-        let source = if args.demo {
-            Source::Demo
+        let (source, credential_source) = if args.demo {
+            (Source::Demo, CredentialSource::Demo)
         } else {
-            Source::Api {
-                url: api_url(args, env, &file),
-                credentials: config::credentials(env, &file, &file_name)?,
+            let (credentials, from, vn_url) = credentials(args, env, &file, &file_name)?;
+            if let CredentialSource::VnProfile { path, .. } = &from
+                && config::shared_readable(std::path::Path::new(path))
+            {
+                warnings.push(format!(
+                    "warning: {path} holds a credential and is readable by group or others; \
+                     run: chmod 600 {path}"
+                ));
             }
+            if let Some((name, by)) = profile(args, env)
+                && !matches!(from, CredentialSource::VnProfile { .. })
+            {
+                warnings.push(format!(
+                    "warning: {by} {name:?} is not used: the credential comes from {from}, \
+                     which comes first"
+                ));
+            }
+            let url = api_url(args, env, &file, vn_url);
+            (Source::Api { url, credentials }, from)
         };
 
+        // A URL that cannot be used is an option error too.
+        if let Source::Api { url, credentials } = &source {
+            let client = ClientConfig {
+                base_url: url.clone(),
+                allow_insecure_http: args.allow_insecure_http,
+                ..ClientConfig::default()
+            };
+            crate::api::Client::new(&client, credentials.clone())?;
+        }
         Ok(Settings {
             source,
             mode,
@@ -269,8 +311,40 @@ impl Settings {
             push: !args.no_push && file.push.unwrap_or(true),
             audit_log,
             log_file,
+            credential_source,
             warnings,
         })
+    }
+
+    /// The audit log, opened (`None` in read-only modes, which record nothing).
+    pub fn open_audit_log(&self) -> Result<Option<AuditLog>, String> {
+        let Some(path) = &self.audit_log else {
+            return Ok(None);
+        };
+        AuditLog::open(path)
+            .map(Some)
+            .map_err(|e| format!("cannot open the audit log {}: {e}", path.display()))
+    }
+
+    /// Where the API is: the URL and credentials, or a demo simulator started here (which the
+    /// caller keeps alive for as long as it is used).
+    pub async fn connect(
+        &self,
+    ) -> Result<(ClientConfig, Credentials, Option<crate::sim::Sim>), crate::sim::SimError> {
+        match &self.source {
+            Source::Demo => {
+                let sim = crate::sim::Sim::start(SimConfig {
+                    scenario: Scenario::demo(),
+                    ..SimConfig::default()
+                })
+                .await?;
+                let key = Credentials::AccessKey(secrecy::SecretString::from(sim.access_key()));
+                Ok((self.client_config(sim.base_url()), key, Some(sim)))
+            }
+            Source::Api { url, credentials } => {
+                Ok((self.client_config(url.clone()), credentials.clone(), None))
+            }
+        }
     }
 
     /// The HTTP client's settings for `base_url`.
@@ -279,6 +353,7 @@ impl Settings {
             base_url,
             timeout: self.timeout,
             allow_insecure_http: self.allow_insecure_http,
+            credential_source: Some(self.credential_source.to_string()),
             ..ClientConfig::default()
         }
     }
@@ -295,6 +370,8 @@ impl Settings {
         app.rotate = signed(self.rotate);
         app.audit_path = audit_path;
         app.demo = matches!(self.source, Source::Demo);
+        app.credential_source = self.credential_source.to_string();
+        app.warnings = self.warnings.clone();
         app.tz = TimeZone::system();
         app
     }
@@ -315,13 +392,89 @@ impl Settings {
     }
 }
 
-/// `--api-url` > `VOIPBIN_API_URL` > the config file > VoIPbin's public API.
-fn api_url(args: &DashArgs, env: &dyn Fn(&str) -> Option<String>, file: &FileConfig) -> String {
+/// `--api-url` > `VOIPBIN_API_URL` > the vn profile's `api_url` (when that profile gives the
+/// credential: a key and its server belong together) > the config file > VoIPbin's public API.
+fn api_url(
+    args: &DashArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+    vn_url: Option<String>,
+) -> String {
     args.api_url
         .clone()
         .or_else(|| env("VOIPBIN_API_URL"))
+        .or(vn_url)
         .or(file.api_url.clone())
         .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
+}
+
+/// The vn profile asked for by name, and by what: `--profile` > `CONFTOP_PROFILE`.
+fn profile(
+    args: &DashArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, &'static str)> {
+    let named = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    match args.profile.clone().and_then(named) {
+        Some(p) => Some((p, "--profile")),
+        None => env("CONFTOP_PROFILE")
+            .and_then(named)
+            .map(|p| (p, "CONFTOP_PROFILE")),
+    }
+}
+
+/// The credential, where it came from, and the vn profile's API URL if the profile gave it:
+/// the environment > conftop's config file > the vn profile (as `vn` itself: its environment
+/// variable before its file).
+fn credentials(
+    args: &DashArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+    file_name: &str,
+) -> Result<(Credentials, CredentialSource, Option<String>), SettingsError> {
+    if let Some((credentials, from)) = config::credentials(env, file, file_name)? {
+        return Ok((credentials, from, None));
+    }
+    let home = env("HOME")
+        .or_else(|| env("USERPROFILE"))
+        .filter(|h| !h.is_empty());
+    let vn_path = home.map(|h| crate::vn::path_in(std::path::Path::new(&h)));
+    let shown = vn_path.as_ref().map_or_else(
+        || format!("~/{}", crate::vn::CONFIG),
+        |p| p.display().to_string(),
+    );
+    let wanted = profile(args, env);
+    let found = match &vn_path {
+        Some(path) => crate::vn::load(path, wanted.as_ref().map(|(n, by)| (n.as_str(), *by)))?,
+        None => None,
+    };
+    match found {
+        Some(p) => Ok((
+            Credentials::AccessKey(p.access_key),
+            CredentialSource::VnProfile {
+                profile: crate::text::sanitize(&p.name, 64),
+                path: p.path.display().to_string(),
+            },
+            p.api_url,
+        )),
+        None => Err(ConfigError::NoCredentials {
+            config: file_name.to_owned(),
+            vn: shown,
+        }
+        .into()),
+    }
+}
+
+/// `conftop list --timeout`: how long the whole picture may take.
+pub fn list_timeout(given: Option<Duration>) -> Result<Duration, SettingsError> {
+    let timeout = given.unwrap_or(crate::list::DEFAULT_TIMEOUT);
+    if timeout < defaults::MIN_TIMEOUT {
+        return Err(SettingsError::TimeoutTooShort {
+            option: "--timeout".to_owned(),
+            given: shown(timeout),
+            min: shown(defaults::MIN_TIMEOUT),
+        });
+    }
+    Ok(timeout)
 }
 
 /// `conftop sim`'s options as a simulator configuration.
@@ -360,8 +513,54 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
             return Err(bad(option, rate.to_string(), "must be between 0 and 1"));
         }
     }
+    if let Some(share) = a.recent_share
+        && !(0.0..=1.0).contains(&share)
+    {
+        return Err(bad(
+            "--recent-share",
+            share.to_string(),
+            "must be between 0 and 1",
+        ));
+    }
+    if let Some(w) = a.recent_window
+        && !(defaults::SIM_RECENT_WINDOW.contains(&w))
+    {
+        return Err(bad("--recent-window", shown(w), "is 1s to 168h"));
+    }
+    let ws_base = WsOptions::default();
+    let ping_interval = a.ws_ping_interval.unwrap_or(ws_base.ping_interval);
+    let pong_timeout = a.ws_pong_timeout.unwrap_or(ws_base.pong_timeout);
+    if !defaults::SIM_WS_PING.contains(&ping_interval) {
+        return Err(bad(
+            "--ws-ping-interval",
+            shown(ping_interval),
+            "is 100ms to 1h (--ws-no-ping stops pings)",
+        ));
+    }
+    if pong_timeout <= ping_interval && !a.ws_no_ping {
+        return Err(SettingsError::Sim {
+            option: "--ws-pong-timeout",
+            given: format!(
+                "{} with a ping every {}",
+                shown(pong_timeout),
+                shown(ping_interval)
+            ),
+            rule: "must be longer than the ping interval, or every socket is dropped",
+        });
+    }
+    let queue = a.ws_queue.unwrap_or(ws_base.queue);
+    if !defaults::SIM_WS_QUEUE.contains(&queue) {
+        return Err(bad(
+            "--ws-queue",
+            queue.to_string(),
+            "is 1 to 1000000 frames",
+        ));
+    }
+    let listen = sim_listen(&a.listen, a.allow_remote)?;
     let base = if a.demo {
         Scenario::demo()
+    } else if a.busy {
+        Scenario::busy()
     } else {
         Scenario::default()
     };
@@ -373,11 +572,16 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         queue_rooms: a.queue_rooms.unwrap_or(base.queue_rooms),
         history: a.history.unwrap_or(base.history),
         churn_per_min: a.churn.unwrap_or(base.churn_per_min),
+        recent_share: a.recent_share.unwrap_or(base.recent_share),
+        recent_window: a
+            .recent_window
+            .map(|w| w.as_micros() as i64)
+            .unwrap_or(base.recent_window),
         ties: a.ties,
         ..base
     };
     Ok(SimConfig {
-        listen: a.listen,
+        listen,
         scenario,
         server: ServerOptions {
             legacy_timestamps: a.legacy_timestamps,
@@ -400,7 +604,9 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         },
         websocket: WsOptions {
             wrapped_events: a.ws_wrapped,
-            ..WsOptions::default()
+            ping_interval,
+            pong_timeout,
+            queue,
         },
         ws_faults: WsFaults {
             refuse_upgrades: a.ws_refuse,
@@ -412,6 +618,38 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         speed: a.speed,
         ..SimConfig::default()
     })
+}
+
+/// `--listen HOST:PORT`: an address, or a host name resolved now. Without `allow_remote`
+/// the first loopback address it resolves to (`localhost` is 127.0.0.1 or ::1).
+fn sim_listen(given: &str, allow_remote: bool) -> Result<std::net::SocketAddr, SettingsError> {
+    use std::net::ToSocketAddrs;
+    let fail = |why: String| SettingsError::SimListen {
+        given: given.to_owned(),
+        why,
+    };
+    let addrs: Vec<std::net::SocketAddr> = given
+        .to_socket_addrs()
+        .map_err(|e| {
+            fail(match e.kind() {
+                std::io::ErrorKind::InvalidInput => {
+                    "give HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080".to_owned()
+                }
+                _ => format!("cannot resolve it ({e})"),
+            })
+        })?
+        .collect();
+    let first_loopback = addrs.iter().find(|a| a.ip().is_loopback());
+    match (first_loopback, addrs.first()) {
+        (Some(a), _) => Ok(*a),
+        (None, Some(a)) if allow_remote => Ok(*a),
+        (None, Some(a)) => Err(fail(format!(
+            "it is {}, not this machine; the simulator serves credentials, so it listens on \
+             loopback unless --allow-remote",
+            a.ip()
+        ))),
+        (None, None) => Err(fail("it resolves to no address".to_owned())),
+    }
 }
 
 /// A duration as the options take it, so that what is shown can be typed back: `500ms`,

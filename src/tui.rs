@@ -283,6 +283,21 @@ pub fn install_panic_hook(log_path: Option<String>) {
     }));
 }
 
+/// Panics on purpose (hidden options for the end-to-end tests): in a background task, or on
+/// the UI's own thread once the screen is up.
+pub async fn crash_test(guard: &mut TerminalGuard, app: &AppState, theme: &Theme, ui: bool) {
+    if !ui {
+        tokio::spawn(async {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            panic!("deliberate crash test in a background task");
+        });
+        return;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    guard.terminal.draw(|f| crate::ui::draw(f, app, theme)).ok();
+    panic!("deliberate crash test");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

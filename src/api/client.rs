@@ -53,6 +53,8 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Allow plain `http://` to hosts other than loopback.
     pub allow_insecure_http: bool,
+    /// Where the credential comes from, named when it is rejected; never the credential.
+    pub credential_source: Option<String>,
 }
 
 impl Default for ClientConfig {
@@ -62,6 +64,7 @@ impl Default for ClientConfig {
             timeout: crate::settings::defaults::TIMEOUT,
             connect_timeout: Duration::from_secs(5),
             allow_insecure_http: false,
+            credential_source: None,
         }
     }
 }
@@ -113,6 +116,7 @@ pub struct Client {
     pub(super) creds: Credentials,
     /// How long opening a connection (and the websocket's handshake) may take.
     pub(super) timeout: Duration,
+    credential_source: Option<String>,
 }
 
 impl fmt::Debug for Client {
@@ -143,7 +147,8 @@ fn redact_url(raw: &str) -> String {
             format!("{scheme}://{hidden}{host}{q}")
         }
         None if no_query.len() < raw.len() => format!("{no_query}?[REDACTED]"),
-        None => "(not a URL)".to_owned(),
+        // Not a URL at all: echo what was typed (anything before an `@` could be a password).
+        None => crate::text::sanitize(raw.rsplit_once('@').map_or(raw, |(_, h)| h), 80),
     }
 }
 
@@ -193,6 +198,7 @@ impl Client {
             base,
             creds,
             timeout: config.timeout,
+            credential_source: config.credential_source.clone(),
         })
     }
 
@@ -330,16 +336,44 @@ impl Client {
             }
         }
         if status.is_success() {
-            Ok((status.as_u16(), body))
-        } else {
-            Err(ApiError::from_response(
-                endpoint,
-                single,
-                status.as_u16(),
-                retry_after.filter(|_| status == StatusCode::TOO_MANY_REQUESTS),
-                &body,
-            ))
+            return Ok((status.as_u16(), body));
         }
+        let mut err = ApiError::from_response(
+            endpoint,
+            single,
+            status.as_u16(),
+            retry_after.filter(|_| status == StatusCode::TOO_MANY_REQUESTS),
+            &body,
+        );
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            err.advice_mut().credential = self.credential_source.clone();
+        }
+        if status == StatusCode::NOT_FOUND
+            && (!single || err.reason.as_deref() == Some("ROUTE_NOT_FOUND"))
+        {
+            err.advice_mut().hint = Some(self.route_hint());
+        }
+        Err(err)
+    }
+
+    /// Why a list route may be missing: most often a base URL without VoIPbin's `/v1.0`.
+    fn route_hint(&self) -> String {
+        let path = self.base.path().trim_end_matches('/');
+        if path.ends_with("/v1.0") {
+            format!("is the API URL {} right?", self.base_shown())
+        } else {
+            let mut suggested = self.base.clone();
+            suggested.set_path(&format!("{path}/v1.0"));
+            format!(
+                "VoIPbin's API is under /v1.0: try --api-url {}",
+                suggested.as_str().trim_end_matches('/')
+            )
+        }
+    }
+
+    /// The base URL as given (it never holds a credential: [`Client::new`] refuses those).
+    fn base_shown(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
     }
 }
 
@@ -389,6 +423,15 @@ mod tests {
             let e = Client::new(&cfg(bad, true), key()).unwrap_err().to_string();
             assert!(!e.contains("pw") && !e.contains("accesskey=k"), "{e}");
         }
+        // What was typed is echoed when it holds no secret.
+        let e = Client::new(&cfg("notaurl", false), key())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "the API URL \"notaurl\" is not a valid http(s) URL");
+        let e = Client::new(&cfg("pw@notaurl", false), key())
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("pw"), "{e}");
     }
 
     #[test]

@@ -50,9 +50,31 @@ pub struct ApiError {
     pub message: Option<String>,
     pub request_id: Option<String>,
     pub retry_after: Option<Duration>,
-    /// For a 429: whose limit it was (`customer`, shared by all the customer's clients, or
-    /// `ip`), when the envelope says.
-    pub limited_by: Option<String>,
+    /// For a 429: whose limit it was, when the envelope says.
+    pub limited_by: Option<LimitedBy>,
+    /// What conftop can add for the user; boxed, as it is rare and errors travel often.
+    pub advice: Option<Box<Advice>>,
+}
+
+/// What conftop knows beyond the server's answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Advice {
+    /// Where the credential that was rejected came from (`VN_ACCESS_KEY`, the config file, a
+    /// vn profile…), never the credential itself.
+    pub credential: Option<String>,
+    /// What the user can do about it (a base URL without `/v1.0`).
+    pub hint: Option<String>,
+}
+
+/// Whose rate limit answered 429 (the envelope's `details[].limited_by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitedBy {
+    /// The customer's limit, shared by all the customer's clients.
+    Customer,
+    /// The per-IP limit.
+    Ip,
+    /// A word this version does not know.
+    Other,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +108,7 @@ impl ApiError {
             request_id: None,
             retry_after: None,
             limited_by: None,
+            advice: None,
         }
     }
 
@@ -118,12 +141,16 @@ impl ApiError {
             err.reason = clean(env.error.reason);
             err.message = clean(env.error.message);
             err.request_id = clean(env.error.request_id);
-            err.limited_by = clean(
-                env.error
-                    .details
-                    .iter()
-                    .find_map(|d| d.get("limited_by")?.as_str().map(str::to_owned)),
-            );
+            err.limited_by = env
+                .error
+                .details
+                .iter()
+                .find_map(|d| d.get("limited_by")?.as_str())
+                .map(|by| match by {
+                    "customer" => LimitedBy::Customer,
+                    "ip" => LimitedBy::Ip,
+                    _ => LimitedBy::Other,
+                });
         }
         err
     }
@@ -164,7 +191,7 @@ impl ApiError {
         let mut detail = if is_refused(&err) {
             "connection refused".to_owned()
         } else {
-            root_cause(&err)
+            plain_words(&root_cause(&err))
         };
         if !secret.is_empty() {
             detail = detail.replace(secret, "[REDACTED]");
@@ -175,15 +202,37 @@ impl ApiError {
     }
 
     /// A short phrase for status lines: "connection refused", "credentials rejected (401)", …
+    /// with the credential's source and a hint when there are.
     pub fn describe(&self) -> String {
+        let mut out = self.phrase();
+        if let Some(hint) = self.advice.as_ref().and_then(|a| a.hint.as_ref()) {
+            out.push_str("; ");
+            out.push_str(hint);
+        }
+        out
+    }
+
+    /// The advice, created when first needed.
+    pub fn advice_mut(&mut self) -> &mut Advice {
+        self.advice.get_or_insert_with(Box::default)
+    }
+
+    fn phrase(&self) -> String {
+        let credential = self.advice.as_ref().and_then(|a| a.credential.as_ref());
         let code = |words: &str| match (&self.status, &self.reason) {
             (Some(s), Some(r)) => format!("{words} ({s} {r})"),
             (Some(s), None) => format!("{words} ({s})"),
             _ => words.to_owned(),
         };
         match self.kind {
-            ErrorKind::Unauthenticated => code("credentials rejected"),
-            ErrorKind::Forbidden => code("not permitted"),
+            ErrorKind::Unauthenticated => match credential {
+                Some(from) => code(&format!("credentials from {from} rejected")),
+                None => code("credentials rejected"),
+            },
+            ErrorKind::Forbidden => match credential {
+                Some(from) => code(&format!("not permitted with the credentials from {from}")),
+                None => code("not permitted"),
+            },
             ErrorKind::Gone => code("not found"),
             ErrorKind::RateLimited => match self.retry_after {
                 Some(d) => format!("{}, retry after {}s", code("rate limited"), d.as_secs()),
@@ -234,6 +283,16 @@ fn is_refused(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// A transport error in words for people: TLS spoken to a plain HTTP server shows in rustls's
+/// terms (`received corrupt message of type InvalidContentType`).
+pub fn plain_words(detail: &str) -> String {
+    if detail.contains("InvalidContentType") || detail.contains("corrupt message") {
+        "the server does not speak TLS (https://); if it is plain HTTP, use http://".to_owned()
+    } else {
+        detail.to_owned()
+    }
+}
+
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut cur: &dyn std::error::Error = err;
     while let Some(next) = cur.source() {
@@ -280,6 +339,23 @@ mod tests {
         assert_eq!(k(429, false), ErrorKind::RateLimited);
         assert_eq!(k(500, false), ErrorKind::Server);
         assert_eq!(k(409, true), ErrorKind::Rejected);
+    }
+
+    #[test]
+    fn a_rejected_credential_names_its_source_and_hints_are_shown() {
+        let mut e = ApiError::from_response("GET /customer", false, 401, None, b"");
+        e.advice_mut().credential = Some("VN_ACCESS_KEY".to_owned());
+        assert_eq!(
+            e.describe(),
+            "credentials from VN_ACCESS_KEY rejected (401)"
+        );
+        let mut e = ApiError::from_response("GET /conferences", false, 404, None, b"");
+        e.advice_mut().hint = Some("try --api-url http://h/v1.0".to_owned());
+        assert_eq!(e.describe(), "not found (404); try --api-url http://h/v1.0");
+        assert!(
+            plain_words("received corrupt message of type InvalidContentType")
+                .contains("does not speak TLS")
+        );
     }
 
     #[test]

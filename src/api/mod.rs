@@ -12,12 +12,14 @@ mod mute;
 pub mod timestamp;
 mod ws;
 
-pub use client::{Client, ClientConfig, Credentials, DEFAULT_API_URL, PageRequest};
+pub use client::{
+    Client, ClientConfig, ClientConfigError, Credentials, DEFAULT_API_URL, PageRequest,
+};
 pub use enums::{
     AddressType, CallDirection, CallStatus, ConferenceStatus, ConferenceType, ConferencecallStatus,
     ReferenceType,
 };
-pub use error::{ApiError, ErrorKind};
+pub use error::{Advice, ApiError, ErrorKind, LimitedBy};
 pub use model::{Address, Call, Conference, Conferencecall, Customer, Page};
 pub use mute::MuteDirection;
 pub use ws::{EventSocket, Incoming, Pushed, decode_frame};

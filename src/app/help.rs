@@ -62,6 +62,16 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         format::zone(app.now, &app.cfg.tz)
     );
     out.push(line(1, &[(&zone, Tone::Muted)]));
+    if !app.cfg.credential_source.is_empty() {
+        let from = app.cfg.credential_source.as_str();
+        out.push(line(
+            1,
+            &[("Credentials from ", Tone::Muted), (from, Tone::Text)],
+        ));
+    }
+    for w in &app.cfg.warnings {
+        out.push(line(1, &[(w.as_str(), Tone::Warn)]));
+    }
     out.push(line(0, &[]));
     out.push(line(1, &[("Keys", Tone::Title)]));
     for ctx in [Context::List, Context::Dialog] {

@@ -84,6 +84,12 @@ pub struct AppConfig {
     pub demo: bool,
     /// This process's id, for the kiosk's "how to stop it" hint; set by the event loop.
     pub pid: Option<u32>,
+    /// Where the credential comes from (`VN_ACCESS_KEY`, the config file, a vn profile…),
+    /// never the credential.
+    pub credential_source: String,
+    /// Said before the screen started (e.g. a config file others can read), and again in the
+    /// app where they can be seen.
+    pub warnings: Vec<String>,
 }
 
 impl AppConfig {
@@ -102,6 +108,8 @@ impl AppConfig {
             tz: TimeZone::UTC,
             demo: false,
             pid: None,
+            credential_source: String::new(),
+            warnings: Vec::new(),
         }
     }
 }

@@ -4,6 +4,12 @@ use super::*;
 
 impl AppState {
     pub fn new(cfg: AppConfig, now: Timestamp, size: (u16, u16)) -> AppState {
+        // A warning printed before the screen started is hidden by it: say it here too.
+        let toast = cfg.warnings.first().map(|w| Toast {
+            text: w.clone(),
+            level: Level::Warn,
+            until: now + SignedDuration::from_secs(20),
+        });
         let keys = match cfg.mode {
             Mode::Kiosk => KeyTable::empty(),
             Mode::Interactive { read_only } => KeyTable::new(read_only),
@@ -41,7 +47,7 @@ impl AppState {
             muting: IdMap::default(),
             touched: false,
             pending_who: IdMap::default(),
-            toast: None,
+            toast,
             departures: Vec::new(),
             verdicts: IdMap::default(),
             kiosk_page: 0,

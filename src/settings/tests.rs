@@ -131,6 +131,159 @@ fn credentials_from_the_environment_beat_the_file() {
     ));
 }
 
+/// A home directory with `~/.vn/config.yaml` holding `text` (mode 0600).
+fn vn_home(f: &Fixture, text: &str) -> String {
+    let home = f.dir.path().join("home");
+    std::fs::create_dir_all(home.join(".vn")).unwrap();
+    let path = home.join(".vn/config.yaml");
+    std::fs::write(&path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    home.display().to_string()
+}
+
+const VN: &str = "current_profile: main\nprofiles:\n  main:\n    access_key: k-vn-main\n    \
+                  api_url: https://main.example/v1.0\n  other:\n    access_key: k-vn-other\n";
+
+fn key_and_url(s: &Settings) -> (String, String) {
+    match &s.source {
+        Source::Api {
+            url,
+            credentials: Credentials::AccessKey(k),
+        } => (k.expose_secret().to_owned(), url.clone()),
+        other => panic!("not an access key: {other:?}"),
+    }
+}
+
+#[test]
+fn the_vn_profile_comes_after_the_environment_and_the_config_file() {
+    let f = Fixture::new("");
+    let home = vn_home(&f, VN);
+    let h = [("HOME", home.as_str())];
+    let s = f.resolve(&[], &h).unwrap();
+    assert_eq!(
+        key_and_url(&s),
+        ("k-vn-main".into(), "https://main.example/v1.0".into())
+    );
+    let shown = s.credential_source.to_string();
+    assert!(
+        shown.contains("vn profile \"main\"") && shown.contains(".vn/config.yaml"),
+        "{shown}"
+    );
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+
+    // --profile beats CONFTOP_PROFILE beats current_profile; no api_url: the default.
+    let s = f.resolve(&["--profile", "other"], &h).unwrap();
+    assert_eq!(
+        key_and_url(&s),
+        ("k-vn-other".into(), DEFAULT_API_URL.into())
+    );
+    let env = [("HOME", home.as_str()), ("CONFTOP_PROFILE", "other")];
+    assert_eq!(key_and_url(&f.resolve(&[], &env).unwrap()).0, "k-vn-other");
+    let s = f.resolve(&["--profile", "main"], &env).unwrap();
+    assert_eq!(key_and_url(&s).0, "k-vn-main");
+
+    // The profile's api_url yields to the flag and the environment only.
+    let env = [
+        ("HOME", home.as_str()),
+        ("VOIPBIN_API_URL", "https://env.example/v1.0"),
+    ];
+    assert_eq!(
+        key_and_url(&f.resolve(&[], &env).unwrap()).1,
+        "https://env.example/v1.0"
+    );
+    let s = f
+        .resolve(&["--api-url", "https://flag.example/v1.0"], &h)
+        .unwrap();
+    assert_eq!(key_and_url(&s).1, "https://flag.example/v1.0");
+
+    // The environment, then the config file, come first; a profile asked for is then unused
+    // and a warning says so.
+    let env = [("HOME", home.as_str()), ("VN_ACCESS_KEY", "k-env")];
+    let s = f.resolve(&["--profile", "other"], &env).unwrap();
+    assert_eq!(key_and_url(&s), ("k-env".into(), DEFAULT_API_URL.into()));
+    assert_eq!(s.credential_source.to_string(), "VN_ACCESS_KEY");
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("--profile \"other\" is not used"))
+    );
+    let g = Fixture::new(&format!("{KEY}api_url = \"https://file.example/v1.0\"\n"));
+    let home_g = vn_home(&g, VN);
+    let s = g.resolve(&[], &[("HOME", home_g.as_str())]).unwrap();
+    assert_eq!(
+        key_and_url(&s),
+        ("k-file".into(), "https://file.example/v1.0".into())
+    );
+    assert!(
+        s.credential_source
+            .to_string()
+            .starts_with("access_key in ")
+    );
+}
+
+#[test]
+fn vn_profile_errors_name_the_file_and_the_profile_never_the_key() {
+    let f = Fixture::new("");
+    let home = vn_home(&f, VN);
+    let h = [("HOME", home.as_str())];
+    let file = format!("{home}/.vn/config.yaml");
+    let e = f
+        .resolve(&["--profile", "nope"], &h)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&file) && e.contains("\"nope\""), "{e}");
+    assert!(!e.contains("k-vn"), "{e}");
+    let home = vn_home(
+        &f,
+        "profiles:\n  main:\n    api_url: https://x.example/v1.0\n",
+    );
+    let e = f
+        .resolve(&["--profile", "main"], &h)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(&file) && e.contains("\"main\"") && e.contains("access_key"),
+        "{e}"
+    );
+    let _ = vn_home(&f, "current_profile: [k-vn-secret\n");
+    let e = f
+        .resolve(&[], &[("HOME", home.as_str())])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&file) && !e.contains("k-vn-secret"), "{e}");
+
+    // No file: nothing to use, unless a profile was asked for.
+    let empty = f.dir.path().join("empty-home").display().to_string();
+    let e = f.resolve(&[], &[("HOME", empty.as_str())]).unwrap_err();
+    assert!(
+        matches!(e, SettingsError::Config(ConfigError::NoCredentials { .. })),
+        "{e}"
+    );
+    let e = f
+        .resolve(&[], &[("HOME", empty.as_str()), ("CONFTOP_PROFILE", "x")])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("CONFTOP_PROFILE") && e.contains("\"x\""), "{e}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_vn_config_others_can_read_draws_the_same_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new("");
+    let home = vn_home(&f, VN);
+    let path = format!("{home}/.vn/config.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let s = f.resolve(&[], &[("HOME", home.as_str())]).unwrap();
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(s.warnings[0].contains(&format!("chmod 600 {path}")));
+    assert!(!s.warnings[0].contains("k-vn"));
+}
+
 #[test]
 fn the_demo_needs_no_credentials() {
     let s = ok(&Fixture::new(""), &["--demo"]);
@@ -315,4 +468,76 @@ fn simulator_rates_speed_and_churn_are_checked() {
             .rate_limit
             .is_none()
     );
+}
+
+#[test]
+fn simulator_scenario_and_websocket_knobs_are_checked() {
+    let c = sim(&["--busy"]).unwrap();
+    assert_eq!(c.scenario.history, Scenario::busy().history);
+    assert_eq!(c.scenario.recent_share, Scenario::busy().recent_share);
+    let c = sim(&["--busy", "--recent-share", "0.5", "--recent-window", "1h"]).unwrap();
+    assert_eq!(c.scenario.conferences, Scenario::busy().conferences);
+    assert_eq!(c.scenario.recent_share, 0.5);
+    assert_eq!(c.scenario.recent_window, 3_600_000_000);
+    let c = sim(&[]).unwrap();
+    assert_eq!(c.scenario.recent_share, Scenario::default().recent_share);
+    assert_eq!(c.websocket.queue, WsOptions::default().queue);
+    let c = sim(&[
+        "--ws-ping-interval",
+        "500ms",
+        "--ws-pong-timeout",
+        "2s",
+        "--ws-queue",
+        "5",
+    ])
+    .unwrap();
+    assert_eq!(c.websocket.ping_interval, Duration::from_millis(500));
+    assert_eq!(c.websocket.pong_timeout, Duration::from_secs(2));
+    assert_eq!(c.websocket.queue, 5);
+    // A long ping interval with no pings at all is fine.
+    assert!(sim(&["--ws-no-ping", "--ws-pong-timeout", "1s"]).is_ok());
+
+    for (flags, option) in [
+        (&["--recent-share", "1.5"][..], "--recent-share"),
+        (&["--recent-share=-0.1"], "--recent-share"),
+        (&["--recent-window", "0s"], "--recent-window"),
+        (&["--ws-ping-interval", "10ms"], "--ws-ping-interval"),
+        (&["--ws-pong-timeout", "5s"], "--ws-pong-timeout"),
+        (
+            &["--ws-ping-interval", "30s", "--ws-pong-timeout", "30s"],
+            "--ws-pong-timeout",
+        ),
+        (&["--ws-queue", "0"], "--ws-queue"),
+    ] {
+        let e = sim(flags).unwrap_err().to_string();
+        assert!(e.starts_with(option), "{flags:?}: {e}");
+    }
+    let argv = ["conftop", "sim", "--demo", "--busy"];
+    assert!(Cli::try_parse_from(argv).is_err(), "--demo and --busy");
+}
+
+#[test]
+fn the_simulator_listens_on_host_names_that_are_this_machine() {
+    let c = sim(&["--listen", "localhost:8080"]).unwrap();
+    assert!(c.listen.ip().is_loopback(), "{}", c.listen);
+    assert_eq!(c.listen.port(), 8080);
+    assert!(
+        sim(&["--listen", "[::1]:0"])
+            .unwrap()
+            .listen
+            .ip()
+            .is_loopback()
+    );
+    let e = sim(&["--listen", "0.0.0.0:8080"]).unwrap_err().to_string();
+    assert!(
+        e.starts_with("--listen 0.0.0.0:8080") && e.contains("--allow-remote"),
+        "{e}"
+    );
+    assert!(sim(&["--listen", "0.0.0.0:8080", "--allow-remote"]).is_ok());
+    let e = sim(&["--listen", "localhost"]).unwrap_err().to_string();
+    assert!(e.contains("HOST:PORT"), "{e}");
+    let e = sim(&["--listen", "no-such-host.invalid:80"])
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("--listen no-such-host.invalid:80"), "{e}");
 }

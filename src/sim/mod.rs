@@ -214,6 +214,29 @@ impl Sim {
     }
 
     /// The API base URL, e.g. `http://127.0.0.1:40123/v1.0`.
+    /// What `conftop sim` prints on start: where it listens, its keys and login, and how to try
+    /// it.
+    pub fn banner(&self) -> String {
+        let (user, password) = self.login();
+        let (base, key, addr) = (self.base_url(), self.access_key(), self.addr());
+        format!(
+            "conftop sim: a VoIPbin-compatible API on {addr}\n\
+             \x20 base URL      {base}\n\
+             \x20 access key    {key}\n\
+             \x20 other key     {}   (a second customer: its records answer 403 to the first)\n\
+             \x20 agent login   {user} / {password}   (POST http://{addr}/auth/login)\n\
+             \x20 websocket     {}?accesskey={key}\n\
+             \x20 stats         http://{addr}/_sim/stats\n\
+             \n\
+             \x20 curl '{base}/conferencecalls?page_size=5&accesskey={key}'\n\
+             \x20 VOIPBIN_API_URL={base} VN_ACCESS_KEY={key} conftop\n\
+             \n\
+             Serving until stopped (Ctrl-C).\n",
+            self.other_access_key(),
+            self.ws_url(),
+        )
+    }
+
     pub fn base_url(&self) -> String {
         format!("http://{}/v1.0", self.addr)
     }

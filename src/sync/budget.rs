@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::api::LimitedBy;
+
 /// The ceiling the user set, its burst, and whether the rate adapts below it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BudgetConfig {
@@ -225,8 +227,8 @@ impl Budget {
 
     /// A 429 came back. The customer's limit (or a bare 429, which could be it) halves the
     /// rate; the per-IP limit is this machine's own business and only pauses.
-    pub fn rate_limited(&self, limited_by: Option<&str>) {
-        if !self.config.adaptive || limited_by == Some("ip") {
+    pub fn rate_limited(&self, limited_by: Option<LimitedBy>) {
+        if !self.config.adaptive || limited_by == Some(LimitedBy::Ip) {
             return;
         }
         let now = Instant::now();
@@ -301,7 +303,7 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(20)).await;
         let grown = b.rate().per_second;
         assert!(grown > start + 0.5 && grown <= 8.0, "{grown}");
-        b.rate_limited(Some("customer"));
+        b.rate_limited(Some(LimitedBy::Customer));
         let cut = b.rate().per_second;
         assert!((cut - grown / 2.0).abs() < 0.1, "{grown} → {cut}");
         // Requests already in flight answer 429 too: one cut for one congestion.
@@ -309,7 +311,7 @@ mod tests {
         assert_eq!(b.rate().cuts, 1);
         // The per-IP limit is not the customer's.
         tokio::time::sleep(Duration::from_secs(3)).await;
-        b.rate_limited(Some("ip"));
+        b.rate_limited(Some(LimitedBy::Ip));
         assert_eq!(b.rate().cuts, 1);
         // Slower growth after a cut, never past the ceiling.
         let before = b.rate().per_second;

@@ -80,7 +80,7 @@ impl<'a> Fetcher<'a> {
                 Err(e) if e.kind == ErrorKind::RateLimited => {
                     let pause = pause_for(&e);
                     self.budget.pause(pause);
-                    self.budget.rate_limited(e.limited_by.as_deref());
+                    self.budget.rate_limited(e.limited_by);
                     attempt += 1;
                     if attempt > RATE_LIMIT_RETRIES || pause > WAIT_AT_MOST {
                         return Err(e);
@@ -113,7 +113,7 @@ impl<'a> Fetcher<'a> {
             && e.kind == ErrorKind::RateLimited
         {
             self.budget.pause(pause_for(e));
-            self.budget.rate_limited(e.limited_by.as_deref());
+            self.budget.rate_limited(e.limited_by);
         }
         Some(result)
     }

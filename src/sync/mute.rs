@@ -76,7 +76,7 @@ pub async fn run(
         && e.kind == ErrorKind::RateLimited
     {
         budget.pause(pause_for(e));
-        budget.rate_limited(e.limited_by.as_deref());
+        budget.rate_limited(e.limited_by);
     }
     let verdict = verdict(mute, &result);
     let action = if mute {

@@ -78,7 +78,7 @@ pub async fn run(
             Err(e) => {
                 if e.kind == ErrorKind::RateLimited {
                     budget.pause(pause_for(&e));
-                    budget.rate_limited(e.limited_by.as_deref());
+                    budget.rate_limited(e.limited_by);
                 }
                 format!("websocket refused: {}", e.describe())
             }

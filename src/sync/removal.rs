@@ -56,7 +56,7 @@ pub async fn remove(
         && e.kind == ErrorKind::RateLimited
     {
         budget.pause(pause_for(e));
-        budget.rate_limited(e.limited_by.as_deref());
+        budget.rate_limited(e.limited_by);
     }
     let outcome = RemovalOutcome::new(participant, conference, result);
     tracing::info!(%participant, %conference, outcome = outcome.verdict.word(), "removal");

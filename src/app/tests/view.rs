@@ -275,3 +275,23 @@ fn the_selection_stays_on_the_first_row_while_the_picture_fills_in() {
     );
     assert_eq!(s.selected_participant().map(|p| p.id), chosen);
 }
+
+#[test]
+fn start_up_warnings_and_the_credential_source_are_said_in_the_app() {
+    let mut cfg = AppConfig::new(
+        Mode::Interactive { read_only: false },
+        "api.example.com",
+        std::time::Duration::from_secs(2),
+    );
+    cfg.warnings = vec!["warning: /x/config.toml is readable by others".to_owned()];
+    cfg.credential_source = "VN_ACCESS_KEY".to_owned();
+    let s = AppState::new(cfg, t0(), (120, 40));
+    let toast = s.toast.as_ref().expect("the warning is shown at start");
+    assert!(toast.text.contains("readable by others"));
+    let help: String = crate::app::help::lines(&s)
+        .iter()
+        .flat_map(|l| l.parts.iter().map(|(t, _)| t.clone()))
+        .collect();
+    assert!(help.contains("Credentials from VN_ACCESS_KEY"), "{help}");
+    assert!(help.contains("readable by others"));
+}
