@@ -96,6 +96,12 @@ pub async fn collect(
     timeout: Duration,
 ) -> Result<Picture, ListError> {
     let host = client.host();
+    // The callers are the point of a listing, and there is no screen to keep true meanwhile:
+    // optional work may use the whole (still adaptive) budget.
+    let config = SyncConfig {
+        budget: config.budget.optional_unlimited(),
+        ..config
+    };
     let mut handle = crate::sync::spawn(client, config);
     let result = wait(&host, &mut handle.events, timeout).await;
     drop(handle.commands);
@@ -111,6 +117,7 @@ async fn wait(
     let deadline = Instant::now() + timeout;
     let mut customer = None;
     let mut calls: IdMap<Call> = IdMap::default();
+    let mut idle_refreshes = 0u32;
     let mut failures = 0u32;
     let mut last_error: Option<ApiError> = None;
     // The complete picture, and how many callers it lacked when the last snapshot came.
@@ -141,7 +148,7 @@ async fn wait(
                 failures = 0;
                 // Complete: the history within the horizon scanned and every listed
                 // participant's own record in (none shown from its room's list alone).
-                if !snapshot.complete || snapshot.pending > 0 {
+                if snapshot.interim || !snapshot.complete || snapshot.pending > 0 {
                     partial = Some(snapshot);
                     continue;
                 }
@@ -154,12 +161,14 @@ async fn wait(
                     complete: true,
                 };
                 let missing = p.missing_callers();
-                // Done when every caller is known, or when a whole refresh with spare budget
-                // found none of those still missing (their calls may be gone).
-                let stalled = picture
+                // Done when every caller is known, or when three refreshes in a row found none
+                // of those still missing (their calls may be gone; a refresh may also have had
+                // no spare budget for them).
+                let no_progress = picture
                     .as_ref()
                     .is_some_and(|(_, before)| missing >= *before);
-                let done = missing == 0 || stalled;
+                idle_refreshes = if no_progress { idle_refreshes + 1 } else { 0 };
+                let done = missing == 0 || idle_refreshes >= 3;
                 picture = Some((p, missing));
                 if done {
                     break;

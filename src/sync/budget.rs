@@ -24,6 +24,8 @@ pub struct BudgetConfig {
     pub burst: f64,
     /// Start below the ceiling and adapt to 429s (off: a fixed rate at the ceiling).
     pub adaptive: bool,
+    /// The share of the rate optional work (history scan, caller lookups) may use.
+    pub optional_share: f64,
 }
 
 impl Default for BudgetConfig {
@@ -40,15 +42,27 @@ impl BudgetConfig {
             per_second,
             burst: (per_second * 2.0).max(1.0),
             adaptive: true,
+            optional_share: OPTIONAL_SHARE,
         }
     }
 
-    /// A fixed rate: the ceiling from the start, whatever the server says (tests, benches).
+    /// A fixed rate: the ceiling from the start, whatever the server says, optional work
+    /// included (tests, benches).
     pub const fn fixed(per_second: f64, burst: f64) -> BudgetConfig {
         BudgetConfig {
             per_second,
             burst,
             adaptive: false,
+            optional_share: 1.0,
+        }
+    }
+
+    /// The same budget with optional work allowed the whole of it: for a one-shot listing,
+    /// whose callers are the point.
+    pub const fn optional_unlimited(self) -> BudgetConfig {
+        BudgetConfig {
+            optional_share: 1.0,
+            ..self
         }
     }
 }
@@ -158,7 +172,8 @@ impl Budget {
         }
         let cap = self.capacity(s);
         s.tokens = (s.tokens + elapsed * s.rate).min(cap);
-        s.spare = (s.spare + elapsed * s.rate * OPTIONAL_SHARE).min(cap * OPTIONAL_SHARE + 1.0);
+        let share = self.config.optional_share.clamp(0.0, 1.0);
+        s.spare = (s.spare + elapsed * s.rate * share).min(cap * share + 1.0);
     }
 
     /// Takes a token if one is free now (and no pause is on); otherwise says how long to wait.
@@ -173,18 +188,19 @@ impl Budget {
             s.paused_until = None;
         }
         self.refill(&mut s, now);
-        let spare_ok = !optional || s.spare >= 1.0;
+        let spare_ok = !optional || self.config.optional_share >= 1.0 || s.spare >= 1.0;
         if s.tokens >= 1.0 + reserve && spare_ok {
             s.tokens -= 1.0;
             if optional {
-                s.spare -= 1.0;
+                s.spare = (s.spare - 1.0).max(0.0);
             }
             Ok(())
         } else {
             let missing = (1.0 + reserve - s.tokens).max(0.0);
             let mut wait = missing / s.rate;
             if !spare_ok {
-                wait = wait.max((1.0 - s.spare) / (s.rate * OPTIONAL_SHARE));
+                let share = self.config.optional_share.clamp(0.01, 1.0);
+                wait = wait.max((1.0 - s.spare) / (s.rate * share));
             }
             Err(Duration::from_secs_f64(wait.max(0.001)))
         }
@@ -279,7 +295,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn spare_keeps_a_reserve_and_pause_blocks() {
-        let b = Budget::new(BudgetConfig::fixed(1.0, 3.0));
+        let b = Budget::new(BudgetConfig {
+            optional_share: OPTIONAL_SHARE,
+            ..BudgetConfig::fixed(1.0, 3.0)
+        });
         assert!(b.try_spare(1.0));
         assert!(!b.try_spare(1.0), "optional work has only its own share");
         tokio::time::sleep(Duration::from_secs(4)).await;
@@ -344,7 +363,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn optional_work_gets_a_small_share() {
-        let b = Budget::new(BudgetConfig::fixed(8.0, 16.0));
+        let b = Budget::new(BudgetConfig {
+            optional_share: OPTIONAL_SHARE,
+            ..BudgetConfig::fixed(8.0, 16.0)
+        });
         // Drain what is there, then count over 10 s.
         while b.try_spare(0.0) {}
         let mut optional = 0;

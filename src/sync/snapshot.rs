@@ -27,6 +27,9 @@ pub struct Snapshot {
     pub pending: usize,
     /// While the background scan of older history goes on: the share of the horizon scanned.
     pub history: Option<f32>,
+    /// An interim picture sent while a long (full) refresh goes on; the refresh's own picture
+    /// follows.
+    pub interim: bool,
 }
 
 /// A removal's answer.

@@ -81,6 +81,7 @@ impl Probe {
         loop {
             if let SyncEvent::Snapshot(s) = self.event(Duration::from_secs(30)).await
                 && self.refreshes > start
+                && !s.interim
             {
                 return s;
             }
@@ -90,7 +91,9 @@ impl Probe {
     /// The next snapshot, whenever its refresh started (e.g. the first one).
     pub async fn snapshot(&mut self) -> Arc<Snapshot> {
         loop {
-            if let SyncEvent::Snapshot(s) = self.event(Duration::from_secs(30)).await {
+            if let SyncEvent::Snapshot(s) = self.event(Duration::from_secs(30)).await
+                && !s.interim
+            {
                 return s;
             }
         }

@@ -208,7 +208,9 @@ impl Tracker {
                 self.emptying.insert(*gone);
             }
             // The rooms and their participants are on screen at once; details follow.
-            self.progress(f, events, true).await;
+            if full {
+                self.progress(f, events, true).await;
+            }
         }
 
         // 2. The newest participants, down to the frontier.
@@ -289,7 +291,7 @@ impl Tracker {
             turn,
             "snapshot"
         );
-        self.send_snapshot(f, events).await;
+        self.send_snapshot(f, events, false).await;
         f.essential_done();
     }
 

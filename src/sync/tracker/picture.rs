@@ -8,12 +8,16 @@ impl Tracker {
     /// second), so the screen fills in as details arrive.
     pub(super) async fn progress(&mut self, f: &Fetcher<'_>, events: &Events, now: bool) {
         const EVERY: std::time::Duration = std::time::Duration::from_millis(300);
+        // Only a full refresh takes long enough to be worth showing as it goes.
+        if self.warm {
+            return;
+        }
         if now || self.last_sent.is_none_or(|t| t.elapsed() >= EVERY) {
-            self.send_snapshot(f, events).await;
+            self.send_snapshot(f, events, true).await;
         }
     }
 
-    pub(super) async fn send_snapshot(&mut self, f: &Fetcher<'_>, events: &Events) {
+    pub(super) async fn send_snapshot(&mut self, f: &Fetcher<'_>, events: &Events, interim: bool) {
         let mut participants: Vec<Arc<Conferencecall>> = self.live.values().cloned().collect();
         let mut pending = 0;
         for (id, conference) in &self.awaiting {
@@ -35,6 +39,7 @@ impl Tracker {
             complete: self.deep.is_none(),
             pending,
             history,
+            interim,
         };
         self.last_sent = Some(std::time::Instant::now());
         let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
