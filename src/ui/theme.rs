@@ -105,16 +105,43 @@ slots!(
     button,
 );
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct File {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
-    slots: BTreeMap<String, Spec>,
+    slots: BTreeMap<String, SlotValue>,
 }
 
-#[derive(Deserialize, Default)]
+/// A slot is a colour on its own (`joined = "red"`) or a table of colours and attributes.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SlotValue {
+    Colour(String),
+    Spec(Spec),
+}
+
+impl SlotValue {
+    fn spec(&self) -> std::borrow::Cow<'_, Spec> {
+        match self {
+            SlotValue::Colour(c) => std::borrow::Cow::Owned(Spec {
+                fg: Some(c.clone()),
+                ..Spec::default()
+            }),
+            SlotValue::Spec(s) => std::borrow::Cow::Borrowed(s),
+        }
+    }
+}
+
+/// The TOML library's words for a slot that is neither form, put for people.
+fn for_people(message: String) -> String {
+    if message.contains("untagged enum SlotValue") || message.contains("struct Spec") {
+        "a slot is a colour (joined = \"red\") or a table (joined = { fg = \"green\", \
+         bold = true }) of fg, bg, bold, dim, italic, underline, reversed"
+            .to_owned()
+    } else {
+        message
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 struct Spec {
     fg: Option<String>,
@@ -196,7 +223,31 @@ impl Theme {
     }
 
     fn parse(text: &str, origin: &str, base: Option<Theme>) -> Result<Theme, String> {
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        // Slots go under `[slots]` or at the top level (`joined = "red"`), as people write them.
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let name = match table.remove("name") {
+            Some(toml::Value::String(n)) => Some(n),
+            Some(_) => return Err("name: give the theme's name as a string".to_owned()),
+            None => None,
+        };
+        let mut slots = match table.remove("slots") {
+            Some(toml::Value::Table(t)) => t,
+            Some(_) => return Err("slots: give a table of slots ([slots])".to_owned()),
+            None => toml::Table::new(),
+        };
+        slots.extend(table);
+        let file = File {
+            name,
+            slots: slots
+                .into_iter()
+                .map(|(slot, value)| {
+                    value
+                        .try_into::<SlotValue>()
+                        .map(|v| (slot.clone(), v))
+                        .map_err(|e| format!("slot {slot:?}: {}", for_people(e.to_string())))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let name = file.name.unwrap_or_else(|| origin.to_owned());
         let mut theme = match base {
             Some(mut b) => {
@@ -205,8 +256,8 @@ impl Theme {
             }
             None => Theme::blank(name),
         };
-        for (slot, spec) in &file.slots {
-            let style = spec.style(slot)?;
+        for (slot, value) in &file.slots {
+            let style = value.spec().style(slot)?;
             let target = theme.slot_mut(slot).ok_or_else(|| {
                 format!(
                     "there is no slot {slot:?} (known slots: {})",
@@ -352,6 +403,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("\"grene\" is not a colour"), "{e}");
+
+        // The short form, at the top level as people write it; errors in words, no type names.
+        let short = dir.path().join("short.toml");
+        std::fs::write(&short, "joined = \"red\"\n[slots]\nleaving = \"yellow\"\n").unwrap();
+        let t = Theme::load(short.to_str().unwrap()).unwrap();
+        assert_eq!(t.joined.fg, Some(Color::Red));
+        assert_eq!(t.leaving.fg, Some(Color::Yellow));
+        let odd = dir.path().join("odd.toml");
+        std::fs::write(&odd, "joined = 3\n").unwrap();
+        let e = Theme::load(odd.to_str().unwrap()).unwrap_err().to_string();
+        assert!(
+            e.contains("joined") && e.contains("a slot is a colour"),
+            "{e}"
+        );
+        assert!(!e.contains("Spec") && !e.contains("SlotValue"), "{e}");
 
         let bad_toml = dir.path().join("syntax.toml");
         std::fs::write(&bad_toml, "[slots\n").unwrap();
