@@ -13,6 +13,9 @@ use super::budget::Budget;
 /// How often a request answered 429 is tried again within one refresh.
 const RATE_LIMIT_RETRIES: u32 = 2;
 
+/// How often a request that met a passing fault is tried again within one refresh.
+const TRANSIENT_RETRIES: u32 = 2;
+
 /// The longest `Retry-After` obeyed without question; longer ones are capped so that a
 /// confused server cannot silence the dashboard for hours (the refresh fails meanwhile and
 /// says so on screen).
@@ -67,12 +70,16 @@ impl<'a> Fetcher<'a> {
         (self.essential as f64 - refill).max(1.0)
     }
 
-    /// An essential request: waits for the budget, retries after 429.
+    /// An essential request: waits for the budget, retries after 429, and tries a request that
+    /// met a passing fault (a 5xx, a dropped connection) twice more before failing the
+    /// refresh: on a busy account a full refresh is hundreds of requests, and one stray 500
+    /// must not send it back to the start.
     pub async fn call<T, Fut>(&mut self, op: impl Fn(&'a Client) -> Fut) -> Result<T, ApiError>
     where
         Fut: Future<Output = Result<T, ApiError>>,
     {
         let mut attempt = 0;
+        let mut transient = 0;
         loop {
             self.budget.acquire().await;
             self.requests += 1;
@@ -85,6 +92,10 @@ impl<'a> Fetcher<'a> {
                     if attempt > RATE_LIMIT_RETRIES || pause > WAIT_AT_MOST {
                         return Err(e);
                     }
+                }
+                Err(e) if is_passing(&e) && transient < TRANSIENT_RETRIES => {
+                    transient += 1;
+                    tokio::time::sleep(Duration::from_millis(100 * u64::from(transient))).await;
                 }
                 other => return other,
             }
@@ -116,6 +127,16 @@ impl<'a> Fetcher<'a> {
             self.budget.rate_limited(e.limited_by);
         }
         Some(result)
+    }
+}
+
+/// A fault worth trying again at once: a server error or a connection that broke (not one
+/// refused, which says the server is down, nor a timeout, which already waited).
+fn is_passing(e: &ApiError) -> bool {
+    match e.kind {
+        ErrorKind::Server => true,
+        ErrorKind::Connect => e.message.as_deref() != Some("connection refused"),
+        _ => false,
     }
 }
 

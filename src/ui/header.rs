@@ -130,7 +130,17 @@ pub fn freshness_short(app: &AppState, theme: &Theme) -> (String, Style) {
         Freshness::Live { last_ok } => {
             let age = app.now.duration_since(last_ok).as_secs().max(0);
             let how = if app.pushing() { "push" } else { "poll" };
-            (format!("● live {how} {age}s"), theme.ok)
+            // While the picture fills in, how far it is matters more than the rest.
+            let progress = match (app.loading, app.history) {
+                (Some((have, total)), _) => format!(" load {have}/{total}"),
+                (None, Some(share)) => format!(" hist {:.0}%", share * 100.0),
+                _ => String::new(),
+            };
+            let rate = app
+                .rate_cut()
+                .map(|r| format!(" {:.1}/{}rps", r.per_second, r.ceiling))
+                .unwrap_or_default();
+            (format!("● live {how} {age}s{progress}{rate}"), theme.ok)
         }
         Freshness::Stale { last_ok } => (
             format!("▲ STALE {}", format::clock(last_ok, &app.cfg.tz)),
