@@ -114,13 +114,15 @@ async fn read_only_sends_no_delete_whatever_keys_arrive() {
     assert!(!screen.to_lowercase().contains("remove"), "{screen}");
     let barrage = [
         "d", "y", "\r", "\x1b[3~", "Y", "j", "d", "\t", "d", "y", "\r", "\x1b[C", "\r", "?", "d",
-        "\x1b", "G", "d", "y", "k", "\x1b[3~", "y",
+        "\x1b", "G", "d", "y", "k", "\x1b[3~", "y", "m", "j", "m", "M",
     ];
     for _ in 0..3 {
         pty.type_keys(&barrage).await;
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sim.counter().method("DELETE"), 0);
+    assert_eq!(sim.counter().get("POST", "/calls/{id}/mute"), 0, "no mute");
+    assert!(!screen.contains("m mute"), "no mute hint: {screen}");
     assert!(pty.running());
     pty.type_keys(&["\x1b", "q"]).await;
     assert!(pty.exit(WAIT).await.success());
@@ -136,11 +138,14 @@ async fn kiosk_ignores_every_key_and_stops_only_on_a_signal() {
         })
         .await;
     assert!(!screen.contains("quit") && !screen.contains("help"));
-    pty.type_keys(&["d", "y", "\r", "\x03", "q", "\x1b", "d", "y", "\r", "\x03"])
-        .await;
+    pty.type_keys(&[
+        "d", "y", "\r", "\x03", "q", "\x1b", "d", "y", "\r", "\x03", "m", "j", "m",
+    ])
+    .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(pty.running(), "Ctrl-C and q do not stop a kiosk");
     assert_eq!(sim.counter().method("DELETE"), 0);
+    assert_eq!(sim.counter().get("POST", "/calls/{id}/mute"), 0, "no mute");
     assert!(!pty.text().contains("Remove participant?"));
     pty.signal("TERM");
     let status = pty.exit(WAIT).await;
