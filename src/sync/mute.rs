@@ -13,8 +13,7 @@ use crate::audit::{AuditLog, Subject};
 use crate::verdict::{ActionKind, Verdict};
 
 use super::budget::Budget;
-use super::fetch::pause_for;
-use super::removal::{Attempt, record};
+use super::removal::{Attempt, record, send_once};
 use super::snapshot::SyncEvent;
 
 /// What one mute or unmute was about, and how it ended.
@@ -59,25 +58,14 @@ pub async fn run(
     } else {
         "DELETE /calls/{id}/mute"
     };
-    let result = if budget.acquire_within(MAX_WAIT).await {
+    let request = async {
         if mute {
             client.mute(call, MuteDirection::Both).await
         } else {
             client.unmute(call, MuteDirection::Both).await
         }
-    } else {
-        Err(ApiError::not_sent(
-            endpoint,
-            ErrorKind::RateLimited,
-            "the API asked conftop to wait; nothing was sent",
-        ))
     };
-    if let Err(e) = &result
-        && e.kind == ErrorKind::RateLimited
-    {
-        budget.pause(pause_for(e));
-        budget.rate_limited(e.limited_by);
-    }
+    let result = send_once(&budget, endpoint, request).await;
     let verdict = verdict(mute, &result);
     let action = if mute {
         ActionKind::Mute

@@ -43,21 +43,7 @@ pub async fn remove(
     conference: Uuid,
     about: Subject,
 ) {
-    let result = if budget.acquire_within(MAX_WAIT).await {
-        client.delete_conferencecall(participant).await
-    } else {
-        Err(ApiError::not_sent(
-            ENDPOINT,
-            ErrorKind::RateLimited,
-            "the API asked conftop to wait; nothing was sent",
-        ))
-    };
-    if let Err(e) = &result
-        && e.kind == ErrorKind::RateLimited
-    {
-        budget.pause(pause_for(e));
-        budget.rate_limited(e.limited_by);
-    }
+    let result = send_once(&budget, ENDPOINT, client.delete_conferencecall(participant)).await;
     let outcome = RemovalOutcome::new(participant, conference, result);
     tracing::info!(%participant, %conference, outcome = outcome.verdict.word(), "removal");
     let (status, detail) = match &outcome.result {
@@ -72,6 +58,32 @@ pub async fn remove(
     };
     record(&audit, attempt, outcome.verdict, status, detail).await;
     let _ = events.send(SyncEvent::Removal(outcome)).await;
+}
+
+/// Sends one action's request (never retried: a retry needs a new key press or
+/// confirmation) once the budget allows, within [`MAX_WAIT`]; a 429 pauses and cuts the
+/// budget.
+pub async fn send_once<T>(
+    budget: &Budget,
+    endpoint: &'static str,
+    request: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let result = if budget.acquire_within(MAX_WAIT).await {
+        request.await
+    } else {
+        Err(ApiError::not_sent(
+            endpoint,
+            ErrorKind::RateLimited,
+            "the API asked conftop to wait; nothing was sent",
+        ))
+    };
+    if let Err(e) = &result
+        && e.kind == ErrorKind::RateLimited
+    {
+        budget.pause(pause_for(e));
+        budget.rate_limited(e.limited_by);
+    }
+    result
 }
 
 /// What an audit line is about: the action, on whom, where, in words.
