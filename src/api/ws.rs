@@ -37,9 +37,9 @@ pub enum Pushed {
 /// (`"conference"`), so only an object `data` beside a string `type` means wrapped. `None`:
 /// not JSON, or a record that does not decode.
 pub fn decode_frame(text: &str) -> Option<Pushed> {
-    let value: Value = serde_json::from_str(text).ok()?;
+    let mut value: Value = serde_json::from_str(text).ok()?;
     let (kind, record) = match (value.get("type"), value.get("data")) {
-        (Some(Value::String(t)), Some(data @ Value::Object(_))) => {
+        (Some(Value::String(t)), Some(Value::Object(_))) => {
             let kind = if t.starts_with("conference_") {
                 Kind::Conference
             } else if t.starts_with("call_") {
@@ -47,7 +47,7 @@ pub fn decode_frame(text: &str) -> Option<Pushed> {
             } else {
                 return Some(Pushed::Other);
             };
-            (kind, data.clone())
+            (kind, value["data"].take())
         }
         _ if value.get("conferencecall_ids").is_some() => (Kind::Conference, value),
         _ if value.get("mute_direction").is_some() || value.get("direction").is_some() => {
@@ -135,12 +135,6 @@ impl EventSocket {
     /// socket instead.
     pub async fn subscribe(&mut self, topics: &[String]) -> Result<(), ApiError> {
         let msg = serde_json::json!({"type": "subscribe", "topics": topics}).to_string();
-        self.send(msg).await
-    }
-
-    /// Unsubscribes from topics.
-    pub async fn unsubscribe(&mut self, topics: &[String]) -> Result<(), ApiError> {
-        let msg = serde_json::json!({"type": "unsubscribe", "topics": topics}).to_string();
         self.send(msg).await
     }
 

@@ -134,13 +134,7 @@ pub(super) fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
     } else {
         String::new()
     };
-    let about = crate::audit::Subject {
-        api_host: s.cfg.host.clone(),
-        customer_id: s.customer.as_ref().map(|(id, _)| *id),
-        conference_name: c.conference_name.clone(),
-        caller_name,
-        caller_number: c.number.clone(),
-    };
+    let about = s.subject(c.conference_name.clone(), caller_name, c.number.clone());
     s.pending_who.insert(c.participant, c.who());
     out.push(Command::Sync(sync::SyncCommand::Remove {
         participant: c.participant,

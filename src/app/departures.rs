@@ -58,12 +58,10 @@ impl AppState {
         let now = self.now;
         self.departures
             .retain(|d| now.duration_since(d.left) < KEPT);
-        let keep: std::collections::HashSet<Uuid> = self
-            .departures
-            .iter()
-            .map(|d| d.participant)
-            .chain(self.participants.keys().copied())
-            .collect();
-        self.verdicts.retain(|id, _| keep.contains(id));
+        // Every tick: no set of every participant, only a look-up per verdict kept (few).
+        let (participants, departures) = (&self.participants, &self.departures);
+        self.verdicts.retain(|id, _| {
+            participants.contains_key(id) || departures.iter().any(|d| d.participant == *id)
+        });
     }
 }

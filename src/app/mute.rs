@@ -63,15 +63,13 @@ pub(super) fn toggle_mute(s: &mut AppState, out: &mut Vec<Command>) {
     let (participant, conference) = (p.id, p.conference_id);
     let caller = s.callers.get(&call);
     let mute = caller.is_none_or(|c| c.mute.is_none());
-    let about = crate::audit::Subject {
-        api_host: s.cfg.host.clone(),
-        customer_id: s.customer.as_ref().map(|(id, _)| *id),
-        conference_name: s.conference_label(&conference),
-        caller_name: caller.map(|c| c.remote().name.clone()).unwrap_or_default(),
-        caller_number: caller
+    let about = s.subject(
+        s.conference_label(&conference),
+        caller.map(|c| c.remote().name.clone()).unwrap_or_default(),
+        caller
             .map(|c| c.remote().shown().to_owned())
             .unwrap_or_default(),
-    };
+    );
     s.muting.insert(participant, who.clone());
     out.push(Command::Sync(sync::SyncCommand::Mute {
         participant,

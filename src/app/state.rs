@@ -79,6 +79,22 @@ impl AppState {
         }
     }
 
+    /// What an action's audit line says of where and whom, in words already sanitised.
+    pub(super) fn subject(
+        &self,
+        conference_name: String,
+        caller_name: String,
+        caller_number: String,
+    ) -> crate::audit::Subject {
+        crate::audit::Subject {
+            api_host: self.cfg.host.clone(),
+            customer_id: self.customer.as_ref().map(|(id, _)| *id),
+            conference_name,
+            caller_name,
+            caller_number,
+        }
+    }
+
     /// The request rate, when it is below the ceiling because the API answered 429.
     pub fn rate_cut(&self) -> Option<sync::budget::Rate> {
         self.rate

@@ -156,7 +156,7 @@ async fn run(
     let mut visible: Vec<Uuid> = Vec::new();
 
     // Actions in flight: (action, participant) → (conference, who, task).
-    let mut removing: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)> =
+    let mut acting: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)> =
         HashMap::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(ActionKind, Uuid)>();
     let (push_tx, mut push_rx) = mpsc::channel::<PushEvent>(1024);
@@ -196,7 +196,7 @@ async fn run(
                         let _ = events.send(SyncEvent::Removal(refused)).await;
                         continue;
                     }
-                    if removing.contains_key(&(ActionKind::Remove, participant)) {
+                    if acting.contains_key(&(ActionKind::Remove, participant)) {
                         // The first one's answer will come; this one is not sent.
                         tracing::warn!(%participant, "removal already in flight; not sent again");
                         continue;
@@ -210,7 +210,7 @@ async fn run(
                             let _ = done.send((ActionKind::Remove, participant));
                         }
                     });
-                    removing.insert((ActionKind::Remove, participant), (conference, kept, task));
+                    acting.insert((ActionKind::Remove, participant), (conference, kept, task));
                 }
                 Some(SyncCommand::Mute { participant, conference, call, mute, about }) => {
                     if !config.allow_actions {
@@ -231,11 +231,11 @@ async fn run(
                             let _ = done.send((kind, participant));
                         }
                     });
-                    removing.insert((kind, participant), (conference, kept, task));
+                    acting.insert((kind, participant), (conference, kept, task));
                 }
             },
             Some(done) = done_rx.recv() => {
-                removing.remove(&done);
+                acting.remove(&done);
             }
             Some(ev) = push_rx.recv() => match ev {
                 PushEvent::Up => {
@@ -356,17 +356,17 @@ async fn run(
     if let Some(task) = push_task {
         task.abort();
     }
-    finish_removals(removing, &config.audit).await;
+    finish_actions(acting, &config.audit).await;
 }
 
-/// At exit: give removals in flight a moment to be answered; any still unanswered is recorded
-/// as `unknown`, since the server may have acted on it.
-async fn finish_removals(
-    removing: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)>,
+/// At exit: give actions in flight (removals, mutes) a moment to be answered; any still
+/// unanswered is recorded as `unknown`, since the server may have acted on it.
+async fn finish_actions(
+    acting: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)>,
     audit: &Option<AuditLog>,
 ) {
     let deadline = Instant::now() + Duration::from_secs(3);
-    for ((action, participant), (conference, about, mut task)) in removing {
+    for ((action, participant), (conference, about, mut task)) in acting {
         if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
             task.abort();
             tracing::warn!(%participant, ?action, "exited before the action was answered");

@@ -131,16 +131,8 @@ pub fn freshness_short(app: &AppState, theme: &Theme) -> (String, Style) {
             let age = app.now.duration_since(last_ok).as_secs().max(0);
             let how = if app.pushing() { "push" } else { "poll" };
             // While the picture fills in, how far it is matters more than the rest.
-            let progress = match (app.loading, app.history) {
-                (Some((have, total)), _) => format!(" load {have}/{total}"),
-                (None, Some(share)) => format!(" hist {:.0}%", share * 100.0),
-                _ => String::new(),
-            };
-            let rate = app
-                .rate_cut()
-                .map(|r| format!(" {:.1}/{}rps", r.per_second, r.ceiling))
-                .unwrap_or_default();
-            (format!("● live {how} {age}s{progress}{rate}"), theme.ok)
+            let progress = progress(app, Words::Short);
+            (format!("● live {how} {age}s{progress}"), theme.ok)
         }
         Freshness::Stale { last_ok } => (
             format!("▲ STALE {}", format::clock(last_ok, &app.cfg.tz)),
@@ -159,6 +151,27 @@ pub enum Words {
     Short,
 }
 
+/// How far the picture is (loading, the history scan) and the request rate once a 429 cut it,
+/// in long or short words.
+fn progress(app: &AppState, words: Words) -> String {
+    let long = words == Words::Long;
+    let mut out = match (app.loading, app.history) {
+        (Some((have, total)), _) if long => format!(" · loading {have}/{total}"),
+        (Some((have, total)), _) => format!(" load {have}/{total}"),
+        (None, Some(share)) if long => format!(" · history {:.0}%", share * 100.0),
+        (None, Some(share)) => format!(" hist {:.0}%", share * 100.0),
+        (None, None) if long && !app.history_complete => " · history …".to_owned(),
+        (None, None) => String::new(),
+    };
+    if let Some(r) = app.rate_cut() {
+        out += &match words {
+            Words::Long => format!(" · {:.1}/{} req/s", r.per_second, r.ceiling),
+            Words::Short => format!(" {:.1}/{}rps", r.per_second, r.ceiling),
+        };
+    }
+    out
+}
+
 /// The freshness phrase and its style.
 pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
     let tz = &app.cfg.tz;
@@ -166,17 +179,8 @@ pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
         Freshness::Connecting => ("… connecting".to_owned(), theme.muted),
         Freshness::Live { last_ok } => {
             let age = app.now.duration_since(last_ok).as_secs().max(0);
-            let scanning = match (app.loading, app.history) {
-                (Some((have, total)), _) => format!(" · loading {have}/{total}"),
-                (None, Some(share)) => format!(" · history {:.0}%", share * 100.0),
-                (None, None) if !app.history_complete => " · history …".to_owned(),
-                (None, None) => String::new(),
-            };
+            let scanning = progress(app, Words::Long);
             let how = if app.pushing() { "push" } else { "polling" };
-            let scanning = match app.rate_cut() {
-                Some(r) => format!("{scanning} · {:.1}/{} req/s", r.per_second, r.ceiling),
-                None => scanning,
-            };
             (
                 format!("● live · {how} · updated {age}s ago{scanning}"),
                 theme.ok,
