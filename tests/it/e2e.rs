@@ -172,6 +172,17 @@ async fn a_closed_terminal_ends_it_cleanly() {
     let mut pty = spawn(&sim, &[], 100, 24);
     pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
     pty.close_terminal();
+    // The kernel hangs the terminal up once the last copy of its master side closes. Under the
+    // whole suite another test's child can inherit a copy (portable-pty sets close-on-exec
+    // only after openpty returns, and the suite forks from many threads), so the hang-up may
+    // never come: send the SIGHUP the kernel would have sent.
+    let t0 = std::time::Instant::now();
+    while pty.running() && t0.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if pty.running() {
+        pty.signal("HUP");
+    }
     let status = pty.exit(WAIT).await;
     assert!(status.success(), "{status:?}");
     // Nothing may panic on the way out, though every write to the terminal now fails.
