@@ -17,7 +17,7 @@ use conftop::api::{Call, Conference, Conferencecall};
 use conftop::app::model::{self, Caller, Participant};
 use conftop::app::{Event, update};
 use conftop::sim::{Scenario, ServerOptions, Sim, SimConfig};
-use conftop::sync::{Budget, BudgetConfig, Fetcher, SyncEvent, Tracker, TrackerConfig};
+use conftop::sync::{Budget, BudgetConfig, Fetcher, SyncEvent, Tracker, TrackerConfig, Wanted};
 
 use common::{INTERACTIVE, client_for, empty_state, revision, t0, world};
 
@@ -200,7 +200,13 @@ fn sync_side() {
             reset_peak();
             let mut f = Fetcher::new(&client, &budget);
             tracker
-                .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
+                .refresh(
+                    &mut f,
+                    jiff::Timestamp::now(),
+                    &Wanted::everyone(),
+                    &tx,
+                    false,
+                )
                 .await
                 .expect("refresh");
             requests.push(f.requests);

@@ -28,6 +28,7 @@ use conftop::api::{Client, PageRequest};
 use conftop::sim::{Scenario, ServerOptions, Sim, SimConfig};
 use conftop::sync::{
     self, Budget, BudgetConfig, Fetcher, Snapshot, SyncConfig, SyncEvent, Tracker, TrackerConfig,
+    Wanted,
 };
 use criterion::{Criterion, SamplingMode};
 use tokio::runtime::Runtime;
@@ -341,7 +342,13 @@ fn steady_refresh(c: &mut Criterion) {
         for _ in 0..5 {
             let mut f = Fetcher::new(&client, &budget);
             tracker
-                .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
+                .refresh(
+                    &mut f,
+                    jiff::Timestamp::now(),
+                    &Wanted::everyone(),
+                    &tx,
+                    false,
+                )
                 .await
                 .expect("refresh");
             costs.push(f.requests as u64);
@@ -364,7 +371,13 @@ fn steady_refresh(c: &mut Criterion) {
                     let t0 = Instant::now();
                     let mut f = Fetcher::new(&client, &budget);
                     tracker
-                        .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
+                        .refresh(
+                            &mut f,
+                            jiff::Timestamp::now(),
+                            &Wanted::everyone(),
+                            &tx,
+                            false,
+                        )
                         .await
                         .expect("refresh");
                     total += t0.elapsed();

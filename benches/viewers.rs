@@ -106,7 +106,7 @@ fn run(rt: &Runtime, viewers: usize, push: bool, length: Duration) {
             per_minute.push((total - minute_start.1) as f64 / 60.0);
             minute_start = (Instant::now(), total);
             if per_minute.len() == 2 {
-                at_2m = Some((Instant::now(), total));
+                at_2m = Some((Instant::now(), total, sim.counter()));
             }
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -136,9 +136,30 @@ fn run(rt: &Runtime, viewers: usize, push: bool, length: Duration) {
         "viewers: RESULT {viewers} × {mode}: requests/s by minute: {}",
         minutes.join(", ")
     );
-    if let Some((t, n)) = at_2m {
+    let routes = |from: Option<&conftop::sim::Counter>| {
+        c.iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    v - from.map_or(0, |f| f.iter().find(|e| e.0 == k).map_or(0, |e| e.1)),
+                )
+            })
+            .filter(|(_, v)| *v > 0)
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "viewers: RESULT {viewers} × {mode}: by route: {}",
+        routes(None)
+    );
+    if let Some((t, n, before)) = &at_2m {
         let rate = (c.total() - n) as f64 / t.elapsed().as_secs_f64();
         println!("viewers: RESULT {viewers} × {mode}: requests/s after minute 2: {rate:.2}");
+        println!(
+            "viewers: RESULT {viewers} × {mode}: by route after minute 2: {}",
+            routes(Some(before))
+        );
     }
     for p in ptys {
         p.quit();

@@ -41,6 +41,8 @@ pub mod defaults {
     pub const PUSH_POLL: Duration = Duration::from_millis(4500);
     pub const PUSH_CHECK: Duration = Duration::from_secs(90);
     pub const NO_DATA_AFTER: Duration = Duration::from_secs(60);
+    /// How far back the recent departures reach.
+    pub const DEPARTURES: Duration = Duration::from_secs(15 * 60);
     pub const TIMEOUT: Duration = Duration::from_secs(10);
     /// Less than this cannot complete a request even on loopback.
     pub const MIN_TIMEOUT: Duration = Duration::from_millis(100);

@@ -41,6 +41,7 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
                         s.callers.insert(call.id, fresh);
                     }
                 }
+                s.name_departure(call.id);
             }
             if s.filter.is_empty() && s.sort != SortMode::Name {
                 s.dirty = true;
@@ -60,6 +61,7 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.dirty = true;
         }
         SyncEvent::Removal(outcome) => on_removal(s, outcome),
+        SyncEvent::Departed(records) => s.note_departed(&records),
     }
 }
 
@@ -245,11 +247,16 @@ pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
 
 /// "Alice Smith +15551234567" or the short id when the caller is not known yet.
 pub(super) fn describe(s: &AppState, p: &Participant) -> String {
-    match s.caller_of(p) {
+    describe_caller(s.caller_of(p), &p.id)
+}
+
+/// A participant in words: its caller's name and number, else its short id.
+pub(super) fn describe_caller(caller: Option<&Caller>, id: &Uuid) -> String {
+    match caller {
         Some(c) if !c.remote().name.is_empty() => {
             format!("{} {}", c.remote().name, c.remote().shown())
         }
         Some(c) if !c.remote().shown().is_empty() => c.remote().shown().to_owned(),
-        _ => format!("participant {}", short_id(&p.id)),
+        _ => format!("participant {}", short_id(id)),
     }
 }

@@ -1,23 +1,31 @@
 //! Recent departures: who left in the last minutes, when, and how any removal of them ended,
 //! so "my caller got dropped ten minutes ago" has an answer after the row itself is gone.
 
+use std::sync::Arc;
+
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
+use crate::api::Conferencecall;
 use crate::verdict::Verdict;
 
 use super::AppState;
-use super::apply::describe;
+use super::apply::{describe, describe_caller};
 
 /// How long a departure is kept.
-pub const KEPT: SignedDuration = SignedDuration::from_secs(15 * 60);
+pub const KEPT: SignedDuration =
+    SignedDuration::from_secs(crate::settings::defaults::DEPARTURES.as_secs() as i64);
 
 /// One participant that left.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Departure {
     pub participant: Uuid,
-    /// The caller in words, as known when it left.
+    /// Its call, whose caller names it.
+    pub call: Option<Uuid>,
+    /// The caller in words, as known when it left (or when the name came).
     pub who: String,
+    /// Whether `who` has the caller's name or number (not only the short id).
+    pub named: bool,
     pub conference: String,
     pub joined: Option<Timestamp>,
     pub left: Timestamp,
@@ -36,13 +44,72 @@ impl AppState {
         };
         let d = Departure {
             participant: id,
+            call: p.call_id,
             who: describe(self, p),
+            named: self.caller_of(p).is_some(),
             conference: self.conference_label(&p.conference_id),
             joined: p.tm_create,
             left: at,
             removal: self.verdicts.get(&id).copied(),
         };
         self.departures.insert(0, d);
+    }
+
+    /// Takes in participants the sync task found to have left recently: those this session
+    /// never saw in a room too (from the newest history pages), at the time they left.
+    pub(super) fn note_departed(&mut self, records: &[Arc<Conferencecall>]) {
+        let mut added = false;
+        for cc in records {
+            let Some(left) = cc.tm_update.or(cc.tm_delete) else {
+                continue;
+            };
+            // One still on screen leaves with the next picture, as any other.
+            let shown = self
+                .participants
+                .get(&cc.id)
+                .is_some_and(|p| p.gone_at.is_none());
+            let known = self.departures.iter().any(|d| d.participant == cc.id);
+            if shown || known || self.now.duration_since(left) >= KEPT {
+                continue;
+            }
+            let caller = cc.reference_id.and_then(|c| self.callers.get(&c));
+            self.departures.push(Departure {
+                participant: cc.id,
+                call: cc.reference_id,
+                who: describe_caller(caller, &cc.id),
+                named: caller.is_some(),
+                conference: self.conference_label(&cc.conference_id),
+                joined: cc.tm_create,
+                left: left.min(self.now),
+                removal: self.verdicts.get(&cc.id).copied(),
+            });
+            added = true;
+        }
+        if added {
+            self.departures.sort_by_key(|d| std::cmp::Reverse(d.left));
+            self.dirty = true;
+        }
+    }
+
+    /// A caller's name came: the departure of its call is named with it.
+    pub(super) fn name_departure(&mut self, call: Uuid) {
+        let caller = self.callers.get(&call);
+        for d in self.departures.iter_mut() {
+            if !d.named && d.call == Some(call) {
+                d.who = describe_caller(caller, &d.participant);
+                d.named = caller.is_some();
+                self.dirty = true;
+            }
+        }
+    }
+
+    /// The departures the filter matches (all of them without one), newest first.
+    pub fn departures_shown(&self) -> Vec<&Departure> {
+        let needle = super::search::Needle::new(&self.filter);
+        self.departures
+            .iter()
+            .filter(|d| needle.matches_departure(d))
+            .collect()
     }
 
     /// Remembers a removal's verdict, for the departure it leads to (or already led to).

@@ -137,11 +137,20 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         1,
         &[("loading n/N: ", Tone::Muted), (words, Tone::Text)],
     ));
-    let words = "still reading records up to 24 h old, for rooms no list shows";
+    let words = "reading records up to 24 h old for rooms no list shows, a page at a time";
     out.push(line(
         1,
         &[("history n%: ", Tone::Muted), (words, Tone::Text)],
     ));
+    let (known, total) = app.names_known();
+    let words = if app.names_everyone() {
+        format!("everyone's looked up since the first search ({known}/{total} named)")
+    } else {
+        format!(
+            "named as their rows come on screen; everyone's after the first / ({known}/{total})"
+        )
+    };
+    out.push(line(1, &[("Callers: ", Tone::Muted), (&words, Tone::Text)]));
     if let Some(r) = app.rate_cut() {
         let text = format!(
             "{:.1}/s of {} (--budget), cut by {} × 429; grows back slowly",

@@ -63,10 +63,11 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         s.dirty = true;
         return;
     }
+    // The departures can be searched as the list is: `/` filters both.
     if s.overlay == Overlay::Departures
         && !matches!(
             action,
-            Action::Departures | Action::Back | Action::Quit | Action::Help
+            Action::Departures | Action::Back | Action::Quit | Action::Help | Action::Filter
         )
     {
         return;
@@ -312,6 +313,11 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
         Action::Filter => {
             s.filter_editing = true;
             s.dirty = true;
+            // A search needs every caller's name, not only those on screen; from now on the
+            // sync task looks them all up (with spare budget).
+            if !std::mem::replace(&mut s.naming_everyone, true) {
+                out.push(Command::Sync(sync::SyncCommand::NameEveryone));
+            }
         }
         Action::Sort => {
             s.sort = s.sort.next();

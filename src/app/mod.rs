@@ -247,6 +247,8 @@ pub struct AppState {
     /// How many times the view was rebuilt (it should not be, when nothing changed).
     pub rebuilds: u64,
     visible_sent: Vec<Uuid>,
+    /// Whether the sync task was asked to name every caller (the first search asks).
+    naming_everyone: bool,
     dirty: bool,
 }
 

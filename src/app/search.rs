@@ -81,6 +81,16 @@ impl Needle {
             || self.id_prefix_of(id)
     }
 
+    /// A departure matches by its participant's or call's id, its caller or its room.
+    pub fn matches_departure(&self, d: &super::departures::Departure) -> bool {
+        self.is_empty()
+            || self.id_prefix_of(&d.participant)
+            || d.call.is_some_and(|c| self.id_prefix_of(&c))
+            || self.text_in(&d.who)
+            || self.number_in(&d.who)
+            || self.text_in(&d.conference)
+    }
+
     /// A participant matches by its id, its call's id, or its caller's name or number.
     pub fn matches_participant(&self, p: &Participant, caller: Option<&Caller>) -> bool {
         self.is_empty()

@@ -57,6 +57,7 @@ impl AppState {
             snapshots: 0,
             rebuilds: 0,
             visible_sent: Vec::new(),
+            naming_everyone: false,
             dirty: true,
             cfg,
         }
@@ -348,20 +349,72 @@ impl AppState {
         self.dirty = true;
     }
 
-    /// Call ids of the rows on screen, so the sync task looks those up first.
+    /// Call ids of the rows on screen without a name yet, so the sync task looks those up:
+    /// the list's rows, or on a kiosk this page's and the next one's (named before it turns).
     pub(super) fn visible_calls(&self) -> Vec<Uuid> {
-        let h = self.list_height();
-        self.view
-            .rows
+        let shown: Vec<Uuid> = if self.cfg.mode == Mode::Kiosk {
+            let pages = self.pages.len().max(1);
+            [self.kiosk_page, (self.kiosk_page + 1) % pages]
+                .iter()
+                .take(pages.min(2))
+                .filter_map(|p| self.pages.get(*p))
+                .flat_map(|page| page.columns.iter().flatten())
+                .filter_map(|placed| {
+                    let members = &self.view.groups.get(placed.group)?.members;
+                    Some(members.iter().skip(placed.first).take(placed.shown))
+                })
+                .flatten()
+                .copied()
+                .collect()
+        } else {
+            let h = self.list_height();
+            self.view
+                .rows
+                .iter()
+                .skip(self.scroll)
+                .take(h)
+                .filter_map(|r| match r {
+                    Row::Participant(_, id) => Some(*id),
+                    Row::Group(_) => None,
+                })
+                .collect()
+        };
+        let mut calls: Vec<Uuid> = shown
             .iter()
-            .skip(self.scroll)
-            .take(h)
-            .filter_map(|r| match r {
-                Row::Participant(_, id) => self.participants.get(id).and_then(|p| p.call_id),
-                Row::Group(_) => None,
-            })
-            .filter(|c| !self.callers.contains_key(c))
-            .collect()
+            .filter_map(|id| self.participants.get(id).and_then(|p| p.call_id))
+            .collect();
+        // The recent departures, while they are open: their callers, for those who left
+        // before this session saw them.
+        if self.overlay == Overlay::Departures {
+            let rows = self.size.1 as usize;
+            let shown = self.departures_shown();
+            calls.extend(
+                shown
+                    .iter()
+                    .take(rows)
+                    .filter(|d| !d.named)
+                    .filter_map(|d| d.call),
+            );
+        }
+        calls.retain(|c| !self.callers.contains_key(c));
+        calls
+    }
+
+    /// Callers named so far, of every live participant with a call: (known, total).
+    pub fn names_known(&self) -> (usize, usize) {
+        let calls = self.participants.values().filter_map(|p| p.call_id);
+        calls.fold((0, 0), |(known, total), c| {
+            (
+                known + usize::from(self.callers.contains_key(&c)),
+                total + 1,
+            )
+        })
+    }
+
+    /// Whether every caller is being looked up (since the first search), not only those on
+    /// screen.
+    pub fn names_everyone(&self) -> bool {
+        self.naming_everyone
     }
 
     pub(super) fn report_visible(&mut self, out: &mut Vec<Command>) {

@@ -100,6 +100,7 @@ pub async fn collect(
     // optional work may use the whole (still adaptive) budget.
     let config = SyncConfig {
         budget: config.budget.optional_unlimited(),
+        name_everyone: true,
         ..config
     };
     let mut handle = crate::sync::spawn(client, config);
@@ -193,7 +194,10 @@ async fn wait(
                 }
                 last_error = Some(error);
             }
-            SyncEvent::Refreshing | SyncEvent::Removal(_) | SyncEvent::Channel(_) => {}
+            SyncEvent::Refreshing
+            | SyncEvent::Removal(_)
+            | SyncEvent::Channel(_)
+            | SyncEvent::Departed(_) => {}
         }
     }
     match picture {

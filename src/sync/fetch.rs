@@ -130,6 +130,38 @@ impl<'a> Fetcher<'a> {
     }
 }
 
+impl<'a> Fetcher<'a> {
+    /// A request for what the user is looking at (the names of rows on screen): drawn from the
+    /// whole rate rather than optional work's share, but like optional work never after half
+    /// the interval and never retried. `None` means it was not sent.
+    pub async fn shown<T, Fut>(
+        &mut self,
+        op: impl FnOnce(&'a Client) -> Fut,
+    ) -> Option<Result<T, ApiError>>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let left = match self.schedule {
+            Some((started, interval)) => {
+                (started + interval / 2).saturating_duration_since(Instant::now())
+            }
+            None => WAIT_AT_MOST,
+        };
+        if left.is_zero() || !self.budget.acquire_within(left).await {
+            return None;
+        }
+        self.requests += 1;
+        let result = op(self.client).await;
+        if let Err(e) = &result
+            && e.kind == ErrorKind::RateLimited
+        {
+            self.budget.pause(pause_for(e));
+            self.budget.rate_limited(e.limited_by);
+        }
+        Some(result)
+    }
+}
+
 /// A fault worth trying again at once: a server error or a connection that broke (not one
 /// refused, which says the server is down, nor a timeout, which already waited).
 fn is_passing(e: &ApiError) -> bool {

@@ -40,7 +40,7 @@ pub use fetch::Fetcher;
 pub use mute::MuteOutcome;
 pub use push::{PushConfig, PushEvent};
 pub use snapshot::{Channel, RemovalOutcome, Snapshot, SyncCommand, SyncEvent};
-pub use tracker::{Tracker, TrackerConfig};
+pub use tracker::{Tracker, TrackerConfig, Wanted};
 
 pub use crate::settings::defaults::MIN_INTERVAL;
 
@@ -60,6 +60,8 @@ pub struct SyncConfig {
     /// is sent.
     pub allow_actions: bool,
     pub audit: Option<AuditLog>,
+    /// Look up every caller from the start (a listing), not only those on screen.
+    pub name_everyone: bool,
 }
 
 impl Default for SyncConfig {
@@ -73,6 +75,7 @@ impl Default for SyncConfig {
             tracker: TrackerConfig::default(),
             allow_actions: false,
             audit: None,
+            name_everyone: false,
         }
     }
 }
@@ -129,6 +132,9 @@ enum Job {
     Light,
     /// Pushed conference records.
     Pushed(Vec<Conference>),
+    /// Only the callers just wanted (rows that came on screen, a search begun), between
+    /// refreshes, so names do not wait for the next one.
+    Names,
 }
 
 /// Whether push is healthy, and when the next consistency check is due.
@@ -149,11 +155,17 @@ async fn run(
     let client = Arc::new(client);
     let budget = Arc::new(Budget::new(config.budget));
     let mut tracker = Some(Tracker::new(config.tracker.clone()));
-    let mut running: Option<(Refresh, Instant)> = None;
+    // The task in flight, when it started, and whether it only looks up names.
+    let mut running: Option<(Refresh, Instant, bool)> = None;
     let mut next = Instant::now();
     let mut again = false;
     let mut failures = 0u32;
-    let mut visible: Vec<Uuid> = Vec::new();
+    let mut wanted = Wanted {
+        visible: Vec::new(),
+        everyone: config.name_everyone,
+    };
+    // Callers newly wanted since the last lookup.
+    let mut names_due = false;
 
     // Actions in flight: (action, participant) → (conference, who, task).
     let mut acting: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)> =
@@ -188,7 +200,14 @@ async fn run(
                     // A refresh asked for by the user is a normal one.
                     push.next_check = Instant::now();
                 }
-                Some(SyncCommand::Visible(v)) => visible = v,
+                Some(SyncCommand::Visible(v)) => {
+                    wanted.visible = v;
+                    names_due = true;
+                }
+                Some(SyncCommand::NameEveryone) => {
+                    wanted.everyone = true;
+                    names_due = true;
+                }
                 Some(SyncCommand::Remove { participant, conference, about }) => {
                     if !config.allow_actions {
                         tracing::warn!(%participant, "removal refused: read-only");
@@ -270,7 +289,22 @@ async fn run(
                 PushEvent::Record(Pushed::Other) => {}
             },
             res = async { (&mut running.as_mut().expect("guarded").0).await }, if running.is_some() => {
-                let (_, started) = running.take().expect("guarded");
+                let (_, started, names_only) = running.take().expect("guarded");
+                if names_only {
+                    // Between refreshes: the schedule stands, unless something came meanwhile
+                    // that wants a refresh now.
+                    if std::mem::take(&mut again) || !pushed.is_empty() {
+                        next = Instant::now();
+                    }
+                    match res {
+                        Ok((t, _)) => tracker = Some(t),
+                        Err(join) => {
+                            tracing::error!("name lookup task failed: {join}");
+                            tracker = Some(Tracker::new(config.tracker.clone()));
+                        }
+                    }
+                    continue;
+                }
                 let (mut t, result) = match res {
                     Ok(pair) => pair,
                     Err(join) => {
@@ -315,9 +349,13 @@ async fn run(
                 let earliest = if failures == 0 { started + period } else { Instant::now() + next_delay(interval, failures) };
                 next = if std::mem::take(&mut again) || !pushed.is_empty() { Instant::now() } else { earliest.max(Instant::now()) };
             }
-            _ = tokio::time::sleep_until(next), if running.is_none() => {
+            _ = tokio::time::sleep_until(if names_due { Instant::now().min(next) } else { next }), if running.is_none() => {
                 let mut t = tracker.take().expect("idle tracker");
-                let job = if !pushed.is_empty() && failures == 0 {
+                // A refresh looks up the callers wanted too.
+                names_due = false;
+                let job = if Instant::now() < next {
+                    Job::Names
+                } else if !pushed.is_empty() && failures == 0 {
                     Job::Pushed(std::mem::take(&mut pushed))
                 } else if push.up && Instant::now() < push.next_check {
                     Job::Light
@@ -328,29 +366,35 @@ async fn run(
                     }
                     Job::Normal
                 };
-                if !matches!(job, Job::Pushed(_)) {
+                if matches!(job, Job::Normal | Job::Light) {
                     let _ = events.send(SyncEvent::Refreshing).await;
                 }
+                let names_only = matches!(job, Job::Names);
                 let started = Instant::now();
-                let period = if push.up { push_poll } else { interval };
+                // Optional work stops at half the period: a name lookup, when the next refresh is due.
+                let period = if names_only { next.saturating_duration_since(started) * 2 } else if push.up { push_poll } else { interval };
                 let task = tokio::spawn({
-                    let (client, budget, events, visible) = (client.clone(), budget.clone(), events.clone(), visible.clone());
+                    let (client, budget, events, wanted) = (client.clone(), budget.clone(), events.clone(), wanted.clone());
                     async move {
                         let mut f = Fetcher::new(&client, &budget).scheduled(started, period);
                         let now = Timestamp::now();
                         let result = match job {
-                            Job::Normal => t.refresh(&mut f, now, &visible, &events, false).await,
-                            Job::Light => t.refresh(&mut f, now, &visible, &events, true).await,
-                            Job::Pushed(records) => t.apply_pushed(&mut f, records, now, &visible, &events).await,
+                            Job::Normal => t.refresh(&mut f, now, &wanted, &events, false).await,
+                            Job::Light => t.refresh(&mut f, now, &wanted, &events, true).await,
+                            Job::Pushed(records) => t.apply_pushed(&mut f, records, now, &wanted, &events).await,
+                            Job::Names => {
+                                t.look_up_callers(&mut f, &wanted, &events).await;
+                                Ok(())
+                            }
                         };
                         (t, result)
                     }
                 });
-                running = Some((task, Instant::now()));
+                running = Some((task, Instant::now(), names_only));
             }
         }
     }
-    if let Some((task, _)) = running {
+    if let Some((task, _, _)) = running {
         task.abort();
     }
     if let Some(task) = push_task {

@@ -70,6 +70,9 @@ pub enum Channel {
 /// Messages from the sync task.
 #[derive(Debug, Clone)]
 pub enum SyncEvent {
+    /// Participants that left within the recent-departures window, as the pages read anyway
+    /// show them (also those this session never saw in a room); each once.
+    Departed(Vec<Arc<Conferencecall>>),
     /// A refresh began.
     Refreshing,
     /// The caller's own customer, for the header.
@@ -114,6 +117,8 @@ pub enum SyncCommand {
         mute: bool,
         about: crate::audit::Subject,
     },
-    /// Call ids of the rows on screen, looked up first.
+    /// Call ids of the rows on screen: their callers are looked up.
     Visible(Vec<Uuid>),
+    /// Look up every caller from now on, not only those on screen (the user searches).
+    NameEveryone,
 }

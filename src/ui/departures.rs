@@ -15,8 +15,13 @@ use super::theme::Theme;
 pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     let area = centered(body, 100, body.height);
     frame.render_widget(Clear, area);
+    let filtered = if app.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" matching /{}", crate::text::sanitize(&app.filter, 20))
+    };
     let title = format!(
-        "Left in the last {} · L or Esc closes",
+        "Left in the last {}{filtered} · L or Esc closes",
         format::duration(KEPT)
     );
     let block = boxed(&title, theme);
@@ -24,14 +29,22 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     frame.render_widget(block, area);
     let buf = frame.buffer_mut();
     let right = inner.right();
-    if app.departures.is_empty() {
-        let msg = "Nobody has left since conftop started (or in the last 15 minutes).";
-        put(buf, inner.x + 1, inner.y, right, msg, theme.muted);
+    let shown = app.departures_shown();
+    if shown.is_empty() {
+        let msg = if app.departures.is_empty() {
+            format!(
+                "Nobody has left in the last {}, as far as conftop has seen.",
+                format::duration(KEPT)
+            )
+        } else {
+            "Nobody who left matches the filter (Esc closes, then Esc clears it).".to_owned()
+        };
+        put(buf, inner.x + 1, inner.y, right, &msg, theme.muted);
         return;
     }
     let tz = &app.cfg.tz;
     let rows = inner.height as usize;
-    for (y, d) in (inner.y..).zip(app.departures.iter().take(rows)) {
+    for (y, d) in (inner.y..).zip(shown.iter().take(rows)) {
         let ago = format!("{} ago", format::duration(app.now.duration_since(d.left)));
         let mut x = put(
             buf,
@@ -44,7 +57,12 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
         x = put(buf, x + 1, y, right, &format!("{ago:>9}"), theme.muted);
         x = put(buf, x + 2, y, right, &d.who, theme.text);
         x = put(buf, x, y, right, " · ", theme.muted);
-        let room_end = right.saturating_sub(20);
+        // The removal's outcome, when there is one, keeps the end of the line.
+        let room_end = if d.removal.is_some() {
+            right.saturating_sub(20)
+        } else {
+            right
+        };
         put(buf, x, y, room_end, &d.conference, theme.group);
         if let Some(v) = d.removal {
             put_right(
@@ -57,7 +75,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             );
         }
     }
-    let more = app.departures.len().saturating_sub(rows);
+    let more = shown.len().saturating_sub(rows);
     if more > 0 {
         put_right(
             buf,

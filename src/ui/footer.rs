@@ -17,14 +17,14 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         let x = put(buf, area.x, y, right, " /", theme.key);
         let x = put(buf, x, y, right, &app.filter, theme.text);
         put(buf, x, y, right, "▏", theme.accent);
-        put_right(
-            buf,
-            area.x,
-            right - 1,
-            y,
-            "Enter keep · Esc clear",
-            theme.muted,
-        );
+        // Matches are only as complete as the names: say how many are in while they arrive.
+        let (known, total) = app.names_known();
+        let keys = if known < total {
+            format!("names {known}/{total} · Enter keep · Esc clear")
+        } else {
+            "Enter keep · Esc clear".to_owned()
+        };
+        put_right(buf, area.x, right - 1, y, &keys, theme.muted);
         return;
     }
     if let Some(t) = &app.toast {

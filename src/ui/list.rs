@@ -110,12 +110,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
                 theme.muted,
             ));
             // Names and numbers come after the rows: a caller may match once they are in.
-            let calls = app.participants.values().filter_map(|p| p.call_id);
-            let (mut known, mut total) = (0, 0);
-            for c in calls {
-                total += 1;
-                known += usize::from(app.callers.contains_key(&c));
-            }
+            let (known, total) = app.names_known();
             if known < total {
                 lines.push((
                     format!("Callers' names are still arriving ({known} of {total} known)."),

@@ -9,6 +9,7 @@ mod fuzz;
 mod list;
 mod live;
 mod messages;
+mod optional;
 mod pty;
 mod push;
 mod removal;

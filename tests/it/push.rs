@@ -7,7 +7,7 @@ use std::time::Duration;
 use conftop::api::ConferencecallStatus;
 use conftop::app::AppState;
 use conftop::sim::{ConferenceKind, Scenario, ServerOptions, Sim, SimConfig, WsFaults, WsOptions};
-use conftop::sync::{Channel, PushConfig, SyncConfig};
+use conftop::sync::{Channel, PushConfig, SyncConfig, Wanted};
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -336,7 +336,13 @@ async fn a_pushed_record_applies_once_however_often_it_comes() {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<SyncEvent>(1024);
     let mut f = Fetcher::new(&client, &budget);
     tracker
-        .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
+        .refresh(
+            &mut f,
+            jiff::Timestamp::now(),
+            &Wanted::everyone(),
+            &tx,
+            false,
+        )
         .await
         .unwrap();
     let room = a_conference(&sim);
@@ -350,7 +356,13 @@ async fn a_pushed_record_applies_once_however_often_it_comes() {
         let mut f = Fetcher::new(&client, &budget);
         let records = vec![record.clone(); copies];
         tracker
-            .apply_pushed(&mut f, records, jiff::Timestamp::now(), &[], &tx)
+            .apply_pushed(
+                &mut f,
+                records,
+                jiff::Timestamp::now(),
+                &Wanted::everyone(),
+                &tx,
+            )
             .await
             .unwrap();
         costs.push(f.requests);

@@ -10,7 +10,9 @@ use conftop::audit::AuditLog;
 use conftop::sim::{
     ConferenceKind, Faults, ParticipantStatus, RateLimit, Scenario, ServerOptions, Sim, SimConfig,
 };
-use conftop::sync::{self, BudgetConfig, Snapshot, SyncCommand, SyncConfig, SyncEvent, SyncHandle};
+use conftop::sync::{
+    self, BudgetConfig, Snapshot, SyncCommand, SyncConfig, SyncEvent, SyncHandle, Wanted,
+};
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
 
@@ -24,6 +26,8 @@ pub struct Probe {
     pub refreshes: usize,
     pub failures: Vec<conftop::api::ApiError>,
     pub removals: Vec<conftop::sync::RemovalOutcome>,
+    /// Participants reported as recently left, in order, repeats included.
+    pub departed: Vec<Uuid>,
 }
 
 impl Probe {
@@ -35,6 +39,7 @@ impl Probe {
             refreshes: 0,
             failures: Vec::new(),
             removals: Vec::new(),
+            departed: Vec::new(),
         }
     }
 
@@ -59,6 +64,7 @@ impl Probe {
             SyncEvent::Refreshing => self.refreshes += 1,
             SyncEvent::Failed { error, .. } => self.failures.push(error.clone()),
             SyncEvent::Removal(r) => self.removals.push(r.clone()),
+            SyncEvent::Departed(d) => self.departed.extend(d.iter().map(|p| p.id)),
             SyncEvent::Customer(_)
             | SyncEvent::Channel(_)
             | SyncEvent::Rate(_)
@@ -149,7 +155,13 @@ fn still(history: usize, conferences: usize, participants: usize, connect: usize
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_cost_is_independent_of_history() {
     let sim = sim_with(still(100_000, 50, 10, 0)).await;
-    let mut probe = Probe::start(&sim, fast(false));
+    let mut probe = Probe::start(
+        &sim,
+        SyncConfig {
+            name_everyone: true,
+            ..fast(false)
+        },
+    );
 
     let first = probe.fresh().await;
     let cold = sim.counter().total();
@@ -164,24 +176,21 @@ async fn refresh_cost_is_independent_of_history() {
     assert!(cold <= 20, "cold start took {cold} requests");
     println!("cold start: {cold} requests before the first complete snapshot");
 
-    // Once the background history scan and call lookups are done, a refresh in which nothing
-    // changed costs at most 3 requests, against ceil(100000/100)+1 for walking every page.
+    // Once the call lookups are done, a refresh in which nothing changed costs at most 3
+    // requests (and a page of the background history scan every few refreshes), against
+    // ceil(100000/100)+1 for walking every page.
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut settled = 0;
     let mut costs = Vec::new();
     while settled < 5 {
         assert!(Instant::now() < deadline, "never settled: {costs:?}");
         let before = sim.counter().total();
-        let s = probe.fresh().await;
+        let _ = probe.fresh().await;
         // Let the refresh finish its optional work before counting.
         tokio::time::sleep(Duration::from_millis(300)).await;
         let cost = sim.counter().total() - before;
         costs.push(cost);
-        settled = if s.complete && cost <= 3 {
-            settled + 1
-        } else {
-            0
-        };
+        settled = if cost <= 3 { settled + 1 } else { 0 };
     }
     let tail = &costs[costs.len() - 5..];
     assert!(tail.iter().all(|&c| c <= 3), "{costs:?}");
@@ -419,6 +428,13 @@ async fn call_details_name_the_remote_party() {
         .iter()
         .filter_map(|p| p.reference_id)
         .collect();
+    // As the app does for the rows on its screen.
+    probe
+        .handle
+        .commands
+        .send(SyncCommand::Visible(wanted.iter().copied().collect()))
+        .await
+        .unwrap();
     let t0 = Instant::now();
     while !wanted.iter().all(|id| probe.calls.contains_key(id)) {
         assert!(
@@ -680,6 +696,7 @@ async fn a_small_budget_still_loads_caller_details() {
             // Under 2.5/s the burst is below the old fixed reserve of 4 tokens plus one.
             budget: BudgetConfig::fixed(2.0, 4.0),
             interval: Duration::from_secs(2),
+            name_everyone: true,
             ..fast(false)
         },
     );
@@ -723,7 +740,13 @@ async fn a_capped_call_walk_resumes_in_bulk() {
     for _ in 0..8 {
         let mut f = sync::Fetcher::new(&client, &budget);
         tracker
-            .refresh(&mut f, jiff::Timestamp::now(), &[], &tx, false)
+            .refresh(
+                &mut f,
+                jiff::Timestamp::now(),
+                &Wanted::everyone(),
+                &tx,
+                false,
+            )
             .await
             .expect("refresh");
         while let Ok(ev) = rx.try_recv() {
@@ -775,4 +798,39 @@ async fn queue_room_participants_are_not_lost() {
     let ids: HashSet<Uuid> = s.participants.iter().map(|p| p.id).collect();
     assert!(queued.is_subset(&ids));
     assert_eq!(ids, sim_live(&sim));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recent_leavers_on_the_pages_read_are_reported_once() {
+    let sim = sim_with(still(100, 3, 3, 0)).await;
+    // Two participants hang up before conftop starts: it never sees them in a room.
+    let gone: Vec<Uuid> = sim.with_world(|w| {
+        w.live_participants(0)
+            .iter()
+            .take(2)
+            .map(|p| p.id)
+            .collect()
+    });
+    sim.with_world(|w| {
+        for id in &gone {
+            assert!(w.hang_up(*id));
+        }
+    });
+    // Past the simulated leave delay, so they are `leaved`.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let mut probe = Probe::start(&sim, fast(false));
+    let first = probe.snapshot().await;
+    assert!(first.participants.iter().all(|p| !gone.contains(&p.id)));
+    let requests = sim.counter().total();
+    for _ in 0..3 {
+        probe.fresh().await;
+    }
+    probe.drain();
+    for id in &gone {
+        let told = probe.departed.iter().filter(|d| *d == id).count();
+        assert_eq!(told, 1, "{id} reported once: {:?}", probe.departed);
+    }
+    // Nothing asked for them: the pages read anyway hold them.
+    let per_refresh = (sim.counter().total() - requests) as f64 / 3.0;
+    assert!(per_refresh <= 3.0, "{per_refresh} requests per refresh");
 }

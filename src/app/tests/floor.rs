@@ -275,6 +275,52 @@ fn departures_keep_who_left_when_and_how_a_removal_ended() {
 }
 
 #[test]
+fn departures_include_those_who_left_before_this_session_saw_them() {
+    let mut s = floor();
+    let left_at = |n: u128, conference: u128, ago: i64| {
+        let mut r = cc(n, conference, "leaved", ago + 600);
+        r.tm_update = Some(t0() - secs(ago));
+        std::sync::Arc::new(r)
+    };
+    // Left ten minutes ago, before this session started; twenty minutes ago (too old); and
+    // one still in a room on screen (its own leaving comes with the next picture).
+    let records = vec![left_at(8, 1, 600), left_at(9, 2, 1200), left_at(1, 1, 5)];
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Departed(records.clone())),
+        t0(),
+    );
+    let ids: Vec<Uuid> = s.departures.iter().map(|d| d.participant).collect();
+    assert_eq!(ids, vec![part_id(8)], "only the one within the window");
+    let d = &s.departures[0];
+    assert_eq!(d.left, t0() - secs(600), "at the time it left, not now");
+    assert_eq!(d.conference, "Alpha");
+    assert!(!d.named && d.who.contains("participant"), "{}", d.who);
+    // Told again: still once.
+    update(&mut s, Event::Sync(SyncEvent::Departed(records)), t0());
+    assert_eq!(s.departures.len(), 1);
+
+    // Opened, its caller is wanted; the name, when it comes, names it.
+    let cmds = update(&mut s, ch('L'), t0());
+    let asked = cmds
+        .iter()
+        .any(|c| matches!(c, Command::Sync(SyncCommand::Visible(v)) if v.contains(&call_id(8))));
+    assert!(asked, "{cmds:?}");
+    let named = vec![call(8, "Lena Ortiz", "+15550001111")];
+    update(&mut s, Event::Sync(SyncEvent::Calls(named)), t0());
+    assert!(s.departures[0].who.contains("Lena Ortiz"));
+
+    // The filter, typed with the departures open, finds it by name or number.
+    type_filter(&mut s, "lena");
+    assert_eq!(s.overlay, Overlay::Departures, "still open");
+    assert_eq!(s.departures_shown().len(), 1);
+    s.filter = "555 000".to_owned();
+    assert_eq!(s.departures_shown().len(), 1);
+    s.filter = "nobody".to_owned();
+    assert!(s.departures_shown().is_empty());
+}
+
+#[test]
 fn tab_wraps_from_the_last_room_to_the_first() {
     let mut s = floor();
     select(&mut s, part_id(5));

@@ -295,3 +295,50 @@ fn start_up_warnings_and_the_credential_source_are_said_in_the_app() {
     assert!(help.contains("Credentials from VN_ACCESS_KEY"), "{help}");
     assert!(help.contains("readable by others"));
 }
+
+#[test]
+fn the_first_search_asks_for_every_callers_name_once() {
+    let mut s = populated();
+    let everyone = |cmds: &[Command]| {
+        cmds.iter()
+            .filter(|c| matches!(c, Command::Sync(SyncCommand::NameEveryone)))
+            .count()
+    };
+    assert_eq!(everyone(&update(&mut s, key(KeyCode::Down), t0())), 0);
+    assert_eq!(
+        everyone(&update(&mut s, ch('/'), t0())),
+        1,
+        "a search needs every name"
+    );
+    update(&mut s, key(KeyCode::Esc), t0());
+    assert_eq!(everyone(&update(&mut s, ch('/'), t0())), 0, "asked once");
+    assert!(s.names_everyone());
+}
+
+#[test]
+fn a_kiosk_asks_for_the_callers_of_its_page_and_the_next_only() {
+    // Forty rooms of five on a small wall: several pages.
+    let mut s = app(Mode::Kiosk);
+    update(&mut s, Event::Resize(100, 30), t0());
+    let parts: Vec<_> = (1..=200)
+        .map(|n| cc(n, (n - 1) / 5 + 1, "joined", 100))
+        .collect();
+    let rooms: Vec<_> = (1..=40).map(|n| conf(n, &format!("Room {n:02}"))).collect();
+    let cmds = update(&mut s, Event::Sync(snapshot(parts, rooms)), t0());
+    assert!(s.kiosk_pages() > 2, "{} pages", s.kiosk_pages());
+    let asked: Vec<Uuid> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::Sync(SyncCommand::Visible(v)) => Some(v.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let on_two_pages: usize = s.pages[..2]
+        .iter()
+        .flat_map(|p| p.columns.iter().flatten())
+        .map(|placed| placed.shown)
+        .sum();
+    assert_eq!(asked.len(), on_two_pages, "this page's and the next one's");
+    assert!(asked.len() < 200);
+}

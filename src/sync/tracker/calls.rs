@@ -1,61 +1,124 @@
-//! Call details (who each participant is), with spare budget, rows on screen first, in bulk
-//! by `GET /calls` pages when many are missing.
+//! Call details (who each participant is), with spare budget. Naming a busy account's every
+//! caller costs hundreds of requests per viewer, so only the callers wanted are looked up:
+//! those on screen, and everyone's once the user searches (a search needs every name). They
+//! are listed by `GET /calls` pages when the pages that hold them are fewer than the calls,
+//! else asked for one by one; rows on screen first either way. Names on screen draw on the
+//! whole rate (the user is reading them); everyone else's on optional work's share.
 
 use super::*;
 
+/// Whose calls to look up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wanted {
+    /// Call ids of the rows on screen without a name yet.
+    pub visible: Vec<Uuid>,
+    /// Every live participant's (a search, a listing), not only those on screen.
+    pub everyone: bool,
+}
+
+impl Wanted {
+    /// Every caller, rows on screen first.
+    pub fn everyone() -> Wanted {
+        Wanted {
+            visible: Vec::new(),
+            everyone: true,
+        }
+    }
+}
+
+/// Calls begin a few seconds before their participant joins; a walk for a participant's call
+/// goes this far past the participant's record.
+const CALL_LEAD: SignedDuration = SignedDuration::from_mins(10);
+
 impl Tracker {
-    /// Looks up call details not sent yet: rows on screen first, in bulk when many are missing.
+    /// Looks up the wanted callers between refreshes (rows that just came on screen).
+    pub async fn look_up_callers(&mut self, f: &mut Fetcher<'_>, wanted: &Wanted, events: &Events) {
+        self.lookup_calls(f, wanted, events).await;
+    }
+
+    /// Looks up the wanted call details not sent yet: rows on screen first, in bulk when that
+    /// is cheaper.
     pub(super) async fn lookup_calls(
         &mut self,
         f: &mut Fetcher<'_>,
-        visible: &[Uuid],
+        wanted: &Wanted,
         events: &Events,
     ) {
         let live_calls: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
-        self.calls_done.retain(|id| live_calls.contains(id));
-        // Sorted: on screen first, then newest first.
-        let mut wanted: Vec<(bool, Reverse<Option<Timestamp>>, Uuid)> = self
+        let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
+        self.calls_done
+            .retain(|id| live_calls.contains(id) || on_screen.contains(id));
+        let mut missing: Vec<(bool, Reverse<Option<Timestamp>>, Uuid)> = self
             .live
             .values()
             .filter_map(|p| p.reference_id.map(|r| (p, r)))
             .filter(|(_, r)| !self.calls_done.contains(r))
-            .map(|(p, r)| (!visible.contains(&r), Reverse(p.tm_create), r))
+            .filter(|(_, r)| wanted.everyone || on_screen.contains(r))
+            .map(|(p, r)| (!on_screen.contains(&r), Reverse(p.tm_create), r))
             .collect();
-        if wanted.is_empty() {
+        // Calls on screen that are not a live participant's (recent departures).
+        missing.extend(
+            wanted
+                .visible
+                .iter()
+                .filter(|c| !live_calls.contains(c) && !self.calls_done.contains(c))
+                .map(|c| (false, Reverse(None), *c)),
+        );
+        if missing.is_empty() {
             return;
         }
-        wanted.sort();
+        // On screen first, in screen order (a kiosk's page before the next one); then the
+        // newest first.
+        let order: HashMap<&Uuid, usize> = wanted
+            .visible
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c, i))
+            .collect();
+        missing.sort_by_key(|w| (w.0, order.get(&w.2).copied().unwrap_or(0), w.1, w.2));
         let mut found: Vec<Call> = Vec::new();
 
-        if wanted.len() >= self.cfg.bulk_calls {
-            // Calls begin a few seconds before their participant joins; stop well past the
-            // oldest one wanted.
-            let oldest = wanted
-                .iter()
-                .filter_map(|w| w.1.0)
-                .min()
-                .map(|t| t.saturating_sub(SignedDuration::from_mins(10)).unwrap_or(t));
-            let mut missing: HashSet<Uuid> = wanted.iter().map(|w| w.2).collect();
+        if self.bulk_pays(&missing) {
+            let mut left: HashSet<Uuid> = missing.iter().map(|w| w.2).collect();
             let mut pager = Pager::new(
                 self.cfg.page_size,
                 self.calls_token.take(),
                 self.cfg.full_pages,
             );
-            while !missing.is_empty() {
+            while !left.is_empty() {
                 let req = pager.request();
-                let Some(result) = f.spare(|c| async move { c.list_calls(&req).await }).await
-                else {
+                // While a row on screen still lacks its name, the page is for the screen.
+                let for_screen = missing.iter().any(|w| !w.0 && left.contains(&w.2));
+                let sent = if for_screen {
+                    f.shown(|c| async move { c.list_calls(&req).await }).await
+                } else {
+                    f.spare(|c| async move { c.list_calls(&req).await }).await
+                };
+                let Some(result) = sent else {
                     // Out of spare budget or time: continue from here next refresh.
                     self.calls_token = pager.request().page_token;
                     break;
                 };
-                let Ok(page) = result else { break };
+                let Ok(page) = result else {
+                    self.calls_reached = None;
+                    break;
+                };
                 let raw = page.items.len() + page.skipped;
+                self.learn_density(&page.items);
+                let oldest = missing
+                    .iter()
+                    .filter(|w| left.contains(&w.2))
+                    .filter_map(|w| w.1.0)
+                    .min()
+                    .map(|t| t.saturating_sub(CALL_LEAD).unwrap_or(t));
                 let mut older_than_all = false;
                 for call in page.items {
                     older_than_all |=
                         matches!((call.tm_create, oldest), (Some(t), Some(o)) if t < o);
-                    if missing.remove(&call.id) {
+                    if let Some(t) = call.tm_create {
+                        self.calls_reached = Some(self.calls_reached.map_or(t, |r| r.min(t)));
+                    }
+                    if left.remove(&call.id) {
                         self.calls_done.insert(call.id);
                         found.push(call);
                     }
@@ -67,33 +130,51 @@ impl Tracker {
                         .send(SyncEvent::Calls(std::mem::take(&mut found)))
                         .await;
                 }
-                if older_than_all {
-                    break;
-                }
-                match pager.after(raw, page.next_page_token, &mut self.page_limit, false) {
+                let step = pager.after(raw, page.next_page_token, &mut self.page_limit, false);
+                let pays = {
+                    let still: Vec<_> = missing
+                        .iter()
+                        .filter(|w| left.contains(&w.2))
+                        .copied()
+                        .collect();
+                    self.bulk_pays(&still)
+                };
+                match step {
+                    _ if older_than_all || left.is_empty() => {
+                        self.calls_reached = None;
+                        break;
+                    }
+                    Step::End => {
+                        self.calls_reached = None;
+                        break;
+                    }
+                    // The rest are asked for one by one, from the newest page next time.
+                    Step::Next | Step::Capped(_) if !pays => {
+                        self.calls_reached = None;
+                        break;
+                    }
                     Step::Next => {}
-                    Step::End => break,
                     Step::Capped(next) => {
-                        // Enough for one refresh; the bulk walk resumes here next time
-                        // rather than falling back to one request per call.
+                        // Enough for one refresh; the walk resumes here next time rather than
+                        // falling back to one request per call.
                         self.calls_token = Some(next);
                         break;
                     }
                 }
             }
-            wanted.retain(|w| missing.contains(&w.2));
-            if !found.is_empty() {
-                let _ = events
-                    .send(SyncEvent::Calls(std::mem::take(&mut found)))
-                    .await;
-            }
+            missing.retain(|w| left.contains(&w.2));
             if self.calls_token.is_some() {
                 return; // The walk continues next refresh; per-id lookups would duplicate it.
             }
         }
 
-        for (_, _, id) in wanted {
-            let Some(result) = f.spare(|c| c.get_call(id)).await else {
+        for (off_screen, _, id) in missing {
+            let sent = if off_screen {
+                f.spare(|c| c.get_call(id)).await
+            } else {
+                f.shown(|c| c.get_call(id)).await
+            };
+            let Some(result) = sent else {
                 break;
             };
             match result {
@@ -105,11 +186,49 @@ impl Tracker {
                     // It will not resolve; do not ask again.
                     self.calls_done.insert(id);
                 }
+                // A passing fault loses only this one (asked again next time).
+                Err(e) if e.kind == ErrorKind::Server => {}
                 Err(_) => break,
             }
         }
         if !found.is_empty() {
             let _ = events.send(SyncEvent::Calls(found)).await;
         }
+    }
+
+    /// Whether listing `GET /calls` pages finds these calls for fewer requests than asking for
+    /// each: the pages between where the walk stands and the oldest call wanted, at the density
+    /// the list has shown, must be fewer than the calls. Until a page has shown the density,
+    /// a bulk walk is tried when many are missing.
+    fn bulk_pays(&self, missing: &[(bool, Reverse<Option<Timestamp>>, Uuid)]) -> bool {
+        if missing.len() < self.cfg.bulk_calls {
+            return false;
+        }
+        let Some(per_second) = self.calls_density else {
+            return true;
+        };
+        let Some(oldest) = missing.iter().filter_map(|w| w.1.0).min() else {
+            return false;
+        };
+        let oldest = oldest.saturating_sub(CALL_LEAD).unwrap_or(oldest);
+        let from = self.calls_reached.unwrap_or_else(Timestamp::now);
+        let span = from.duration_since(oldest).as_secs_f64().max(0.0);
+        let pages = (span * per_second / self.cfg.page_size.max(1) as f64).ceil();
+        pages < missing.len() as f64
+    }
+
+    /// Calls per second in the list, from the times on one page (averaged with what earlier
+    /// pages showed).
+    fn learn_density(&mut self, calls: &[Call]) {
+        let times = calls.iter().filter_map(|c| c.tm_create);
+        let (Some(newest), Some(oldest)) = (times.clone().max(), times.min()) else {
+            return;
+        };
+        let span = newest.duration_since(oldest).as_secs_f64();
+        if calls.len() < 2 || span <= 0.0 {
+            return;
+        }
+        let here = (calls.len() - 1) as f64 / span;
+        self.calls_density = Some(self.calls_density.map_or(here, |d| (d + here) / 2.0));
     }
 }

@@ -1,16 +1,21 @@
-//! The background scan of older history within the health-check horizon, with spare budget,
-//! so that old participants of unlisted rooms are found too.
+//! The background scan of older history within the health-check horizon, so that old
+//! participants of unlisted rooms are found too: one page every few refreshes, with spare
+//! budget only.
 
 use super::*;
 
 impl Tracker {
-    /// Continues the background scan of history within the horizon, with spare budget only.
+    /// Continues the background scan of history within the horizon by a page, on every
+    /// `scan_every`-th refresh and with spare budget only.
     pub(super) async fn scan_history(&mut self, f: &mut Fetcher<'_>, now: Timestamp) {
+        if !self.turn.is_multiple_of(self.cfg.scan_every.max(1)) {
+            return;
+        }
         let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
         let Some(start) = self.deep.take() else {
             return;
         };
-        let mut pager = Pager::new(self.cfg.page_size, Some(start), usize::MAX);
+        let mut pager = Pager::new(self.cfg.page_size, Some(start), 1);
         loop {
             let req = pager.request();
             let Some(result) = f
@@ -36,6 +41,7 @@ impl Tracker {
                 if let Some(t) = cc.tm_create {
                     self.scanned_to = Some(self.scanned_to.map_or(t, |s| s.min(t)));
                 }
+                self.note_leaver(&cc, now);
                 if cc.status.is_live() && !self.live.contains_key(&cc.id) {
                     self.live.insert(cc.id, Arc::new(cc));
                 }

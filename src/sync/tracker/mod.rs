@@ -12,17 +12,19 @@
 //!    frontier): new participants (`joining` is in no room list yet) and the current status
 //!    of every recent one. Normally one page.
 //! 3. What no list confirms is checked with a direct request: rooms never seen and rooms that
-//!    just left the list (deleted, still emptying) every time; then, in turn, one target per
-//!    refresh, alternating between unlisted rooms (`connect`, `queue`) or stuck `joining`
-//!    participants, and the `joined` participant confirmed longest ago (which catches one stuck
-//!    in `leaving`). A full refresh checks every unlisted room and stuck participant.
+//!    just left the list (deleted, still emptying) every time; then one target per refresh:
+//!    in turn the unlisted rooms (`connect`, `queue`) and stuck `joining` participants, and
+//!    every fourth refresh the `joined` participant confirmed longest ago (which catches one
+//!    stuck in `leaving`). A full refresh checks every unlisted room and stuck participant.
 //!
 //! A full refresh (the first, and the first after any failure) walks the newest pages until
-//! every listed participant is found and a page holds nobody live; the rest of the history
-//! within the 24 h health-check horizon is then scanned with spare budget only, so that old
-//! participants of unlisted rooms are found too. Call details are looked up with spare budget,
-//! in bulk (`GET /calls` pages) when many are missing, rows on screen first. Optional work
-//! never runs past half the interval, so it can never delay the next refresh.
+//! every listed participant is found and a page holds nobody live. The rest of the history
+//! within the 24 h health-check horizon is then scanned in the background, so that old
+//! participants of unlisted rooms are found too: one page every [`TrackerConfig::scan_every`]
+//! refreshes, a few per cent of the steady cost, because on a busy account that scan is
+//! hundreds of pages per viewer. Call details are looked up with spare budget for the callers
+//! wanted (see [`calls`]). Optional work never runs past half the interval, so it can never
+//! delay the next refresh.
 //!
 //! Only the room list and the newest-page walk are essential: if one of them fails, the
 //! refresh fails. A failed check of one room or one participant is skipped and retried later.
@@ -52,6 +54,8 @@ mod picture;
 mod push;
 mod walk;
 
+pub use calls::Wanted;
+
 /// Knobs of the refresh strategy.
 #[derive(Debug, Clone)]
 pub struct TrackerConfig {
@@ -70,6 +74,8 @@ pub struct TrackerConfig {
     pub bulk_calls: usize,
     /// Refreshes before an id that did not resolve is asked about again.
     pub retry_unresolved: u64,
+    /// The background history scan reads one page every this many refreshes.
+    pub scan_every: u64,
 }
 
 impl Default for TrackerConfig {
@@ -82,6 +88,7 @@ impl Default for TrackerConfig {
             verify_per_refresh: 1,
             bulk_calls: 10,
             retry_unresolved: 30,
+            scan_every: 20,
         }
     }
 }
@@ -117,6 +124,10 @@ pub struct Tracker {
     calls_done: IdSet,
     /// Where the bulk `GET /calls` walk continues.
     calls_token: Option<String>,
+    /// The oldest call time the bulk walk has reached (`None`: it starts from the newest).
+    calls_reached: Option<Timestamp>,
+    /// Calls per second in `GET /calls`, as its pages have shown.
+    calls_density: Option<f64>,
     /// The most items the server returns per page, as learned.
     page_limit: usize,
     /// Listed participants whose record has not arrived yet → their conference. They are on
@@ -126,6 +137,11 @@ pub struct Tracker {
     scanned_to: Option<Timestamp>,
     /// When the last snapshot went out.
     last_sent: Option<std::time::Instant>,
+    /// Participants seen to have left recently, sent to the app once each, with when they
+    /// left (forgotten once out of the window).
+    departed: IdMap<Timestamp>,
+    /// Those not sent yet.
+    leavers: Vec<Arc<Conferencecall>>,
 }
 
 /// Where a refresh sends what it learns.
@@ -148,10 +164,14 @@ impl Tracker {
             customer: None,
             calls_done: IdSet::default(),
             calls_token: None,
+            calls_reached: None,
+            calls_density: None,
             page_limit: usize::MAX,
             awaiting: IdMap::default(),
             scanned_to: None,
             last_sent: None,
+            departed: IdMap::default(),
+            leavers: Vec::new(),
         }
     }
 
@@ -179,7 +199,7 @@ impl Tracker {
         &mut self,
         f: &mut Fetcher<'_>,
         now: Timestamp,
-        visible: &[Uuid],
+        wanted: &Wanted,
         events: &Events,
         light: bool,
     ) -> Result<(), ApiError> {
@@ -230,7 +250,7 @@ impl Tracker {
         self.finish(f, &seen, events).await;
 
         // Optional work with spare budget only; failures here do not fail the refresh.
-        self.lookup_calls(f, visible, events).await;
+        self.lookup_calls(f, wanted, events).await;
         self.scan_history(f, now).await;
         Ok(())
     }
@@ -292,7 +312,38 @@ impl Tracker {
             "snapshot"
         );
         self.send_snapshot(f, events, false).await;
+        self.send_leavers(events).await;
         f.essential_done();
+    }
+
+    /// Notes a record of a participant that left within the departures window (pages read
+    /// anyway hold them: no request is made for this).
+    fn note_leaver(&mut self, cc: &Conferencecall, now: Timestamp) {
+        if cc.status != ConferencecallStatus::Leaved || self.departed.contains_key(&cc.id) {
+            return;
+        }
+        let Some(left) = cc.tm_update.or(cc.tm_delete) else {
+            return;
+        };
+        let window = SignedDuration::try_from(crate::settings::defaults::DEPARTURES)
+            .unwrap_or(SignedDuration::from_mins(15));
+        if now.duration_since(left) < window && left <= now {
+            self.departed.insert(cc.id, left);
+            self.leavers.push(Arc::new(cc.clone()));
+        }
+    }
+
+    /// Sends the leavers noted since last time, and forgets those out of the window.
+    async fn send_leavers(&mut self, events: &Events) {
+        let now = Timestamp::now();
+        let window = SignedDuration::try_from(crate::settings::defaults::DEPARTURES)
+            .unwrap_or(SignedDuration::from_mins(15));
+        self.departed
+            .retain(|_, left| now.duration_since(*left) < window);
+        if !self.leavers.is_empty() {
+            let leavers = std::mem::take(&mut self.leavers);
+            let _ = events.send(SyncEvent::Departed(leavers)).await;
+        }
     }
 
     /// Every page of `GET /conferences` (normally one).

@@ -17,7 +17,7 @@ impl Tracker {
         f: &mut Fetcher<'_>,
         records: Vec<Conference>,
         now: Timestamp,
-        visible: &[Uuid],
+        wanted: &Wanted,
         events: &Events,
     ) -> Result<(), ApiError> {
         self.turn += 1;
@@ -61,7 +61,7 @@ impl Tracker {
         }
         self.resolve(f, unknown, events).await;
         self.finish(f, &seen, events).await;
-        self.lookup_calls(f, visible, events).await;
+        self.lookup_calls(f, wanted, events).await;
         Ok(())
     }
 }

@@ -60,6 +60,7 @@ impl Tracker {
                 if cc.status.is_live() {
                     live_here += 1;
                 }
+                self.note_leaver(&cc, now);
                 self.upsert(cc);
             }
             let step = pager.after(raw, page.next_page_token, &mut self.page_limit, full);
