@@ -118,6 +118,14 @@ impl<'a> Fetcher<'a> {
         if too_late || !self.budget.try_spare(self.reserve()) {
             return None;
         }
+        Some(self.once(op).await)
+    }
+
+    /// One request sent once, counted; a 429 pauses and cuts the budget.
+    async fn once<T, Fut>(&mut self, op: impl FnOnce(&'a Client) -> Fut) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
         self.requests += 1;
         let result = op(self.client).await;
         if let Err(e) = &result
@@ -126,11 +134,9 @@ impl<'a> Fetcher<'a> {
             self.budget.pause(pause_for(e));
             self.budget.rate_limited(e.limited_by);
         }
-        Some(result)
+        result
     }
-}
 
-impl<'a> Fetcher<'a> {
     /// A request for what the user is looking at (the names of rows on screen): drawn from the
     /// whole rate rather than optional work's share, but like optional work never after half
     /// the interval and never retried. `None` means it was not sent.
@@ -150,15 +156,7 @@ impl<'a> Fetcher<'a> {
         if left.is_zero() || !self.budget.acquire_within(left).await {
             return None;
         }
-        self.requests += 1;
-        let result = op(self.client).await;
-        if let Err(e) = &result
-            && e.kind == ErrorKind::RateLimited
-        {
-            self.budget.pause(pause_for(e));
-            self.budget.rate_limited(e.limited_by);
-        }
-        Some(result)
+        Some(self.once(op).await)
     }
 }
 
