@@ -130,3 +130,16 @@ pub fn populated() -> AppState {
     update(&mut s, Event::Sync(SyncEvent::Calls(calls)), t0());
     s
 }
+
+/// Thirty who left in the last minutes, before this session saw them, the newest first:
+/// participant 100 left 100 s ago, 129 left 129 s ago (all from conference 1).
+pub fn thirty_departures(s: &mut AppState) {
+    let records: Vec<_> = (100..130u128)
+        .map(|n| {
+            let mut r = cc(n, 1, "leaved", 900);
+            r.tm_update = Some(t0() - secs(n as i64));
+            Arc::new(r)
+        })
+        .collect();
+    update(s, Event::Sync(SyncEvent::Departed(records)), t0());
+}

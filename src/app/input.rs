@@ -45,31 +45,27 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     {
         return;
     }
-    if s.overlay == Overlay::Help {
-        // The help scrolls; other keys wait until it is closed.
-        let page = s.list_height();
+    if s.overlay_scrolls() {
+        // An overlay scrolls; other keys wait until it is closed.
+        let (page, max) = (s.overlay_height().max(1), s.overlay_scroll_max());
+        let scroll = s.overlay_scroll;
+        if !s.overlay_allows(action) {
+            return;
+        }
         match action {
-            Action::Up => s.help_scroll = s.help_scroll.saturating_sub(1),
-            Action::Down => s.help_scroll = (s.help_scroll + 1).min(s.help_scroll_max()),
-            Action::PageUp => s.help_scroll = s.help_scroll.saturating_sub(page),
-            Action::PageDown => s.help_scroll = (s.help_scroll + page).min(s.help_scroll_max()),
-            Action::Top => s.help_scroll = 0,
-            Action::Help | Action::Back | Action::Quit => {
-                s.help_scroll = 0;
+            Action::Up => s.overlay_scroll = scroll.saturating_sub(1),
+            Action::Down => s.overlay_scroll = (scroll + 1).min(max),
+            Action::PageUp => s.overlay_scroll = scroll.saturating_sub(page),
+            Action::PageDown => s.overlay_scroll = (scroll + page).min(max),
+            Action::Top => s.overlay_scroll = 0,
+            Action::Bottom => s.overlay_scroll = max,
+            Action::Filter => list_action(s, action, out),
+            _ => {
+                s.overlay_scroll = 0;
                 list_action(s, action, out);
             }
-            _ => {}
         }
         s.dirty = true;
-        return;
-    }
-    // The departures can be searched as the list is: `/` filters both.
-    if s.overlay == Overlay::Departures
-        && !matches!(
-            action,
-            Action::Departures | Action::Back | Action::Quit | Action::Help | Action::Filter
-        )
-    {
         return;
     }
     list_action(s, action, out);
@@ -99,6 +95,8 @@ pub(super) fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command
         }
         _ => return,
     }
+    // The departures it filters start again from the newest.
+    s.overlay_scroll = 0;
     s.rebuild();
     if !s.filter.is_empty() {
         // A folded room with a match opens, so the match is on screen.

@@ -433,13 +433,16 @@ impl KeyTable {
     }
 
     /// Footer hints of a context, most important first: (keys, words).
-    pub fn hints(&self, context: Context) -> Vec<(&'static str, &'static str)> {
+    pub fn hints(&self, context: Context) -> Vec<(Action, &'static str, &'static str)> {
         let mut hints: Vec<&Binding> = self
             .bindings(context)
             .filter(|b| !b.hint.is_empty())
             .collect();
         hints.sort_by_key(|b| b.rank);
-        hints.into_iter().map(|b| (b.keys_label, b.hint)).collect()
+        hints
+            .into_iter()
+            .map(|b| (b.action, b.keys_label, b.hint))
+            .collect()
     }
 
     /// Whether a key belongs to a dangerous action this table dropped (read-only mode).
@@ -490,7 +493,11 @@ mod tests {
                 assert_ne!(t.lookup(b.context, &ev), Some(b.action));
             }
         }
-        assert!(t.hints(Context::List).iter().all(|(_, h)| *h != "remove"));
+        assert!(
+            t.hints(Context::List)
+                .iter()
+                .all(|(_, _, h)| *h != "remove")
+        );
         assert!(
             t.bindings(Context::List)
                 .all(|b| !b.help.contains("Remove"))

@@ -220,8 +220,8 @@ pub struct AppState {
     pub overlay: Overlay,
     /// The participant the detail pane was opened on.
     detail_for: Option<Uuid>,
-    /// Lines of the help scrolled past.
-    pub help_scroll: usize,
+    /// Lines of the open overlay (the help, the departures) scrolled past.
+    pub overlay_scroll: usize,
     /// Participants with a removal sent and not yet answered.
     pub pending: HashSet<Uuid>,
     /// Whether any key has been pressed yet.

@@ -42,7 +42,7 @@ impl AppState {
             collapsed: HashSet::new(),
             overlay: Overlay::None,
             detail_for: None,
-            help_scroll: 0,
+            overlay_scroll: 0,
             pending: HashSet::new(),
             muting: IdMap::default(),
             touched: false,
@@ -151,15 +151,41 @@ impl AppState {
         help::lines(self).len()
     }
 
-    /// How far the help can scroll: until its last line is at the bottom.
-    pub(super) fn help_scroll_max(&self) -> usize {
-        let body = self
-            .size
+    /// Whether the open overlay is one that scrolls (the help, the departures).
+    pub fn overlay_scrolls(&self) -> bool {
+        matches!(self.overlay, Overlay::Help | Overlay::Departures)
+    }
+
+    /// Whether a key's action works with the overlay open: one that scrolls takes its
+    /// scrolling, closing and switching keys (and, the departures, `/`: they are searched as
+    /// the list is); the rest wait until it is closed.
+    pub fn overlay_allows(&self, action: Action) -> bool {
+        use Action::*;
+        if !self.overlay_scrolls() {
+            return true;
+        }
+        let scrolling = matches!(
+            action,
+            Up | Down | PageUp | PageDown | Top | Bottom | Help | Departures | Back | Quit
+        );
+        scrolling || (action == Filter && self.overlay == Overlay::Departures)
+    }
+
+    /// How far the open overlay can scroll: until its last line is at the bottom.
+    pub(super) fn overlay_scroll_max(&self) -> usize {
+        let lines = match self.overlay {
+            Overlay::Help => self.help_lines(),
+            Overlay::Departures => self.departures_shown().len(),
+            _ => return 0,
+        };
+        lines.saturating_sub(self.overlay_height())
+    }
+
+    /// Lines inside an overlay's box (the body less its two borders).
+    pub fn overlay_height(&self) -> usize {
+        self.size
             .1
-            .saturating_sub(layout::HEADER_HEIGHT + layout::FOOTER_HEIGHT);
-        // The help's box borders take two lines.
-        self.help_lines()
-            .saturating_sub(body.saturating_sub(2) as usize)
+            .saturating_sub(layout::HEADER_HEIGHT + layout::FOOTER_HEIGHT + 2) as usize
     }
 
     /// Whether the rows are off the screen (no data yet, or withdrawn as too old to trust):
@@ -386,11 +412,13 @@ impl AppState {
         // The recent departures, while they are open: their callers, for those who left
         // before this session saw them.
         if self.overlay == Overlay::Departures {
-            let rows = self.size.1 as usize;
+            let rows = self.overlay_height();
             let shown = self.departures_shown();
+            let scroll = self.overlay_scroll.min(shown.len().saturating_sub(rows));
             calls.extend(
                 shown
                     .iter()
+                    .skip(scroll)
                     .take(rows)
                     .filter(|d| !d.named)
                     .filter_map(|d| d.call),

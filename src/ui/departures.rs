@@ -20,8 +20,15 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     } else {
         format!(" matching /{}", crate::text::sanitize(&app.filter, 20))
     };
+    let shown = app.departures_shown();
+    let rows = body.height.saturating_sub(2) as usize;
+    let scrolls = if shown.len() > rows {
+        " · ↑/↓ scroll"
+    } else {
+        ""
+    };
     let title = format!(
-        "Left in the last {}{filtered} · L or Esc closes",
+        "Left in the last {}{filtered}{scrolls} · L or Esc closes",
         format::duration(KEPT)
     );
     let block = boxed(&title, theme);
@@ -29,7 +36,6 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     frame.render_widget(block, area);
     let buf = frame.buffer_mut();
     let right = inner.right();
-    let shown = app.departures_shown();
     if shown.is_empty() {
         let msg = if app.departures.is_empty() {
             format!(
@@ -44,7 +50,8 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     }
     let tz = &app.cfg.tz;
     let rows = inner.height as usize;
-    for (y, d) in (inner.y..).zip(shown.iter().take(rows)) {
+    let scroll = app.overlay_scroll.min(shown.len().saturating_sub(rows));
+    for (y, d) in (inner.y..).zip(shown.iter().skip(scroll).take(rows)) {
         let ago = format!("{} ago", format::duration(app.now.duration_since(d.left)));
         let mut x = put(
             buf,
@@ -75,7 +82,17 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             );
         }
     }
-    let more = shown.len().saturating_sub(rows);
+    if scroll > 0 {
+        put_right(
+            buf,
+            inner.x,
+            right - 1,
+            inner.y,
+            &format!(" ↑ {scroll} newer "),
+            theme.muted,
+        );
+    }
+    let more = shown.len().saturating_sub(scroll + rows);
     if more > 0 {
         put_right(
             buf,

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::app::keys::Context;
+use crate::app::keys::{Action, Context};
 use crate::app::{AppState, Level, Overlay};
 
 use super::paint::{put, put_right};
@@ -47,7 +47,16 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     } else {
         None
     };
-    let hints = esc.into_iter().chain(app.keys.hints(Context::List));
+    // With the help or the departures open, only the keys that work there, and the arrows
+    // scroll.
+    let keys = app.keys.hints(Context::List).into_iter();
+    let keys = keys
+        .filter(|(a, _, _)| app.overlay_allows(*a))
+        .map(|(a, k, w)| match a {
+            Action::Down if app.overlay_scrolls() => (k, "scroll"),
+            _ => (k, w),
+        });
+    let hints = esc.into_iter().chain(keys);
     let width = |h: &(&str, &str)| (crate::text::width(h.0) + crate::text::width(h.1) + 1) as u16;
     let mut x = area.x + 1;
     for (i, h) in hints.enumerate() {

@@ -37,7 +37,7 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     let right = inner.right();
     let lines = help::lines(app);
     let visible = inner.height as usize;
-    let scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
+    let scroll = app.overlay_scroll.min(lines.len().saturating_sub(visible));
     for (y, line) in (inner.y..).zip(lines.iter().skip(scroll).take(visible)) {
         let mut x = inner.x + line.indent;
         for (text, t) in &line.parts {

@@ -188,6 +188,27 @@ fn help_and_detail() {
 }
 
 #[test]
+fn the_departures_scroll_and_say_what_is_above_and_below() {
+    let mut app = populated();
+    update(&mut app, Event::Resize(80, 24), t0());
+    thirty_departures(&mut app);
+    update(&mut app, ch('L'), t0());
+    let screen = text(render(&app, &theme(), 80, 24).backend().buffer());
+    assert!(screen.contains("↑/↓ scroll"), "{screen}");
+    assert!(screen.contains("↓ 11 more"), "{screen}");
+    assert!(!screen.contains("newer"), "{screen}");
+    update(&mut app, ch('G'), t0());
+    let term = render(&app, &theme(), 80, 24);
+    let screen = text(term.backend().buffer());
+    assert!(screen.contains("↑ 11 newer"), "{screen}");
+    assert!(!screen.contains("more"), "{screen}");
+    // The oldest, 2m09s ago, on the last line inside the box.
+    let (_, y) = find(term.backend().buffer(), "2m09s ago").expect("the oldest shown");
+    assert_eq!(y, 24 - 1 - 2, "{screen}");
+    insta::assert_snapshot!("departures_scrolled", term.backend());
+}
+
+#[test]
 fn read_only_offers_no_removal_anywhere() {
     let mut app = app(Mode::Interactive { read_only: true });
     update(&mut app, snapshot_event(), t0());

@@ -329,3 +329,34 @@ fn tab_wraps_from_the_last_room_to_the_first() {
     update(&mut s, key(KeyCode::BackTab), t0());
     assert_eq!(s.selection, Some(Selection::Group(conference_id(2))));
 }
+
+#[test]
+fn the_departures_scroll_to_the_oldest_and_ask_for_the_callers_shown() {
+    let mut s = floor();
+    update(&mut s, Event::Resize(80, 24), t0());
+    thirty_departures(&mut s);
+    assert_eq!(s.departures.len(), 30);
+    update(&mut s, ch('L'), t0());
+    assert!(s.visible_calls().contains(&call_id(100)));
+    assert!(!s.visible_calls().contains(&call_id(129)), "not yet shown");
+    for _ in 0..3 {
+        update(&mut s, key(KeyCode::PageDown), t0());
+    }
+    // A box of 24 - header 2 - footer 1 - borders 2 lines: the oldest at its bottom.
+    assert_eq!(s.overlay_scroll, 30 - 19);
+    let asked = s.visible_calls();
+    assert!(asked.contains(&call_id(129)) && !asked.contains(&call_id(100)));
+    update(&mut s, ch('k'), t0());
+    assert_eq!(s.overlay_scroll, 10, "the first key back moves it at once");
+    update(&mut s, ch('g'), t0());
+    assert_eq!(s.overlay_scroll, 0);
+    update(&mut s, ch('G'), t0());
+    assert_eq!(s.overlay_scroll, 11);
+    // A filter starts again from the newest; closing and opening again too.
+    type_filter(&mut s, "participant");
+    assert_eq!((&s.overlay, s.overlay_scroll), (&Overlay::Departures, 0));
+    update(&mut s, ch('G'), t0());
+    update(&mut s, ch('L'), t0());
+    update(&mut s, ch('L'), t0());
+    assert_eq!((&s.overlay, s.overlay_scroll), (&Overlay::Departures, 0));
+}

@@ -167,7 +167,7 @@ fn read_only_help_and_hints_hold_nothing_about_removal() {
         s.keys
             .hints(keys::Context::List)
             .iter()
-            .all(|(_, w)| *w != "remove")
+            .all(|(_, _, w)| *w != "remove")
     );
 }
 
@@ -180,9 +180,9 @@ fn the_help_scrolls_no_further_than_its_end() {
         update(&mut s, key(KeyCode::PageDown), t0());
     }
     // The last line at the bottom of a box of 24 - header 2 - footer 1 - borders 2 lines.
-    let end = s.help_scroll;
+    let end = s.overlay_scroll;
     assert_eq!(end, s.help_lines() - 19);
     // The first key back moves it at once.
     update(&mut s, ch('k'), t0());
-    assert_eq!(s.help_scroll, end - 1);
+    assert_eq!(s.overlay_scroll, end - 1);
 }
