@@ -9,7 +9,9 @@
 //! - answers 429 in total;
 //! - per viewer: first screen (every room name and a row per listed participant on screen)
 //!   and complete (no `loading` left in the header: every status and time known), in seconds;
-//! - total requests per second in each minute, and over minutes 3–5.
+//! - total requests per second in each minute, and over minutes 3–5;
+//! - steady: requests per second (and by route) over the whole minutes that began after the
+//!   last viewer was complete, when there are any.
 //!
 //! Targets (BENCHMARKS.md): 4 viewers: ≤ 8 answers 429 (goal 0), first screen ≤ 2 s, complete
 //! ≤ 120 s, minutes 3–5 ≤ 1 request/s with push and ≤ 6 without; 10 viewers with push, steady:
@@ -80,9 +82,9 @@ fn run(rt: &Runtime, viewers: usize, push: bool, length: Duration) {
         .collect();
     let mut first = vec![None::<f64>; viewers];
     let mut complete = vec![None::<f64>; viewers];
-    let mut per_minute = Vec::new();
-    let mut minute_start = (Instant::now(), 0u64);
-    let mut at_2m = None;
+    // The counter at each minute's end, with the time it was read.
+    let mut minutes_read: Vec<(Instant, conftop::sim::Counter)> = Vec::new();
+    let mut minute_start = Instant::now();
     while t0.elapsed() < length {
         let secs = t0.elapsed().as_secs_f64();
         for (i, p) in ptys.iter().enumerate() {
@@ -101,13 +103,9 @@ fn run(rt: &Runtime, viewers: usize, push: bool, length: Duration) {
                 complete[i] = Some(secs);
             }
         }
-        if minute_start.0.elapsed() >= Duration::from_secs(60) {
-            let total = sim.counter().total();
-            per_minute.push((total - minute_start.1) as f64 / 60.0);
-            minute_start = (Instant::now(), total);
-            if per_minute.len() == 2 {
-                at_2m = Some((Instant::now(), total, sim.counter()));
-            }
+        if minute_start.elapsed() >= Duration::from_secs(60) {
+            minute_start = Instant::now();
+            minutes_read.push((minute_start, sim.counter()));
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -131,11 +129,22 @@ fn run(rt: &Runtime, viewers: usize, push: bool, length: Duration) {
         "viewers: RESULT {viewers} × {mode}: complete (s): {}",
         fmt(&complete)
     );
-    let minutes: Vec<String> = per_minute.iter().map(|r| format!("{r:.2}")).collect();
+    let mut edges = vec![(t0, 0u64)];
+    edges.extend(minutes_read.iter().map(|(t, c)| (*t, c.total())));
+    let minutes: Vec<String> = edges
+        .windows(2)
+        .map(|w| {
+            format!(
+                "{:.2}",
+                (w[1].1 - w[0].1) as f64 / (w[1].0 - w[0].0).as_secs_f64()
+            )
+        })
+        .collect();
     println!(
         "viewers: RESULT {viewers} × {mode}: requests/s by minute: {}",
         minutes.join(", ")
     );
+    // Requests by route since `from` (since the start when none).
     let routes = |from: Option<&conftop::sim::Counter>| {
         c.iter()
             .map(|(k, v)| {
@@ -153,13 +162,33 @@ fn run(rt: &Runtime, viewers: usize, push: bool, length: Duration) {
         "viewers: RESULT {viewers} × {mode}: by route: {}",
         routes(None)
     );
-    if let Some((t, n, before)) = &at_2m {
-        let rate = (c.total() - n) as f64 / t.elapsed().as_secs_f64();
-        println!("viewers: RESULT {viewers} × {mode}: requests/s after minute 2: {rate:.2}");
+    let since = |label: &str, (t, before): &(Instant, conftop::sim::Counter)| {
+        let rate = (c.total() - before.total()) as f64 / t.elapsed().as_secs_f64();
+        let from = (*t - t0).as_secs_f64();
         println!(
-            "viewers: RESULT {viewers} × {mode}: by route after minute 2: {}",
+            "viewers: RESULT {viewers} × {mode}: requests/s {label} ({from:.0} s to the end): {rate:.2}"
+        );
+        println!(
+            "viewers: RESULT {viewers} × {mode}: by route {label}: {}",
             routes(Some(before))
         );
+    };
+    if let Some(m2) = minutes_read.get(1) {
+        since("after minute 2", m2);
+    }
+    // Steady: from the first minute's end after every viewer was complete.
+    let last = complete
+        .iter()
+        .copied()
+        .collect::<Option<Vec<f64>>>()
+        .map(|v| v.into_iter().fold(0.0, f64::max));
+    match last.and_then(|l| {
+        minutes_read
+            .iter()
+            .find(|(t, _)| (*t - t0).as_secs_f64() >= l)
+    }) {
+        Some(m) if m.0.elapsed() >= Duration::from_secs(50) => since("steady", m),
+        _ => println!("viewers: RESULT {viewers} × {mode}: not steady within the run"),
     }
     for p in ptys {
         p.quit();
