@@ -9,8 +9,8 @@ use uuid::Uuid;
 use crate::api::Conferencecall;
 use crate::verdict::Verdict;
 
-use super::AppState;
 use super::apply::{describe, describe_caller};
+use super::{AppState, Overlay};
 
 /// How long a departure is kept.
 pub const KEPT: SignedDuration =
@@ -52,12 +52,35 @@ impl AppState {
             left: at,
             removal: self.verdicts.get(&id).copied(),
         };
-        self.departures.insert(0, d);
+        self.keeping_place(|s| s.departures.insert(0, d));
+    }
+
+    /// Changes the departures so that a scrolled view keeps the one at its top there, rather
+    /// than drifting as newer ones arrive above it.
+    fn keeping_place(&mut self, change: impl FnOnce(&mut Self)) {
+        let top = if self.overlay == Overlay::Departures && self.overlay_scroll > 0 {
+            let shown = self.departures_shown();
+            shown.get(self.overlay_scroll).map(|d| d.participant)
+        } else {
+            None
+        };
+        change(self);
+        let found = top.and_then(|id| {
+            let shown = self.departures_shown();
+            shown.iter().position(|d| d.participant == id)
+        });
+        if let Some(i) = found {
+            self.overlay_scroll = i;
+        }
     }
 
     /// Takes in participants the sync task found to have left recently: those this session
     /// never saw in a room too (from the newest history pages), at the time they left.
     pub(super) fn note_departed(&mut self, records: &[Arc<Conferencecall>]) {
+        self.keeping_place(|s| s.add_departed(records));
+    }
+
+    fn add_departed(&mut self, records: &[Arc<Conferencecall>]) {
         let mut added = false;
         for cc in records {
             let Some(left) = cc.tm_update.or(cc.tm_delete) else {

@@ -352,6 +352,16 @@ fn the_departures_scroll_to_the_oldest_and_ask_for_the_callers_shown() {
     assert_eq!(s.overlay_scroll, 0);
     update(&mut s, ch('G'), t0());
     assert_eq!(s.overlay_scroll, 11);
+    // One more who left, newer than all: the view keeps its place rather than drifting.
+    let mut r = cc(99, 1, "leaved", 900);
+    r.tm_update = Some(t0() - secs(50));
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Departed(vec![std::sync::Arc::new(r)])),
+        t0(),
+    );
+    assert_eq!(s.departures_shown()[0].participant, part_id(99));
+    assert_eq!(s.overlay_scroll, 12);
     // A filter starts again from the newest; closing and opening again too.
     type_filter(&mut s, "participant");
     assert_eq!((&s.overlay, s.overlay_scroll), (&Overlay::Departures, 0));
