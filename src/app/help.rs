@@ -144,7 +144,7 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
     ));
     let (known, total) = app.names_known();
     let words = if app.names_everyone() {
-        format!("everyone's looked up since the first search ({known}/{total} named)")
+        format!("everyone's since the first search; all at once while one is on ({known}/{total})")
     } else {
         format!(
             "named as their rows come on screen; everyone's after the first / ({known}/{total})"

@@ -312,11 +312,6 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
         Action::Filter => {
             s.filter_editing = true;
             s.dirty = true;
-            // A search needs every caller's name, not only those on screen; from now on the
-            // sync task looks them all up (with spare budget).
-            if !std::mem::replace(&mut s.naming_everyone, true) {
-                out.push(Command::Sync(sync::SyncCommand::NameEveryone));
-            }
         }
         Action::Sort => {
             s.sort = s.sort.next();

@@ -249,6 +249,8 @@ pub struct AppState {
     visible_sent: Vec<Uuid>,
     /// Whether the sync task was asked to name every caller (the first search asks).
     naming_everyone: bool,
+    /// Whether the sync task was last told that a search is on.
+    searching_sent: bool,
     dirty: bool,
 }
 
@@ -272,6 +274,7 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
     }
     close_outdated_overlays(s);
     s.report_visible(&mut out);
+    s.report_searching(&mut out);
     out
 }
 

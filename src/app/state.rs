@@ -58,6 +58,7 @@ impl AppState {
             rebuilds: 0,
             visible_sent: Vec::new(),
             naming_everyone: false,
+            searching_sent: false,
             dirty: true,
             cfg,
         }
@@ -443,6 +444,16 @@ impl AppState {
     /// screen.
     pub fn names_everyone(&self) -> bool {
         self.naming_everyone
+    }
+
+    /// Tells the sync task when a search starts or ends: its names are wanted now.
+    pub(super) fn report_searching(&mut self, out: &mut Vec<Command>) {
+        let searching = self.filter_editing || !self.filter.is_empty();
+        if searching != self.searching_sent {
+            self.searching_sent = searching;
+            self.naming_everyone |= searching;
+            out.push(Command::Sync(sync::SyncCommand::Searching(searching)));
+        }
     }
 
     pub(super) fn report_visible(&mut self, out: &mut Vec<Command>) {

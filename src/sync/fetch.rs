@@ -137,7 +137,8 @@ impl<'a> Fetcher<'a> {
         result
     }
 
-    /// A request for what the user is looking at (the names of rows on screen): drawn from the
+    /// A request for what the user is looking at or waiting on (the names of rows on screen,
+    /// everyone's during a search): drawn from the
     /// whole rate rather than optional work's share, but like optional work never after half
     /// the interval and never retried. `None` means it was not sent.
     pub async fn shown<T, Fut>(

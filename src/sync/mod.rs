@@ -163,9 +163,13 @@ async fn run(
     let mut wanted = Wanted {
         visible: Vec::new(),
         everyone: config.name_everyone,
+        searching: false,
     };
     // Callers newly wanted since the last lookup.
     let mut names_due = false;
+    // Callers wanted and not looked up when the last task ended: while a search is on, name
+    // lookups follow each other as long as each gets somewhere.
+    let mut names_left = usize::MAX;
 
     // Actions in flight: (action, participant) → (conference, who, task).
     let mut acting: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)> =
@@ -204,9 +208,11 @@ async fn run(
                     wanted.visible = v;
                     names_due = true;
                 }
-                Some(SyncCommand::NameEveryone) => {
-                    wanted.everyone = true;
-                    names_due = true;
+                Some(SyncCommand::Searching(on)) => {
+                    wanted.everyone |= on;
+                    wanted.searching = on;
+                    names_due |= on;
+                    names_left = usize::MAX;
                 }
                 Some(SyncCommand::Remove { participant, conference, about }) => {
                     if !config.allow_actions {
@@ -290,6 +296,13 @@ async fn run(
             },
             res = async { (&mut running.as_mut().expect("guarded").0).await }, if running.is_some() => {
                 let (_, started, names_only) = running.take().expect("guarded");
+                if let Ok((t, _)) = &res
+                    && wanted.searching
+                {
+                    let left = t.callers_left(&wanted);
+                    names_due |= left > 0 && left < names_left;
+                    names_left = left;
+                }
                 if names_only {
                     // Between refreshes: the schedule stands, unless something came meanwhile
                     // that wants a refresh now.

@@ -119,6 +119,9 @@ pub enum SyncCommand {
     },
     /// Call ids of the rows on screen: their callers are looked up.
     Visible(Vec<Uuid>),
-    /// Look up every caller from now on, not only those on screen (the user searches).
-    NameEveryone,
+    /// The user searches (the filter is being typed or kept) or stopped. A search needs every
+    /// caller's name: from the first one on, every caller is looked up, not only those on
+    /// screen; while one is on, on the whole rate, as the screen's are (someone is waiting on
+    /// the answer).
+    Searching(bool),
 }

@@ -36,8 +36,21 @@ async fn refresh(
     turns: usize,
     named: &mut HashSet<Uuid>,
 ) -> HashSet<Uuid> {
+    let unlimited = BudgetConfig::fixed(1e6, 1e6);
+    refresh_on(unlimited, sim, tracker, wanted, turns, named).await
+}
+
+/// [`refresh`] on a budget of its own.
+async fn refresh_on(
+    budget: BudgetConfig,
+    sim: &Sim,
+    tracker: &mut Tracker,
+    wanted: &Wanted,
+    turns: usize,
+    named: &mut HashSet<Uuid>,
+) -> HashSet<Uuid> {
     let client = client_for(sim);
-    let budget = sync::Budget::new(BudgetConfig::fixed(1e6, 1e6));
+    let budget = sync::Budget::new(budget);
     let (tx, mut rx) = mpsc::channel::<SyncEvent>(4096);
     let mut live = HashSet::new();
     for _ in 0..turns {
@@ -96,6 +109,7 @@ async fn only_callers_on_screen_are_looked_up_until_a_search() {
     let on_screen = Wanted {
         visible: shown.clone(),
         everyone: false,
+        searching: false,
     };
     refresh(&sim, &mut tracker, &on_screen, 3, &mut named).await;
     assert_eq!(named, shown.iter().copied().collect::<HashSet<_>>());
@@ -151,6 +165,7 @@ async fn callers_spread_through_dense_history_are_fetched_one_by_one() {
     let on_screen = Wanted {
         visible: shown.clone(),
         everyone: false,
+        searching: false,
     };
     refresh(&sim, &mut tracker, &on_screen, 2, &mut named).await;
     assert_eq!(named, shown.iter().copied().collect::<HashSet<_>>());
@@ -161,6 +176,49 @@ async fn callers_spread_through_dense_history_are_fetched_one_by_one() {
         "a page or two to learn the density, not a walk: {pages}"
     );
     assert!(one_by_one <= 20, "{one_by_one}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_a_search_is_on_every_callers_name_draws_on_the_whole_rate() {
+    // Callers spread thin (one by one), and a budget that leaves optional work nothing: only a
+    // search on may name those off screen.
+    let sim = still(Scenario {
+        conferences: 10,
+        participants: 10,
+        history: 20_000,
+        recent_share: 0.5,
+        ..Scenario::busy()
+    })
+    .await;
+    let budget = BudgetConfig {
+        optional_share: 0.0,
+        ..BudgetConfig::fixed(1e6, 1e6)
+    };
+    let mut tracker = Tracker::new(TrackerConfig::default());
+    let mut named = HashSet::new();
+    let searched_once = Wanted {
+        searching: false,
+        ..Wanted::everyone()
+    };
+    let live = refresh_on(budget, &sim, &mut tracker, &searched_once, 2, &mut named).await;
+    assert_eq!(live.len(), 100);
+    assert!(
+        calls_asked(&sim) <= 1 && named.len() < 10,
+        "everyone's wanted, but on optional work's share (here one request): {} requests, {} named",
+        calls_asked(&sim),
+        named.len()
+    );
+    let searching = Wanted {
+        searching: true,
+        ..Wanted::everyone()
+    };
+    refresh_on(budget, &sim, &mut tracker, &searching, 1, &mut named).await;
+    assert!(
+        live.is_subset(&named),
+        "{} of {} named",
+        named.len(),
+        live.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

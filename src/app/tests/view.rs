@@ -297,22 +297,41 @@ fn start_up_warnings_and_the_credential_source_are_said_in_the_app() {
 }
 
 #[test]
-fn the_first_search_asks_for_every_callers_name_once() {
+fn a_search_tells_the_sync_task_when_it_starts_and_when_it_ends() {
     let mut s = populated();
-    let everyone = |cmds: &[Command]| {
+    let told = |cmds: &[Command]| -> Vec<bool> {
         cmds.iter()
-            .filter(|c| matches!(c, Command::Sync(SyncCommand::NameEveryone)))
-            .count()
+            .filter_map(|c| match c {
+                Command::Sync(SyncCommand::Searching(on)) => Some(*on),
+                _ => None,
+            })
+            .collect()
     };
-    assert_eq!(everyone(&update(&mut s, key(KeyCode::Down), t0())), 0);
+    assert!(told(&update(&mut s, key(KeyCode::Down), t0())).is_empty());
+    assert!(!s.names_everyone());
     assert_eq!(
-        everyone(&update(&mut s, ch('/'), t0())),
-        1,
+        told(&update(&mut s, ch('/'), t0())),
+        vec![true],
         "a search needs every name"
     );
-    update(&mut s, key(KeyCode::Esc), t0());
-    assert_eq!(everyone(&update(&mut s, ch('/'), t0())), 0, "asked once");
     assert!(s.names_everyone());
+    assert!(told(&update(&mut s, ch('m'), t0())).is_empty(), "told once");
+    assert!(
+        told(&update(&mut s, key(KeyCode::Enter), t0())).is_empty(),
+        "a filter kept is a search still on"
+    );
+    assert_eq!(
+        told(&update(&mut s, key(KeyCode::Esc), t0())),
+        vec![false],
+        "cleared"
+    );
+    update(&mut s, ch('/'), t0());
+    assert_eq!(
+        told(&update(&mut s, key(KeyCode::Esc), t0())),
+        vec![false],
+        "abandoned while typed"
+    );
+    assert!(s.names_everyone(), "everyone's names stay wanted");
 }
 
 #[test]

@@ -1,9 +1,10 @@
-//! Call details (who each participant is), with spare budget. Naming a busy account's every
+//! Call details (who each participant is). Naming a busy account's every
 //! caller costs hundreds of requests per viewer, so only the callers wanted are looked up:
 //! those on screen, and everyone's once the user searches (a search needs every name). They
 //! are listed by `GET /calls` pages when the pages that hold them are fewer than the calls,
 //! else asked for one by one; rows on screen first either way. Names on screen draw on the
-//! whole rate (the user is reading them); everyone else's on optional work's share.
+//! whole rate (the user is reading them), and so does everyone's while a search is on (the
+//! user is waiting on its answer); else everyone else's draw on optional work's share.
 
 use super::*;
 
@@ -14,6 +15,8 @@ pub struct Wanted {
     pub visible: Vec<Uuid>,
     /// Every live participant's (a search, a listing), not only those on screen.
     pub everyone: bool,
+    /// A search is on: everyone's are wanted now, on the whole rate.
+    pub searching: bool,
 }
 
 impl Wanted {
@@ -22,6 +25,7 @@ impl Wanted {
         Wanted {
             visible: Vec::new(),
             everyone: true,
+            searching: false,
         }
     }
 }
@@ -34,6 +38,20 @@ impl Tracker {
     /// Looks up the wanted callers between refreshes (rows that just came on screen).
     pub async fn look_up_callers(&mut self, f: &mut Fetcher<'_>, wanted: &Wanted, events: &Events) {
         self.lookup_calls(f, wanted, events).await;
+    }
+
+    /// How many wanted callers are not looked up yet.
+    pub fn callers_left(&self, wanted: &Wanted) -> usize {
+        let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
+        let live: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
+        let of_live = live
+            .iter()
+            .filter(|r| wanted.everyone || on_screen.contains(r));
+        let of_gone = wanted.visible.iter().filter(|c| !live.contains(c));
+        of_live
+            .chain(of_gone)
+            .filter(|r| !self.calls_done.contains(r))
+            .count()
     }
 
     /// Looks up the wanted call details not sent yet: rows on screen first, in bulk when that
@@ -88,7 +106,8 @@ impl Tracker {
             while !left.is_empty() {
                 let req = pager.request();
                 // While a row on screen still lacks its name, the page is for the screen.
-                let for_screen = missing.iter().any(|w| !w.0 && left.contains(&w.2));
+                let for_screen =
+                    wanted.searching || missing.iter().any(|w| !w.0 && left.contains(&w.2));
                 let sent = if for_screen {
                     f.shown(|c| async move { c.list_calls(&req).await }).await
                 } else {
@@ -169,7 +188,7 @@ impl Tracker {
         }
 
         for (off_screen, _, id) in missing {
-            let sent = if off_screen {
+            let sent = if off_screen && !wanted.searching {
                 f.spare(|c| c.get_call(id)).await
             } else {
                 f.shown(|c| c.get_call(id)).await
