@@ -362,8 +362,14 @@ impl Client {
         if path.ends_with("/v1.0") {
             format!("is the API URL {} right?", self.base_shown())
         } else {
+            // A version segment of another spelling (`/v1`, `/v2`) is replaced, not kept.
+            let (parent, last) = path.rsplit_once('/').unwrap_or(("", path));
+            let version = last.strip_prefix('v').is_some_and(|v| {
+                !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+            });
+            let kept = if version { parent } else { path };
             let mut suggested = self.base.clone();
-            suggested.set_path(&format!("{path}/v1.0"));
+            suggested.set_path(&format!("{kept}/v1.0"));
             format!(
                 "VoIPbin's API is under /v1.0: try --api-url {}",
                 suggested.as_str().trim_end_matches('/')
@@ -403,6 +409,20 @@ mod tests {
 
     fn key() -> Credentials {
         Credentials::AccessKey(SecretString::from("sekrit-key-123"))
+    }
+
+    #[test]
+    fn the_route_hint_puts_v1_0_in_place_of_another_version() {
+        let hint = |url: &str| {
+            let c = Client::new(&cfg(url, true), key()).unwrap();
+            c.route_hint()
+        };
+        let try_ = |url: &str| format!("VoIPbin's API is under /v1.0: try --api-url {url}");
+        assert_eq!(hint("http://h:1"), try_("http://h:1/v1.0"));
+        assert_eq!(hint("http://h:1/v1"), try_("http://h:1/v1.0"));
+        assert_eq!(hint("http://h:1/api/v2/"), try_("http://h:1/api/v1.0"));
+        assert_eq!(hint("http://h:1/voipbin"), try_("http://h:1/voipbin/v1.0"));
+        assert!(hint("http://h:1/v1.0").starts_with("is the API URL"));
     }
 
     #[test]

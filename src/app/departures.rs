@@ -81,7 +81,7 @@ impl AppState {
     }
 
     fn add_departed(&mut self, records: &[Arc<Conferencecall>]) {
-        let mut added = false;
+        let mut changed = false;
         for cc in records {
             let Some(left) = cc.tm_update.or(cc.tm_delete) else {
                 continue;
@@ -91,11 +91,26 @@ impl AppState {
                 .participants
                 .get(&cc.id)
                 .is_some_and(|p| p.gone_at.is_none());
-            let known = self.departures.iter().any(|d| d.participant == cc.id);
-            if shown || known || self.now.duration_since(left) >= KEPT {
+            let caller = cc.reference_id.and_then(|c| self.callers.get(&c));
+            let left = left.min(self.now);
+            if let Some(d) = self.departures.iter_mut().find(|d| d.participant == cc.id) {
+                // Noticed here after the fact (a push frame lost, its record not yet read):
+                // its record says when it left, and whose call it was.
+                if left < d.left {
+                    d.left = left;
+                    changed = true;
+                }
+                if d.call.is_none() && cc.reference_id.is_some() {
+                    d.call = cc.reference_id;
+                    d.who = describe_caller(caller, &cc.id);
+                    d.named = caller.is_some();
+                    changed = true;
+                }
                 continue;
             }
-            let caller = cc.reference_id.and_then(|c| self.callers.get(&c));
+            if shown || self.now.duration_since(left) >= KEPT {
+                continue;
+            }
             self.departures.push(Departure {
                 participant: cc.id,
                 call: cc.reference_id,
@@ -103,12 +118,12 @@ impl AppState {
                 named: caller.is_some(),
                 conference: self.conference_label(&cc.conference_id),
                 joined: cc.tm_create,
-                left: left.min(self.now),
+                left,
                 removal: self.verdicts.get(&cc.id).copied(),
             });
-            added = true;
+            changed = true;
         }
-        if added {
+        if changed {
             self.departures.sort_by_key(|d| std::cmp::Reverse(d.left));
             self.dirty = true;
         }

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             &format::clock(d.left, tz),
             theme.text,
         );
-        x = put(buf, x + 1, y, right, &format!("{ago:>9}"), theme.muted);
+        x = put(buf, x + 1, y, right, &format!("{ago:>10}"), theme.muted);
         x = put(buf, x + 2, y, right, &d.who, theme.text);
         x = put(buf, x, y, right, " · ", theme.muted);
         // The removal's outcome, when there is one, keeps the end of the line.
@@ -82,25 +82,28 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             );
         }
     }
+    // On the box's borders, as the help's, never over a row.
     if scroll > 0 {
+        let newer = format!(" ↑ {scroll} newer ");
         put_right(
             buf,
-            inner.x,
-            right - 1,
-            inner.y,
-            &format!(" ↑ {scroll} newer "),
-            theme.muted,
+            area.x,
+            area.right().saturating_sub(2),
+            area.y,
+            &newer,
+            theme.accent,
         );
     }
     let more = shown.len().saturating_sub(scroll + rows);
     if more > 0 {
+        let more = format!(" ↓ {more} more ");
         put_right(
             buf,
-            inner.x,
-            right - 1,
-            inner.bottom().saturating_sub(1),
-            &format!(" ↓ {more} more "),
-            theme.muted,
+            area.x,
+            area.right().saturating_sub(2),
+            area.bottom().saturating_sub(1),
+            &more,
+            theme.accent,
         );
     }
 }

@@ -370,3 +370,35 @@ fn the_departures_scroll_to_the_oldest_and_ask_for_the_callers_shown() {
     update(&mut s, ch('L'), t0());
     assert_eq!((&s.overlay, s.overlay_scroll), (&Overlay::Departures, 0));
 }
+
+#[test]
+fn a_departure_noticed_late_takes_its_time_from_its_record() {
+    let mut s = floor();
+    // Participant 2's leaving was missed; the room list shows it gone a minute later.
+    let without = snapshot(
+        vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
+        vec![conf(1, "Alpha"), conf(2, "Bravo")],
+    );
+    update(&mut s, Event::Sync(without), t0() + secs(60));
+    let d = |s: &AppState| {
+        s.departures
+            .iter()
+            .find(|d| d.participant == part_id(2))
+            .cloned()
+    };
+    assert_eq!(d(&s).expect("noted").left, t0() + secs(60), "when noticed");
+    // Its record, read afterwards, says when it really left.
+    let mut r = cc(2, 1, "leaved", 300);
+    r.tm_update = Some(t0() + secs(20));
+    let records = vec![std::sync::Arc::new(r)];
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Departed(records)),
+        t0() + secs(61),
+    );
+    let d = d(&s).expect("still once");
+    assert_eq!(d.left, t0() + secs(20));
+    assert!(d.who.contains("José"), "{}", d.who);
+    let twos = s.departures.iter().filter(|d| d.participant == part_id(2));
+    assert_eq!(twos.count(), 1);
+}
