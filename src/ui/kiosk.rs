@@ -123,14 +123,15 @@ fn draw_header(
         let cw = bigdigits::width(&clock);
         let cx = right.saturating_sub(cw + 2);
         bigdigits::draw(buf, cx, area.y + 1, right, &clock, clock_style);
+        // Above the digits; a warning, with its time in words too, may reach further left.
         let label = match frozen {
             Some((word, Some(_), _)) => {
-                format!(" {word} · last update {} ", format::zone(at, &app.cfg.tz))
+                format!(" {word} · last update {} ", format::clock(at, &app.cfg.tz))
             }
             Some((word, None, _)) => format!(" {word} "),
             None => format!(" {} ", format::zone(at, &app.cfg.tz)),
         };
-        let lx = put_right(buf, cx, right - 1, area.y, &label, clock_style);
+        let lx = put_right(buf, x, right - 1, area.y, &label, clock_style);
         put(buf, x, y, lx.saturating_sub(1), &who, theme.muted);
     } else {
         let text = match frozen {
@@ -188,6 +189,11 @@ fn draw_header(
                 style,
             )
         }
+        // Old data says nothing of now.
+        None if frozen.is_some() => (
+            " nobody stuck joining or leaving at the last update ".to_owned(),
+            theme.muted,
+        ),
         None => (" nobody stuck joining or leaving ".to_owned(), theme.ok),
     };
     put(buf, area.x, y, text_right, &stuck, style);

@@ -615,6 +615,43 @@ fn kiosk_stale_takes_over_the_clock_and_counters_freeze() {
     }
 }
 
+#[test]
+fn a_kiosk_without_data_says_why_and_since_when_in_full() {
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = kiosk_app(w, h, 150);
+        let kind = crate::api::ErrorKind::Connect;
+        let refused = ApiError::not_sent("GET /conferences", kind, "connection refused");
+        let failed = SyncEvent::Failed {
+            at: t0() + secs(155),
+            error: refused,
+        };
+        update(&mut app, Event::Sync(failed), t0() + secs(155));
+        update(&mut app, Event::Tick, t0() + secs(170));
+        let s = text(render(&app, &theme(), w, h).backend().buffer());
+        assert!(
+            s.contains("STALE · last update 10:02:30 UTC"),
+            "{w}x{h}: {s}"
+        );
+        assert!(
+            !s.contains("nobody stuck joining or leaving \n"),
+            "{w}x{h}: {s}"
+        );
+        update(&mut app, Event::Tick, t0() + secs(150 + 61));
+        let term = render(&app, &theme(), w, h);
+        let s = text(term.backend().buffer());
+        assert!(
+            s.contains("NO DATA · last update 10:02:30 UTC"),
+            "{w}x{h}: {s}"
+        );
+        assert!(s.contains("connection refused"), "{w}x{h}: {s}");
+        assert!(
+            !s.contains("UT…"),
+            "the warning is not cut short: {w}x{h}: {s}"
+        );
+        insta::assert_snapshot!(format!("kiosk_no_data_{w}x{h}"), term.backend());
+    }
+}
+
 /// The label cell by cell: the word, in the DEMO style (the warning's, reversed), never a
 /// colour of its own.
 fn assert_demo_label(buf: &Buffer, t: &Theme, what: &str) {
