@@ -172,6 +172,23 @@ impl AppState {
         scrolling || (action == Filter && self.overlay == Overlay::Departures)
     }
 
+    /// Whether the footer should offer an action now: it works with what is open, and it has
+    /// something to act on (without data on screen there is no row to open, find or remove).
+    pub fn offers(&self, action: Action) -> bool {
+        use Action::*;
+        if !self.overlay_allows(action) {
+            return false;
+        }
+        match action {
+            // The pane is open already; Enter would close it, as Esc says.
+            Open if self.overlay == Overlay::Detail => false,
+            Open | Filter | NextMatch | PrevMatch | Sort | Remove | Mute | NextTrouble
+            | OnlyStatus | FoldAll | Copy | NextGroup | PrevGroup | Collapse | Up | Down
+            | PageUp | PageDown | Top | Bottom => !self.withdrawn(),
+            _ => true,
+        }
+    }
+
     /// How far the open overlay can scroll: until its last line is at the bottom.
     pub(super) fn overlay_scroll_max(&self) -> usize {
         let lines = match self.overlay {

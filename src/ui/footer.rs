@@ -40,6 +40,14 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     // Hints in the key table's priority order; the first that does not fit ends the line, so
     // a wider screen only ever adds hints at the end. Esc leads when it closes or clears
     // something.
+    // The removal dialog says its own keys; the footer repeats them, as the list's would mislead.
+    if let Overlay::Confirm(_) = app.overlay {
+        let mut x = area.x + 1;
+        for (i, (_, k, w)) in app.keys.hints(Context::Dialog).into_iter().enumerate() {
+            x = hint(buf, x + if i == 0 { 0 } else { 2 }, y, right, (k, w), theme);
+        }
+        return;
+    }
     let esc = if app.overlay != Overlay::None {
         Some(("Esc", "close"))
     } else if !app.filter.is_empty() || app.only.is_some() {
@@ -47,11 +55,11 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     } else {
         None
     };
-    // With the help or the departures open, only the keys that work there, and the arrows
-    // scroll.
+    // Only the keys that work now, with what is open and on what is on screen; with the help
+    // or the departures open, the arrows scroll.
     let keys = app.keys.hints(Context::List).into_iter();
     let keys = keys
-        .filter(|(a, _, _)| app.overlay_allows(*a))
+        .filter(|(a, _, _)| app.offers(*a))
         .map(|(a, k, w)| match a {
             Action::Down if app.overlay_scrolls() => (k, "scroll"),
             _ => (k, w),
@@ -64,8 +72,12 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         if x + gap + width(&h) > right {
             break;
         }
-        x += gap;
-        x = put(buf, x, y, right, h.0, theme.key);
-        x = put(buf, x + 1, y, right, h.1, theme.muted);
+        x = hint(buf, x + gap, y, right, h, theme);
     }
+}
+
+/// One hint: its keys, then its words.
+fn hint(buf: &mut Buffer, x: u16, y: u16, right: u16, (k, w): (&str, &str), theme: &Theme) -> u16 {
+    let x = put(buf, x, y, right, k, theme.key);
+    put(buf, x + 1, y, right, w, theme.muted)
 }
