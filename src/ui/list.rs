@@ -247,15 +247,8 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
             format::duration(app.now.duration_since(created))
         ));
     }
-    x = put(
-        buf,
-        x,
-        y,
-        right,
-        &format!("  {}", facts.join(" · ")),
-        theme.muted,
-    );
-    if g.trouble != Trouble::None {
+    // The warning is the point of the line: the routine facts give way to it.
+    let warning = (g.trouble != Trouble::None).then(|| {
         let worst = g
             .members
             .iter()
@@ -268,14 +261,21 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
         } else {
             theme.warn
         };
-        put(
-            buf,
-            x + 2,
-            y,
-            right,
-            &format!(" ⚠ stuck {} ", format::duration(worst)),
-            style,
-        );
+        (format!(" ⚠ stuck {} ", format::duration(worst)), style)
+    });
+    let facts_right = warning.as_ref().map_or(right, |(w, _)| {
+        right.saturating_sub(crate::text::width(w) as u16 + 2)
+    });
+    x = put(
+        buf,
+        x,
+        y,
+        facts_right,
+        &format!("  {}", facts.join(" · ")),
+        theme.muted,
+    );
+    if let Some((w, style)) = warning {
+        put(buf, x + 2, y, right, &w, style);
     }
 }
 

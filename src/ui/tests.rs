@@ -209,6 +209,24 @@ fn the_departures_scroll_and_say_what_is_above_and_below() {
 }
 
 #[test]
+fn a_stuck_warning_in_a_room_line_outranks_its_routine_facts() {
+    let mut app = populated();
+    // Still joining two minutes on: stuck (the data is fresh).
+    update(&mut app, Event::Sync(standard_snapshot()), t0() + secs(120));
+    update(&mut app, Event::Tick, t0() + secs(120));
+    let s = text(render(&app, &theme(), 60, 20).backend().buffer());
+    let line = s
+        .lines()
+        .find(|l| l.contains("Alpha"))
+        .expect("Alpha's line");
+    assert!(line.contains("⚠ stuck 2m05s"), "{s}");
+    assert!(
+        !line.contains("up 1h"),
+        "the routine facts give way: {line}"
+    );
+}
+
+#[test]
 fn read_only_offers_no_removal_anywhere() {
     let mut app = app(Mode::Interactive { read_only: true });
     update(&mut app, snapshot_event(), t0());
