@@ -52,6 +52,7 @@ mod checks;
 mod history;
 mod picture;
 mod push;
+mod screen;
 mod walk;
 
 pub use calls::Wanted;
@@ -142,6 +143,8 @@ pub struct Tracker {
     departed: IdMap<Timestamp>,
     /// Those not sent yet.
     leavers: Vec<Arc<Conferencecall>>,
+    /// What the screen wants now, as the sync task last heard (see [`screen`]).
+    screen: Option<Arc<std::sync::Mutex<Wanted>>>,
 }
 
 /// Where a refresh sends what it learns.
@@ -172,6 +175,7 @@ impl Tracker {
             last_sent: None,
             departed: IdMap::default(),
             leavers: Vec::new(),
+            screen: None,
         }
     }
 
@@ -261,9 +265,20 @@ impl Tracker {
         let turn = self.turn;
         let retry = self.cfg.retry_unresolved;
         self.unresolved.retain(|_, t| turn - *t < retry);
-        for id in ids {
+        // Rows on screen first; and their callers as they come, while the picture fills in.
+        let mut ids: Vec<Uuid> = ids.into_iter().collect();
+        if let Some(screen) = self.screen_now() {
+            let on_screen: HashSet<&Uuid> = screen.awaited.iter().collect();
+            ids.sort_by_key(|id| !on_screen.contains(id));
+        }
+        for (i, id) in ids.into_iter().enumerate() {
             if self.live.contains_key(&id) || self.unresolved.contains_key(&id) {
                 continue;
+            }
+            if i % screen::STEP == screen::STEP - 1
+                && let Some(screen) = self.screen_now()
+            {
+                self.name_screen(f, &screen, events).await;
             }
             match f.call(|c| c.get_conferencecall(id)).await {
                 Ok(cc) if cc.status.is_live() => {
