@@ -40,6 +40,55 @@ fn line(indent: u16, parts: &[(&str, Tone)]) -> HelpLine {
     }
 }
 
+/// The help's lines wrapped to `width` cells, as the help box shows them: a long line breaks
+/// at spaces and goes on under its text (a key's sentence under the sentence).
+pub fn wrapped(app: &AppState, width: u16) -> Vec<HelpLine> {
+    lines(app)
+        .into_iter()
+        .flat_map(|l| wrap(l, width as usize))
+        .collect()
+}
+
+fn wrap(l: HelpLine, width: usize) -> Vec<HelpLine> {
+    let cells = |s: &str| crate::text::width(s);
+    let whole = l.indent as usize + l.parts.iter().map(|(t, _)| cells(t)).sum::<usize>();
+    if whole <= width {
+        return vec![l];
+    }
+    let under = match l.parts.first() {
+        Some((key, Tone::Key)) if l.parts.len() > 1 => l.indent + cells(key) as u16,
+        _ => l.indent + 2,
+    };
+    let mut out = Vec::new();
+    let mut cur = HelpLine {
+        indent: l.indent,
+        parts: Vec::new(),
+    };
+    let mut used = l.indent as usize;
+    for (text, tone) in l.parts {
+        for word in text.split_inclusive(' ') {
+            let fits = used + cells(word.trim_end()) <= width;
+            if !fits && !cur.parts.is_empty() && used > under as usize {
+                out.push(std::mem::replace(
+                    &mut cur,
+                    HelpLine {
+                        indent: under,
+                        parts: Vec::new(),
+                    },
+                ));
+                used = under as usize;
+            }
+            match cur.parts.last_mut() {
+                Some((t, last)) if *last == tone => t.push_str(word),
+                _ => cur.parts.push((word.to_owned(), tone.clone())),
+            }
+            used += cells(word);
+        }
+    }
+    out.push(cur);
+    out
+}
+
 /// Keys (from the key table), the badge legend, thresholds, sort orders, staleness and the
 /// audit log.
 pub fn lines(app: &AppState) -> Vec<HelpLine> {
@@ -132,12 +181,17 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         format::duration(app.stale_rules().no_data_after)
     );
     out.push(line(1, &[(&stale, Tone::Muted)]));
+    let words = "how updates come, and how long ago the last one came";
+    out.push(line(
+        1,
+        &[("push 3s / poll 3s: ", Tone::Muted), (words, Tone::Text)],
+    ));
     let words = "rooms show at once; callers and times as records arrive";
     out.push(line(
         1,
         &[("loading n/N: ", Tone::Muted), (words, Tone::Text)],
     ));
-    let words = "reading records up to 24 h old for rooms no list shows, a page at a time";
+    let words = "a day of records for rooms no list shows; slow on purpose (hours when busy)";
     out.push(line(
         1,
         &[("history n%: ", Tone::Muted), (words, Tone::Text)],
@@ -175,7 +229,7 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
             out.push(line(3, &[(why, Tone::Warn)]));
         }
         None => {
-            let text = "polling until the first answer; push follows";
+            let text = "polling until the first picture is complete; push follows";
             out.push(line(1, &[("Updates: ", Tone::Muted), (text, Tone::Text)]));
         }
     }

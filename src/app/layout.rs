@@ -10,6 +10,9 @@ pub const HEADER_HEIGHT: u16 = 2;
 /// Footer lines in interactive mode.
 pub const FOOTER_HEIGHT: u16 = 1;
 
+/// The help box's widest (narrower screens wrap its lines).
+pub const HELP_BOX: u16 = 92;
+
 /// Narrowest kiosk column; the width is shared out among as many columns as fit.
 pub const KIOSK_MIN_COLUMN: u16 = 44;
 

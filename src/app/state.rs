@@ -149,8 +149,14 @@ impl AppState {
     }
 
     /// Lines of the help overlay (the UI draws exactly these).
+    /// Lines of the help as its box shows them at this size (long ones wrapped).
     pub fn help_lines(&self) -> usize {
-        help::lines(self).len()
+        help::wrapped(self, self.help_width()).len()
+    }
+
+    /// Cells inside the help's box: at most 92 wide, less its borders.
+    pub fn help_width(&self) -> u16 {
+        self.size.0.min(layout::HELP_BOX).saturating_sub(2)
     }
 
     /// Whether the open overlay is one that scrolls (the help, the departures).

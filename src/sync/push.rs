@@ -50,15 +50,15 @@ pub enum PushEvent {
 }
 
 /// How long to wait before reconnect attempt number `failures` (1 = the first): doubling from
-/// the minimum to the maximum, then between three quarters and five quarters of that, so that
-/// screens started together do not reconnect in step.
+/// the minimum to the maximum, then between three quarters and five quarters of that (never
+/// past the maximum), so that screens started together do not reconnect in step.
 pub fn backoff(cfg: &PushConfig, failures: u32, rng: &mut fastrand::Rng) -> Duration {
     let doublings = failures.saturating_sub(1).min(16);
     let base = cfg
         .backoff_min
         .saturating_mul(1 << doublings)
         .min(cfg.backoff_max);
-    base.mul_f64(0.75 + rng.f64() * 0.5)
+    base.mul_f64(0.75 + rng.f64() * 0.5).min(cfg.backoff_max)
 }
 
 /// Runs until the sync loop goes away.
@@ -161,7 +161,7 @@ mod tests {
         for (n, base) in [(1, 1.0), (2, 2.0), (3, 4.0), (6, 30.0), (40, 30.0)] {
             for _ in 0..50 {
                 let d = backoff(&cfg, n, &mut rng).as_secs_f64();
-                assert!(d >= base * 0.75 && d <= base * 1.25, "{n}: {d}");
+                assert!(d >= base * 0.75 && d <= (base * 1.25).min(30.0), "{n}: {d}");
             }
         }
         let spread: std::collections::HashSet<u128> = (0..20)

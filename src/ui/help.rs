@@ -28,14 +28,14 @@ fn tone(t: &Tone, theme: &Theme) -> Style {
 }
 
 pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
-    let area = centered(body, 92, body.height);
+    let area = centered(body, crate::app::layout::HELP_BOX, body.height);
     frame.render_widget(Clear, area);
     let block = boxed("Help · ↑/↓ scroll · Esc closes", theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let buf = frame.buffer_mut();
     let right = inner.right();
-    let lines = help::lines(app);
+    let lines = help::wrapped(app, inner.width);
     let visible = inner.height as usize;
     let scroll = app.overlay_scroll.min(lines.len().saturating_sub(visible));
     for (y, line) in (inner.y..).zip(lines.iter().skip(scroll).take(visible)) {

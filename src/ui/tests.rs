@@ -499,6 +499,25 @@ fn the_help_draws_exactly_the_apps_help_lines() {
     }
 }
 
+#[test]
+fn the_help_wraps_on_a_narrow_screen_rather_than_cutting_lines_short() {
+    let mut app = populated();
+    app.cfg.audit_path = Some("/var/lib/conftop/audit.jsonl".into());
+    update(&mut app, Event::Resize(80, 24), t0());
+    update(&mut app, ch('?'), t0());
+    let mut seen = String::new();
+    for _ in 0..8 {
+        seen += &text(render(&app, &theme(), 80, 24).backend().buffer());
+        update(&mut app, key(crossterm::event::KeyCode::PageDown), t0());
+    }
+    assert!(!seen.contains("…│"), "a help line cut short: {seen}");
+    // The box's borders and indents aside, the sentences read whole.
+    let flat = seen.replace('│', " ");
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("number or id (Enter keeps,"), "{seen}");
+    assert!(flat.contains("(hours when busy)"), "{seen}");
+}
+
 /// [`populated`] with more rooms, at a size.
 fn sized(w: u16, h: u16) -> AppState {
     let mut app = populated();

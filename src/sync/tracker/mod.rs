@@ -145,6 +145,8 @@ pub struct Tracker {
     leavers: Vec<Arc<Conferencecall>>,
     /// What the screen wants now, as the sync task last heard (see [`screen`]).
     screen: Option<Arc<std::sync::Mutex<Wanted>>>,
+    /// Records fetched by id for the screen in this full refresh.
+    screen_records: usize,
 }
 
 /// Where a refresh sends what it learns.
@@ -176,6 +178,7 @@ impl Tracker {
             departed: IdMap::default(),
             leavers: Vec::new(),
             screen: None,
+            screen_records: 0,
         }
     }
 
@@ -209,6 +212,9 @@ impl Tracker {
     ) -> Result<(), ApiError> {
         let full = !self.warm;
         let light = light && !full;
+        if full {
+            self.screen_records = 0;
+        }
         self.turn += 1;
         if self.customer.is_none() {
             let customer = f.call(|c| c.get_customer()).await?;

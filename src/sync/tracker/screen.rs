@@ -1,16 +1,25 @@
 //! The rows on screen first. On a busy account the first, full refresh walks hundreds of
 //! pages before every listed participant's record is found, and callers are looked up only
 //! after it; meanwhile the screen shows rows without caller or time. So while it runs, the
-//! rows on screen are served between its steps: their records by id and then their callers, a
-//! few at a time, so that what the user is looking at fills in within seconds while the walk
-//! goes on. What they cost is mostly what the refresh would spend on them anyway.
+//! rows on screen are served between its steps: their records by id (a screenful at most) and
+//! their callers, one or two at a time, so that what the user is looking at fills in within
+//! seconds while the walk goes on. The callers cost what they would after the walk; the
+//! records, a few requests the walk would have saved.
 
 use std::sync::Mutex;
 
 use super::*;
 
-/// Requests for the screen between two steps of the walk, each kind.
-pub(super) const STEP: usize = 4;
+/// Callers looked up for the screen between two steps of the walk (or of the one-by-one
+/// fetches after it).
+pub(super) const STEP: usize = 2;
+/// Records fetched by id for the screen between two steps of the walk: one, so that many
+/// viewers starting together do not add a burst to theirs.
+const RECORDS_STEP: usize = 1;
+/// Records fetched by id for the screen in one full refresh, at most (about a small
+/// terminal's rows): each is a request the walk would have saved, and many viewers starting
+/// together share the customer's limit.
+const RECORDS: usize = 24;
 
 impl Tracker {
     /// Reads what the screen wants from the sync task while a refresh runs.
@@ -41,10 +50,11 @@ impl Tracker {
             .awaited
             .iter()
             .filter(|id| expected.contains(id) && !self.live.contains_key(id))
-            .take(STEP)
+            .take(RECORDS_STEP.min(RECORDS.saturating_sub(self.screen_records)))
             .copied()
             .collect();
         if !ids.is_empty() {
+            self.screen_records += ids.len();
             self.resolve(f, ids.clone(), events).await;
             expected.retain(|id| !ids.contains(id));
         }
