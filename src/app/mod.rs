@@ -251,8 +251,6 @@ pub struct AppState {
     naming_everyone: bool,
     /// Whether the sync task was last told that a search is on.
     searching_sent: bool,
-    /// Rows on screen without their record, as last told to the sync task.
-    awaited_sent: Vec<Uuid>,
     dirty: bool,
 }
 

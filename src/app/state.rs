@@ -59,7 +59,6 @@ impl AppState {
             visible_sent: Vec::new(),
             naming_everyone: false,
             searching_sent: false,
-            awaited_sent: Vec::new(),
             dirty: true,
             cfg,
         }
@@ -400,10 +399,10 @@ impl AppState {
         self.dirty = true;
     }
 
-    /// The participants of the rows on screen: the list's rows, or on a kiosk this page's and
-    /// the next one's (filled in before it turns).
-    fn rows_on_screen(&self) -> Vec<Uuid> {
-        if self.cfg.mode == Mode::Kiosk {
+    /// Call ids of the rows on screen without a name yet, so the sync task looks those up:
+    /// the list's rows, or on a kiosk this page's and the next one's (named before it turns).
+    pub(super) fn visible_calls(&self) -> Vec<Uuid> {
+        let shown: Vec<Uuid> = if self.cfg.mode == Mode::Kiosk {
             let pages = self.pages.len().max(1);
             [self.kiosk_page, (self.kiosk_page + 1) % pages]
                 .iter()
@@ -429,21 +428,7 @@ impl AppState {
                     Row::Group(_) => None,
                 })
                 .collect()
-        }
-    }
-
-    /// Rows on screen whose record has not arrived (listed in a room, nothing else known yet),
-    /// so the sync task fetches those first.
-    pub(super) fn awaited_on_screen(&self) -> Vec<Uuid> {
-        let awaited = |p: &&Participant| p.call_id.is_none() && p.tm_create.is_none();
-        let rows = self.rows_on_screen();
-        let rows = rows.iter().filter_map(|id| self.participants.get(id));
-        rows.filter(awaited).map(|p| p.id).collect()
-    }
-
-    /// Call ids of the rows on screen without a name yet, so the sync task looks those up.
-    pub(super) fn visible_calls(&self) -> Vec<Uuid> {
-        let shown = self.rows_on_screen();
+        };
         let mut calls: Vec<Uuid> = shown
             .iter()
             .filter_map(|id| self.participants.get(id).and_then(|p| p.call_id))
@@ -495,11 +480,6 @@ impl AppState {
     }
 
     pub(super) fn report_visible(&mut self, out: &mut Vec<Command>) {
-        let awaited = self.awaited_on_screen();
-        if awaited != self.awaited_sent {
-            self.awaited_sent = awaited.clone();
-            out.push(Command::Sync(sync::SyncCommand::Awaited(awaited)));
-        }
         let visible = self.visible_calls();
         if visible != self.visible_sent {
             self.visible_sent = visible.clone();

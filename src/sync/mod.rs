@@ -154,29 +154,17 @@ async fn run(
     let push_poll = config.push_poll.max(interval);
     let client = Arc::new(client);
     let budget = Arc::new(Budget::new(config.budget));
+    let mut tracker = Some(Tracker::new(config.tracker.clone()));
     // The task in flight, when it started, and whether it only looks up names.
     let mut running: Option<(Refresh, Instant, bool)> = None;
     let mut next = Instant::now();
     let mut again = false;
     let mut failures = 0u32;
     let mut wanted = Wanted {
+        visible: Vec::new(),
         everyone: config.name_everyone,
-        ..Wanted::default()
+        searching: false,
     };
-    // What is wanted, as a refresh in progress can read it: a full one, on a busy account,
-    // takes long enough for the screen to change under it.
-    let screen = Arc::new(std::sync::Mutex::new(wanted.clone()));
-    let new_tracker = || {
-        let mut t = Tracker::new(config.tracker.clone());
-        t.follow_screen(screen.clone());
-        t
-    };
-    let show = |wanted: &Wanted| {
-        if let Ok(mut s) = screen.lock() {
-            *s = wanted.clone();
-        }
-    };
-    let mut tracker = Some(new_tracker());
     // Callers newly wanted since the last lookup.
     let mut names_due = false;
     // Callers wanted and not looked up when the last task ended: while a search is on, name
@@ -218,17 +206,11 @@ async fn run(
                 }
                 Some(SyncCommand::Visible(v)) => {
                     wanted.visible = v;
-                    show(&wanted);
                     names_due = true;
-                }
-                Some(SyncCommand::Awaited(v)) => {
-                    wanted.awaited = v;
-                    show(&wanted);
                 }
                 Some(SyncCommand::Searching(on)) => {
                     wanted.everyone |= on;
                     wanted.searching = on;
-                    show(&wanted);
                     names_due |= on;
                     names_left = usize::MAX;
                 }
@@ -331,7 +313,7 @@ async fn run(
                         Ok((t, _)) => tracker = Some(t),
                         Err(join) => {
                             tracing::error!("name lookup task failed: {join}");
-                            tracker = Some(new_tracker());
+                            tracker = Some(Tracker::new(config.tracker.clone()));
                         }
                     }
                     continue;
@@ -341,7 +323,7 @@ async fn run(
                     Err(join) => {
                         tracing::error!("refresh task failed: {join}");
                         let msg = ApiError::internal("refresh", "the refresh task failed; see the log");
-                        (new_tracker(), Err(msg))
+                        (Tracker::new(config.tracker.clone()), Err(msg))
                     }
                 };
                 match result {

@@ -119,9 +119,6 @@ pub enum SyncCommand {
     },
     /// Call ids of the rows on screen: their callers are looked up.
     Visible(Vec<Uuid>),
-    /// Participants on screen whose record has not arrived: while the first picture is being
-    /// filled in, theirs are fetched first.
-    Awaited(Vec<Uuid>),
     /// The user searches (the filter is being typed or kept) or stopped. A search needs every
     /// caller's name: from the first one on, every caller is looked up, not only those on
     /// screen; while one is on, on the whole rate, as the screen's are (someone is waiting on

@@ -2,13 +2,11 @@
 //! first picture comes from the room lists, details fill in, and viewers share the customer's
 //! limit without a storm of 429s.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use conftop::sim::{RateLimit, Scenario, ServerOptions, Sim, SimConfig};
-use conftop::sync::{self, BudgetConfig, SyncCommand, SyncConfig, SyncEvent};
+use conftop::sync::{self, BudgetConfig, SyncConfig, SyncEvent};
 use tokio::time::{Instant, timeout};
-use uuid::Uuid;
 
 use crate::common::{client_for, sim_with};
 
@@ -53,7 +51,8 @@ async fn the_first_picture_comes_from_the_room_lists() {
         }
     };
     // Customer and room list only: every room and every listed participant, details to come.
-    assert!(sim.counter().total() <= 3, "{}", sim.counter().total());
+    // (As the tracker counted when it sent it: it goes on walking meanwhile.)
+    assert!(first.requests <= 3, "{}", first.requests);
     assert_eq!(first.conferences.len(), 50);
     let listed: usize = first
         .conferences
@@ -128,81 +127,4 @@ async fn viewers_started_together_share_the_limit_without_a_storm() {
     println!("4 viewers: {total} requests, {storms} answered 429, complete {complete:?}");
     assert!(storms <= 8, "{storms} answers 429 of {total}");
     assert!(total > 200, "they did work: {total}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_rows_on_screen_fill_in_first() {
-    let sim = busy_sim().await;
-    let mut handle = sync::spawn(client_for(&sim), polling(BudgetConfig::default()));
-    let first = loop {
-        let ev = timeout(Duration::from_secs(10), handle.events.recv())
-            .await
-            .expect("a picture in time")
-            .expect("the sync task runs");
-        if let SyncEvent::Snapshot(s) = ev {
-            break s;
-        }
-    };
-    // On screen: twenty rows whose records are the oldest, which a walk newest first would
-    // find last.
-    let awaited: HashSet<Uuid> = first
-        .participants
-        .iter()
-        .filter(|p| p.tm_create.is_none())
-        .map(|p| p.id)
-        .collect();
-    let mut by_age: Vec<(i64, Uuid, Uuid)> = sim.with_world(|w| {
-        w.live_participants(0)
-            .iter()
-            .filter(|p| awaited.contains(&p.id))
-            .map(|p| (p.tm_create, p.id, p.call))
-            .collect()
-    });
-    by_age.sort();
-    let shown: Vec<(i64, Uuid, Uuid)> = by_age.into_iter().take(20).collect();
-    let ids: Vec<Uuid> = shown.iter().map(|s| s.1).collect();
-    let calls: HashSet<Uuid> = shown.iter().map(|s| s.2).collect();
-    handle
-        .commands
-        .send(SyncCommand::Awaited(ids.clone()))
-        .await
-        .unwrap();
-
-    let (mut recorded, mut named) = (false, HashSet::new());
-    let mut pending = first.pending;
-    let t0 = Instant::now();
-    while !(recorded && named.len() == calls.len()) {
-        assert!(
-            t0.elapsed() < Duration::from_secs(90),
-            "the rows on screen are not filled in: records {recorded}, {} of {} named",
-            named.len(),
-            calls.len()
-        );
-        let ev = timeout(Duration::from_secs(60), handle.events.recv())
-            .await
-            .expect("the rows on screen fill in")
-            .expect("the sync task runs");
-        match ev {
-            SyncEvent::Snapshot(s) => {
-                pending = s.pending;
-                let known: HashSet<Uuid> = s
-                    .participants
-                    .iter()
-                    .filter(|p| p.tm_create.is_some())
-                    .map(|p| p.id)
-                    .collect();
-                recorded = ids.iter().all(|id| known.contains(id));
-            }
-            SyncEvent::Calls(found) => {
-                named.extend(found.iter().map(|c| c.id).filter(|c| calls.contains(c)));
-            }
-            _ => {}
-        }
-    }
-    // Long before the rest of the picture.
-    assert!(
-        pending > first.pending / 2,
-        "the screen's rows were served first: {pending} of {} still awaited",
-        first.pending
-    );
 }

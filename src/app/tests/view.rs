@@ -177,33 +177,6 @@ fn visible_rows_are_reported_for_call_lookups() {
 }
 
 #[test]
-fn rows_on_screen_without_their_record_are_reported_until_it_comes() {
-    let mut s = app(Mode::Interactive { read_only: false });
-    update(&mut s, Event::Resize(80, 24), t0());
-    let awaited = |cmds: &[Command]| -> Vec<Vec<Uuid>> {
-        cmds.iter()
-            .filter_map(|c| match c {
-                Command::Sync(SyncCommand::Awaited(v)) => Some(v.clone()),
-                _ => None,
-            })
-            .collect()
-    };
-    // Listed in a room, nothing else known yet: no call, no times.
-    let mut bare = cc(2, 1, "joined", 5);
-    (bare.reference_id, bare.tm_create, bare.tm_update) = (None, None, None);
-    let first = snapshot(vec![cc(1, 1, "joined", 10), bare], vec![conf(1, "A")]);
-    let cmds = update(&mut s, Event::Sync(first), t0());
-    assert_eq!(awaited(&cmds), vec![vec![part_id(2)]]);
-    assert!(awaited(&update(&mut s, Event::Tick, t0() + secs(1))).is_empty());
-    let whole = snapshot(
-        vec![cc(1, 1, "joined", 10), cc(2, 1, "joined", 5)],
-        vec![conf(1, "A")],
-    );
-    let cmds = update(&mut s, Event::Sync(whole), t0() + secs(2));
-    assert_eq!(awaited(&cmds), vec![Vec::<Uuid>::new()], "none left");
-}
-
-#[test]
 fn an_unchanged_snapshot_does_not_rebuild_the_view() {
     let mut s = populated();
     let before = s.rebuilds;

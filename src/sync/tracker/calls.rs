@@ -17,17 +17,15 @@ pub struct Wanted {
     pub everyone: bool,
     /// A search is on: everyone's are wanted now, on the whole rate.
     pub searching: bool,
-    /// Participants on screen whose record has not arrived yet (fetched first while the first
-    /// picture fills in).
-    pub awaited: Vec<Uuid>,
 }
 
 impl Wanted {
     /// Every caller, rows on screen first.
     pub fn everyone() -> Wanted {
         Wanted {
+            visible: Vec::new(),
             everyone: true,
-            ..Wanted::default()
+            searching: false,
         }
     }
 }

@@ -52,7 +52,6 @@ mod checks;
 mod history;
 mod picture;
 mod push;
-mod screen;
 mod walk;
 
 pub use calls::Wanted;
@@ -143,10 +142,6 @@ pub struct Tracker {
     departed: IdMap<Timestamp>,
     /// Those not sent yet.
     leavers: Vec<Arc<Conferencecall>>,
-    /// What the screen wants now, as the sync task last heard (see [`screen`]).
-    screen: Option<Arc<std::sync::Mutex<Wanted>>>,
-    /// Records fetched by id for the screen in this full refresh.
-    screen_records: usize,
 }
 
 /// Where a refresh sends what it learns.
@@ -177,8 +172,6 @@ impl Tracker {
             last_sent: None,
             departed: IdMap::default(),
             leavers: Vec::new(),
-            screen: None,
-            screen_records: 0,
         }
     }
 
@@ -212,9 +205,6 @@ impl Tracker {
     ) -> Result<(), ApiError> {
         let full = !self.warm;
         let light = light && !full;
-        if full {
-            self.screen_records = 0;
-        }
         self.turn += 1;
         if self.customer.is_none() {
             let customer = f.call(|c| c.get_customer()).await?;
@@ -271,20 +261,9 @@ impl Tracker {
         let turn = self.turn;
         let retry = self.cfg.retry_unresolved;
         self.unresolved.retain(|_, t| turn - *t < retry);
-        // Rows on screen first; and their callers as they come, while the picture fills in.
-        let mut ids: Vec<Uuid> = ids.into_iter().collect();
-        if let Some(screen) = self.screen_now() {
-            let on_screen: HashSet<&Uuid> = screen.awaited.iter().collect();
-            ids.sort_by_key(|id| !on_screen.contains(id));
-        }
-        for (i, id) in ids.into_iter().enumerate() {
+        for id in ids {
             if self.live.contains_key(&id) || self.unresolved.contains_key(&id) {
                 continue;
-            }
-            if i % screen::STEP == screen::STEP - 1
-                && let Some(screen) = self.screen_now()
-            {
-                self.name_screen(f, &screen, events).await;
             }
             match f.call(|c| c.get_conferencecall(id)).await {
                 Ok(cc) if cc.status.is_live() => {

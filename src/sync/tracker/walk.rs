@@ -67,7 +67,6 @@ impl Tracker {
             recent_yield.push(listed_here);
             if full {
                 self.progress(f, events, false).await;
-                self.serve_screen(f, expected, events).await;
             }
             if past_horizon || at_frontier {
                 break;
