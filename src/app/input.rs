@@ -48,8 +48,7 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     if s.overlay_scrolls() {
         // An overlay scrolls; other keys wait until it is closed.
         let (page, max) = (s.overlay_height().max(1), s.overlay_scroll_max());
-        // The departures may have shrunk under a filter since it last moved.
-        let scroll = s.overlay_scroll.min(max);
+        let scroll = s.overlay_scroll_now();
         if !s.overlay_allows(action) {
             return;
         }

@@ -147,7 +147,6 @@ impl AppState {
         matches!(self.channel, Some(Channel::Push { .. }))
     }
 
-    /// Lines of the help overlay (the UI draws exactly these).
     /// Lines of the help as its box shows them at this size (long ones wrapped).
     pub fn help_lines(&self) -> usize {
         help::wrapped(self, self.help_width()).len()
@@ -203,6 +202,12 @@ impl AppState {
             _ => return 0,
         };
         lines.saturating_sub(self.overlay_height())
+    }
+
+    /// Lines of the open overlay scrolled past, within what it can scroll now (the departures
+    /// may have shrunk under a filter since it last moved).
+    pub fn overlay_scroll_now(&self) -> usize {
+        self.overlay_scroll.min(self.overlay_scroll_max())
     }
 
     /// Lines inside an overlay's box (the body less its two borders).
@@ -438,7 +443,7 @@ impl AppState {
         if self.overlay == Overlay::Departures {
             let rows = self.overlay_height();
             let shown = self.departures_shown();
-            let scroll = self.overlay_scroll.min(shown.len().saturating_sub(rows));
+            let scroll = self.overlay_scroll_now();
             calls.extend(
                 shown
                     .iter()

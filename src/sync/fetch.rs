@@ -138,9 +138,9 @@ impl<'a> Fetcher<'a> {
     }
 
     /// A request for what the user is looking at or waiting on (the names of rows on screen,
-    /// everyone's during a search): drawn from the
-    /// whole rate rather than optional work's share, but like optional work never after half
-    /// the interval and never retried. `None` means it was not sent.
+    /// everyone's during a search): drawn from the whole rate rather than optional work's
+    /// share, but like optional work never after half the interval and never retried. `None`
+    /// means it was not sent.
     pub async fn shown<T, Fut>(
         &mut self,
         op: impl FnOnce(&'a Client) -> Fut,

@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::app::departures::KEPT;
 
 use super::format;
-use super::overlay::{boxed, centered};
+use super::overlay::{border_note, boxed, centered};
 use super::paint::{put, put_right};
 use super::theme::Theme;
 
@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
         format!(" matching /{}", crate::text::sanitize(&app.filter, 20))
     };
     let shown = app.departures_shown();
-    let rows = body.height.saturating_sub(2) as usize;
+    let rows = app.overlay_height();
     let scrolls = if shown.len() > rows {
         " · ↑/↓ scroll"
     } else {
@@ -49,8 +49,7 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
         return;
     }
     let tz = &app.cfg.tz;
-    let rows = inner.height as usize;
-    let scroll = app.overlay_scroll.min(shown.len().saturating_sub(rows));
+    let scroll = app.overlay_scroll_now();
     for (y, d) in (inner.y..).zip(shown.iter().skip(scroll).take(rows)) {
         let ago = format!("{} ago", format::duration(app.now.duration_since(d.left)));
         let mut x = put(
@@ -82,28 +81,17 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
             );
         }
     }
-    // On the box's borders, as the help's, never over a row.
     if scroll > 0 {
-        let newer = format!(" ↑ {scroll} newer ");
-        put_right(
-            buf,
-            area.x,
-            area.right().saturating_sub(2),
-            area.y,
-            &newer,
-            theme.accent,
-        );
+        border_note(buf, area, area.y, &format!(" ↑ {scroll} newer "), theme);
     }
     let more = shown.len().saturating_sub(scroll + rows);
     if more > 0 {
-        let more = format!(" ↓ {more} more ");
-        put_right(
+        border_note(
             buf,
-            area.x,
-            area.right().saturating_sub(2),
-            area.bottom().saturating_sub(1),
-            &more,
-            theme.accent,
+            area,
+            area.bottom() - 1,
+            &format!(" ↓ {more} more "),
+            theme,
         );
     }
 }

@@ -37,9 +37,6 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         put(buf, area.x, y, right, &format!(" {}", t.text), style);
         return;
     }
-    // Hints in the key table's priority order; the first that does not fit ends the line, so
-    // a wider screen only ever adds hints at the end. Esc leads when it closes or clears
-    // something.
     // The removal dialog says its own keys; the footer repeats them, as the list's would mislead.
     if let Overlay::Confirm(_) = app.overlay {
         let mut x = area.x + 1;
@@ -48,6 +45,9 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         }
         return;
     }
+    // Hints in the key table's priority order; the first that does not fit ends the line, so
+    // a wider screen only ever adds hints at the end. Esc leads when it closes or clears
+    // something.
     let esc = if app.overlay != Overlay::None {
         Some(("Esc", "close"))
     } else if !app.filter.is_empty() || app.only.is_some() {

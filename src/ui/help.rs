@@ -8,8 +8,8 @@ use ratatui::widgets::Clear;
 use crate::app::AppState;
 
 use super::badge;
-use super::overlay::{boxed, centered};
-use super::paint::{put, put_right};
+use super::overlay::{border_note, boxed, centered};
+use super::paint::put;
 use super::theme::Theme;
 
 use crate::app::help::{self, Tone};
@@ -37,7 +37,7 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     let right = inner.right();
     let lines = help::wrapped(app, inner.width);
     let visible = inner.height as usize;
-    let scroll = app.overlay_scroll.min(lines.len().saturating_sub(visible));
+    let scroll = app.overlay_scroll_now();
     for (y, line) in (inner.y..).zip(lines.iter().skip(scroll).take(visible)) {
         let mut x = inner.x + line.indent;
         for (text, t) in &line.parts {
@@ -46,14 +46,12 @@ pub fn help(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
     }
     let below = lines.len().saturating_sub(scroll + visible);
     if below > 0 {
-        let more = format!(" ↓ {below} more ");
-        put_right(
+        border_note(
             buf,
-            area.x,
-            area.right().saturating_sub(2),
-            area.bottom().saturating_sub(1),
-            &more,
-            theme.accent,
+            area,
+            area.bottom() - 1,
+            &format!(" ↓ {below} more "),
+            theme,
         );
     }
 }

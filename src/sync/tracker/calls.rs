@@ -1,5 +1,5 @@
-//! Call details (who each participant is). Naming a busy account's every
-//! caller costs hundreds of requests per viewer, so only the callers wanted are looked up:
+//! Call details (who each participant is). Naming a busy account's every caller costs
+//! hundreds of requests per viewer, so only the callers wanted are looked up:
 //! those on screen, and everyone's once the user searches (a search needs every name). They
 //! are listed by `GET /calls` pages when the pages that hold them are fewer than the calls,
 //! else asked for one by one; rows on screen first either way. Names on screen draw on the
@@ -42,31 +42,14 @@ impl Tracker {
 
     /// How many wanted callers are not looked up yet.
     pub fn callers_left(&self, wanted: &Wanted) -> usize {
-        let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
-        let live: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
-        let of_live = live
-            .iter()
-            .filter(|r| wanted.everyone || on_screen.contains(r));
-        let of_gone = wanted.visible.iter().filter(|c| !live.contains(c));
-        of_live
-            .chain(of_gone)
-            .filter(|r| !self.calls_done.contains(r))
-            .count()
+        self.missing_calls(wanted).len()
     }
 
-    /// Looks up the wanted call details not sent yet: rows on screen first, in bulk when that
-    /// is cheaper.
-    pub(super) async fn lookup_calls(
-        &mut self,
-        f: &mut Fetcher<'_>,
-        wanted: &Wanted,
-        events: &Events,
-    ) {
-        let live_calls: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
+    /// The wanted calls not looked up yet: (off screen, newest first, call id).
+    fn missing_calls(&self, wanted: &Wanted) -> Vec<(bool, Reverse<Option<Timestamp>>, Uuid)> {
         let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
-        self.calls_done
-            .retain(|id| live_calls.contains(id) || on_screen.contains(id));
-        let mut missing: Vec<(bool, Reverse<Option<Timestamp>>, Uuid)> = self
+        let live_calls: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
+        let mut missing: Vec<_> = self
             .live
             .values()
             .filter_map(|p| p.reference_id.map(|r| (p, r)))
@@ -82,6 +65,22 @@ impl Tracker {
                 .filter(|c| !live_calls.contains(c) && !self.calls_done.contains(c))
                 .map(|c| (false, Reverse(None), *c)),
         );
+        missing
+    }
+
+    /// Looks up the wanted call details not sent yet: rows on screen first, in bulk when that
+    /// is cheaper.
+    pub(super) async fn lookup_calls(
+        &mut self,
+        f: &mut Fetcher<'_>,
+        wanted: &Wanted,
+        events: &Events,
+    ) {
+        let live_calls: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
+        let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
+        self.calls_done
+            .retain(|id| live_calls.contains(id) || on_screen.contains(id));
+        let mut missing = self.missing_calls(wanted);
         if missing.is_empty() {
             return;
         }

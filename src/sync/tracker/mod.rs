@@ -23,8 +23,8 @@
 //! participants of unlisted rooms are found too: one page every [`TrackerConfig::scan_every`]
 //! refreshes, a few per cent of the steady cost, because on a busy account that scan is
 //! hundreds of pages per viewer. Call details are looked up for the callers wanted (see
-//! [`calls`]). Optional work never runs past half the interval, so it can never
-//! delay the next refresh.
+//! [`calls`]). Optional work never runs past half the interval, so it can never delay the
+//! next refresh.
 //!
 //! Only the room list and the newest-page walk are essential: if one of them fails, the
 //! refresh fails. A failed check of one room or one participant is skipped and retried later.
