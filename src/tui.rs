@@ -11,7 +11,7 @@ use std::io::{self, Stdout, Write};
 use std::mem::ManuallyDrop;
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{self, Event as TermEvent, EventStream, KeyEventKind};
 use crossterm::{cursor, execute, terminal};
 use futures::{Stream, StreamExt};
 use jiff::Timestamp;
@@ -131,26 +131,15 @@ where
                 }
             },
             _ = tick.tick() => Event::Tick,
+            // A held key acts when its gap has passed with no other key.
+            _ = wake(app.deadline()) => Event::Wake,
         };
         if let Event::Resize(w, h) = event {
             terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
         }
         let commands = app::update(app, event, Timestamp::now());
-        for command in commands {
-            match command {
-                Command::Quit => return Ok(Exit::Quit),
-                Command::Copy(text) => {
-                    if let Err(e) = terminal.backend_mut().copy(&text) {
-                        tracing::warn!("cannot copy to the clipboard: {e}");
-                    }
-                }
-                Command::Sync(c) => {
-                    // Never dropped: a removal must reach the sync task.
-                    if sync_commands.send(c).await.is_err() {
-                        tracing::error!("the sync task has stopped");
-                    }
-                }
-            }
+        if carry_out(terminal, commands, &sync_commands).await == Some(Exit::Quit) {
+            return Ok(Exit::Quit);
         }
         // Apply what is already queued before drawing once, but never for so long that the
         // screen or the keys wait on it.
@@ -158,15 +147,51 @@ where
         while std::time::Instant::now() < drain_until
             && let Ok(ev) = sync_events.try_recv()
         {
-            for command in app::update(app, Event::Sync(ev), Timestamp::now()) {
-                if let Command::Sync(c) = command {
-                    let _ = sync_commands.send(c).await;
-                }
+            let commands = app::update(app, Event::Sync(ev), Timestamp::now());
+            if carry_out(terminal, commands, &sync_commands).await == Some(Exit::Quit) {
+                return Ok(Exit::Quit);
             }
         }
         if app.take_dirty() {
             terminal.draw(|f| ui::draw(f, app, theme))?;
         }
+    }
+}
+
+/// Carries out what the app asked for; `Some(Exit::Quit)` when that is to quit.
+async fn carry_out<B: Backend + Clipboard>(
+    terminal: &mut Terminal<B>,
+    commands: Vec<Command>,
+    sync_commands: &SyncCommands,
+) -> Option<Exit> {
+    for command in commands {
+        match command {
+            Command::Quit => return Some(Exit::Quit),
+            Command::Copy(text) => {
+                if let Err(e) = terminal.backend_mut().copy(&text) {
+                    tracing::warn!("cannot copy to the clipboard: {e}");
+                }
+            }
+            Command::Sync(c) => {
+                // Never dropped: a removal must reach the sync task.
+                if sync_commands.send(c).await.is_err() {
+                    tracing::error!("the sync task has stopped");
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Resolves at `deadline` (never, without one).
+async fn wake(deadline: Option<Timestamp>) {
+    match deadline {
+        Some(at) => {
+            let wait = Timestamp::now().duration_until(at);
+            let wait = Duration::try_from(wait).unwrap_or(Duration::ZERO);
+            tokio::time::sleep(wait).await;
+        }
+        None => futures::future::pending::<()>().await,
     }
 }
 
@@ -192,6 +217,9 @@ fn to_event(mode: Mode, ev: TermEvent) -> Option<Event> {
         TermEvent::Key(k) if k.kind == KeyEventKind::Release => None,
         TermEvent::Key(_) if mode == Mode::Kiosk => Some(Event::KeyIgnored),
         TermEvent::Key(k) => Some(Event::Key(k)),
+        // A paste is text on a kiosk too: it says how the wall is stopped, nothing more.
+        TermEvent::Paste(_) if mode == Mode::Kiosk => Some(Event::KeyIgnored),
+        TermEvent::Paste(text) => Some(Event::Paste(text)),
         TermEvent::Resize(w, h) => Some(Event::Resize(w, h)),
         _ => None,
     }
@@ -228,11 +256,17 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Raw mode, alternate screen, hidden cursor.
+    /// Raw mode, alternate screen, hidden cursor, bracketed paste (a paste arrives as one
+    /// piece of text, never as keys).
     pub fn enter() -> io::Result<TerminalGuard> {
         terminal::enable_raw_mode()?;
         let mut out = io::stdout();
-        if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
+        if let Err(e) = execute!(
+            out,
+            terminal::EnterAlternateScreen,
+            cursor::Hide,
+            event::EnableBracketedPaste
+        ) {
             restore();
             return Err(e);
         }
@@ -258,7 +292,12 @@ impl Drop for TerminalGuard {
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
     let mut out = io::stdout();
-    let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        out,
+        event::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = out.flush();
 }
 

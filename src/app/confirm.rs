@@ -1,5 +1,5 @@
 //! The removal dialog's life cycle: opened on one participant, pinned to it, sends exactly
-//! one removal when confirmed.
+//! one removal when confirmed, and only by a key pressed after the dialog could be read.
 
 use super::*;
 
@@ -22,6 +22,11 @@ pub struct Confirm {
     pub focus: Button,
     /// Opened from the detail pane: closing the dialog goes back to it.
     pub from_detail: bool,
+    /// When it opened: a key to confirm it must come [`burst::READ_TIME`] after.
+    pub opened: Timestamp,
+    /// A key came too soon to confirm it (or text was typed at it) and was ignored: the
+    /// dialog says so.
+    pub ignored: bool,
 }
 
 impl Confirm {
@@ -82,15 +87,34 @@ pub(super) fn open_confirm(s: &mut AppState) {
         conference_name: s.conference_label(&p.conference_id),
         focus: Button::Cancel,
         from_detail: s.overlay == Overlay::Detail,
+        opened: s.now,
+        ignored: false,
     };
     s.overlay = Overlay::Confirm(confirm);
     s.dirty = true;
 }
 
-pub(super) fn dialog_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
+/// A dialog key pressed at `at` after `quiet` without keys. Removing takes a deliberate
+/// act: a key after [`burst::READ_TIME`] of quiet, once the dialog has been open that long;
+/// one that came sooner is ignored, and the dialog says so.
+pub(super) fn dialog_action(
+    s: &mut AppState,
+    action: Action,
+    at: Timestamp,
+    quiet: SignedDuration,
+    out: &mut Vec<Command>,
+) {
     let Overlay::Confirm(c) = &mut s.overlay else {
         return;
     };
+    let removes =
+        action == Action::Confirm || (action == Action::Activate && c.focus == Button::Remove);
+    let read = at.duration_since(c.opened) >= burst::READ_TIME && quiet >= burst::READ_TIME;
+    if removes && !read {
+        c.ignored = true;
+        s.dirty = true;
+        return;
+    }
     match action {
         Action::SwitchButton => {
             c.focus = match c.focus {

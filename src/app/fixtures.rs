@@ -91,6 +91,51 @@ pub fn interactive() -> AppState {
     app(Mode::Interactive { read_only: false })
 }
 
+/// How long a person takes between deliberate key presses in these tests: longer than
+/// [`burst::READ_TIME`], so each press is a key on its own, never part of typed text.
+pub const KEY_STEP: SignedDuration = SignedDuration::from_secs(1);
+
+/// A deliberate key press at `at`, or a [`KEY_STEP`] after the last event or key if later,
+/// then left alone until a held key has acted: what a person pressing one key sees.
+pub fn press_at(s: &mut AppState, ev: Event, at: Timestamp) -> Vec<Command> {
+    let last_key = s.burst.last().map_or(at, |t| t + KEY_STEP);
+    let at = at.max(s.now + KEY_STEP).max(last_key);
+    let mut out = update(s, ev, at);
+    if let Some(due) = s.deadline() {
+        out.extend(update(s, Event::Wake, due));
+    }
+    out
+}
+
+/// [`press_at`] a [`KEY_STEP`] after the last event.
+pub fn press(s: &mut AppState, ev: Event) -> Vec<Command> {
+    press_at(s, ev, s.now)
+}
+
+/// Keys typed as a hurried person types, `every` apart, starting a [`KEY_STEP`] after the
+/// last event or key, and the wakes the event loop gives between them. Returns every command.
+pub fn type_keys(s: &mut AppState, text: &str, every: SignedDuration) -> Vec<Command> {
+    let mut at = (s.now + KEY_STEP).max(s.burst.last().map_or(s.now, |t| t + KEY_STEP));
+    let mut out = Vec::new();
+    for c in text.chars() {
+        // The event loop wakes the app at its deadline between keys.
+        while let Some(due) = s.deadline().filter(|d| *d <= at) {
+            out.extend(update(s, Event::Wake, due));
+        }
+        out.extend(update(s, ch(c), at));
+        at += every;
+    }
+    while let Some(due) = s.deadline() {
+        out.extend(update(s, Event::Wake, due));
+    }
+    out
+}
+
+/// Text typed into the filter line (already open), 50 ms a key.
+pub fn type_text(s: &mut AppState, text: &str) {
+    type_keys(s, text, SignedDuration::from_millis(50));
+}
+
 pub fn key(c: KeyCode) -> Event {
     Event::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }

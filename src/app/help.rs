@@ -141,6 +141,8 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
             ));
         }
     }
+    let words = "keys typed fast (a word, a paste) are text: they start a search, never a command";
+    out.push(line(2, &[(words, Tone::Muted)]));
     out.push(line(0, &[]));
     out.push(line(1, &[("Status badges", Tone::Title)]));
     for st in status::legend() {

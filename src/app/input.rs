@@ -1,20 +1,34 @@
-//! Keys: the list, the filter line, folding.
+//! Keys: the list, the filter line, folding; typed text and pastes.
 
 use super::*;
+use burst::{Held, Kind};
 
 pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     if s.cfg.mode == Mode::Kiosk || key.kind == KeyEventKind::Release {
         return;
     }
     s.touched = true;
-    let repeat = key.kind == KeyEventKind::Repeat;
+    let now = s.now;
+    // A held key acts only if no other key came within the gap: else it began a burst.
+    if let Some(held) = s.burst.held.take()
+        && now >= held.due()
+    {
+        act_held(s, held, out);
+    }
+    let typed = burst::printable(&key);
+    let (quiet, mut kind) = s.burst.press(now, typed);
+    if key.kind == KeyEventKind::Repeat {
+        kind = Kind::Repeat;
+    }
     // Too small for the layout, nothing is on screen to act on: only quitting works (even
     // from the filter or a dialog that the message hides).
     if layout::too_small(s.size.0, s.size.1) {
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl_c || s.keys.lookup(Context::List, &key) == Some(Action::Quit) {
+        if ctrl_c {
             out.push(Command::Quit);
+        } else if kind == Kind::Alone && s.keys.lookup(Context::List, &key) == Some(Action::Quit) {
+            hold(s, Action::Quit, Context::List, quiet);
         }
         return;
     }
@@ -22,17 +36,32 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         edit_filter(s, key, out);
         return;
     }
+    if let Kind::Text(text) = kind {
+        typed_text(s, text);
+        return;
+    }
+    let repeat = kind == Kind::Repeat;
     if let Overlay::Confirm(_) = s.overlay {
-        if let Some(action) = s.keys.lookup(Context::Dialog, &key)
-            && !repeat
-        {
-            dialog_action(s, action, out);
+        let Some(action) = s.keys.lookup(Context::Dialog, &key) else {
+            return;
+        };
+        if repeat {
+            return;
+        }
+        if typed.is_some() {
+            hold(s, action, Context::Dialog, quiet);
+        } else {
+            dialog_action(s, action, now, quiet, out);
         }
         return;
     }
     let Some(action) = s.keys.lookup(Context::List, &key) else {
-        if s.keys.dropped_dangerous(Context::List, &key) && !repeat {
-            s.toast(Level::Warn, "read-only: removal is off".to_owned());
+        if !repeat && let Some(dropped) = s.keys.dropped_dangerous(Context::List, &key) {
+            let what = match dropped {
+                Action::Mute => "muting",
+                _ => "removal",
+            };
+            s.toast(Level::Warn, format!("read-only: {what} is off"));
         }
         return;
     };
@@ -45,6 +74,84 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     {
         return;
     }
+    if typed.is_some() && !burst::acts_at_once(action) {
+        hold(s, action, Context::List, quiet);
+        return;
+    }
+    list_key(s, action, out);
+}
+
+/// Holds a command key for [`burst::GAP`]: it acts then, unless another key comes first.
+fn hold(s: &mut AppState, action: Action, context: Context, quiet: SignedDuration) {
+    s.burst.held = Some(Held {
+        action,
+        context,
+        at: s.now,
+        quiet,
+    });
+}
+
+/// A held key whose gap passed with no other key: it was meant.
+pub(super) fn act_held(s: &mut AppState, held: Held, out: &mut Vec<Command>) {
+    if layout::too_small(s.size.0, s.size.1) {
+        // Nothing else is on screen to act on.
+        if (held.context, held.action) == (Context::List, Action::Quit) {
+            out.push(Command::Quit);
+        }
+        return;
+    }
+    match held.context {
+        Context::List if !s.filter_editing && !matches!(s.overlay, Overlay::Confirm(_)) => {
+            list_key(s, held.action, out);
+        }
+        Context::Dialog if matches!(s.overlay, Overlay::Confirm(_)) => {
+            dialog_action(s, held.action, held.at, held.quiet, out);
+        }
+        _ => {}
+    }
+}
+
+/// Text typed without `/` (or pasted): it starts a search, as the user meant; over the
+/// removal dialog it is dropped, and the dialog says so.
+pub(super) fn typed_text(s: &mut AppState, text: String) {
+    if let Overlay::Confirm(c) = &mut s.overlay {
+        c.focus = Button::Cancel;
+        c.ignored = true;
+        s.dirty = true;
+        return;
+    }
+    if s.overlay == Overlay::Help {
+        s.overlay = Overlay::None;
+    }
+    s.filter_editing = true;
+    s.filter = text.chars().filter(|c| !c.is_control()).take(64).collect();
+    filter_changed(s);
+}
+
+/// A paste is always text, whatever keys it holds.
+pub(super) fn on_paste(s: &mut AppState, text: &str) {
+    if s.cfg.mode == Mode::Kiosk {
+        s.key_ignored();
+        return;
+    }
+    s.touched = true;
+    s.burst.pasted(s.now);
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let clean: String = line.chars().filter(|c| !c.is_control()).collect();
+    if clean.is_empty() {
+        return;
+    }
+    if s.filter_editing {
+        let room = 64usize.saturating_sub(s.filter.chars().count());
+        s.filter.extend(clean.chars().take(room));
+        filter_changed(s);
+    } else {
+        typed_text(s, clean);
+    }
+}
+
+/// A list action from a key, with an overlay that scrolls taking its own keys first.
+fn list_key(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
     if s.overlay_scrolls() {
         // An overlay scrolls; other keys wait until it is closed.
         let (page, max) = (s.overlay_height().max(1), s.overlay_scroll_max());
@@ -95,6 +202,11 @@ pub(super) fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command
         }
         _ => return,
     }
+    filter_changed(s);
+}
+
+/// After the filter changed: the view follows, and the cursor goes to the first match.
+fn filter_changed(s: &mut AppState) {
     // The departures it filters start again from the newest.
     s.overlay_scroll = 0;
     s.rebuild();

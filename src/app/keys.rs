@@ -339,7 +339,7 @@ pub const ALL: &[Binding] = &[
         keys: &[ch('y'), ch('Y')],
         keys_label: "y",
         hint: "remove",
-        help: "Remove the participant named in the dialog",
+        help: "Remove the one named, once the dialog could be read",
         rank: 99,
         dangerous: true,
     },
@@ -445,16 +445,17 @@ impl KeyTable {
             .collect()
     }
 
-    /// Whether a key belongs to a dangerous action this table dropped (read-only mode).
-    pub fn dropped_dangerous(&self, context: Context, key: &KeyEvent) -> bool {
+    /// The dangerous action this table dropped (read-only mode) that a key belongs to.
+    pub fn dropped_dangerous(&self, context: Context, key: &KeyEvent) -> Option<Action> {
         let mods = key.modifiers - KeyModifiers::SHIFT;
         ALL.iter()
             .filter(|b| b.context == context && b.dangerous && !self.has(b.action))
-            .any(|b| {
+            .find(|b| {
                 b.keys
                     .iter()
                     .any(|k| k.0 == key.code && k.1 - KeyModifiers::SHIFT == mods)
             })
+            .map(|b| b.action)
     }
 }
 

@@ -3,6 +3,7 @@
 //! [`update`] is a pure function of (state, event, now): no I/O, no awaits, no clock reads.
 //! What it wants done (refresh, remove, quit) comes back as [`Command`]s for the event loop.
 
+pub mod burst;
 pub mod departures;
 pub mod freshness;
 pub mod help;
@@ -24,7 +25,7 @@ pub use confirm::{Button, Confirm};
 
 use apply::{describe, on_sync};
 use confirm::{dialog_action, open_confirm};
-use input::on_key;
+use input::{on_key, on_paste};
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -127,6 +128,10 @@ pub enum Event {
     /// A key was pressed on a kiosk. It carries no key, so no key can act: the wall only
     /// says for a moment how it is stopped.
     KeyIgnored,
+    /// Text pasted into the terminal (bracketed paste): always text, never keys.
+    Paste(String),
+    /// The moment [`AppState::deadline`] named: a held key acts now.
+    Wake,
 }
 
 /// What the app asks the event loop to do.
@@ -251,6 +256,8 @@ pub struct AppState {
     naming_everyone: bool,
     /// Whether the sync task was last told that a search is on.
     searching_sent: bool,
+    /// The recent keys, to tell typed text from commands.
+    burst: burst::Burst,
     dirty: bool,
 }
 
@@ -270,7 +277,13 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
         }
         Event::Key(key) => on_key(s, key, &mut out),
         Event::KeyIgnored => s.key_ignored(),
+        Event::Paste(text) => on_paste(s, &text),
         Event::Sync(ev) => on_sync(s, ev),
+        Event::Wake => {}
+    }
+    // A held key whose gap passed acts now (a key within the gap saw to it already).
+    if let Some(held) = s.burst.due(now) {
+        input::act_held(s, held, &mut out);
     }
     close_outdated_overlays(s);
     s.report_visible(&mut out);

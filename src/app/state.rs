@@ -59,9 +59,15 @@ impl AppState {
             visible_sent: Vec::new(),
             naming_everyone: false,
             searching_sent: false,
+            burst: burst::Burst::default(),
             dirty: true,
             cfg,
         }
+    }
+
+    /// When the event loop should send [`Event::Wake`]: a held key acts then.
+    pub fn deadline(&self) -> Option<Timestamp> {
+        self.burst.deadline()
     }
 
     /// Whether something on screen changed since the last call; clears the flag.

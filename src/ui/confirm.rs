@@ -60,31 +60,22 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
         );
         y += 2;
     }
-    let focus = |b: Button, base: Style| {
-        if c.focus == b {
-            base.patch(theme.button)
-        } else {
-            base
-        }
-    };
-    let cancel = " Cancel ";
-    let remove = " Remove ";
     let mid = inner.x + inner.width / 2;
     put(
         buf,
-        mid.saturating_sub(12),
+        mid.saturating_sub(13),
         y,
         right,
-        cancel,
-        focus(Button::Cancel, theme.text),
+        &button("Cancel", c.focus == Button::Cancel),
+        focus_style(c.focus == Button::Cancel, theme.text, theme),
     );
     put(
         buf,
-        mid + 4,
+        mid + 3,
         y,
         right,
-        remove,
-        focus(Button::Remove, theme.danger),
+        &button("Remove", c.focus == Button::Remove),
+        focus_style(c.focus == Button::Remove, theme.danger, theme),
     );
     y += 2;
     put(
@@ -95,4 +86,32 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
         "y remove · n/Esc cancel · ←/→ choose · Enter presses",
         theme.muted,
     );
+    if c.ignored {
+        put(
+            buf,
+            inner.x + 1,
+            y + 1,
+            right,
+            "Keys typed too soon were ignored: press y when you mean it",
+            theme.warn,
+        );
+    }
+}
+
+/// A button's label: the focused one is marked by arrows as well as by its style, so it
+/// shows without colour too (`NO_COLOR`, mono, where both buttons may be reversed).
+pub fn button(word: &str, focused: bool) -> String {
+    if focused {
+        format!("▸ {word} ◂")
+    } else {
+        format!("  {word}  ")
+    }
+}
+
+fn focus_style(focused: bool, base: Style, theme: &Theme) -> Style {
+    if focused {
+        base.patch(theme.button)
+    } else {
+        base
+    }
 }

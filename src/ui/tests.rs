@@ -139,8 +139,8 @@ fn stale_data_is_dimmed_with_a_banner_then_withdrawn() {
 #[test]
 fn removal_dialog_names_the_target_and_focuses_cancel() {
     let mut app = populated();
-    update(&mut app, ch('j'), t0());
-    update(&mut app, ch('d'), t0());
+    press_at(&mut app, ch('j'), t0());
+    press_at(&mut app, ch('d'), t0());
     assert!(matches!(app.overlay, Overlay::Confirm(_)));
     let t = theme();
     let term = render(&app, &t, 100, 24);
@@ -174,11 +174,11 @@ fn removal_dialog_names_the_target_and_focuses_cancel() {
 fn help_and_detail() {
     let mut app = populated();
     app.cfg.audit_path = Some("/var/lib/conftop/audit.jsonl".into());
-    update(&mut app, ch('?'), t0());
+    press_at(&mut app, ch('?'), t0());
     let term = render(&app, &theme(), 120, 40);
     insta::assert_snapshot!("help", term.backend());
-    update(&mut app, key(crossterm::event::KeyCode::Esc), t0());
-    update(&mut app, key(crossterm::event::KeyCode::Enter), t0());
+    press_at(&mut app, key(crossterm::event::KeyCode::Esc), t0());
+    press_at(&mut app, key(crossterm::event::KeyCode::Enter), t0());
     assert_eq!(app.overlay, Overlay::Detail);
     let term = render(&app, &theme(), 120, 24);
     let screen = text(term.backend().buffer());
@@ -192,18 +192,19 @@ fn the_departures_scroll_and_say_what_is_above_and_below() {
     let mut app = populated();
     update(&mut app, Event::Resize(80, 24), t0());
     thirty_departures(&mut app);
-    update(&mut app, ch('L'), t0());
+    press_at(&mut app, ch('L'), t0());
     let screen = text(render(&app, &theme(), 80, 24).backend().buffer());
     assert!(screen.contains("↑/↓ scroll"), "{screen}");
     assert!(screen.contains("↓ 11 more"), "{screen}");
     assert!(!screen.contains("newer"), "{screen}");
-    update(&mut app, ch('G'), t0());
+    press_at(&mut app, ch('G'), t0());
     let term = render(&app, &theme(), 80, 24);
     let screen = text(term.backend().buffer());
     assert!(screen.contains("↑ 11 newer"), "{screen}");
     assert!(!screen.contains("more"), "{screen}");
-    // The oldest, 2m09s ago, on the last line inside the box.
-    let (_, y) = find(term.backend().buffer(), "2m09s ago").expect("the oldest shown");
+    // The oldest, who left 2m09s before t0, two key presses ago, on the last line inside
+    // the box.
+    let (_, y) = find(term.backend().buffer(), "2m11s ago").expect("the oldest shown");
     assert_eq!(y, 24 - 1 - 2, "{screen}");
     insta::assert_snapshot!("departures_scrolled", term.backend());
 }
@@ -231,7 +232,7 @@ fn read_only_offers_no_removal_anywhere() {
     let mut app = app(Mode::Interactive { read_only: true });
     update(&mut app, snapshot_event(), t0());
     for screen in [render(&app, &theme(), 120, 30), {
-        update(&mut app, ch('?'), t0());
+        press_at(&mut app, ch('?'), t0());
         render(&app, &theme(), 120, 40)
     }] {
         let s = text(screen.backend().buffer()).to_lowercase();
@@ -456,11 +457,9 @@ fn the_header_says_how_far_the_picture_is() {
 #[test]
 fn a_filter_shows_in_the_header_and_the_column_titles_stay() {
     let mut app = populated();
-    update(&mut app, ch('/'), t0());
-    for c in "Caller 2".chars() {
-        update(&mut app, ch(c), t0());
-    }
-    update(&mut app, key(crossterm::event::KeyCode::Enter), t0());
+    press_at(&mut app, ch('/'), t0());
+    type_text(&mut app, "Caller 2");
+    press_at(&mut app, key(crossterm::event::KeyCode::Enter), t0());
     let term = render(&app, &theme(), 120, 20);
     let s = text(term.backend().buffer());
     assert!(s.contains("/Caller 2 · 1 match"), "{s}");
@@ -504,11 +503,11 @@ fn the_help_wraps_on_a_narrow_screen_rather_than_cutting_lines_short() {
     let mut app = populated();
     app.cfg.audit_path = Some("/var/lib/conftop/audit.jsonl".into());
     update(&mut app, Event::Resize(80, 24), t0());
-    update(&mut app, ch('?'), t0());
+    press_at(&mut app, ch('?'), t0());
     let mut seen = String::new();
     for _ in 0..8 {
         seen += &text(render(&app, &theme(), 80, 24).backend().buffer());
-        update(&mut app, key(crossterm::event::KeyCode::PageDown), t0());
+        press_at(&mut app, key(crossterm::event::KeyCode::PageDown), t0());
     }
     assert!(!seen.contains("…│"), "a help line cut short: {seen}");
     // The box's borders and indents aside, the sentences read whole.
@@ -568,7 +567,7 @@ fn footer_hints_keep_one_priority_order_at_every_width() {
     }
     let app = {
         let mut a = sized(80, 24);
-        update(&mut a, ch('f'), t0());
+        press_at(&mut a, ch('f'), t0());
         a
     };
     let s = text(render(&app, &theme(), 80, 24).backend().buffer());
@@ -588,7 +587,7 @@ fn scrolled_into_a_room_its_header_stays_on_top() {
     let ev = snapshot(parts, vec![conf(1, "Alpha"), conf(2, "Bravo")]);
     update(&mut app, Event::Sync(ev), t0());
     // Eight list rows for fourteen: the last rows of Bravo are far below its header.
-    update(&mut app, ch('G'), t0());
+    press_at(&mut app, ch('G'), t0());
     let s = text(render(&app, &theme(), 80, 12).backend().buffer());
     assert!(app.scroll >= 7, "scrolled into Bravo: {s}");
     let top = s.lines().nth(3).unwrap();
@@ -611,9 +610,9 @@ fn short_id_of(n: u128) -> String {
 fn nothing_matches_yet_says_names_are_still_arriving() {
     let mut app = app(Mode::Interactive { read_only: false });
     update(&mut app, snapshot_event(), t0());
-    update(&mut app, ch('/'), t0());
-    update(&mut app, ch('x'), t0());
-    update(&mut app, ch('y'), t0());
+    press_at(&mut app, ch('/'), t0());
+    press_at(&mut app, ch('x'), t0());
+    press_at(&mut app, ch('y'), t0());
     let s = text(render(&app, &theme(), 100, 24).backend().buffer());
     assert!(s.contains("Nothing matches the filter"), "{s}");
     assert!(s.contains("still arriving (0 of 2 known)"), "{s}");
@@ -622,7 +621,7 @@ fn nothing_matches_yet_says_names_are_still_arriving() {
 #[test]
 fn a_removal_dialog_on_stale_data_says_how_old_it_is() {
     let mut app = populated();
-    update(&mut app, ch('d'), t0());
+    press_at(&mut app, ch('d'), t0());
     update(&mut app, Event::Tick, t0() + secs(20));
     let s = text(render(&app, &theme(), 100, 30).backend().buffer());
     assert!(s.contains("data is 20s old"), "{s}");

@@ -75,6 +75,8 @@ async fn see_a_participant_remove_it_and_see_it_leave() {
         s.contains("Remove participant?") && s.contains(&short)
     })
     .await;
+    // A person reads the dialog before confirming; a key sooner would be ignored.
+    tokio::time::sleep(Duration::from_millis(800)).await;
     pty.type_keys(&["y"]).await;
     pty.wait_for(WAIT, |s| {
         s.lines()
@@ -399,6 +401,7 @@ async fn credentials_never_reach_the_screen_the_log_or_help() {
     sim.drop_websockets();
     pty.wait_for(WAIT, |s| s.contains("· polling ·")).await;
     pty.send("?");
+    tokio::time::sleep(Duration::from_millis(400)).await;
     // The reason is at the end of the help.
     pty.send(&"j".repeat(30));
     pty.wait_for(WAIT, |s| s.contains("websocket refused"))
@@ -408,7 +411,9 @@ async fn credentials_never_reach_the_screen_the_log_or_help() {
     pty.wait_for(Duration::from_secs(40), |s| s.contains("· push ·"))
         .await;
     // A removal (for the audit log), a failure (for error messages), then quit.
-    pty.type_keys(&["d", "y"]).await;
+    pty.type_keys(&["d"]).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    pty.type_keys(&["y"]).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     sim.set_faults(conftop::sim::Faults {
         error_rate: 1.0,
@@ -666,6 +671,54 @@ async fn m_mutes_and_unmutes_the_selected_participant_with_an_audit_line_each() 
         assert_eq!(actions, ["mute", "unmute"]);
         assert_eq!(outcomes, ["muted", "unmuted"]);
     }
+    pty.type_keys(&["q"]).await;
+    assert!(pty.exit(WAIT).await.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_typed_without_slash_or_pasted_remove_and_mute_nobody() {
+    let sim = small_sim().await;
+    let audit_dir = tempfile::tempdir().unwrap();
+    let audit = audit_dir.path().join("audit.jsonl");
+    let mut pty = spawn(&sim, &["--audit-log", audit.to_str().unwrap()], 120, 30);
+    pty.wait_for(WAIT, |s| s.contains("● JOINED") && !s.contains("…  "))
+        .await;
+    // `j j`, as a person moves to a row.
+    for _ in 0..2 {
+        pty.send("j");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    // Names typed as a hurried person types into a search box, forgetting `/`: each holds
+    // keys that remove (`d` … `y`), mute (`m`) or fold (space) when pressed on their own.
+    for (text, every) in [
+        ("Andy", 90),
+        ("Emma Smith", 60),
+        ("dolly", 140),
+        ("my day", 30),
+    ] {
+        for c in text.chars() {
+            pty.send(&c.to_string());
+            tokio::time::sleep(Duration::from_millis(every)).await;
+        }
+        pty.wait_for(WAIT, |s| s.contains(&format!("/{text}")))
+            .await;
+        pty.send("\x1b");
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    // A paste (bracketed, as the terminal sends it) is text too.
+    pty.send("\x1b[200~dy m\x1b[201~");
+    pty.wait_for(WAIT, |s| s.contains("/dy m")).await;
+    pty.send("\x1b");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let c = sim.counter();
+    assert_eq!(c.method("DELETE"), 0, "no removal");
+    assert_eq!(c.get("POST", "/calls/{id}/mute"), 0, "no mute");
+    assert!(
+        std::fs::read_to_string(&audit)
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing to audit"
+    );
     pty.type_keys(&["q"]).await;
     assert!(pty.exit(WAIT).await.success());
 }

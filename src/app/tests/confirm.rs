@@ -6,7 +6,7 @@ use super::*;
 fn removal_asks_first_and_cancel_is_the_default() {
     let mut s = populated();
     select(&mut s, part_id(2));
-    let cmds = update(&mut s, ch('d'), t0());
+    let cmds = press_at(&mut s, ch('d'), t0());
     assert!(removes(&cmds).is_empty());
     let Overlay::Confirm(c) = &s.overlay else {
         panic!("dialog open")
@@ -17,7 +17,7 @@ fn removal_asks_first_and_cancel_is_the_default() {
     assert_eq!(c.conference_name, "Alpha");
     assert_eq!(c.short_id, short_id(&part_id(2)));
     // Enter on the default button cancels.
-    let cmds = update(&mut s, key(KeyCode::Enter), t0());
+    let cmds = press_at(&mut s, key(KeyCode::Enter), t0());
     assert!(removes(&cmds).is_empty());
     assert_eq!(s.overlay, Overlay::None);
 }
@@ -37,15 +37,15 @@ fn confirming_sends_exactly_one_removal_whatever_keys_follow() {
         ch('d'),
         ch('y'),
     ] {
-        sent.extend(removes(&update(&mut s, ev, t0())));
+        sent.extend(removes(&press(&mut s, ev)));
     }
     assert_eq!(sent, vec![part_id(2)]);
     assert!(s.pending.contains(&part_id(2)));
     // Switch to Remove and press Enter on another participant: one more, for that one.
     select(&mut s, part_id(1));
-    update(&mut s, ch('d'), t0());
-    update(&mut s, key(KeyCode::Right), t0());
-    let cmds = update(&mut s, key(KeyCode::Enter), t0());
+    press_at(&mut s, ch('d'), t0());
+    press_at(&mut s, key(KeyCode::Right), t0());
+    let cmds = press_at(&mut s, key(KeyCode::Enter), t0());
     assert_eq!(removes(&cmds), vec![part_id(1)]);
 }
 
@@ -53,7 +53,7 @@ fn confirming_sends_exactly_one_removal_whatever_keys_follow() {
 fn held_keys_never_confirm() {
     let mut s = populated();
     select(&mut s, part_id(2));
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
     let mut k = KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE);
     k.kind = KeyEventKind::Repeat;
     let cmds = update(&mut s, Event::Key(k), t0());
@@ -67,7 +67,7 @@ fn held_keys_never_confirm() {
 fn the_dialog_keeps_its_target_while_the_list_changes() {
     let mut s = populated();
     select(&mut s, part_id(2));
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
     // A refresh reorders everything and drops the row under the cursor.
     let ev = snapshot(
         vec![
@@ -79,8 +79,8 @@ fn the_dialog_keeps_its_target_while_the_list_changes() {
         vec![conf(1, "Alpha"), conf(2, "Bravo")],
     );
     update(&mut s, Event::Sync(ev), t0() + secs(1));
-    update(&mut s, key(KeyCode::Down), t0() + secs(1));
-    let cmds = update(&mut s, ch('y'), t0() + secs(1));
+    press_at(&mut s, key(KeyCode::Down), t0() + secs(1));
+    let cmds = press_at(&mut s, ch('y'), t0() + secs(1));
     assert_eq!(
         removes(&cmds),
         vec![part_id(2)],
@@ -92,13 +92,13 @@ fn the_dialog_keeps_its_target_while_the_list_changes() {
 fn leaving_or_pending_participants_cannot_be_removed_again() {
     let mut s = populated();
     select(&mut s, part_id(5));
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
     assert_eq!(s.overlay, Overlay::None);
     assert!(s.toast.as_ref().unwrap().text.contains("already leaving"));
     select(&mut s, part_id(1));
-    update(&mut s, ch('d'), t0());
-    update(&mut s, ch('y'), t0());
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('y'), t0());
+    press_at(&mut s, ch('d'), t0());
     assert_eq!(
         s.overlay,
         Overlay::None,
@@ -111,8 +111,8 @@ fn leaving_or_pending_participants_cannot_be_removed_again() {
 fn removal_outcomes() {
     let mut s = populated();
     select(&mut s, part_id(1));
-    update(&mut s, ch('d'), t0());
-    update(&mut s, ch('y'), t0());
+    press_at(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('y'), t0());
     let leaving = cc(1, 1, "leaving", 300);
     let ev = SyncEvent::Removal(RemovalOutcome::new(
         part_id(1),
@@ -186,7 +186,7 @@ fn read_only_never_opens_a_dialog_or_sends_a_removal() {
 fn nothing_is_opened_or_removed_while_the_data_is_withdrawn() {
     let mut s = populated();
     select(&mut s, part_id(2));
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
     assert!(matches!(s.overlay, Overlay::Confirm(_)));
     let err = ApiError::from_response("GET /conferences", false, 503, None, b"");
     update(
@@ -201,9 +201,9 @@ fn nothing_is_opened_or_removed_while_the_data_is_withdrawn() {
     assert!(s.withdrawn());
     assert_eq!(s.overlay, Overlay::None, "the dialog closes with the data");
     assert!(s.toast.as_ref().unwrap().text.contains("nothing was sent"));
-    update(&mut s, ch('d'), t0() + secs(62));
+    press_at(&mut s, ch('d'), t0() + secs(62));
     assert_eq!(s.overlay, Overlay::None);
-    update(&mut s, key(KeyCode::Enter), t0() + secs(62));
+    press_at(&mut s, key(KeyCode::Enter), t0() + secs(62));
     assert_eq!(s.overlay, Overlay::None, "no details of rows not on screen");
 }
 
@@ -211,7 +211,7 @@ fn nothing_is_opened_or_removed_while_the_data_is_withdrawn() {
 fn a_dialog_closes_when_its_participant_is_removed_by_someone_else() {
     let mut s = populated();
     select(&mut s, part_id(2));
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
     assert!(matches!(s.overlay, Overlay::Confirm(_)));
     // Another client kicked participant 2 meanwhile.
     let ev = snapshot(
@@ -231,5 +231,5 @@ fn a_dialog_closes_when_its_participant_is_removed_by_someone_else() {
         toast.contains("Caller 2") && toast.contains("nothing was sent"),
         "{toast}"
     );
-    assert!(removes(&update(&mut s, ch('y'), t0() + secs(3))).is_empty());
+    assert!(removes(&press_at(&mut s, ch('y'), t0() + secs(3))).is_empty());
 }

@@ -4,11 +4,9 @@ use super::*;
 use crate::verdict::Verdict;
 
 fn type_filter(s: &mut AppState, text: &str) {
-    update(s, ch('/'), t0());
-    for c in text.chars() {
-        update(s, ch(c), t0());
-    }
-    update(s, key(KeyCode::Enter), t0());
+    press_at(s, ch('/'), t0());
+    type_text(s, text);
+    press_at(s, key(KeyCode::Enter), t0());
 }
 
 /// [`populated`] with callers whose names and numbers are written as people write them.
@@ -28,7 +26,7 @@ fn enter_on_a_filter_lands_on_the_first_match_and_a_second_enter_opens_it() {
     select(&mut s, part_id(1));
     type_filter(&mut s, "Mia");
     assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
-    update(&mut s, key(KeyCode::Enter), t0());
+    press_at(&mut s, key(KeyCode::Enter), t0());
     assert_eq!(
         s.overlay,
         Overlay::Detail,
@@ -42,16 +40,16 @@ fn n_and_shift_n_go_to_the_next_and_previous_match_and_wrap() {
     let mut s = floor();
     type_filter(&mut s, "+61");
     assert_eq!(s.selection, Some(Selection::Participant(part_id(2))));
-    update(&mut s, ch('n'), t0());
+    press_at(&mut s, ch('n'), t0());
     assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
-    update(&mut s, ch('n'), t0());
+    press_at(&mut s, ch('n'), t0());
     assert_eq!(
         s.selection,
         Some(Selection::Participant(part_id(2))),
         "wraps"
     );
     assert!(s.toast.as_ref().is_some_and(|t| t.text.contains("wrapped")));
-    update(&mut s, ch('N'), t0());
+    press_at(&mut s, ch('N'), t0());
     assert_eq!(s.selection, Some(Selection::Participant(part_id(4))));
 }
 
@@ -85,7 +83,7 @@ fn numbers_by_digits_names_without_accents_and_ids_by_prefix() {
 fn a_folded_room_with_a_match_unfolds() {
     let mut s = floor();
     select(&mut s, part_id(4));
-    update(&mut s, ch(' '), t0());
+    press_at(&mut s, ch(' '), t0());
     assert!(s.collapsed.contains(&conference_id(2)));
     type_filter(&mut s, "Mia");
     assert!(!s.collapsed.contains(&conference_id(2)));
@@ -99,9 +97,9 @@ fn t_goes_to_the_next_participant_stuck_joining_or_leaving() {
     // Caller 3 joining since t0-5s, caller 5 leaving since t0-1s: both stuck 40 s later.
     let later = t0() + secs(40);
     update(&mut s, Event::Tick, later);
-    update(&mut s, ch('t'), later);
+    press_at(&mut s, ch('t'), later);
     let first = s.selection;
-    update(&mut s, ch('t'), later);
+    press_at(&mut s, ch('t'), later);
     let second = s.selection;
     let stuck = [
         Some(Selection::Participant(part_id(3))),
@@ -110,7 +108,7 @@ fn t_goes_to_the_next_participant_stuck_joining_or_leaving() {
     assert!(stuck.contains(&first) && stuck.contains(&second) && first != second);
     // Nobody stuck: it says so and stays.
     let mut calm = floor();
-    update(&mut calm, ch('t'), t0());
+    press_at(&mut calm, ch('t'), t0());
     assert!(
         calm.toast
             .as_ref()
@@ -121,7 +119,7 @@ fn t_goes_to_the_next_participant_stuck_joining_or_leaving() {
 #[test]
 fn f_shows_one_status_at_a_time_and_esc_shows_all_again() {
     let mut s = floor();
-    update(&mut s, ch('f'), t0());
+    press_at(&mut s, ch('f'), t0());
     assert_eq!(s.only, Some(ConferencecallStatus::Joining));
     let shown: Vec<Uuid> = s
         .view
@@ -131,9 +129,9 @@ fn f_shows_one_status_at_a_time_and_esc_shows_all_again() {
         .collect();
     assert_eq!(shown, vec![part_id(3)]);
     assert_eq!(s.selection, Some(Selection::Participant(part_id(3))));
-    update(&mut s, ch('f'), t0());
+    press_at(&mut s, ch('f'), t0());
     assert_eq!(s.only, Some(ConferencecallStatus::Joined));
-    update(&mut s, key(KeyCode::Esc), t0());
+    press_at(&mut s, key(KeyCode::Esc), t0());
     assert_eq!(s.only, None);
     assert_eq!(s.view.rows.len(), 7);
 }
@@ -141,10 +139,10 @@ fn f_shows_one_status_at_a_time_and_esc_shows_all_again() {
 #[test]
 fn z_folds_every_room_then_unfolds_them_all() {
     let mut s = floor();
-    update(&mut s, ch('z'), t0());
+    press_at(&mut s, ch('z'), t0());
     assert_eq!(s.view.rows.len(), 2, "two headers");
     assert!(matches!(s.selection, Some(Selection::Group(_))));
-    update(&mut s, ch('z'), t0());
+    press_at(&mut s, ch('z'), t0());
     assert_eq!(s.view.rows.len(), 7);
 }
 
@@ -152,7 +150,7 @@ fn z_folds_every_room_then_unfolds_them_all() {
 fn c_copies_the_full_id_of_the_selected_participant() {
     let mut s = floor();
     select(&mut s, part_id(2));
-    let cmds = update(&mut s, ch('c'), t0());
+    let cmds = press_at(&mut s, ch('c'), t0());
     assert_eq!(cmds, vec![Command::Copy(part_id(2).to_string())]);
 }
 
@@ -160,7 +158,7 @@ fn c_copies_the_full_id_of_the_selected_participant() {
 fn read_only_says_removal_is_off_when_d_is_pressed() {
     let mut s = app(Mode::Interactive { read_only: true });
     update(&mut s, Event::Sync(standard_snapshot()), t0());
-    let cmds = update(&mut s, ch('d'), t0());
+    let cmds = press_at(&mut s, ch('d'), t0());
     assert!(removes(&cmds).is_empty());
     assert_eq!(s.overlay, Overlay::None);
     let toast = s.toast.as_ref().map(|t| t.text.as_str());
@@ -171,16 +169,16 @@ fn read_only_says_removal_is_off_when_d_is_pressed() {
 fn cancelling_a_removal_opened_from_the_detail_pane_goes_back_to_it() {
     let mut s = floor();
     select(&mut s, part_id(2));
-    update(&mut s, key(KeyCode::Enter), t0());
+    press_at(&mut s, key(KeyCode::Enter), t0());
     assert_eq!(s.overlay, Overlay::Detail);
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
     assert!(matches!(s.overlay, Overlay::Confirm(_)));
-    update(&mut s, key(KeyCode::Esc), t0());
+    press_at(&mut s, key(KeyCode::Esc), t0());
     assert_eq!(s.overlay, Overlay::Detail);
     // From the list, Cancel goes back to the list.
-    update(&mut s, key(KeyCode::Esc), t0());
-    update(&mut s, ch('d'), t0());
-    update(&mut s, ch('n'), t0());
+    press_at(&mut s, key(KeyCode::Esc), t0());
+    press_at(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('n'), t0());
     assert_eq!(s.overlay, Overlay::None);
 }
 
@@ -189,8 +187,8 @@ fn a_removal_carries_who_and_where_for_the_audit_log() {
     let mut s = floor();
     s.customer = Some((Uuid::from_u128(7), "Acme".into()));
     select(&mut s, part_id(2));
-    update(&mut s, ch('d'), t0());
-    let cmds = update(&mut s, ch('y'), t0());
+    press_at(&mut s, ch('d'), t0());
+    let cmds = press_at(&mut s, ch('y'), t0());
     let Some(Command::Sync(SyncCommand::Remove { about, .. })) = cmds.first() else {
         panic!("{cmds:?}")
     };
@@ -205,8 +203,8 @@ fn a_removal_carries_who_and_where_for_the_audit_log() {
 fn a_failed_removal_names_the_participant_even_once_its_row_is_gone() {
     let mut s = floor();
     select(&mut s, part_id(2));
-    update(&mut s, ch('d'), t0());
-    update(&mut s, ch('y'), t0());
+    press_at(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('y'), t0());
     // The row goes before the answer comes.
     let without = snapshot(
         vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
@@ -247,8 +245,8 @@ fn the_time_in_conference_of_a_row_that_left_stops_at_the_leave() {
 fn departures_keep_who_left_when_and_how_a_removal_ended() {
     let mut s = floor();
     select(&mut s, part_id(2));
-    update(&mut s, ch('d'), t0());
-    update(&mut s, ch('y'), t0());
+    press_at(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('y'), t0());
     let left = cc(2, 1, "leaving", 200);
     let o = RemovalOutcome::new(part_id(2), conference_id(1), Ok(left));
     update(&mut s, Event::Sync(SyncEvent::Removal(o)), t0() + secs(1));
@@ -267,7 +265,7 @@ fn departures_keep_who_left_when_and_how_a_removal_ended() {
     assert_eq!(d.left, t0() + secs(2));
     assert_eq!(d.removal, Some(Verdict::Removed));
     assert!(d.who.contains("José"));
-    update(&mut s, ch('L'), t0() + secs(60));
+    press_at(&mut s, ch('L'), t0() + secs(60));
     assert_eq!(s.overlay, Overlay::Departures);
     // Kept fifteen minutes.
     update(&mut s, Event::Tick, t0() + secs(2 + 15 * 60));
@@ -301,7 +299,7 @@ fn departures_include_those_who_left_before_this_session_saw_them() {
     assert_eq!(s.departures.len(), 1);
 
     // Opened, its caller is wanted; the name, when it comes, names it.
-    let cmds = update(&mut s, ch('L'), t0());
+    let cmds = press_at(&mut s, ch('L'), t0());
     let asked = cmds
         .iter()
         .any(|c| matches!(c, Command::Sync(SyncCommand::Visible(v)) if v.contains(&call_id(8))));
@@ -324,9 +322,9 @@ fn departures_include_those_who_left_before_this_session_saw_them() {
 fn tab_wraps_from_the_last_room_to_the_first() {
     let mut s = floor();
     select(&mut s, part_id(5));
-    update(&mut s, key(KeyCode::Tab), t0());
+    press_at(&mut s, key(KeyCode::Tab), t0());
     assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
-    update(&mut s, key(KeyCode::BackTab), t0());
+    press_at(&mut s, key(KeyCode::BackTab), t0());
     assert_eq!(s.selection, Some(Selection::Group(conference_id(2))));
 }
 
@@ -336,21 +334,21 @@ fn the_departures_scroll_to_the_oldest_and_ask_for_the_callers_shown() {
     update(&mut s, Event::Resize(80, 24), t0());
     thirty_departures(&mut s);
     assert_eq!(s.departures.len(), 30);
-    update(&mut s, ch('L'), t0());
+    press_at(&mut s, ch('L'), t0());
     assert!(s.visible_calls().contains(&call_id(100)));
     assert!(!s.visible_calls().contains(&call_id(129)), "not yet shown");
     for _ in 0..3 {
-        update(&mut s, key(KeyCode::PageDown), t0());
+        press_at(&mut s, key(KeyCode::PageDown), t0());
     }
     // A box of 24 - header 2 - footer 1 - borders 2 lines: the oldest at its bottom.
     assert_eq!(s.overlay_scroll, 30 - 19);
     let asked = s.visible_calls();
     assert!(asked.contains(&call_id(129)) && !asked.contains(&call_id(100)));
-    update(&mut s, ch('k'), t0());
+    press_at(&mut s, ch('k'), t0());
     assert_eq!(s.overlay_scroll, 10, "the first key back moves it at once");
-    update(&mut s, ch('g'), t0());
+    press_at(&mut s, ch('g'), t0());
     assert_eq!(s.overlay_scroll, 0);
-    update(&mut s, ch('G'), t0());
+    press_at(&mut s, ch('G'), t0());
     assert_eq!(s.overlay_scroll, 11);
     // One more who left, newer than all: the view keeps its place rather than drifting.
     let mut r = cc(99, 1, "leaved", 900);
@@ -365,9 +363,9 @@ fn the_departures_scroll_to_the_oldest_and_ask_for_the_callers_shown() {
     // A filter starts again from the newest; closing and opening again too.
     type_filter(&mut s, "participant");
     assert_eq!((&s.overlay, s.overlay_scroll), (&Overlay::Departures, 0));
-    update(&mut s, ch('G'), t0());
-    update(&mut s, ch('L'), t0());
-    update(&mut s, ch('L'), t0());
+    press_at(&mut s, ch('G'), t0());
+    press_at(&mut s, ch('L'), t0());
+    press_at(&mut s, ch('L'), t0());
     assert_eq!((&s.overlay, s.overlay_scroll), (&Overlay::Departures, 0));
 }
 

@@ -5,47 +5,45 @@ use super::*;
 #[test]
 fn navigation_keys() {
     let mut s = populated();
-    update(&mut s, ch('j'), t0());
+    press_at(&mut s, ch('j'), t0());
     assert_eq!(s.selection, Some(Selection::Participant(part_id(2))));
-    update(&mut s, key(KeyCode::Up), t0());
-    update(&mut s, key(KeyCode::Up), t0());
+    press_at(&mut s, key(KeyCode::Up), t0());
+    press_at(&mut s, key(KeyCode::Up), t0());
     assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
-    update(&mut s, key(KeyCode::Tab), t0());
+    press_at(&mut s, key(KeyCode::Tab), t0());
     assert_eq!(s.selection, Some(Selection::Group(conference_id(2))));
-    update(&mut s, key(KeyCode::BackTab), t0());
+    press_at(&mut s, key(KeyCode::BackTab), t0());
     assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
-    update(&mut s, ch('G'), t0());
+    press_at(&mut s, ch('G'), t0());
     assert_eq!(s.selection, Some(Selection::Participant(part_id(5))));
-    update(&mut s, ch('g'), t0());
+    press_at(&mut s, ch('g'), t0());
     assert_eq!(s.cursor, 0);
     update(&mut s, repeat(KeyCode::Down), t0());
     assert_eq!(s.cursor, 1, "held arrows still move");
-    update(&mut s, key(KeyCode::PageDown), t0());
+    press_at(&mut s, key(KeyCode::PageDown), t0());
     assert_eq!(s.cursor, 6, "clamped to the last row");
 }
 
 #[test]
 fn folding_a_conference() {
     let mut s = populated();
-    update(&mut s, ch(' '), t0());
+    press_at(&mut s, ch(' '), t0());
     assert_eq!(s.view.rows.len(), 4, "Alpha folded");
     assert_eq!(s.selection, Some(Selection::Group(conference_id(1))));
-    update(&mut s, key(KeyCode::Enter), t0());
+    press_at(&mut s, key(KeyCode::Enter), t0());
     assert_eq!(s.view.rows.len(), 7, "Enter on a header unfolds");
 }
 
 #[test]
 fn filter_matches_names_numbers_rooms_and_ids() {
     let mut s = populated();
-    update(&mut s, ch('/'), t0());
-    for c in "caller 4".chars() {
-        update(&mut s, ch(c), t0());
-    }
+    press_at(&mut s, ch('/'), t0());
+    type_text(&mut s, "caller 4");
     assert_eq!(s.view.groups.len(), 1);
     assert_eq!(s.view.groups[0].members, vec![part_id(4)]);
-    update(&mut s, key(KeyCode::Enter), t0());
+    press_at(&mut s, key(KeyCode::Enter), t0());
     assert!(!s.filter_editing);
-    update(&mut s, key(KeyCode::Esc), t0());
+    press_at(&mut s, key(KeyCode::Esc), t0());
     assert!(s.filter.is_empty());
     assert_eq!(s.view.rows.len(), 7);
 
@@ -73,17 +71,17 @@ fn filter_matches_names_numbers_rooms_and_ids() {
 fn sort_cycles() {
     let mut s = populated();
     assert_eq!(s.sort, SortMode::Trouble);
-    update(&mut s, ch('s'), t0());
+    press_at(&mut s, ch('s'), t0());
     assert_eq!(s.sort, SortMode::Name);
-    update(&mut s, ch('s'), t0());
+    press_at(&mut s, ch('s'), t0());
     assert_eq!(s.sort, SortMode::Size);
     assert_eq!(
         s.view.groups[0].conference,
         conference_id(1),
         "Alpha has more participants"
     );
-    update(&mut s, ch('s'), t0());
-    update(&mut s, ch('s'), t0());
+    press_at(&mut s, ch('s'), t0());
+    press_at(&mut s, ch('s'), t0());
     assert_eq!(s.sort, SortMode::Trouble);
 }
 
@@ -122,13 +120,13 @@ fn kiosk_ignores_every_key_and_rotates_pages() {
 #[test]
 fn help_and_quit() {
     let mut s = populated();
-    update(&mut s, ch('?'), t0());
+    press_at(&mut s, ch('?'), t0());
     assert_eq!(s.overlay, Overlay::Help);
-    update(&mut s, ch('j'), t0());
+    press_at(&mut s, ch('j'), t0());
     assert_eq!(s.cursor, 1, "keys other than close are ignored under help");
-    update(&mut s, key(KeyCode::Esc), t0());
+    press_at(&mut s, key(KeyCode::Esc), t0());
     assert_eq!(s.overlay, Overlay::None);
-    assert_eq!(update(&mut s, ch('q'), t0()), vec![Command::Quit]);
+    assert_eq!(press_at(&mut s, ch('q'), t0()), vec![Command::Quit]);
     let cmds = update(
         &mut s,
         Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
@@ -144,7 +142,7 @@ fn a_terminal_too_small_acts_on_no_key_but_quit() {
     update(&mut s, Event::Resize(40, 10), t0());
     // The list is not on screen: nothing opens, nothing is removed.
     for c in ['d', 'y', '/', 'j'] {
-        let cmds = update(&mut s, ch(c), t0());
+        let cmds = press_at(&mut s, ch(c), t0());
         assert!(removes(&cmds).is_empty());
     }
     assert_eq!(s.overlay, Overlay::None);
@@ -152,11 +150,11 @@ fn a_terminal_too_small_acts_on_no_key_but_quit() {
     // A dialog opened before the terminal shrank cannot be confirmed behind the message,
     // and q still quits from it.
     update(&mut s, Event::Resize(120, 40), t0());
-    update(&mut s, ch('d'), t0());
+    press_at(&mut s, ch('d'), t0());
     assert!(matches!(s.overlay, Overlay::Confirm(_)));
     update(&mut s, Event::Resize(40, 10), t0());
-    assert!(removes(&update(&mut s, ch('y'), t0())).is_empty());
-    assert!(update(&mut s, ch('q'), t0()).contains(&Command::Quit));
+    assert!(removes(&press_at(&mut s, ch('y'), t0())).is_empty());
+    assert!(press_at(&mut s, ch('q'), t0()).contains(&Command::Quit));
 }
 
 #[test]
@@ -175,14 +173,14 @@ fn read_only_help_and_hints_hold_nothing_about_removal() {
 fn the_help_scrolls_no_further_than_its_end() {
     let mut s = populated();
     update(&mut s, Event::Resize(80, 24), t0());
-    update(&mut s, ch('?'), t0());
+    press_at(&mut s, ch('?'), t0());
     for _ in 0..10 {
-        update(&mut s, key(KeyCode::PageDown), t0());
+        press_at(&mut s, key(KeyCode::PageDown), t0());
     }
     // The last line at the bottom of a box of 24 - header 2 - footer 1 - borders 2 lines.
     let end = s.overlay_scroll;
     assert_eq!(end, s.help_lines() - 19);
     // The first key back moves it at once.
-    update(&mut s, ch('k'), t0());
+    press_at(&mut s, ch('k'), t0());
     assert_eq!(s.overlay_scroll, end - 1);
 }

@@ -21,5 +21,6 @@ mod confirm;
 mod floor;
 mod input;
 mod mute;
+mod typing;
 mod view;
 mod wall;

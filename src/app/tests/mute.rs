@@ -31,11 +31,11 @@ fn answer(participant: Uuid, call: Uuid, mute: bool, verdict: Verdict) -> Event 
 fn m_mutes_then_unmutes_one_request_per_press() {
     let mut s = populated();
     select(&mut s, part_id(2));
-    let cmds = update(&mut s, ch('m'), t0());
+    let cmds = press_at(&mut s, ch('m'), t0());
     assert_eq!(mutes(&cmds), vec![(part_id(2), true)]);
     assert!(s.toast.as_ref().unwrap().text.contains("Muting Caller 2"));
     // Pressed again before the answer: nothing more is sent.
-    assert!(mutes(&update(&mut s, ch('m'), t0())).is_empty());
+    assert!(mutes(&press_at(&mut s, ch('m'), t0())).is_empty());
     assert!(s.toast.as_ref().unwrap().text.contains("already under way"));
     update(
         &mut s,
@@ -45,7 +45,7 @@ fn m_mutes_then_unmutes_one_request_per_press() {
     assert_eq!(s.callers[&call_id(2)].mute, Some(MuteDirection::Both));
     assert!(s.toast.as_ref().unwrap().text.starts_with("Muted Caller 2"));
     // Muted now: the same key unmutes.
-    let cmds = update(&mut s, ch('m'), t0());
+    let cmds = press_at(&mut s, ch('m'), t0());
     assert_eq!(mutes(&cmds), vec![(part_id(2), false)]);
     update(
         &mut s,
@@ -66,7 +66,7 @@ fn m_mutes_then_unmutes_one_request_per_press() {
 fn a_refused_mute_names_who_and_changes_nothing() {
     let mut s = populated();
     select(&mut s, part_id(1));
-    update(&mut s, ch('m'), t0());
+    press_at(&mut s, ch('m'), t0());
     update(
         &mut s,
         answer(part_id(1), call_id(1), true, Verdict::Refused),
@@ -82,7 +82,10 @@ fn a_refused_mute_names_who_and_changes_nothing() {
 fn never_on_a_leaving_row_nor_without_data() {
     let mut s = populated();
     select(&mut s, part_id(5));
-    assert!(mutes(&update(&mut s, ch('m'), t0())).is_empty(), "leaving");
+    assert!(
+        mutes(&press_at(&mut s, ch('m'), t0())).is_empty(),
+        "leaving"
+    );
     assert!(s.toast.as_ref().unwrap().text.contains("leaving or gone"));
     // Withdrawn data: nothing acts.
     let mut s = populated();
@@ -90,7 +93,7 @@ fn never_on_a_leaving_row_nor_without_data() {
     let late = t0() + secs(600);
     update(&mut s, Event::Tick, late);
     assert!(s.withdrawn());
-    assert!(mutes(&update(&mut s, ch('m'), late)).is_empty());
+    assert!(mutes(&press_at(&mut s, ch('m'), late)).is_empty());
 }
 
 #[test]

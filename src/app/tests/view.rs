@@ -203,12 +203,12 @@ fn an_unchanged_snapshot_does_not_rebuild_the_view() {
 fn the_detail_pane_closes_when_its_participant_leaves_the_list() {
     let mut s = populated();
     select(&mut s, part_id(5));
-    update(&mut s, key(KeyCode::Enter), t0());
+    press_at(&mut s, key(KeyCode::Enter), t0());
     assert_eq!(s.overlay, Overlay::Detail);
     // Moving the selection moves the pane with it.
-    update(&mut s, ch('k'), t0());
+    press_at(&mut s, ch('k'), t0());
     assert_eq!(s.overlay, Overlay::Detail);
-    update(&mut s, ch('j'), t0());
+    press_at(&mut s, ch('j'), t0());
     assert_eq!(s.overlay, Overlay::Detail);
     // Participant 5 leaves, lingers, then goes: the pane does not jump to someone else.
     let ev = snapshot(
@@ -263,7 +263,7 @@ fn the_selection_stays_on_the_first_row_while_the_picture_fills_in() {
     });
     assert_eq!(s.selected_participant().map(|p| p.id), first_row);
     // Once a key was pressed, the selection is the user's.
-    update(&mut s, key(KeyCode::Down), t0());
+    press_at(&mut s, key(KeyCode::Down), t0());
     let chosen = s.selected_participant().map(|p| p.id);
     update(
         &mut s,
@@ -307,27 +307,30 @@ fn a_search_tells_the_sync_task_when_it_starts_and_when_it_ends() {
             })
             .collect()
     };
-    assert!(told(&update(&mut s, key(KeyCode::Down), t0())).is_empty());
+    assert!(told(&press_at(&mut s, key(KeyCode::Down), t0())).is_empty());
     assert!(!s.names_everyone());
     assert_eq!(
-        told(&update(&mut s, ch('/'), t0())),
+        told(&press_at(&mut s, ch('/'), t0())),
         vec![true],
         "a search needs every name"
     );
     assert!(s.names_everyone());
-    assert!(told(&update(&mut s, ch('m'), t0())).is_empty(), "told once");
     assert!(
-        told(&update(&mut s, key(KeyCode::Enter), t0())).is_empty(),
+        told(&press_at(&mut s, ch('m'), t0())).is_empty(),
+        "told once"
+    );
+    assert!(
+        told(&press_at(&mut s, key(KeyCode::Enter), t0())).is_empty(),
         "a filter kept is a search still on"
     );
     assert_eq!(
-        told(&update(&mut s, key(KeyCode::Esc), t0())),
+        told(&press_at(&mut s, key(KeyCode::Esc), t0())),
         vec![false],
         "cleared"
     );
-    update(&mut s, ch('/'), t0());
+    press_at(&mut s, ch('/'), t0());
     assert_eq!(
-        told(&update(&mut s, key(KeyCode::Esc), t0())),
+        told(&press_at(&mut s, key(KeyCode::Esc), t0())),
         vec![false],
         "abandoned while typed"
     );

@@ -1,0 +1,276 @@
+//! Typed text is never a command: a name typed without `/`, a paste, a burst of keys. A
+//! removal or a mute needs a key pressed on its own, and the dialog a key after it was read.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn ms(n: i64) -> SignedDuration {
+    SignedDuration::from_millis(n)
+}
+
+fn mutes(cmds: &[Command]) -> usize {
+    cmds.iter()
+        .filter(|c| matches!(c, Command::Sync(SyncCommand::Mute { .. })))
+        .count()
+}
+
+fn acts(cmds: &[Command]) -> usize {
+    removes(cmds).len() + mutes(cmds)
+}
+
+#[test]
+fn typing_a_name_without_slash_searches_and_removes_nobody() {
+    let mut s = populated();
+    press(&mut s, ch('j'));
+    press(&mut s, ch('j'));
+    let selected = s.selection;
+    // "Andy": `d` would open the dialog and `y` confirm it, were they commands.
+    let cmds = type_keys(&mut s, "Andy", ms(90));
+    assert_eq!(acts(&cmds), 0, "{cmds:?}");
+    assert_eq!(s.overlay, Overlay::None, "no dialog");
+    assert!(s.filter_editing, "the text went to the search");
+    assert_eq!(s.filter, "Andy");
+    assert!(s.pending.is_empty());
+    // "Emma Smith": `m` would mute, space fold the room.
+    let at = s.now + secs(1);
+    update(&mut s, key(KeyCode::Esc), at);
+    s.selection = selected;
+    let folded = s.collapsed.clone();
+    let cmds = type_keys(&mut s, "Emma Smith", ms(120));
+    assert_eq!(acts(&cmds), 0, "{cmds:?}");
+    assert!(s.muting.is_empty());
+    assert_eq!(s.collapsed, folded, "nothing folded");
+    assert_eq!(s.filter, "Emma Smith");
+}
+
+#[test]
+fn a_key_pressed_on_its_own_still_acts_at_once() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    // Pressed, then nothing: the mute goes out a moment later, not a second.
+    let at = s.now + secs(1);
+    assert_eq!(mutes(&update(&mut s, ch('m'), at)), 0, "held for the gap");
+    assert_eq!(s.deadline(), Some(at + burst::GAP));
+    let cmds = update(&mut s, Event::Wake, at + burst::GAP);
+    assert_eq!(mutes(&cmds), 1);
+    // Movement and `/` never wait.
+    let at = s.now + secs(1);
+    update(&mut s, ch('j'), at);
+    assert_eq!(s.selection, Some(Selection::Participant(part_id(3))));
+    assert!(s.deadline().is_none());
+    update(&mut s, ch('/'), at + secs(1));
+    assert!(s.filter_editing);
+}
+
+#[test]
+fn the_dialog_ignores_keys_that_came_before_it_could_be_read_and_says_so() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    press(&mut s, ch('d'));
+    let Overlay::Confirm(c) = &s.overlay else {
+        panic!("the dialog is open")
+    };
+    let opened = c.opened;
+    // `y` 300 ms after the dialog opened: too soon, ignored, and the dialog says so.
+    let cmds = type_keys_at(&mut s, 'y', opened + ms(300));
+    assert!(removes(&cmds).is_empty());
+    let Overlay::Confirm(c) = &s.overlay else {
+        panic!("still open")
+    };
+    assert!(c.ignored, "the dialog says a key was ignored");
+    // Switched to Remove and Enter at once: still too soon after the last key.
+    let at = s.now + ms(600);
+    update(&mut s, key(KeyCode::Right), at);
+    let cmds = update(&mut s, key(KeyCode::Enter), at + ms(250));
+    assert!(removes(&cmds).is_empty(), "Enter 250 ms after a key");
+    // A pause, then `y`: meant.
+    let at = s.now + secs(1);
+    let cmds = press_at(&mut s, ch('y'), at);
+    assert_eq!(removes(&cmds), vec![part_id(2)]);
+}
+
+/// One key at `at`, then left alone.
+fn type_keys_at(s: &mut AppState, c: char, at: Timestamp) -> Vec<Command> {
+    let mut out = update(s, ch(c), at);
+    if let Some(due) = s.deadline() {
+        out.extend(update(s, Event::Wake, due));
+    }
+    out
+}
+
+#[test]
+fn text_typed_at_the_dialog_is_dropped_and_focus_goes_back_to_cancel() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    press(&mut s, ch('d'));
+    press(&mut s, key(KeyCode::Right));
+    let Overlay::Confirm(c) = &s.overlay else {
+        panic!("open")
+    };
+    assert_eq!(c.focus, Button::Remove);
+    let cmds = type_keys(&mut s, "yes do it", ms(80));
+    assert!(removes(&cmds).is_empty());
+    let Overlay::Confirm(c) = &s.overlay else {
+        panic!("still open: the text neither confirmed nor cancelled it")
+    };
+    assert_eq!(c.focus, Button::Cancel);
+    assert!(c.ignored);
+    assert!(!s.filter_editing, "no search behind a dialog");
+    // Enter after typing: Cancel.
+    let cmds = press(&mut s, key(KeyCode::Enter));
+    assert!(removes(&cmds).is_empty());
+    assert_eq!(s.overlay, Overlay::None);
+}
+
+#[test]
+fn a_paste_is_always_text() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    let at = s.now + secs(1);
+    let cmds = update(&mut s, Event::Paste("dy\nmore lines".into()), at);
+    assert_eq!(acts(&cmds), 0);
+    assert!(s.filter_editing);
+    assert_eq!(s.filter, "dy");
+    // With the dialog open, a paste confirms nothing.
+    update(&mut s, key(KeyCode::Esc), at + secs(1));
+    update(&mut s, key(KeyCode::Esc), at + secs(2));
+    select(&mut s, part_id(2));
+    press(&mut s, ch('d'));
+    let at = s.now + secs(2);
+    let cmds = update(&mut s, Event::Paste("y".into()), at);
+    assert!(removes(&cmds).is_empty());
+    assert!(matches!(&s.overlay, Overlay::Confirm(c) if c.ignored));
+    // A key right after a paste is not "after a pause".
+    let at = s.now + ms(100);
+    let cmds = type_keys_at(&mut s, 'y', at);
+    assert!(removes(&cmds).is_empty());
+}
+
+#[test]
+fn a_key_held_down_moves_and_does_nothing_else() {
+    let mut s = populated();
+    select(&mut s, part_id(1));
+    let cmds = type_keys(&mut s, "mmmm", ms(30));
+    assert_eq!(mutes(&cmds), 0);
+    let cmds = type_keys(&mut s, "jjj", ms(30));
+    assert_eq!(acts(&cmds), 0);
+    // Three rows down from the first participant: the second conference's header.
+    assert_eq!(s.selection, Some(Selection::Group(conference_id(2))));
+    assert!(!s.filter_editing, "a held key is not text");
+}
+
+#[test]
+fn read_only_names_the_action_that_is_off() {
+    let mut s = app(Mode::Interactive { read_only: true });
+    update(&mut s, Event::Sync(standard_snapshot()), t0());
+    press(&mut s, ch('m'));
+    assert_eq!(s.toast.as_ref().unwrap().text, "read-only: muting is off");
+    press(&mut s, ch('d'));
+    assert_eq!(s.toast.as_ref().unwrap().text, "read-only: removal is off");
+}
+
+/// Where the typing starts.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    List,
+    Detail,
+    Dialog,
+    Help,
+    Departures,
+    FilterKept,
+    FilterOpen,
+    ReadOnly,
+}
+
+fn started(start: Start, row: usize) -> AppState {
+    let mut s = match start {
+        Start::ReadOnly => {
+            let mut s = app(Mode::Interactive { read_only: true });
+            update(&mut s, Event::Sync(standard_snapshot()), t0());
+            let calls = (1..=5)
+                .map(|n| call(n, &format!("Caller {n}"), &format!("+1555010{n}")))
+                .collect();
+            update(&mut s, Event::Sync(SyncEvent::Calls(calls)), t0());
+            s
+        }
+        _ => populated(),
+    };
+    thirty_departures(&mut s);
+    s.select_row(row);
+    match start {
+        Start::List | Start::ReadOnly => {}
+        Start::Detail => {
+            select(&mut s, part_id(2));
+            press(&mut s, key(KeyCode::Enter));
+        }
+        Start::Dialog => {
+            select(&mut s, part_id(2));
+            press(&mut s, ch('d'));
+        }
+        Start::Help => {
+            press(&mut s, ch('?'));
+        }
+        Start::Departures => {
+            press(&mut s, ch('L'));
+        }
+        Start::FilterKept => {
+            press(&mut s, ch('/'));
+            type_text(&mut s, "caller");
+            press(&mut s, key(KeyCode::Enter));
+        }
+        Start::FilterOpen => {
+            press(&mut s, ch('/'));
+        }
+    }
+    // The person waits a while before typing: any quiet is on their side.
+    let at = s.now + secs(2);
+    update(&mut s, Event::Tick, at);
+    s
+}
+
+fn any_start() -> impl Strategy<Value = Start> {
+    prop_oneof![
+        Just(Start::List),
+        Just(Start::Detail),
+        Just(Start::Dialog),
+        Just(Start::Help),
+        Just(Start::Departures),
+        Just(Start::FilterKept),
+        Just(Start::FilterOpen),
+        Just(Start::ReadOnly),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Any printable text of two or more keys, typed at 20–150 ms a key, on any row, from any
+    /// starting point, sends no removal and no mute.
+    #[test]
+    fn typed_text_never_removes_or_mutes(
+        text in "[ -~]{2,24}|\\PC{2,12}",
+        gaps in prop::collection::vec(20i64..=150, 24),
+        row in 0usize..8,
+        start in any_start(),
+    ) {
+        let mut s = started(start, row);
+        let mut at = s.now + secs(1);
+        let mut out = Vec::new();
+        for (c, gap) in text.chars().zip(gaps.iter().cycle()) {
+            while let Some(due) = s.deadline().filter(|d| *d <= at) {
+                out.extend(update(&mut s, Event::Wake, due));
+            }
+            out.extend(update(&mut s, ch(c), at));
+            at += ms(*gap);
+        }
+        // Left alone afterwards: held keys come due, seconds tick by.
+        while let Some(due) = s.deadline() {
+            out.extend(update(&mut s, Event::Wake, due));
+        }
+        for k in 1..=3 {
+            out.extend(update(&mut s, Event::Tick, at + secs(k)));
+        }
+        prop_assert_eq!(acts(&out), 0, "{:?} at {:?} from {:?}: {:?}", text, gaps, start, out);
+    }
+}
