@@ -98,6 +98,24 @@ struct EnvelopeBody {
 const MAX_TEXT: usize = 160;
 
 impl ApiError {
+    /// The failure in a code or a word, for a small note: `503`, `timeout`.
+    pub fn short(&self) -> String {
+        if let Some(status) = self.status {
+            return status.to_string();
+        }
+        match self.kind {
+            ErrorKind::Timeout => "timeout".to_owned(),
+            ErrorKind::Connect => match self.message.as_deref() {
+                Some("connection refused") => "refused".to_owned(),
+                _ => "no connection".to_owned(),
+            },
+            ErrorKind::Decode => "bad answer".to_owned(),
+            ErrorKind::RateLimited => "429".to_owned(),
+            ErrorKind::Internal => "internal error".to_owned(),
+            _ => "failed".to_owned(),
+        }
+    }
+
     pub(super) fn new(kind: ErrorKind, endpoint: &'static str) -> Self {
         ApiError {
             kind,

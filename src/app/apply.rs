@@ -1,4 +1,5 @@
-//! Applying what the sync task says: snapshots, call details, failures, removal answers.
+//! Applying what the sync task says: snapshots, call details, failures; actions' answers go
+//! to [`super::outcome`].
 
 use super::*;
 
@@ -12,7 +13,6 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.dirty = true;
         }
         SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
-        SyncEvent::Mute(o) => super::mute::on_mute(s, o),
         SyncEvent::CallUpdated(call) => {
             // Only callers already shown: the customer's other calls are none of our business.
             if let Some(known) = s.callers.get_mut(&call.id) {
@@ -51,7 +51,11 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
         }
         SyncEvent::Failed { at, error } => {
             s.conn.refreshing = false;
-            s.conn.last_error = Some((at, error.describe()));
+            s.conn.last_error = Some(freshness::Failure {
+                at,
+                reason: error.describe(),
+                short: error.short(),
+            });
             s.conn.hint = match error.kind {
                 ErrorKind::Unauthenticated => {
                     Some("Check VN_ACCESS_KEY / VOIPBIN_API_KEY, VOIPBIN_TOKEN or the config file.")
@@ -60,7 +64,7 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             };
             s.dirty = true;
         }
-        SyncEvent::Removal(outcome) => on_removal(s, outcome),
+        SyncEvent::Acted(outcome) => super::outcome::on_outcome(s, *outcome),
         SyncEvent::Departed(records) => s.note_departed(&records),
     }
 }
@@ -122,10 +126,15 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
             .retain(|id, r| r.listed || in_use.contains(id));
         changed |= s.conferences.len() != before;
     }
-    s.conn.last_ok = Some(now);
-    s.conn.last_error = None;
-    s.conn.hint = None;
-    s.conn.refreshing = false;
+    // Fresh only as of when the server last answered: a picture made of pushed records alone
+    // changes the rows, not how recent the server's word is.
+    if let Some(at) = snap.confirmed {
+        s.conn.confirmed(at.min(now));
+        s.conn.hint = None;
+    }
+    if !snap.interim {
+        s.conn.refreshing = false;
+    }
     s.history_complete = snap.complete;
     s.history = snap.history;
     let loading = (snap.pending > 0).then(|| {
@@ -147,102 +156,6 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
         // "updated 0s ago" changed.
         s.dirty = true;
     }
-}
-
-pub(super) fn on_removal(s: &mut AppState, o: RemovalOutcome) {
-    s.pending.remove(&o.participant);
-    // The name the dialog showed, even if the row is gone by now.
-    let pinned = s.pending_who.remove(&o.participant);
-    let who = s
-        .participants
-        .get(&o.participant)
-        .map(|p| describe(s, p))
-        .filter(|w| pinned.is_none() || !w.starts_with("participant "))
-        .or(pinned)
-        .unwrap_or_else(|| format!("participant {}", short_id(&o.participant)));
-    let conference = s.conference_label(&o.conference);
-    let now = s.now;
-    if let Ok(cc) = &o.result
-        && let Some(p) = s.participants.get_mut(&o.participant)
-    {
-        p.merge(cc, now);
-    }
-    let code = match &o.result {
-        Err(e) => e.status.map(|c| format!(" ({c})")).unwrap_or_default(),
-        Ok(_) => String::new(),
-    };
-    let describe = || {
-        o.result
-            .as_ref()
-            .err()
-            .map(|e| e.describe())
-            .unwrap_or_default()
-    };
-    let (level, text) = match o.verdict {
-        Verdict::Removed => (
-            Level::Info,
-            format!("Removed {who} from {conference}: leaving"),
-        ),
-        Verdict::AlreadyLeft => (Level::Info, format!("{who} had already left {conference}")),
-        // Mute verdicts never answer a removal.
-        Verdict::Accepted | Verdict::Muted | Verdict::Unmuted => {
-            let status = o
-                .result
-                .as_ref()
-                .map(|cc| cc.status.as_str())
-                .unwrap_or("?");
-            let status = sanitize(status, 16);
-            (
-                Level::Warn,
-                format!("Removal of {who} answered with status {status:?}"),
-            )
-        }
-        Verdict::Forbidden => (Level::Error, format!("Not permitted to remove {who}{code}")),
-        Verdict::Gone => {
-            if let Some(p) = s.participants.get_mut(&o.participant) {
-                p.gone_at.get_or_insert(now);
-            }
-            s.note_departure(o.participant, now);
-            (Level::Warn, format!("{who} was already gone{code}"))
-        }
-        // An unknown id, or a kick the server could not carry out (API.md §3); the next
-        // refresh shows which.
-        Verdict::Refused => (
-            Level::Warn,
-            format!(
-                "The server refused to remove {who}{code}: already gone, or the kick failed; watch the row"
-            ),
-        ),
-        Verdict::RateLimited => (
-            Level::Warn,
-            format!("Rate limited{code}: {who} was not removed; try again shortly"),
-        ),
-        Verdict::Unauthenticated => (
-            Level::Error,
-            format!("Credentials rejected{code}: {who} was not removed"),
-        ),
-        Verdict::Rejected => (
-            Level::Error,
-            format!("{who} was not removed{code}: {}", describe()),
-        ),
-        Verdict::Failed => (
-            Level::Error,
-            format!(
-                "Network error: {who} was not removed; try again ({})",
-                describe()
-            ),
-        ),
-        Verdict::Unknown => (
-            Level::Error,
-            format!(
-                "No clear answer ({}): {who} may or may not have been removed; watch the row",
-                describe()
-            ),
-        ),
-    };
-    s.note_verdict(o.participant, o.verdict);
-    s.toast(level, text);
-    s.rebuild();
 }
 
 /// "Alice Smith +15551234567" or the short id when the caller is not known yet.

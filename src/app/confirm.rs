@@ -56,11 +56,13 @@ pub(super) fn open_confirm(s: &mut AppState) {
         return;
     };
     let who = describe(s, p);
-    if s.pending.contains(&p.id) {
-        s.toast(
-            Level::Warn,
-            format!("Removal of {who} is already under way"),
-        );
+    if let Some(action) = s.action_on(p.id) {
+        let what = match action {
+            ActionKind::Remove => "Removal",
+            ActionKind::Mute => "A mute",
+            ActionKind::Unmute => "An unmute",
+        };
+        s.toast(Level::Warn, format!("{what} of {who} is already under way"));
         return;
     }
     if !p.removable() {
@@ -150,7 +152,7 @@ pub(super) fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
     let Overlay::Confirm(c) = std::mem::take(&mut s.overlay) else {
         return;
     };
-    if s.cfg.mode.read_only() || !s.pending.insert(c.participant) {
+    if s.cfg.mode.read_only() || s.action_on(c.participant).is_some() {
         return;
     }
     let caller_name = if s.caller_of_id(c.participant).is_some() {
@@ -159,12 +161,15 @@ pub(super) fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
         String::new()
     };
     let about = s.subject(c.conference_name.clone(), caller_name, c.number.clone());
-    s.pending_who.insert(c.participant, c.who());
-    out.push(Command::Sync(sync::SyncCommand::Remove {
+    s.acting
+        .insert((ActionKind::Remove, c.participant), c.who());
+    out.push(Command::Sync(sync::SyncCommand::Act(sync::Attempt {
+        action: ActionKind::Remove,
         participant: c.participant,
         conference: c.conference,
+        call: s.participants.get(&c.participant).and_then(|p| p.call_id),
         about,
-    }));
+    })));
     s.toast(
         Level::Info,
         format!("Removing {} from {}…", c.who(), c.conference_name),

@@ -75,6 +75,8 @@ pub fn snapshot(parts: Vec<Conferencecall>, conferences: Vec<Conference>) -> Syn
             .collect(),
         requests: 2,
         complete: true,
+        // Confirmed by the server whenever it is applied.
+        confirmed: Some(Timestamp::MAX),
         ..Snapshot::default()
     }))
 }

@@ -20,15 +20,43 @@ pub enum Freshness {
     },
 }
 
+/// A failed refresh, as the screen tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub at: Timestamp,
+    /// In full, for the NO DATA screen and the STALE banner.
+    pub reason: String,
+    /// In a code or a word (`503`, `timeout`), for the header's note.
+    pub short: String,
+}
+
 /// The connection's recent history, as told by the sync task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Connection {
+    /// When the server last confirmed the picture: never moves backwards, and a pushed record
+    /// applied without asking the server does not move it.
     pub last_ok: Option<Timestamp>,
-    /// The latest failure, if it came after the latest success.
-    pub last_error: Option<(Timestamp, String)>,
+    /// The latest failure, kept after a success: its note fades only after a quiet while.
+    pub last_error: Option<Failure>,
     /// What the user can do about that failure, when it is theirs to fix.
     pub hint: Option<&'static str>,
     pub refreshing: bool,
+}
+
+impl Connection {
+    /// The server confirmed the picture at `at`.
+    pub fn confirmed(&mut self, at: Timestamp) {
+        self.last_ok = self.last_ok.max(Some(at));
+    }
+
+    /// The note that refreshes are failing (`503`, `timeout`): from the first failure on,
+    /// while failures are newer than the last confirmation, and for `hold` after the last one,
+    /// so an API that fails now and then shows one steady note, not a flicker.
+    pub fn retrying(&self, now: Timestamp, hold: SignedDuration) -> Option<&str> {
+        let f = self.last_error.as_ref()?;
+        let unanswered = self.last_ok.is_none_or(|ok| f.at >= ok);
+        (unanswered || now.duration_since(f.at) < hold).then_some(f.short.as_str())
+    }
 }
 
 /// Refresh periods without a good refresh before the data is STALE. One failed refresh (the
@@ -73,7 +101,7 @@ impl StaleRules {
         let reason = || {
             c.last_error
                 .as_ref()
-                .map(|(_, r)| r.clone())
+                .map(|f| f.reason.clone())
                 .unwrap_or_else(|| "no answer from the API".to_owned())
         };
         match c.last_ok {
@@ -107,12 +135,20 @@ mod tests {
         Timestamp::from_second(1_800_000_000 + s).unwrap()
     }
 
+    fn failure(at: Timestamp, reason: &str) -> Option<Failure> {
+        Some(Failure {
+            at,
+            reason: reason.to_owned(),
+            short: reason.split(' ').next().unwrap_or_default().to_owned(),
+        })
+    }
+
     #[test]
     fn live_stale_no_data_and_back() {
         let rules = StaleRules::new(Duration::from_secs(2), Duration::from_secs(60));
         let mut c = Connection::default();
         assert_eq!(rules.judge(&c, at(0)), Freshness::Connecting);
-        c.last_error = Some((at(1), "connection refused".into()));
+        c.last_error = failure(at(1), "connection refused");
         assert_eq!(
             rules.judge(&c, at(1)),
             Freshness::NoData {
@@ -127,7 +163,7 @@ mod tests {
             rules.judge(&c, at(17)),
             Freshness::Stale { last_ok: at(10) }
         );
-        c.last_error = Some((at(20), "credentials rejected (401)".into()));
+        c.last_error = failure(at(20), "credentials rejected (401)");
         assert_eq!(
             rules.judge(&c, at(70)),
             Freshness::Stale { last_ok: at(10) }
@@ -155,7 +191,7 @@ mod tests {
             ..Connection::default()
         };
         // Fails at 2.9 s (after 0.9 s of trying); the retry at 4.9 s answers at 5.8 s.
-        c.last_error = Some((ms(2_900), "timeout".into()));
+        c.last_error = failure(ms(2_900), "timeout");
         for t in (0..5_800).step_by(100) {
             assert!(
                 matches!(rules.judge(&c, ms(t)), Freshness::Live { .. }),
@@ -165,7 +201,7 @@ mod tests {
         // An outage: nothing good after 0, every attempt fails.
         let outage = Connection {
             last_ok: Some(ms(0)),
-            last_error: Some((ms(4_000), "connection refused".into())),
+            last_error: failure(ms(4_000), "connection refused"),
             ..Connection::default()
         };
         assert!(matches!(

@@ -19,6 +19,7 @@ mod apply;
 mod confirm;
 mod input;
 pub mod mute;
+mod outcome;
 mod state;
 
 pub use confirm::{Button, Confirm};
@@ -37,9 +38,9 @@ use uuid::Uuid;
 
 use crate::api::{ConferencecallStatus, ErrorKind};
 use crate::ids::IdMap;
-use crate::sync::{self, Channel, RemovalOutcome, Snapshot, SyncEvent};
+use crate::sync::{self, Channel, Snapshot, SyncEvent};
 use crate::text::{sanitize, short_id};
-use crate::verdict::Verdict;
+use crate::verdict::{ActionKind, Verdict};
 
 use freshness::{Connection, Freshness, StaleRules};
 use keys::{Action, Context, KeyTable};
@@ -144,12 +145,19 @@ pub enum Command {
 }
 
 impl Command {
-    /// The participant this command removes, if it is a removal.
-    pub fn removal(&self) -> Option<Uuid> {
+    /// The action this command performs, and on whom.
+    pub fn action(&self) -> Option<(ActionKind, Uuid)> {
         match self {
-            Command::Sync(sync::SyncCommand::Remove { participant, .. }) => Some(*participant),
+            Command::Sync(sync::SyncCommand::Act(a)) => Some(a.key()),
             _ => None,
         }
+    }
+
+    /// The participant this command removes, if it is a removal.
+    pub fn removal(&self) -> Option<Uuid> {
+        self.action()
+            .filter(|(a, _)| *a == ActionKind::Remove)
+            .map(|(_, p)| p)
     }
 }
 
@@ -227,15 +235,12 @@ pub struct AppState {
     detail_for: Option<Uuid>,
     /// Lines of the open overlay (the help, the departures) scrolled past.
     pub overlay_scroll: usize,
-    /// Participants with a removal sent and not yet answered.
-    pub pending: HashSet<Uuid>,
+    /// Actions sent and not yet answered, with whom they are about in words (for the
+    /// answer's message, even if the row is gone by then).
+    pub acting: std::collections::HashMap<(ActionKind, Uuid), String>,
     /// Whether any key has been pressed yet.
     pub touched: bool,
-    /// Participants with a mute or unmute sent and not yet answered, and who they are in
-    /// words (for the answer's message, even if the row is gone by then).
-    pub muting: IdMap<String>,
-    /// Who each pending removal is about, as the dialog named them.
-    pending_who: IdMap<String>,
+
     pub toast: Option<Toast>,
     /// Who left in the last minutes, newest first.
     pub departures: Vec<departures::Departure>,
@@ -258,6 +263,8 @@ pub struct AppState {
     searching_sent: bool,
     /// The recent keys, to tell typed text from commands.
     burst: burst::Burst,
+    /// The participant whose record and caller the sync task was last asked for first.
+    inspect_sent: Option<Uuid>,
     dirty: bool,
 }
 
@@ -288,6 +295,7 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
     close_outdated_overlays(s);
     s.report_visible(&mut out);
     s.report_searching(&mut out);
+    s.report_inspect(&mut out);
     out
 }
 

@@ -50,6 +50,12 @@ impl Participant {
         }
     }
 
+    /// Whether its own record has arrived: a participant its room lists is shown before that,
+    /// with nothing known of when it joined or how long it has been in its status.
+    pub fn record_read(&self) -> bool {
+        self.tm_create.is_some() || self.tm_update.is_some()
+    }
+
     /// Merges a newer record. Statuses only move forward, so a snapshot taken before a removal
     /// answered never undoes the `leaving` that answer showed. Returns whether anything the
     /// view shows changed.

@@ -5,7 +5,6 @@
 
 use super::*;
 use crate::api::MuteDirection;
-use crate::sync::MuteOutcome;
 
 /// The words for a mute direction: its marker, and who cannot hear whom (`in` stops the
 /// participant's audio into the conference, `out` the conference's audio out to them).
@@ -56,8 +55,13 @@ pub(super) fn toggle_mute(s: &mut AppState, out: &mut Vec<Command>) {
         );
         return;
     };
-    if s.muting.contains_key(&p.id) {
-        s.toast(Level::Warn, format!("A mute of {who} is already under way"));
+    if let Some(action) = s.action_on(p.id) {
+        let what = match action {
+            ActionKind::Remove => "A removal",
+            ActionKind::Mute => "A mute",
+            ActionKind::Unmute => "An unmute",
+        };
+        s.toast(Level::Warn, format!("{what} of {who} is already under way"));
         return;
     }
     let (participant, conference) = (p.id, p.conference_id);
@@ -70,62 +74,19 @@ pub(super) fn toggle_mute(s: &mut AppState, out: &mut Vec<Command>) {
             .map(|c| c.remote().shown().to_owned())
             .unwrap_or_default(),
     );
-    s.muting.insert(participant, who.clone());
-    out.push(Command::Sync(sync::SyncCommand::Mute {
+    let action = if mute {
+        ActionKind::Mute
+    } else {
+        ActionKind::Unmute
+    };
+    s.acting.insert((action, participant), who.clone());
+    out.push(Command::Sync(sync::SyncCommand::Act(sync::Attempt {
+        action,
         participant,
         conference,
-        call,
-        mute,
+        call: Some(call),
         about,
-    }));
+    })));
     let doing = if mute { "Muting" } else { "Unmuting" };
     s.toast(Level::Info, format!("{doing} {who}…"));
-}
-
-pub(super) fn on_mute(s: &mut AppState, o: MuteOutcome) {
-    let who = s
-        .muting
-        .remove(&o.participant)
-        .unwrap_or_else(|| format!("participant {}", short_id(&o.participant)));
-    let code = o
-        .error
-        .as_ref()
-        .and_then(|e| e.status)
-        .map(|c| format!(" ({c})"))
-        .unwrap_or_default();
-    let why = o.error.as_ref().map(|e| e.describe()).unwrap_or_default();
-    let act = if o.mute { "mute" } else { "unmute" };
-    let (level, text) = match o.verdict {
-        Verdict::Muted | Verdict::Unmuted => {
-            // The server said yes; the call read back (or pushed) confirms the direction.
-            if let Some(c) = s.callers.get_mut(&o.call) {
-                c.mute = o.mute.then_some(MuteDirection::Both);
-            }
-            let done = if o.mute { "Muted" } else { "Unmuted" };
-            (Level::Info, format!("{done} {who}"))
-        }
-        Verdict::Refused | Verdict::Gone => (
-            Level::Warn,
-            format!("The server refused to {act} {who}{code}: the call may have ended"),
-        ),
-        Verdict::Forbidden => (Level::Error, format!("Not permitted to {act} {who}{code}")),
-        Verdict::RateLimited => (
-            Level::Warn,
-            format!("Rate limited{code}: {who} not {act}d; try again shortly"),
-        ),
-        Verdict::Unauthenticated => (
-            Level::Error,
-            format!("Credentials rejected{code}: {who} not {act}d"),
-        ),
-        Verdict::Rejected | Verdict::Failed => (
-            Level::Error,
-            format!("{who} not {act}d: nothing changed ({why})"),
-        ),
-        _ => (
-            Level::Error,
-            format!("No clear answer ({why}): {who} may or may not be {act}d; watch the row"),
-        ),
-    };
-    s.toast(level, text);
-    s.rebuild();
 }

@@ -43,10 +43,8 @@ impl AppState {
             overlay: Overlay::None,
             detail_for: None,
             overlay_scroll: 0,
-            pending: HashSet::new(),
-            muting: IdMap::default(),
+            acting: Default::default(),
             touched: false,
-            pending_who: IdMap::default(),
             toast,
             departures: Vec::new(),
             verdicts: IdMap::default(),
@@ -60,9 +58,23 @@ impl AppState {
             naming_everyone: false,
             searching_sent: false,
             burst: burst::Burst::default(),
+            inspect_sent: None,
             dirty: true,
             cfg,
         }
+    }
+
+    /// Whether this action on this participant was sent and is not answered yet.
+    pub fn acting_on(&self, action: ActionKind, participant: Uuid) -> bool {
+        self.acting.contains_key(&(action, participant))
+    }
+
+    /// The action in flight on a participant, if any (one at a time).
+    pub fn action_on(&self, participant: Uuid) -> Option<ActionKind> {
+        self.acting
+            .keys()
+            .find(|(_, p)| *p == participant)
+            .map(|(a, _)| *a)
     }
 
     /// When the event loop should send [`Event::Wake`]: a held key acts then.
@@ -77,6 +89,12 @@ impl AppState {
 
     pub fn freshness(&self) -> Freshness {
         self.stale_rules().judge(&self.conn, self.now)
+    }
+
+    /// The note that refreshes fail (`503`), while live: at once from the first failure,
+    /// and held for as long as data takes to turn stale, so it does not flicker.
+    pub fn retrying(&self) -> Option<&str> {
+        self.conn.retrying(self.now, self.stale_rules().stale_after)
     }
 
     /// When the data turns stale: later while push is healthy, as polls come less often.
@@ -487,6 +505,23 @@ impl AppState {
             self.searching_sent = searching;
             self.naming_everyone |= searching;
             out.push(Command::Sync(sync::SyncCommand::Searching(searching)));
+        }
+    }
+
+    /// Tells the sync task whose details are open while something of them is not known yet
+    /// (the record, the caller): those come before anything else.
+    pub(super) fn report_inspect(&mut self, out: &mut Vec<Command>) {
+        let wanted = match self.overlay {
+            Overlay::Detail => self
+                .detail_for
+                .and_then(|id| self.participants.get(&id))
+                .filter(|p| !p.record_read() || self.caller_of(p).is_none())
+                .map(|p| p.id),
+            _ => None,
+        };
+        if wanted != self.inspect_sent {
+            self.inspect_sent = wanted;
+            out.push(Command::Sync(sync::SyncCommand::Inspect(wanted)));
         }
     }
 

@@ -135,7 +135,7 @@ async fn wait(
         match event {
             SyncEvent::Customer(c) => customer = Some(c),
             // Push is off for a listing; mutes and rates are the dashboard's.
-            SyncEvent::CallUpdated(_) | SyncEvent::Mute(_) | SyncEvent::Rate(_) => {}
+            SyncEvent::CallUpdated(_) | SyncEvent::Rate(_) => {}
             SyncEvent::Calls(found) => {
                 calls.extend(found.into_iter().map(|c| (c.id, c)));
                 if let Some((p, _)) = &mut picture {
@@ -195,7 +195,7 @@ async fn wait(
                 last_error = Some(error);
             }
             SyncEvent::Refreshing
-            | SyncEvent::Removal(_)
+            | SyncEvent::Acted(_)
             | SyncEvent::Channel(_)
             | SyncEvent::Departed(_) => {}
         }

@@ -34,6 +34,11 @@ pub struct Fetcher<'a> {
     schedule: Option<(Instant, Duration)>,
     /// What the essential part of this refresh cost: the next one will need about as much.
     essential: u32,
+    /// Whether a request that met a passing fault is tried again (not while probing an API
+    /// that fails).
+    retries: bool,
+    /// When an essential request was last answered: how recent the picture is.
+    pub answered: Option<jiff::Timestamp>,
 }
 
 impl<'a> Fetcher<'a> {
@@ -44,7 +49,15 @@ impl<'a> Fetcher<'a> {
             requests: 0,
             schedule: None,
             essential: 0,
+            retries: true,
+            answered: None,
         }
+    }
+
+    /// Without retries of passing faults: one try per request (probing an API that fails).
+    pub fn retrying(mut self, retries: bool) -> Self {
+        self.retries = retries;
+        self
     }
 
     /// The refresh started at `started` and the next one starts an `interval` later: optional
@@ -93,11 +106,15 @@ impl<'a> Fetcher<'a> {
                         return Err(e);
                     }
                 }
-                Err(e) if is_passing(&e) && transient < TRANSIENT_RETRIES => {
+                Err(e) if self.retries && is_passing(&e) && transient < TRANSIENT_RETRIES => {
                     transient += 1;
                     tokio::time::sleep(Duration::from_millis(100 * u64::from(transient))).await;
                 }
-                other => return other,
+                Ok(answer) => {
+                    self.answered = Some(jiff::Timestamp::now());
+                    return Ok(answer);
+                }
+                Err(e) => return Err(e),
             }
         }
     }

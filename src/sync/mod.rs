@@ -8,16 +8,18 @@
 //! participants) runs every few seconds and a normal refresh (room list included) now and
 //! then as a consistency check; while push is off or refused, conftop polls every interval.
 //!
-//! Refreshes never overlap; `RefreshNow` during one schedules another right after it. Every
-//! request, removals included, draws on one [`budget::Budget`], and a 429 pauses it for the
-//! server's `Retry-After`. Failures back off (up to 4× the interval) but never stop the task.
+//! When what runs is decided by a plain state machine, [`schedule::Scheduler`], whose rules
+//! are unit tests: refreshes never overlap, failures turn refreshes into cheap probes, an
+//! action is sent once. [`run`] only waits, steps it and carries out what it says. Every
+//! request, actions included, draws on one [`budget::Budget`], and a 429 pauses it for the
+//! server's `Retry-After`.
 
+pub mod action;
 pub mod budget;
 mod fetch;
-mod mute;
 mod pager;
 pub mod push;
-mod removal;
+pub mod schedule;
 mod snapshot;
 mod tracker;
 
@@ -31,15 +33,16 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::api::{ApiError, Client, Conference, Pushed};
+use crate::api::{ApiError, Client};
 use crate::audit::AuditLog;
 use crate::verdict::{ActionKind, Verdict};
 
+pub use action::{Attempt, Outcome};
 pub use budget::{Budget, BudgetConfig};
 pub use fetch::Fetcher;
-pub use mute::MuteOutcome;
 pub use push::{PushConfig, PushEvent};
-pub use snapshot::{Channel, RemovalOutcome, Snapshot, SyncCommand, SyncEvent};
+use schedule::{Effect, Finished, Input, Job, Plan, Rules, Scheduler};
+pub use snapshot::{Channel, Snapshot, SyncCommand, SyncEvent};
 pub use tracker::{Tracker, TrackerConfig, Wanted};
 
 pub use crate::settings::defaults::MIN_INTERVAL;
@@ -112,36 +115,26 @@ pub fn spawn(client: Client, config: SyncConfig) -> SyncHandle {
     }
 }
 
-type Refresh = JoinHandle<(Tracker, Result<(), ApiError>)>;
+/// A refresh or lookup in flight: it hands the tracker back when done.
+type JobTask = JoinHandle<(Tracker, Result<(), ApiError>)>;
 
-/// How long after a refresh the next one starts: the interval, stretched after failures.
-fn next_delay(interval: Duration, failures: u32) -> Duration {
-    let factor = match failures {
-        0 | 1 => 1,
-        2 => 2,
-        _ => 4,
-    };
-    interval * factor
-}
+/// How long actions in flight at exit may take to be answered before they are recorded as
+/// `unknown`.
+const EXIT_GRACE: Duration = Duration::from_secs(3);
 
-/// What a refresh task does.
-enum Job {
-    /// The room list, the newest participants, direct checks.
-    Normal,
-    /// The newest participants only (push reports the rooms).
-    Light,
-    /// Pushed conference records.
-    Pushed(Vec<Conference>),
-    /// Only the callers just wanted (rows that came on screen, a search begun), between
-    /// refreshes, so names do not wait for the next one.
-    Names,
-}
-
-/// Whether push is healthy, and when the next consistency check is due.
-struct PushState {
-    up: bool,
-    started: bool,
-    next_check: Instant,
+/// What carries out the scheduler's effects, and what they run on.
+struct Worker {
+    client: Arc<Client>,
+    budget: Arc<Budget>,
+    events: mpsc::Sender<SyncEvent>,
+    config: SyncConfig,
+    /// Idle between jobs; a running job holds it.
+    tracker: Option<Tracker>,
+    job: Option<JobTask>,
+    push: Option<JoinHandle<()>>,
+    push_tx: mpsc::Sender<PushEvent>,
+    actions: HashMap<(ActionKind, Uuid), JoinHandle<()>>,
+    answered: mpsc::UnboundedSender<(ActionKind, Uuid)>,
 }
 
 async fn run(
@@ -150,305 +143,175 @@ async fn run(
     mut commands: mpsc::Receiver<SyncCommand>,
     events: mpsc::Sender<SyncEvent>,
 ) {
-    let interval = config.interval.max(MIN_INTERVAL);
-    let push_poll = config.push_poll.max(interval);
-    let client = Arc::new(client);
-    let budget = Arc::new(Budget::new(config.budget));
-    let mut tracker = Some(Tracker::new(config.tracker.clone()));
-    // The task in flight, when it started, and whether it only looks up names.
-    let mut running: Option<(Refresh, Instant, bool)> = None;
-    let mut next = Instant::now();
-    let mut again = false;
-    let mut failures = 0u32;
-    let mut wanted = Wanted {
-        visible: Vec::new(),
-        everyone: config.name_everyone,
-        searching: false,
+    let rules = Rules {
+        interval: config.interval.max(MIN_INTERVAL),
+        push_poll: config.push_poll,
+        push_check: config.push_check,
+        push: config.push.enabled,
+        allow_actions: config.allow_actions,
+        name_everyone: config.name_everyone,
     };
-    // Callers newly wanted since the last lookup.
-    let mut names_due = false;
-    // Callers wanted and not looked up when the last task ended: while a search is on, name
-    // lookups follow each other as long as each gets somewhere.
-    let mut names_left = usize::MAX;
-
-    // Actions in flight: (action, participant) → (conference, who, task).
-    let mut acting: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)> =
-        HashMap::new();
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(ActionKind, Uuid)>();
+    let (mut scheduler, first) = Scheduler::new(rules, Instant::now(), fastrand::u64(..));
     let (push_tx, mut push_rx) = mpsc::channel::<PushEvent>(1024);
-    let mut push = PushState {
-        up: false,
-        started: false,
-        next_check: Instant::now(),
+    let (answered, mut answers) = mpsc::unbounded_channel();
+    let mut w = Worker {
+        client: Arc::new(client),
+        budget: Arc::new(Budget::new(config.budget)),
+        events,
+        tracker: Some(Tracker::new(config.tracker.clone())),
+        config,
+        job: None,
+        push: None,
+        push_tx,
+        actions: HashMap::new(),
+        answered,
     };
-    let mut pushed: Vec<Conference> = Vec::new();
-    let mut push_task: Option<JoinHandle<()>> = None;
-    let mut rate_shown: Option<budget::Rate> = None;
-    if !config.push.enabled {
-        let off = Channel::Polling {
-            why: "push is switched off (--no-push)".to_owned(),
-        };
-        let _ = events.send(SyncEvent::Channel(off)).await;
-    }
-
+    w.carry_out(first).await;
     loop {
-        tokio::select! {
+        let wake = scheduler.wake_at();
+        let input = tokio::select! {
             cmd = commands.recv() => match cmd {
+                Some(c) => Input::Command(c),
                 None => break,
-                Some(SyncCommand::RefreshNow) => {
-                    if running.is_some() {
-                        again = true;
-                    } else {
-                        next = Instant::now();
-                    }
-                    // A refresh asked for by the user is a normal one.
-                    push.next_check = Instant::now();
-                }
-                Some(SyncCommand::Visible(v)) => {
-                    wanted.visible = v;
-                    names_due = true;
-                }
-                Some(SyncCommand::Searching(on)) => {
-                    wanted.everyone |= on;
-                    wanted.searching = on;
-                    names_due |= on;
-                    names_left = usize::MAX;
-                }
-                Some(SyncCommand::Remove { participant, conference, about }) => {
-                    if !config.allow_actions {
-                        tracing::warn!(%participant, "removal refused: read-only");
-                        let refused = removal::refused(participant, conference, "read-only: nothing was sent");
-                        let _ = events.send(SyncEvent::Removal(refused)).await;
-                        continue;
-                    }
-                    if acting.contains_key(&(ActionKind::Remove, participant)) {
-                        // The first one's answer will come; this one is not sent.
-                        tracing::warn!(%participant, "removal already in flight; not sent again");
-                        continue;
-                    }
-                    let kept = about.clone();
-                    let task = tokio::spawn({
-                        let (client, budget, audit) = (client.clone(), budget.clone(), config.audit.clone());
-                        let (events, done) = (events.clone(), done_tx.clone());
-                        async move {
-                            removal::remove(client, budget, audit, events, participant, conference, about).await;
-                            let _ = done.send((ActionKind::Remove, participant));
-                        }
-                    });
-                    acting.insert((ActionKind::Remove, participant), (conference, kept, task));
-                }
-                Some(SyncCommand::Mute { participant, conference, call, mute, about }) => {
-                    if !config.allow_actions {
-                        tracing::warn!(%participant, "mute refused: read-only");
-                        let refused = mute::refused(participant, call, mute, "read-only: nothing was sent");
-                        let _ = events.send(SyncEvent::Mute(refused)).await;
-                        continue;
-                    }
-                    // One key press, one request; the app sends no second one while this one is
-                    // unanswered.
-                    let kind = if mute { ActionKind::Mute } else { ActionKind::Unmute };
-                    let kept = about.clone();
-                    let task = tokio::spawn({
-                        let (client, budget, audit, events) = (client.clone(), budget.clone(), config.audit.clone(), events.clone());
-                        let done = done_tx.clone();
-                        async move {
-                            mute::run(client, budget, audit, events, participant, conference, call, mute, about).await;
-                            let _ = done.send((kind, participant));
-                        }
-                    });
-                    acting.insert((kind, participant), (conference, kept, task));
-                }
             },
-            Some(done) = done_rx.recv() => {
-                acting.remove(&done);
+            Some(key) = answers.recv() => {
+                w.actions.remove(&key);
+                Input::Answered(key)
             }
-            Some(ev) = push_rx.recv() => match ev {
-                PushEvent::Up => {
-                    push.up = true;
-                    // Whatever changed while the socket was down is learned now.
-                    push.next_check = Instant::now();
-                    if running.is_none() {
-                        next = Instant::now();
-                    } else {
-                        again = true;
-                    }
-                    let live = Channel::Push { poll: push_poll };
-                    let _ = events.send(SyncEvent::Channel(live)).await;
+            Some(ev) = push_rx.recv() => Input::Push(ev),
+            done = async { (&mut w.job.as_mut().expect("guarded")).await }, if w.job.is_some() => {
+                w.job = None;
+                Input::Finished(w.finished(done, scheduler.wanted()))
+            }
+            _ = tokio::time::sleep_until(wake.unwrap_or_else(Instant::now)), if wake.is_some() => {
+                Input::Timer
+            }
+        };
+        let effects = scheduler.step(input, Instant::now());
+        w.carry_out(effects).await;
+    }
+    w.stop(&mut scheduler, &mut answers).await;
+}
+
+impl Worker {
+    async fn carry_out(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Start(plan) => self.start(plan),
+                Effect::Send(event) => {
+                    let _ = self.events.send(event).await;
                 }
-                PushEvent::Down { reason, retry_in } => {
-                    push.up = false;
-                    if running.is_none() {
-                        next = next.min(Instant::now() + interval);
-                    }
-                    let why = format!("{reason}; retrying in {}s", retry_in.as_secs().max(1));
-                    let _ = events.send(SyncEvent::Channel(Channel::Polling { why })).await;
-                }
-                PushEvent::Record(Pushed::Conference(c)) => {
-                    pushed.push(*c);
-                    if running.is_none() {
-                        next = Instant::now();
-                    }
-                }
-                PushEvent::Record(Pushed::Call(c)) => {
-                    let _ = events.send(SyncEvent::CallUpdated(c)).await;
-                }
-                PushEvent::Record(Pushed::Other) => {}
-            },
-            res = async { (&mut running.as_mut().expect("guarded").0).await }, if running.is_some() => {
-                let (_, started, names_only) = running.take().expect("guarded");
-                if let Ok((t, _)) = &res
-                    && wanted.searching
-                {
-                    let left = t.callers_left(&wanted);
-                    names_due |= left > 0 && left < names_left;
-                    names_left = left;
-                }
-                if names_only {
-                    // Between refreshes: the schedule stands, unless something came meanwhile
-                    // that wants a refresh now.
-                    if std::mem::take(&mut again) || !pushed.is_empty() {
-                        next = Instant::now();
-                    }
-                    match res {
-                        Ok((t, _)) => tracker = Some(t),
-                        Err(join) => {
-                            tracing::error!("name lookup task failed: {join}");
-                            tracker = Some(Tracker::new(config.tracker.clone()));
-                        }
-                    }
-                    continue;
-                }
-                let (mut t, result) = match res {
-                    Ok(pair) => pair,
-                    Err(join) => {
-                        tracing::error!("refresh task failed: {join}");
-                        let msg = ApiError::internal("refresh", "the refresh task failed; see the log");
-                        (Tracker::new(config.tracker.clone()), Err(msg))
-                    }
-                };
-                match result {
-                    Ok(()) => failures = 0,
-                    Err(error) => {
-                        failures += 1;
-                        t.invalidate();
-                        tracing::warn!("refresh failed: {error}");
-                        let _ = events.send(SyncEvent::Failed { at: Timestamp::now(), error }).await;
-                    }
-                }
-                if config.push.enabled && !push.started && let Some(customer) = t.customer() {
-                    push.started = true;
-                    // Every conference event once; and every call's updates (a mute among them),
-                    // once each: the app keeps those of the callers it shows.
-                    let topics = vec![
-                        format!("customer_id:{customer}:conference:conference_"),
-                        format!("customer_id:{customer}:call:call_updated:"),
-                    ];
-                    push_task = Some(tokio::spawn(push::run(
-                        client.clone(),
-                        budget.clone(),
+                Effect::StartPush(topics) => {
+                    self.push = Some(tokio::spawn(push::run(
+                        self.client.clone(),
+                        self.budget.clone(),
                         topics,
-                        config.push.clone(),
-                        push_tx.clone(),
+                        self.config.push.clone(),
+                        self.push_tx.clone(),
                     )));
                 }
-                tracker = Some(t);
-                let rate = budget.rate();
-                let moved = rate_shown.is_none_or(|r| (r.per_second - rate.per_second).abs() >= 0.1 || r.cuts != rate.cuts);
-                if rate.cuts > 0 && moved {
-                    rate_shown = Some(rate);
-                    let _ = events.send(SyncEvent::Rate(rate)).await;
+                Effect::Perform(attempt) => {
+                    let key = attempt.key();
+                    let (client, budget) = (self.client.clone(), self.budget.clone());
+                    let (audit, events) = (self.config.audit.clone(), self.events.clone());
+                    let answered = self.answered.clone();
+                    let task = tokio::spawn(async move {
+                        action::perform(client, budget, audit, events, attempt).await;
+                        let _ = answered.send(key);
+                    });
+                    self.actions.insert(key, task);
                 }
-                let period = if push.up { push_poll } else { interval };
-                let earliest = if failures == 0 { started + period } else { Instant::now() + next_delay(interval, failures) };
-                next = if std::mem::take(&mut again) || !pushed.is_empty() { Instant::now() } else { earliest.max(Instant::now()) };
-            }
-            _ = tokio::time::sleep_until(if names_due { Instant::now().min(next) } else { next }), if running.is_none() => {
-                let mut t = tracker.take().expect("idle tracker");
-                // A refresh looks up the callers wanted too.
-                names_due = false;
-                let job = if Instant::now() < next {
-                    Job::Names
-                } else if !pushed.is_empty() && failures == 0 {
-                    Job::Pushed(std::mem::take(&mut pushed))
-                } else if push.up && Instant::now() < push.next_check {
-                    Job::Light
-                } else {
-                    pushed.clear();
-                    if push.up {
-                        push.next_check = Instant::now() + config.push_check;
-                    }
-                    Job::Normal
-                };
-                if matches!(job, Job::Normal | Job::Light) {
-                    let _ = events.send(SyncEvent::Refreshing).await;
-                }
-                let names_only = matches!(job, Job::Names);
-                let started = Instant::now();
-                // Optional work stops at half the period: a name lookup, when the next refresh is due.
-                let period = if names_only { next.saturating_duration_since(started) * 2 } else if push.up { push_poll } else { interval };
-                let task = tokio::spawn({
-                    let (client, budget, events, wanted) = (client.clone(), budget.clone(), events.clone(), wanted.clone());
-                    async move {
-                        let mut f = Fetcher::new(&client, &budget).scheduled(started, period);
-                        let now = Timestamp::now();
-                        let result = match job {
-                            Job::Normal => t.refresh(&mut f, now, &wanted, &events, false).await,
-                            Job::Light => t.refresh(&mut f, now, &wanted, &events, true).await,
-                            Job::Pushed(records) => t.apply_pushed(&mut f, records, now, &wanted, &events).await,
-                            Job::Names => {
-                                t.look_up_callers(&mut f, &wanted, &events).await;
-                                Ok(())
-                            }
-                        };
-                        (t, result)
-                    }
-                });
-                running = Some((task, Instant::now(), names_only));
             }
         }
     }
-    if let Some((task, _, _)) = running {
-        task.abort();
-    }
-    if let Some(task) = push_task {
-        task.abort();
-    }
-    finish_actions(acting, &config.audit).await;
-}
 
-/// At exit: give actions in flight (removals, mutes) a moment to be answered; any still
-/// unanswered is recorded as `unknown`, since the server may have acted on it.
-async fn finish_actions(
-    acting: HashMap<(ActionKind, Uuid), (Uuid, crate::audit::Subject, JoinHandle<()>)>,
-    audit: &Option<AuditLog>,
-) {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    for ((action, participant), (conference, about, mut task)) in acting {
-        if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
-            task.abort();
-            tracing::warn!(%participant, ?action, "exited before the action was answered");
-            let detail = Some("conftop exited before the answer".to_owned());
-            let attempt = removal::Attempt {
-                action,
-                participant,
-                conference,
-                about,
+    /// Starts a job on the idle tracker (the scheduler never starts two at once).
+    fn start(&mut self, plan: Plan) {
+        let mut t = self.tracker.take().expect("no job is running");
+        let (client, budget, events) = (
+            self.client.clone(),
+            self.budget.clone(),
+            self.events.clone(),
+        );
+        self.job = Some(tokio::spawn(async move {
+            let mut f = Fetcher::new(&client, &budget)
+                .scheduled(plan.started, plan.period)
+                .retrying(plan.retries);
+            let (now, wanted) = (Timestamp::now(), &plan.wanted);
+            let result = match plan.job {
+                Job::Normal => t.refresh(&mut f, now, wanted, &events, false).await,
+                Job::Light => t.refresh(&mut f, now, wanted, &events, true).await,
+                Job::Pushed(records) => t.apply_pushed(&mut f, records, now, wanted, &events).await,
+                Job::Names => {
+                    t.look_up_callers(&mut f, wanted, &events).await;
+                    Ok(())
+                }
             };
-            removal::record(audit, attempt, Verdict::Unknown, None, detail).await;
-        }
+            (t, result)
+        }));
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    /// Takes the tracker back from a finished job and says what it found.
+    fn finished(
+        &mut self,
+        done: Result<(Tracker, Result<(), ApiError>), tokio::task::JoinError>,
+        wanted: &Wanted,
+    ) -> Finished {
+        let (mut t, result) = done.unwrap_or_else(|join| {
+            tracing::error!("sync job failed: {join}");
+            let e = ApiError::internal("refresh", "the refresh task failed; see the log");
+            (Tracker::new(self.config.tracker.clone()), Err(e))
+        });
+        let error = result.err();
+        if error.is_some() {
+            // After a failure, nothing seen before is trusted to be complete.
+            t.invalidate();
+        }
+        let callers_left = if wanted.searching {
+            t.callers_left(wanted)
+        } else {
+            0
+        };
+        let finished = Finished {
+            error,
+            at: Timestamp::now(),
+            callers_left,
+            customer: t.customer(),
+            rate: self.budget.rate(),
+        };
+        self.tracker = Some(t);
+        finished
+    }
 
-    #[test]
-    fn backoff_is_bounded() {
-        let i = Duration::from_secs(2);
-        assert_eq!(next_delay(i, 0), i);
-        assert_eq!(next_delay(i, 1), i);
-        assert_eq!(next_delay(i, 2), i * 2);
-        assert_eq!(next_delay(i, 50), i * 4);
+    /// At exit: jobs and push stop; actions in flight get [`EXIT_GRACE`] to be answered, and
+    /// any still unanswered is recorded as `unknown`, since the server may have acted on it.
+    async fn stop(
+        mut self,
+        scheduler: &mut Scheduler,
+        answers: &mut mpsc::UnboundedReceiver<(ActionKind, Uuid)>,
+    ) {
+        if let Some(job) = self.job.take() {
+            job.abort();
+        }
+        if let Some(push) = self.push.take() {
+            push.abort();
+        }
+        let deadline = Instant::now() + EXIT_GRACE;
+        while scheduler.acting() {
+            match tokio::time::timeout_at(deadline, answers.recv()).await {
+                Ok(Some(key)) => {
+                    scheduler.step(Input::Answered(key), Instant::now());
+                }
+                _ => break,
+            }
+        }
+        for attempt in scheduler.unanswered() {
+            if let Some(task) = self.actions.remove(&attempt.key()) {
+                task.abort();
+            }
+            tracing::warn!(participant = %attempt.participant, action = ?attempt.action, "exited before the action was answered");
+            let detail = Some("conftop exited before the answer".to_owned());
+            action::record(&self.config.audit, &attempt, Verdict::Unknown, None, detail).await;
+        }
     }
 }

@@ -7,7 +7,6 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, Call, Conference, Conferencecall, Customer};
 use crate::ids::IdMap;
-use crate::verdict::Verdict;
 
 /// Every live participant (`joining`, `joined`, `leaving`, or a status this version does not
 /// know) and the rooms they are in, as of one refresh. The records are shared with the sync
@@ -30,32 +29,10 @@ pub struct Snapshot {
     /// An interim picture sent while a long (full) refresh goes on; the refresh's own picture
     /// follows.
     pub interim: bool,
-}
-
-/// A removal's answer.
-#[derive(Debug, Clone)]
-pub struct RemovalOutcome {
-    pub participant: Uuid,
-    pub conference: Uuid,
-    /// How it ended, worked out once from `result`.
-    pub verdict: Verdict,
-    /// The record the server answered with, or the error (for its details).
-    pub result: Result<Conferencecall, ApiError>,
-}
-
-impl RemovalOutcome {
-    pub fn new(
-        participant: Uuid,
-        conference: Uuid,
-        result: Result<Conferencecall, ApiError>,
-    ) -> RemovalOutcome {
-        RemovalOutcome {
-            participant,
-            conference,
-            verdict: super::removal::verdict(&result),
-            result,
-        }
-    }
+    /// When the server last answered the job that made this picture: its rooms and
+    /// participants are confirmed as of then. `None` when the job asked the server nothing
+    /// (pushed records applied as they are): the picture changed, but nobody confirmed it.
+    pub confirmed: Option<Timestamp>,
 }
 
 /// How changes reach conftop, for the header.
@@ -83,13 +60,11 @@ pub enum SyncEvent {
     Calls(Vec<Call>),
     /// A refresh failed; the previous snapshot is still the latest truth.
     Failed { at: Timestamp, error: ApiError },
-    /// A removal was answered (or failed).
-    Removal(RemovalOutcome),
+    /// An action (remove, mute, unmute) was answered, or failed, or was refused.
+    Acted(Box<super::action::Outcome>),
     /// A call's record as pushed (`call_updated`): any of the customer's calls, not only
     /// those of participants on screen.
     CallUpdated(Box<Call>),
-    /// A mute or unmute was answered (or failed).
-    Mute(super::mute::MuteOutcome),
     /// Push came up or went down.
     Channel(Channel),
     /// The request rate in use, when a 429 has cut it below the ceiling (and again as it
@@ -102,21 +77,10 @@ pub enum SyncEvent {
 pub enum SyncCommand {
     /// Refresh now (or right after the refresh in progress).
     RefreshNow,
-    /// Remove one participant; sent once per confirmation.
-    /// `about` names them in words, for the audit log.
-    Remove {
-        participant: Uuid,
-        conference: Uuid,
-        about: crate::audit::Subject,
-    },
-    /// Mute (or unmute) one participant's call, both directions; sent once per key press.
-    Mute {
-        participant: Uuid,
-        conference: Uuid,
-        call: Uuid,
-        mute: bool,
-        about: crate::audit::Subject,
-    },
+    /// Perform one action (remove, mute, unmute); sent once per confirmation or key press.
+    Act(super::action::Attempt),
+    /// The participant whose details are open (or none): its record and caller come first.
+    Inspect(Option<Uuid>),
     /// Call ids of the rows on screen: their callers are looked up.
     Visible(Vec<Uuid>),
     /// The user searches (the filter is being typed or kept) or stopped. A search needs every

@@ -106,6 +106,8 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let status = match p.gone_at {
         // Time since it left, not since it joined.
         Some(left) => format!("{b} {} ago", format::duration(app.now.duration_since(left))),
+        // Only its room's list named it: since when is not known.
+        None if !p.record_read() => format!("{b} since: not known yet"),
         None => format!(
             "{b} for {}",
             format::duration(app.data_now().duration_since(p.status_since))
@@ -114,7 +116,7 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     field(buf, inner, &mut y, "status", &status, bs, theme);
     let stayed = app
         .in_conference(p)
-        .map_or_else(|| "…".to_owned(), format::duration);
+        .map_or_else(|| "not known yet".to_owned(), format::duration);
     let stayed = if p.gone_at.is_some() {
         format!("{stayed} (until it left)")
     } else {

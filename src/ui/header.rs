@@ -84,10 +84,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     } else {
         let shown: usize = app.view.groups.iter().map(|g| g.members.len()).sum();
         let noun = if shown == 1 { "match" } else { "matches" };
-        (
-            format!("{} · {shown} {noun}", right_text.join(" ")),
-            theme.accent,
-        )
+        // A search over names still arriving is not final: "0 matches" would send a caller
+        // away who is on a bridge.
+        let (known, total) = app.names_known();
+        let count = if app.filter.is_empty() || (known == total && app.loading.is_none()) {
+            format!("{shown} {noun}")
+        } else if narrow {
+            format!("{shown} so far · names {known}/{total}")
+        } else {
+            format!("{shown} {noun} so far · searching · names {known}/{total}")
+        };
+        (format!("{} · {count}", right_text.join(" ")), theme.accent)
     };
     let sx = put_right(buf, area.x, right - 1, y, &right_text, right_style);
     let (text, style) = if narrow {
@@ -132,7 +139,13 @@ pub fn freshness_short(app: &AppState, theme: &Theme) -> (String, Style) {
             let how = if app.pushing() { "push" } else { "poll" };
             // While the picture fills in, how far it is matters more than the rest.
             let progress = progress(app, Words::Short);
-            (format!("● live {how} {age}s{progress}"), theme.ok)
+            match app.retrying() {
+                Some(why) => (
+                    format!("● live {how} {age}s retry {why}{progress}"),
+                    theme.warn,
+                ),
+                None => (format!("● live {how} {age}s{progress}"), theme.ok),
+            }
         }
         Freshness::Stale { last_ok } => (
             format!("▲ STALE {}", format::clock(last_ok, &app.cfg.tz)),
@@ -181,10 +194,17 @@ pub fn freshness_line(app: &AppState, theme: &Theme) -> (String, Style) {
             let age = app.now.duration_since(last_ok).as_secs().max(0);
             let scanning = progress(app, Words::Long);
             let how = if app.pushing() { "push" } else { "polling" };
-            (
-                format!("● live · {how} · updated {age}s ago{scanning}"),
-                theme.ok,
-            )
+            match app.retrying() {
+                // Still live, but every word since then is a failed try: said at once.
+                Some(why) => (
+                    format!("● live · {how} · updated {age}s ago · retrying · {why}{scanning}"),
+                    theme.warn,
+                ),
+                None => (
+                    format!("● live · {how} · updated {age}s ago{scanning}"),
+                    theme.ok,
+                ),
+            }
         }
         Freshness::Stale { last_ok } => (
             format!("▲ STALE · last update {}", format::clock(last_ok, tz)),

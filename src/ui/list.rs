@@ -182,7 +182,7 @@ fn draw_banner(
             .conn
             .last_error
             .as_ref()
-            .map(|(_, r)| format!(" · {r}"))
+            .map(|f| format!(" · {}", f.reason))
             .unwrap_or_default();
         let text = format!(
             " STALE — last update {}, retrying{reason}",
@@ -336,7 +336,7 @@ fn participant_row(
     if cols.id > 0 {
         cell(buf, x + 1, y, cols.id, &short_id(&p.id), dim(base, theme));
     }
-    if app.pending.contains(&p.id) {
+    if app.acting_on(crate::verdict::ActionKind::Remove, p.id) {
         put_right(buf, line.x, line.right() - 1, y, " removing… ", theme.warn);
     }
 }

@@ -2,7 +2,7 @@
 //! never touches the network, the clock or the state.
 
 pub mod badge;
-mod bigdigits;
+pub(crate) mod bigdigits;
 mod confirm;
 mod departures;
 mod detail;

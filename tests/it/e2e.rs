@@ -343,19 +343,15 @@ async fn keys_are_answered_while_requests_hang() {
         ..conftop::sim::Faults::default()
     });
     tokio::time::sleep(Duration::from_millis(2500)).await;
+    // A screen that waited on the network would answer after the 30 s of latency; one that
+    // does not answers within seconds, however loaded the machine.
     for _ in 0..3 {
-        let t0 = std::time::Instant::now();
         pty.send("?");
-        pty.wait_for(Duration::from_secs(2), |s| s.contains("Status badges"))
+        pty.wait_for(Duration::from_secs(5), |s| s.contains("Help · ↑/↓ scroll"))
             .await;
-        let opened = t0.elapsed();
         pty.send("\x1b");
-        pty.wait_for(Duration::from_secs(2), |s| !s.contains("Status badges"))
+        pty.wait_for(Duration::from_secs(5), |s| !s.contains("Help · ↑/↓ scroll"))
             .await;
-        assert!(
-            opened < Duration::from_millis(500),
-            "help took {opened:?} while the API hangs"
-        );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     // Each hanging refresh still ends well (30 s late): STALE shows in the gaps between them.

@@ -326,3 +326,85 @@ async fn endless_pages_never_run_away() {
     );
     assert_within_budget(&sim, t0, "endless pages");
 }
+
+/// The REST API fails while the websocket stays up and keeps pushing changes: the screen
+/// turns STALE within three light-poll periods of the last picture the server confirmed
+/// (pushed rows are not a confirmation), the viewer probes cheaply, and once the API answers
+/// again it is live at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rest_down_with_the_websocket_up_is_stale_not_live_and_probes_cheaply() {
+    let sim = sim_with(SimConfig {
+        scenario: Scenario {
+            history: 300,
+            conferences: 4,
+            participants: 3,
+            churn_per_min: 120.0,
+            join_delay: 200_000,
+            ..Scenario::default()
+        },
+        server: ServerOptions {
+            rate_limit: None,
+            ..ServerOptions::default()
+        },
+        ..SimConfig::default()
+    })
+    .await;
+    let mut live = Live::start(
+        &sim,
+        Options {
+            no_data_after: Duration::from_secs(600),
+            sync: SyncConfig {
+                budget: BudgetConfig::fixed(8.0, 16.0),
+                ..SyncConfig::default()
+            },
+            ..Options::default()
+        },
+    );
+    live.until(Duration::from_secs(20), "push and a first picture", |a| {
+        a.pushing() && a.conn.last_ok.is_some()
+    })
+    .await;
+    live.pump(Duration::from_secs(1)).await;
+    let frames = sim.ws_stats().frames_sent;
+    let cut = jiff::Timestamp::now();
+    sim.set_faults(Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    });
+    let cut_at = Instant::now();
+    let stale_after = live.app.stale_rules().stale_after;
+    live.until(
+        Duration::try_from(stale_after).unwrap() + Duration::from_secs(10),
+        "STALE while push goes on",
+        |a| matches!(a.freshness(), Freshness::Stale { .. }),
+    )
+    .await;
+    assert!(
+        live.app.conn.last_ok.unwrap() <= cut + jiff::SignedDuration::from_secs(1),
+        "no update claimed after the API failed: {:?} vs {cut}",
+        live.app.conn.last_ok
+    );
+    assert!(
+        live.app.retrying().is_some_and(|r| r.starts_with('5')),
+        "the note names the failure: {:?}",
+        live.app.retrying()
+    );
+    // Ten seconds into the outage, the viewer costs at most one request every two seconds.
+    let ten = cut_at + Duration::from_secs(10);
+    if Instant::now() < ten {
+        live.pump(ten - Instant::now()).await;
+    }
+    let before = sim.counter().total();
+    live.pump(Duration::from_secs(20)).await;
+    let probes = sim.counter().total() - before;
+    assert!(probes <= 10, "{probes} requests in 20 s of outage");
+    assert!(
+        sim.ws_stats().frames_sent > frames,
+        "push went on meanwhile, so only the rule kept it from looking live"
+    );
+    sim.set_faults(Faults::default());
+    live.until(Duration::from_secs(15), "live again", |a| {
+        matches!(a.freshness(), Freshness::Live { .. })
+    })
+    .await;
+}

@@ -9,7 +9,7 @@ use conftop::app::{self, AppConfig, AppState, Command, Event, Mode};
 use conftop::sim::Sim;
 use conftop::sync::{self, SyncConfig, SyncEvent, SyncHandle};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use secrecy::SecretString;
 use tokio::time::{Instant, timeout};
 
@@ -20,7 +20,17 @@ pub struct Live {
     pub refreshes: usize,
     /// Removals answered so far.
     pub removals: usize,
+    /// When the last key was pressed, on the app's clock.
+    last_key: Option<Timestamp>,
+    /// How far the app's clock runs ahead of the wall's: keys paced on the app's clock
+    /// ([`Live::pace_keys_on_the_apps_clock`]) move it on instead of waiting.
+    skew: SignedDuration,
+    paced: bool,
 }
+
+/// How long a person pauses between keys they mean one by one (the app tells typed text from
+/// commands by such pauses, and confirms a dialog only after one).
+const PAUSE: Duration = Duration::from_millis(800);
 
 pub struct Options {
     pub mode: Mode,
@@ -73,6 +83,9 @@ impl Live {
             sync,
             refreshes: 0,
             removals: 0,
+            last_key: None,
+            skew: SignedDuration::ZERO,
+            paced: false,
         }
     }
 
@@ -81,11 +94,14 @@ impl Live {
         if let Event::Sync(s) = &ev {
             match s {
                 SyncEvent::Refreshing => self.refreshes += 1,
-                SyncEvent::Removal(_) => self.removals += 1,
+                SyncEvent::Acted(o) if o.action == conftop::verdict::ActionKind::Remove => {
+                    self.removals += 1
+                }
                 _ => {}
             }
         }
-        let cmds = app::update(&mut self.app, ev, Timestamp::now());
+        let now = self.now();
+        let cmds = app::update(&mut self.app, ev, now);
         for c in &cmds {
             if let Command::Sync(c) = c {
                 self.sync.commands.send(c.clone()).await.unwrap();
@@ -99,8 +115,51 @@ impl Live {
             .await
     }
 
+    /// The app's clock.
+    fn now(&self) -> Timestamp {
+        Timestamp::now() + self.skew
+    }
+
+    /// From now on the pauses between keys pass on the app's clock at once instead of being
+    /// waited for, so that thousands of deliberate presses take seconds. The app's clock then
+    /// runs ahead of the sync task's, so freshness must not depend on it: the data is never
+    /// judged stale.
+    pub fn pace_keys_on_the_apps_clock(&mut self) {
+        self.paced = true;
+        let day = SignedDuration::from_hours(24);
+        self.app.cfg.stale = StaleRules {
+            stale_after: day * 365,
+            no_data_after: day * 365,
+        };
+    }
+
+    /// Lets `d` pass on the app's clock: waited for, or skipped when paced.
+    async fn pass(&mut self, d: SignedDuration) {
+        if d.is_positive() {
+            if self.paced {
+                self.skew += d;
+            } else {
+                tokio::time::sleep(Duration::try_from(d).unwrap_or_default()).await;
+            }
+        }
+    }
+
+    /// A key pressed as a person presses one: after a pause, then left alone until a held
+    /// key has acted. Returns every command it led to.
     pub async fn key_event(&mut self, k: KeyEvent) -> Vec<Command> {
-        self.apply(Event::Key(k)).await
+        if let Some(last) = self.last_key {
+            let pause = SignedDuration::try_from(PAUSE).unwrap();
+            let since = self.now().duration_since(last);
+            self.pass(pause - since).await;
+        }
+        let mut cmds = self.apply(Event::Key(k)).await;
+        self.last_key = Some(self.now());
+        if let Some(due) = self.app.deadline() {
+            let wait = self.now().duration_until(due);
+            self.pass(wait).await;
+            cmds.extend(self.apply(Event::Wake).await);
+        }
+        cmds
     }
 
     /// Runs for `d`: sync events as they come, a tick every 250 ms.

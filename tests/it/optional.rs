@@ -108,8 +108,7 @@ async fn only_callers_on_screen_are_looked_up_until_a_search() {
     let shown: Vec<Uuid> = live.iter().take(5).copied().collect();
     let on_screen = Wanted {
         visible: shown.clone(),
-        everyone: false,
-        searching: false,
+        ..Wanted::default()
     };
     refresh(&sim, &mut tracker, &on_screen, 3, &mut named).await;
     assert_eq!(named, shown.iter().copied().collect::<HashSet<_>>());
@@ -164,8 +163,7 @@ async fn callers_spread_through_dense_history_are_fetched_one_by_one() {
     sim.reset_counter();
     let on_screen = Wanted {
         visible: shown.clone(),
-        everyone: false,
-        searching: false,
+        ..Wanted::default()
     };
     refresh(&sim, &mut tracker, &on_screen, 2, &mut named).await;
     assert_eq!(named, shown.iter().copied().collect::<HashSet<_>>());

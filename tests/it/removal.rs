@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use conftop::app::{Command, Mode, Overlay};
 use conftop::sim::{Faults, Scenario, ServerOptions, Sim, SimConfig};
+use conftop::verdict::ActionKind;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -37,7 +38,7 @@ fn removes(cmds: &[Command]) -> usize {
 
 fn mutes(cmds: &[Command]) -> usize {
     cmds.iter()
-        .filter(|c| matches!(c, Command::Sync(conftop::sync::SyncCommand::Mute { .. })))
+        .filter(|c| matches!(c.action(), Some((ActionKind::Mute | ActionKind::Unmute, _))))
         .count()
 }
 
@@ -65,7 +66,7 @@ async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
     let sent = removes(&live.key(KeyCode::Char('y')).await);
     assert_eq!(sent, 1);
     live.until(Duration::from_secs(10), "the failure", |a| {
-        a.pending.is_empty()
+        a.acting.is_empty()
     })
     .await;
     let toast = live.app.toast.clone().unwrap().text;
@@ -89,7 +90,7 @@ async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
     live.key(KeyCode::Char('d')).await;
     assert!(matches!(live.app.overlay, Overlay::Confirm(_)));
     assert_eq!(removes(&live.key(KeyCode::Char('y')).await), 1);
-    live.until(Duration::from_secs(10), "removed", |a| a.pending.is_empty())
+    live.until(Duration::from_secs(10), "removed", |a| a.acting.is_empty())
         .await;
     assert_eq!(sim.counter().get("DELETE", "/conferencecalls/{id}"), 2);
 }
@@ -161,6 +162,9 @@ fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> (usiz
             a.conn.last_ok.is_some()
         })
         .await;
+        // Every key is a deliberate press here (the typing rules have tests of their own):
+        // the pauses between them pass on the app's clock.
+        live.pace_keys_on_the_apps_clock();
         live
     })));
     let total = RefCell::new(0usize);
@@ -273,7 +277,7 @@ async fn a_failed_kick_is_reported_as_refused_and_the_row_tells_the_truth() {
     live.key(KeyCode::Char('d')).await;
     assert_eq!(removes(&live.key(KeyCode::Char('y')).await), 1);
     live.until(Duration::from_secs(10), "the answer", |a| {
-        a.pending.is_empty()
+        a.acting.is_empty()
     })
     .await;
     let toast = live.app.toast.clone().unwrap().text;

@@ -18,6 +18,17 @@ use uuid::Uuid;
 
 use crate::common::{client_for, sim_with};
 
+/// A removal of one participant, as the app asks for it.
+pub fn removal(participant: Uuid, conference: Uuid) -> conftop::sync::Attempt {
+    conftop::sync::Attempt {
+        action: conftop::verdict::ActionKind::Remove,
+        participant,
+        conference,
+        call: None,
+        about: Default::default(),
+    }
+}
+
 /// A running sync task and what it has said so far.
 pub struct Probe {
     pub handle: SyncHandle,
@@ -25,7 +36,7 @@ pub struct Probe {
     pub calls: HashMap<Uuid, Call>,
     pub refreshes: usize,
     pub failures: Vec<conftop::api::ApiError>,
-    pub removals: Vec<conftop::sync::RemovalOutcome>,
+    pub removals: Vec<conftop::sync::Outcome>,
     /// Participants reported as recently left, in order, repeats included.
     pub departed: Vec<Uuid>,
 }
@@ -63,12 +74,11 @@ impl Probe {
             }
             SyncEvent::Refreshing => self.refreshes += 1,
             SyncEvent::Failed { error, .. } => self.failures.push(error.clone()),
-            SyncEvent::Removal(r) => self.removals.push(r.clone()),
+            SyncEvent::Acted(r) => self.removals.push((**r).clone()),
             SyncEvent::Departed(d) => self.departed.extend(d.iter().map(|p| p.id)),
             SyncEvent::Customer(_)
             | SyncEvent::Channel(_)
             | SyncEvent::Rate(_)
-            | SyncEvent::Mute(_)
             | SyncEvent::CallUpdated(_) => {}
         }
     }
@@ -486,11 +496,7 @@ async fn removal_sends_one_delete_and_is_audited() {
         latency: Duration::from_millis(400),
         ..Faults::default()
     });
-    let cmd = SyncCommand::Remove {
-        participant: target.id,
-        conference: target.conference_id,
-        about: Default::default(),
-    };
+    let cmd = SyncCommand::Act(removal(target.id, target.conference_id));
     // The same command twice while the first is in flight: one DELETE only.
     probe.handle.commands.send(cmd.clone()).await.unwrap();
     probe.handle.commands.send(cmd).await.unwrap();
@@ -500,7 +506,7 @@ async fn removal_sends_one_delete_and_is_audited() {
     sim.set_faults(Faults::default());
     let r = &probe.removals[0];
     assert_eq!(
-        r.result.as_ref().unwrap().status,
+        r.record.as_ref().unwrap().status,
         ConferencecallStatus::Leaving
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -511,18 +517,14 @@ async fn removal_sends_one_delete_and_is_audited() {
     probe
         .handle
         .commands
-        .send(SyncCommand::Remove {
-            participant: foreign.id,
-            conference: foreign.conference,
-            about: Default::default(),
-        })
+        .send(SyncCommand::Act(removal(foreign.id, foreign.conference)))
         .await
         .unwrap();
     while probe.removals.len() < 2 {
         probe.event(Duration::from_secs(10)).await;
     }
     assert_eq!(
-        probe.removals[1].result.as_ref().unwrap_err().kind,
+        probe.removals[1].error.as_ref().unwrap().kind,
         ErrorKind::Forbidden
     );
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(audit.path())
@@ -553,11 +555,7 @@ async fn read_only_sync_never_deletes() {
         probe
             .handle
             .commands
-            .send(SyncCommand::Remove {
-                participant: p.id,
-                conference: p.conference_id,
-                about: Default::default(),
-            })
+            .send(SyncCommand::Act(removal(p.id, p.conference_id)))
             .await
             .unwrap();
     }
@@ -567,7 +565,7 @@ async fn read_only_sync_never_deletes() {
     // Each refusal is answered, so nothing waits for a removal that will never come.
     assert_eq!(probe.removals.len(), s.participants.len());
     for r in &probe.removals {
-        let e = r.result.as_ref().unwrap_err();
+        let e = r.error.as_ref().unwrap();
         assert!(e.nothing_changed(), "{e}");
     }
 }

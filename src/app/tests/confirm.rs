@@ -40,7 +40,7 @@ fn confirming_sends_exactly_one_removal_whatever_keys_follow() {
         sent.extend(removes(&press(&mut s, ev)));
     }
     assert_eq!(sent, vec![part_id(2)]);
-    assert!(s.pending.contains(&part_id(2)));
+    assert!(s.acting_on(ActionKind::Remove, part_id(2)));
     // Switch to Remove and press Enter on another participant: one more, for that one.
     select(&mut s, part_id(1));
     press_at(&mut s, ch('d'), t0());
@@ -114,17 +114,13 @@ fn removal_outcomes() {
     press_at(&mut s, ch('d'), t0());
     press_at(&mut s, ch('y'), t0());
     let leaving = cc(1, 1, "leaving", 300);
-    let ev = SyncEvent::Removal(RemovalOutcome::new(
-        part_id(1),
-        conference_id(1),
-        Ok(leaving),
-    ));
-    update(&mut s, Event::Sync(ev), t0() + secs(1));
+    let ev = removal_answer(part_id(1), conference_id(1), Ok(leaving));
+    update(&mut s, ev, t0() + secs(1));
     assert_eq!(
         s.participants[&part_id(1)].status,
         ConferencecallStatus::Leaving
     );
-    assert!(!s.pending.contains(&part_id(1)));
+    assert!(!s.acting_on(ActionKind::Remove, part_id(1)));
     assert!(
         s.toast
             .as_ref()
@@ -148,8 +144,8 @@ fn removal_outcomes() {
     ] {
         let mut s = populated();
         let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, status, None, b"");
-        let ev = SyncEvent::Removal(RemovalOutcome::new(part_id(2), conference_id(1), Err(err)));
-        update(&mut s, Event::Sync(ev), t0() + secs(3));
+        let ev = removal_answer(part_id(2), conference_id(1), Err(err));
+        update(&mut s, ev, t0() + secs(3));
         let text = &s.toast.as_ref().unwrap().text;
         assert!(text.contains(words), "{status}: {text}");
         assert_eq!(

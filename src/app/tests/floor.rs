@@ -189,7 +189,7 @@ fn a_removal_carries_who_and_where_for_the_audit_log() {
     select(&mut s, part_id(2));
     press_at(&mut s, ch('d'), t0());
     let cmds = press_at(&mut s, ch('y'), t0());
-    let Some(Command::Sync(SyncCommand::Remove { about, .. })) = cmds.first() else {
+    let Some(Command::Sync(SyncCommand::Act(Attempt { about, .. }))) = cmds.first() else {
         panic!("{cmds:?}")
     };
     assert_eq!(about.caller_name, "José Álvarez");
@@ -213,8 +213,11 @@ fn a_failed_removal_names_the_participant_even_once_its_row_is_gone() {
     update(&mut s, Event::Sync(without), t0() + secs(1));
     update(&mut s, Event::Tick, t0() + secs(10));
     let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, 503, None, b"");
-    let o = RemovalOutcome::new(part_id(2), conference_id(1), Err(err));
-    update(&mut s, Event::Sync(SyncEvent::Removal(o)), t0() + secs(10));
+    update(
+        &mut s,
+        removal_answer(part_id(2), conference_id(1), Err(err)),
+        t0() + secs(10),
+    );
     let toast = s.toast.as_ref().unwrap().text.clone();
     assert!(toast.contains("José Álvarez"), "{toast}");
 }
@@ -248,8 +251,11 @@ fn departures_keep_who_left_when_and_how_a_removal_ended() {
     press_at(&mut s, ch('d'), t0());
     press_at(&mut s, ch('y'), t0());
     let left = cc(2, 1, "leaving", 200);
-    let o = RemovalOutcome::new(part_id(2), conference_id(1), Ok(left));
-    update(&mut s, Event::Sync(SyncEvent::Removal(o)), t0() + secs(1));
+    update(
+        &mut s,
+        removal_answer(part_id(2), conference_id(1), Ok(left)),
+        t0() + secs(1),
+    );
     let without = snapshot(
         vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
         vec![conf(1, "Alpha"), conf(2, "Bravo")],

@@ -6,10 +6,32 @@ use uuid::Uuid;
 use super::fixtures::*;
 use super::*;
 use crate::api::ApiError;
-use crate::sync::{RemovalOutcome, SyncCommand, SyncEvent};
+use crate::api::Conferencecall;
+use crate::sync::{Attempt, Outcome, SyncCommand, SyncEvent};
+use crate::verdict::ActionKind;
 
 pub(super) fn removes(cmds: &[Command]) -> Vec<Uuid> {
     cmds.iter().filter_map(Command::removal).collect()
+}
+
+/// A removal's answer (the record the server answered with, or its error), as the sync task
+/// reports it.
+pub(super) fn removal_answer(
+    participant: Uuid,
+    conference: Uuid,
+    answer: Result<Conferencecall, ApiError>,
+) -> Event {
+    let attempt = Attempt {
+        action: ActionKind::Remove,
+        participant,
+        conference,
+        call: None,
+        about: Default::default(),
+    };
+    Event::Sync(SyncEvent::Acted(Box::new(Outcome::new(
+        &attempt,
+        answer.map(Some),
+    ))))
 }
 
 pub(super) fn select(s: &mut AppState, id: Uuid) {
@@ -21,6 +43,7 @@ mod confirm;
 mod floor;
 mod input;
 mod mute;
+mod truth;
 mod typing;
 mod view;
 mod wall;

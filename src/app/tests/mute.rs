@@ -3,28 +3,33 @@
 
 use super::*;
 use crate::api::MuteDirection;
-use crate::sync::MuteOutcome;
 use crate::verdict::Verdict;
 
 fn mutes(cmds: &[Command]) -> Vec<(Uuid, bool)> {
     cmds.iter()
-        .filter_map(|c| match c {
-            Command::Sync(SyncCommand::Mute {
-                participant, mute, ..
-            }) => Some((*participant, *mute)),
+        .filter_map(|c| match c.action() {
+            Some((ActionKind::Mute, p)) => Some((p, true)),
+            Some((ActionKind::Unmute, p)) => Some((p, false)),
             _ => None,
         })
         .collect()
 }
 
 fn answer(participant: Uuid, call: Uuid, mute: bool, verdict: Verdict) -> Event {
-    Event::Sync(SyncEvent::Mute(MuteOutcome {
+    let action = if mute {
+        ActionKind::Mute
+    } else {
+        ActionKind::Unmute
+    };
+    Event::Sync(SyncEvent::Acted(Box::new(Outcome {
+        action,
         participant,
-        call,
-        mute,
+        conference: conference_id(1),
+        call: Some(call),
         verdict,
+        record: None,
         error: None,
-    }))
+    })))
 }
 
 #[test]
@@ -75,7 +80,7 @@ fn a_refused_mute_names_who_and_changes_nothing() {
     assert_eq!(s.callers[&call_id(1)].mute, None);
     let text = &s.toast.as_ref().unwrap().text;
     assert!(text.contains("refused to mute Caller 1"), "{text}");
-    assert!(s.muting.is_empty(), "a new press may try again");
+    assert!(s.acting.is_empty(), "a new press may try again");
 }
 
 #[test]

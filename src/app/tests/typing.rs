@@ -11,7 +11,7 @@ fn ms(n: i64) -> SignedDuration {
 
 fn mutes(cmds: &[Command]) -> usize {
     cmds.iter()
-        .filter(|c| matches!(c, Command::Sync(SyncCommand::Mute { .. })))
+        .filter(|c| matches!(c.action(), Some((ActionKind::Mute | ActionKind::Unmute, _))))
         .count()
 }
 
@@ -31,7 +31,7 @@ fn typing_a_name_without_slash_searches_and_removes_nobody() {
     assert_eq!(s.overlay, Overlay::None, "no dialog");
     assert!(s.filter_editing, "the text went to the search");
     assert_eq!(s.filter, "Andy");
-    assert!(s.pending.is_empty());
+    assert!(s.acting.is_empty());
     // "Emma Smith": `m` would mute, space fold the room.
     let at = s.now + secs(1);
     update(&mut s, key(KeyCode::Esc), at);
@@ -39,7 +39,7 @@ fn typing_a_name_without_slash_searches_and_removes_nobody() {
     let folded = s.collapsed.clone();
     let cmds = type_keys(&mut s, "Emma Smith", ms(120));
     assert_eq!(acts(&cmds), 0, "{cmds:?}");
-    assert!(s.muting.is_empty());
+    assert!(s.acting.is_empty());
     assert_eq!(s.collapsed, folded, "nothing folded");
     assert_eq!(s.filter, "Emma Smith");
 }

@@ -17,15 +17,16 @@ pub struct Wanted {
     pub everyone: bool,
     /// A search is on: everyone's are wanted now, on the whole rate.
     pub searching: bool,
+    /// The participant whose details are open: its record and its caller come first.
+    pub inspect: Option<Uuid>,
 }
 
 impl Wanted {
     /// Every caller, rows on screen first.
     pub fn everyone() -> Wanted {
         Wanted {
-            visible: Vec::new(),
             everyone: true,
-            searching: false,
+            ..Wanted::default()
         }
     }
 }
@@ -35,9 +36,27 @@ impl Wanted {
 const CALL_LEAD: SignedDuration = SignedDuration::from_mins(10);
 
 impl Tracker {
-    /// Looks up the wanted callers between refreshes (rows that just came on screen).
+    /// Looks up the wanted callers between refreshes (rows that just came on screen), the
+    /// record of the participant whose details are open first.
     pub async fn look_up_callers(&mut self, f: &mut Fetcher<'_>, wanted: &Wanted, events: &Events) {
+        self.inspect(f, wanted, events).await;
         self.lookup_calls(f, wanted, events).await;
+    }
+
+    /// Fetches the record of the participant whose details are open, if its room listed it
+    /// and its record has not arrived: someone is reading that row now.
+    async fn inspect(&mut self, f: &mut Fetcher<'_>, wanted: &Wanted, events: &Events) {
+        let Some(id) = wanted.inspect.filter(|id| self.awaiting.contains_key(id)) else {
+            return;
+        };
+        match f.shown(|c| c.get_conferencecall(id)).await {
+            Some(Ok(cc)) => {
+                self.upsert(cc);
+                self.send_snapshot(f, events, true).await;
+            }
+            Some(Err(e)) => tracing::warn!("could not read the record of {id}: {e}"),
+            None => {}
+        }
     }
 
     /// How many wanted callers are not looked up yet.
@@ -86,9 +105,13 @@ impl Tracker {
         }
         // On screen first, in screen order (a kiosk's page before the next one); then the
         // newest first.
-        let order: HashMap<&Uuid, usize> = wanted
-            .visible
+        let inspected = wanted
+            .inspect
+            .and_then(|id| self.live.get(&id))
+            .and_then(|p| p.reference_id);
+        let order: HashMap<&Uuid, usize> = inspected
             .iter()
+            .chain(&wanted.visible)
             .enumerate()
             .map(|(i, c)| (c, i))
             .collect();
@@ -186,6 +209,7 @@ impl Tracker {
             }
         }
 
+        let mut faults = 0;
         for (off_screen, _, id) in missing {
             let sent = if off_screen && !wanted.searching {
                 f.spare(|c| c.get_call(id)).await
@@ -204,8 +228,9 @@ impl Tracker {
                     // It will not resolve; do not ask again.
                     self.calls_done.insert(id);
                 }
-                // A passing fault loses only this one (asked again next time).
-                Err(e) if e.kind == ErrorKind::Server => {}
+                // A passing fault loses only this one (asked again next time); a second
+                // says the API is failing, and the rest wait.
+                Err(e) if e.kind == ErrorKind::Server && faults == 0 => faults += 1,
                 Err(_) => break,
             }
         }

@@ -80,8 +80,14 @@ impl Tracker {
         out
     }
 
-    /// Checks one target; a failure is logged and skipped (it comes round again).
-    pub(super) async fn verify(&mut self, f: &mut Fetcher<'_>, target: Target, now: Timestamp) {
+    /// Checks one target; a failure is logged and skipped (it comes round again). Returns
+    /// whether the API answered: if not, the other checks wait for a refresh that it does.
+    pub(super) async fn verify(
+        &mut self,
+        f: &mut Fetcher<'_>,
+        target: Target,
+        now: Timestamp,
+    ) -> bool {
         let turn = self.turn;
         match target {
             Target::Conference(conference) => {
@@ -94,7 +100,10 @@ impl Tracker {
                     Err(e) if e.kind == ErrorKind::Gone => {
                         self.live.retain(|_, p| p.conference_id != conference);
                     }
-                    Err(e) => tracing::warn!("skipped checking room {conference}: {e}"),
+                    Err(e) => {
+                        tracing::warn!("skipped checking room {conference}: {e}");
+                        return false;
+                    }
                 }
             }
             Target::Participant(id) => match f.call(|c| c.get_conferencecall(id)).await {
@@ -105,9 +114,13 @@ impl Tracker {
                 Err(e) if e.kind == ErrorKind::Gone => {
                     self.live.remove(&id);
                 }
-                Err(e) => tracing::warn!("skipped checking participant {id}: {e}"),
+                Err(e) => {
+                    tracing::warn!("skipped checking participant {id}: {e}");
+                    return false;
+                }
             },
         }
+        true
     }
 }
 

@@ -244,7 +244,9 @@ impl Tracker {
         // 3. What no list confirms.
         if !light {
             for target in self.verification_targets(full, &seen, now) {
-                self.verify(f, target, now).await;
+                if !self.verify(f, target, now).await {
+                    break;
+                }
             }
         }
         self.finish(f, &seen, events).await;
@@ -278,7 +280,12 @@ impl Tracker {
                     self.unresolved.insert(id, turn);
                     self.awaiting.remove(&id);
                 }
-                Err(e) => tracing::warn!("skipped checking listed participant {id}: {e}"),
+                Err(e) => {
+                    // The API fails: the rest wait for a refresh it answers, rather than each
+                    // sending a request into the outage.
+                    tracing::warn!("skipped checking listed participant {id} and the rest: {e}");
+                    break;
+                }
             }
             self.progress(f, events, false).await;
         }

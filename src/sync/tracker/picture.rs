@@ -40,6 +40,7 @@ impl Tracker {
             pending,
             history,
             interim,
+            confirmed: f.answered,
         };
         self.last_sent = Some(std::time::Instant::now());
         let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;
