@@ -311,6 +311,10 @@ pub struct SimArgs {
     /// Share of DELETEs answered 400 because the bridge kick failed.
     #[arg(long, default_value_t = 0.0)]
     pub kick_fail_rate: f64,
+    /// Share of requests answered 429 with neither Retry-After nor limited_by, as the server's
+    /// translation of a backend's "too many requests" does.
+    #[arg(long, default_value_t = 0.0)]
+    pub bare_429_rate: f64,
     /// Websocket frames in the legacy wrapped form {"type":…,"data":{…}} of servers before
     /// 2026-08.
     #[arg(long)]

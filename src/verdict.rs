@@ -1,4 +1,4 @@
-//! How an action against the API (a removal; later a mute) ended: worked out once, in `sync`,
+//! How an action against the API (remove, mute, unmute) ended: worked out once, in `sync`,
 //! from the answer, then worded by the app and written by the audit log.
 
 use serde::Serialize;
@@ -15,6 +15,35 @@ pub enum ActionKind {
     Mute,
     /// `DELETE /calls/{id}/mute`.
     Unmute,
+}
+
+impl ActionKind {
+    /// The request it sends, as errors and the log name it.
+    pub fn endpoint(self) -> &'static str {
+        match self {
+            ActionKind::Remove => "DELETE /conferencecalls/{id}",
+            ActionKind::Mute => "POST /calls/{id}/mute",
+            ActionKind::Unmute => "DELETE /calls/{id}/mute",
+        }
+    }
+
+    /// "remove", "mute", "unmute".
+    pub fn verb(self) -> &'static str {
+        match self {
+            ActionKind::Remove => "remove",
+            ActionKind::Mute => "mute",
+            ActionKind::Unmute => "unmute",
+        }
+    }
+
+    /// "removed", "muted", "unmuted".
+    pub fn past(self) -> &'static str {
+        match self {
+            ActionKind::Remove => "removed",
+            ActionKind::Mute => "muted",
+            ActionKind::Unmute => "unmuted",
+        }
+    }
 }
 
 /// The outcome of one action, as the audit log writes it (`snake_case`).

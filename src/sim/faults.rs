@@ -19,6 +19,9 @@ pub struct Faults {
     /// Share of DELETEs whose kick fails in the bridge: the server answers 400 although the
     /// participant may already be `leaving` (API.md §3).
     pub kick_fail_rate: f64,
+    /// Share of requests answered 429 with the envelope but neither `Retry-After` nor
+    /// `limited_by`: a backend's "too many requests" as the gateway translates it (API.md §7).
+    pub bare_429_rate: f64,
     /// Answer every request 429 with this `Retry-After` (seconds).
     pub storm_retry_after: Option<u64>,
     /// List endpoints hand back the token they were given, so a naive walker never ends.

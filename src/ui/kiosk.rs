@@ -57,16 +57,50 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             lines.push((hint.to_owned(), theme.muted));
         }
         centered_lines(buf, body, &lines);
+        draw_key_hint(buf, body, app, theme);
         draw_status(buf, status, app, &freshness, theme);
         return;
     }
     let (per_page, col_w, _) = layout::kiosk_body(area.width, area.height);
     draw_columns(buf, body, (per_page, col_w), app, theme);
     if matches!(freshness, Freshness::Stale { .. }) {
-        // Bold would outshine the dimming in most terminals.
-        buf.set_style(body, theme.stale.remove_modifier(Modifier::BOLD));
+        buf.set_style(body, stale_style(theme));
     }
+    draw_key_hint(buf, body, app, theme);
     draw_status(buf, status, app, &freshness, theme);
+}
+
+/// For a few seconds after a key, how the wall is stopped, on the body's last line: the status
+/// line keeps saying whether the data is live, stale or gone.
+fn draw_key_hint(buf: &mut Buffer, body: Rect, app: &AppState, theme: &Theme) {
+    let Some([long, short]) = app.kiosk_hint() else {
+        return;
+    };
+    let Some(y) = body.bottom().checked_sub(1).filter(|y| *y >= body.y) else {
+        return;
+    };
+    let line = Rect {
+        y,
+        height: 1,
+        ..body
+    };
+    let text = if crate::text::width(&long) + 2 <= body.width as usize {
+        long
+    } else {
+        short
+    };
+    buf.set_style(line, theme.readonly);
+    for x in line.left()..line.right() {
+        buf[(x, y)].set_symbol(" ");
+    }
+    put(
+        buf,
+        body.x,
+        y,
+        body.right(),
+        &format!(" {text} "),
+        theme.readonly,
+    );
 }
 
 /// The header; `big` draws the large clock, `wide` the totals large too when they fit.
@@ -86,11 +120,16 @@ fn draw_header(
         _ => None,
     };
     let at = frozen.and_then(|f| f.1).unwrap_or(app.now);
-    let clock = if big {
-        format::time_only(at, &app.cfg.tz)
-    } else {
-        format::clock(at, &app.cfg.tz)
+    // Old data puts its word, large, where the clock is: readable across a room.
+    let clock = match frozen {
+        Some((word, _, _)) if big => word.trim_start_matches(['▲', '✖', ' ']).to_owned(),
+        _ if big => format::time_only(at, &app.cfg.tz),
+        _ => format::clock(at, &app.cfg.tz),
     };
+    let age = frozen
+        .and_then(|f| f.1)
+        .map(|t| format!(" · {} ago", format::duration(app.now.duration_since(t))))
+        .unwrap_or_default();
     let clock_style = frozen.map_or(theme.accent, |f| f.2);
     let text_right = if big {
         right.saturating_sub(bigdigits::width(&clock) + 3)
@@ -126,7 +165,10 @@ fn draw_header(
         // Above the digits; a warning, with its time in words too, may reach further left.
         let label = match frozen {
             Some((word, Some(_), _)) => {
-                format!(" {word} · last update {} ", format::clock(at, &app.cfg.tz))
+                format!(
+                    " {word} · last update {}{age} ",
+                    format::clock(at, &app.cfg.tz)
+                )
             }
             Some((word, None, _)) => format!(" {word} "),
             None => format!(" {} ", format::zone(at, &app.cfg.tz)),
@@ -135,7 +177,7 @@ fn draw_header(
         put(buf, x, y, lx.saturating_sub(1), &who, theme.muted);
     } else {
         let text = match frozen {
-            Some((word, Some(_), _)) => format!(" {word} · last update {clock} "),
+            Some((word, Some(_), _)) => format!(" {word} · last update {clock}{age} "),
             Some((word, None, _)) => format!(" {word} "),
             None => clock.clone(),
         };
@@ -203,6 +245,22 @@ fn draw_header(
         let (text, style) = freshness_line(app, theme);
         put(buf, area.x + 1, y, text_right, &text, style);
     }
+    // Old counts are dimmed with the rows: nothing on the wall looks current.
+    if frozen.is_some() {
+        let counts = Rect {
+            x: area.x,
+            y: area.y + 1,
+            width: text_right.saturating_sub(area.x),
+            height: area.height.saturating_sub(1),
+        };
+        buf.set_style(counts, stale_style(theme));
+    }
+}
+
+/// What old data is drawn in: the theme's stale style, without bold (which would outshine
+/// the dimming in most terminals).
+fn stale_style(theme: &Theme) -> Style {
+    theme.stale.remove_modifier(Modifier::BOLD)
 }
 
 /// The totals in large digits, each in its status's colour with its word on the digits' last
@@ -257,38 +315,19 @@ fn muted(buf: &mut Buffer, x: u16, y: u16, right: u16, n: usize, theme: &Theme) 
 fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
     let right = area.right();
     let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_pages());
-    if let Some([long, short]) = app.kiosk_hint() {
-        // For a few seconds after a key: how the wall is stopped, over the freshness line
-        // (the header keeps any STALE or NO DATA warning).
-        let room = right.saturating_sub(area.x + page.len() as u16 + 2) as usize;
-        let text = if crate::text::width(&long) + 2 <= room {
-            long
-        } else {
-            short
-        };
-        buf.set_style(area, theme.readonly);
-        put(
-            buf,
-            area.x,
-            area.y,
-            right,
-            &format!(" {text} "),
-            theme.readonly,
-        );
-    } else {
-        match freshness {
-            Freshness::Stale { last_ok } => {
-                buf.set_style(area, theme.banner_stale);
-                let text = format!(
-                    " STALE — last update {}, retrying ",
-                    format::clock(*last_ok, &app.cfg.tz)
-                );
-                put(buf, area.x, area.y, right, &text, theme.banner_stale);
-            }
-            _ => {
-                let (text, style) = freshness_line(app, theme);
-                put(buf, area.x + 1, area.y, right, &text, style);
-            }
+    match freshness {
+        Freshness::Stale { last_ok } => {
+            buf.set_style(area, theme.banner_stale);
+            let age = format::duration(app.now.duration_since(*last_ok));
+            let text = format!(
+                " STALE — last update {} ({age} ago), retrying ",
+                format::clock(*last_ok, &app.cfg.tz)
+            );
+            put(buf, area.x, area.y, right, &text, theme.banner_stale);
+        }
+        _ => {
+            let (text, style) = freshness_line(app, theme);
+            put(buf, area.x + 1, area.y, right, &text, style);
         }
     }
     if app.kiosk_pages() > 1 && !app.withdrawn() {

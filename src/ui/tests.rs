@@ -647,6 +647,24 @@ fn kiosk_stale_takes_over_the_clock_and_counters_freeze() {
         if w < 100 {
             assert!(s.contains("last update 10:02:30 UTC"), "{s}");
         }
+        // Seen from across the room, nothing looks current: rows and counts take the stale
+        // style (grey, dim), not their bright status colours.
+        let buf = term.backend().buffer();
+        let t = theme();
+        let (x, y) = find(buf, "● JOINED").expect("a row");
+        assert_eq!(buf[(x, y)].fg, t.stale.fg.unwrap(), "{w}x{h}: the row");
+        assert!(buf[(x, y)].modifier.contains(Modifier::DIM));
+        let (x, y) = find(buf, "joined").expect("the count");
+        assert_eq!(buf[(x, y)].fg, t.stale.fg.unwrap(), "{w}x{h}: the count");
+        if w >= 100 {
+            // The word, large, in the warning's colour on the terminal's background.
+            let warn = t.banner_stale.bg.unwrap();
+            let word: Vec<u16> = (0..w)
+                .filter(|x| buf[(*x, 1)].symbol() == "█" && buf[(*x, 1)].fg == warn)
+                .collect();
+            assert!(word.len() > 10, "{w}x{h}: STALE drawn large");
+            assert!(word.iter().all(|x| buf[(*x, 1)].bg == Color::Reset));
+        }
         insta::assert_snapshot!(format!("kiosk_stale_{w}x{h}"), term.backend());
     }
 }
@@ -855,17 +873,20 @@ fn a_key_on_the_wall_shows_how_it_is_stopped() {
         let term = render(&app, &t, w, h);
         let buf = term.backend().buffer();
         let s = text(buf);
-        let last = s.lines().last().unwrap();
-        assert!(last.contains("stop"), "{w}x{h}: {last}");
-        assert!(last.contains("kill -TERM 4242"), "{w}x{h}: {last}");
+        let lines: Vec<&str> = s.lines().collect();
+        let (hint, last) = (lines[lines.len() - 2], lines[lines.len() - 1]);
+        assert!(hint.contains("stop"), "{w}x{h}: {hint}");
+        assert!(hint.contains("kill -TERM 4242"), "{w}x{h}: {hint}");
+        // The status line still tells whether the data is live.
+        assert!(last.contains("● live"), "{w}x{h}: {last}");
         if app.kiosk_pages() > 1 {
             assert!(last.contains("page 1/"), "{w}x{h}: the page stays: {last}");
         }
         if w >= 200 {
-            assert!(last.contains("ignores every key, Ctrl-C too"), "{last}");
+            assert!(hint.contains("ignores every key, Ctrl-C too"), "{hint}");
         }
         let (x, y) = find(buf, "kill -TERM").unwrap();
-        assert_eq!(y, h - 1);
+        assert_eq!(y, h - 2, "above the status line");
         assert_eq!(buf[(x, y)].bg, t.readonly.bg.unwrap(), "{w}x{h}");
         if w == 80 {
             insta::assert_snapshot!("kiosk_key_hint_80x24", term.backend());
@@ -977,4 +998,75 @@ fn wide_walls_show_the_totals_in_large_digits_and_small_ones_in_words() {
             assert!(words, "{w}x{h}: {s}");
         }
     }
+}
+
+#[test]
+fn the_header_says_retrying_with_the_code_at_once_while_still_live() {
+    let mut app = populated();
+    let error = crate::api::ApiError::from_response("GET /conferencecalls", true, 503, None, b"");
+    let failed = Event::Sync(SyncEvent::Failed {
+        at: t0() + secs(1),
+        error,
+    });
+    update(&mut app, failed, t0() + secs(1));
+    let wide = text(render(&app, &theme(), 160, 20).backend().buffer());
+    assert!(
+        wide.contains("● live · polling · updated 1s ago · retrying · 503"),
+        "{wide}"
+    );
+    let narrow = text(render(&app, &theme(), 80, 24).backend().buffer());
+    assert!(narrow.contains("● live poll 1s retry 503"), "{narrow}");
+}
+
+#[test]
+fn the_detail_pane_says_not_known_yet_for_a_record_not_read() {
+    let mut app = interactive();
+    let mut listed = cc(1, 1, "joined", 0);
+    listed.tm_create = None;
+    listed.tm_update = None;
+    update(
+        &mut app,
+        Event::Sync(snapshot(vec![listed], vec![conf(1, "Alpha")])),
+        t0(),
+    );
+    press(&mut app, key(crossterm::event::KeyCode::Enter));
+    assert_eq!(app.overlay, Overlay::Detail);
+    let screen = text(render(&app, &theme(), 120, 30).backend().buffer());
+    assert!(screen.contains("JOINED since: not known yet"), "{screen}");
+    assert!(
+        !screen.contains("JOINED for"),
+        "no made-up duration: {screen}"
+    );
+}
+
+#[test]
+fn a_search_over_names_still_arriving_says_its_count_is_not_final() {
+    let mut app = interactive();
+    update(&mut app, Event::Sync(standard_snapshot()), t0());
+    // Only two of the five callers are known yet.
+    let calls = vec![
+        call(1, "Caller 1", "+15550101"),
+        call(2, "Caller 2", "+15550102"),
+    ];
+    update(&mut app, Event::Sync(SyncEvent::Calls(calls)), t0());
+    press(&mut app, ch('/'));
+    type_text(&mut app, "555 020 0212");
+    let wide = text(render(&app, &theme(), 160, 20).backend().buffer());
+    assert!(
+        wide.contains("0 matches so far · searching · names 2/5"),
+        "{wide}"
+    );
+    let narrow = text(render(&app, &theme(), 80, 24).backend().buffer());
+    assert!(narrow.contains("0 so far · names 2/5"), "{narrow}");
+    // Every name in: the count is final.
+    let rest = (3..=5)
+        .map(|n| call(n, &format!("Caller {n}"), &format!("+1555010{n}")))
+        .collect();
+    let now = app.now;
+    update(&mut app, Event::Sync(SyncEvent::Calls(rest)), now);
+    let wide = text(render(&app, &theme(), 160, 20).backend().buffer());
+    assert!(
+        wide.contains("· 0 matches") && !wide.contains("so far"),
+        "{wide}"
+    );
 }

@@ -409,6 +409,21 @@ async fn page_size_rules_and_the_extra_empty_page() {
     assert_eq!(bad.status(), 400);
     let v: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(v["error"]["reason"], "INVALID_REQUEST_PARAMETER");
+    // The gateway does not check a token (API.md §2): one that is no time selects nothing.
+    for token in ["banana", "%FF%FE", "2026-13-45T99:99:99Z", "9999999999"] {
+        let r = get(format!("page_token={token}")).await;
+        assert_eq!(r.status(), 200, "{token}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["result"].as_array().unwrap().len(), 0, "{token}");
+        assert_eq!(v["next_page_token"], "", "{token}");
+    }
+    // A path id that is not UTF-8 is no UUID: the same JSON answer as any other.
+    let r = reqwest::get(format!("{base}/conferencecalls/%FF%FE?accesskey={key}"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["reason"], "INVALID_ID");
 
     // A short last page still carries a token; the end is one more request answering [].
     let total = sim.with_world(|w| w.list_participants(0, i64::MAX, usize::MAX).items.len());

@@ -155,7 +155,7 @@ async fn mute_and_unmute_follow_the_call_managers_rules() {
 }
 
 #[tokio::test]
-async fn every_failure_is_a_bare_400() {
+async fn failures_answer_with_the_error_envelope_or_bare_as_older_servers() {
     let sim = sim_with(config()).await;
     let call = unmuted_call(&sim);
     let foreign = sim.with_world(|w| w.live_participants(1)[0].call);
@@ -165,30 +165,64 @@ async fn every_failure_is_a_bare_400() {
         w.participant(gone).unwrap().call
     });
     let good = Some(r#"{"direction":"in"}"#);
-    let cases: Vec<(String, Option<&str>)> = vec![
-        (call.to_string(), None),
-        (call.to_string(), Some("")),
-        (call.to_string(), Some("{not json")),
-        (call.to_string(), Some("[]")),
-        (call.to_string(), Some(r#"{"direction":"sideways"}"#)),
-        (call.to_string(), Some(r#"{"direction":3}"#)),
-        (Uuid::new_v4().to_string(), good),
-        ("not-a-uuid".to_owned(), good),
-        (foreign.to_string(), good),
-        (hung_up.to_string(), good),
+    // (id, body, status, reason): API.md §5 since April 2026.
+    let cases: Vec<(String, Option<&str>, u16, &str)> = vec![
+        (call.to_string(), None, 400, "INVALID_JSON_BODY"),
+        (call.to_string(), Some(""), 400, "INVALID_JSON_BODY"),
+        (
+            call.to_string(),
+            Some("{not json"),
+            400,
+            "INVALID_JSON_BODY",
+        ),
+        (call.to_string(), Some("[]"), 400, "INVALID_JSON_BODY"),
+        (
+            call.to_string(),
+            Some(r#"{"direction":3}"#),
+            400,
+            "INVALID_JSON_BODY",
+        ),
+        (
+            call.to_string(),
+            Some(r#"{"direction":"sideways"}"#),
+            400,
+            "INVALID_ARGUMENT",
+        ),
+        (Uuid::new_v4().to_string(), good, 400, "INVALID_ARGUMENT"),
+        ("not-a-uuid".to_owned(), good, 400, "INVALID_ID"),
+        (Uuid::nil().to_string(), good, 400, "INVALID_ID"),
+        (foreign.to_string(), good, 403, "PERMISSION_DENIED"),
+        (hung_up.to_string(), good, 400, "INVALID_ARGUMENT"),
     ];
-    for method in [Method::POST, Method::DELETE] {
-        for (id, body) in &cases {
-            let (status, text) = send(&sim, method.clone(), id, *body).await;
-            assert_eq!(
-                (status, text.as_str()),
-                (StatusCode::BAD_REQUEST, ""),
-                "{method} {id} {body:?}"
-            );
+    for bare in [false, true] {
+        sim.set_options(conftop::sim::ServerOptions {
+            bare_errors: bare,
+            rate_limit: None,
+            ..conftop::sim::ServerOptions::default()
+        });
+        for method in [Method::POST, Method::DELETE] {
+            for (id, body, status, reason) in &cases {
+                let (got, text) = send(&sim, method.clone(), id, *body).await;
+                let what = format!("{method} {id} {body:?} bare {bare}");
+                assert_eq!(got.as_u16(), *status, "{what}");
+                if bare {
+                    assert_eq!(text, "", "{what}");
+                } else {
+                    let v: Value = serde_json::from_str(&text).expect("an envelope");
+                    assert_eq!(v["error"]["reason"], *reason, "{what}");
+                    assert!(
+                        v["error"]["request_id"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with("req_")
+                    );
+                }
+            }
         }
     }
     assert_eq!(get_call(&sim, call).await["mute_direction"], "");
     // Authentication still answers first, with the envelope.
+    sim.set_options(conftop::sim::ServerOptions::default());
     let resp = reqwest::Client::new()
         .post(format!("{}/calls/{call}/mute", sim.base_url()))
         .json(&json!({"direction": "in"}))
@@ -198,6 +232,40 @@ async fn every_failure_is_a_bare_400() {
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["error"]["reason"], "AUTHENTICATION_REQUIRED");
+}
+
+/// conftop reads a mute's failure in either shape, and both mean the same to it.
+#[tokio::test]
+async fn the_client_reads_mute_failures_in_both_shapes() {
+    let sim = sim_with(config()).await;
+    let client = crate::common::client_for(&sim);
+    let foreign = sim.with_world(|w| w.live_participants(1)[0].call);
+    for bare in [false, true] {
+        sim.set_options(conftop::sim::ServerOptions {
+            bare_errors: bare,
+            rate_limit: None,
+            ..conftop::sim::ServerOptions::default()
+        });
+        let e = client
+            .mute(Uuid::new_v4(), conftop::api::MuteDirection::Both)
+            .await
+            .unwrap_err();
+        assert_eq!(e.status, Some(400));
+        assert_eq!(
+            conftop::verdict::Verdict::of_error(&e),
+            conftop::verdict::Verdict::Refused,
+            "bare {bare}"
+        );
+        assert_eq!(e.reason.is_some(), !bare, "{e:?}");
+        let e = client
+            .mute(foreign, conftop::api::MuteDirection::Both)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            conftop::verdict::Verdict::of_error(&e),
+            conftop::verdict::Verdict::Forbidden
+        );
+    }
 }
 
 #[tokio::test]

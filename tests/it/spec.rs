@@ -10,9 +10,10 @@ use serde_json::{Map, Value};
 use crate::common::quiet_sim;
 
 fn spec() -> Value {
+    // A copy kept in the repository (its origin in the README beside it).
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/voipbin/openapi.json"
+        "/tests/data/voipbin/openapi.json"
     );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("VoIPbin's OpenAPI document must be at {path}: {e}"));

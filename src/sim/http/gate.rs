@@ -69,6 +69,14 @@ pub(super) async fn answer(
     if hit(faults.drop_rate) {
         return dropped();
     }
+    if hit(faults.bare_429_rate) {
+        return error(
+            &sh,
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMIT_EXCEEDED",
+            "Too many requests. Please retry later.",
+        );
+    }
     let malformed = hit(faults.malformed_rate);
     let truncate = hit(faults.truncate_rate);
 

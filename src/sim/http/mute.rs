@@ -1,49 +1,64 @@
-//! `POST` / `DELETE /calls/{id}/mute`: success is a bare 200 and every failure a bare 400,
-//! both with empty bodies, as the server's `AbortWithStatus` answers (API.md §5).
+//! `POST` / `DELETE /calls/{id}/mute`: success is a bare 200 with an empty body; failures
+//! answer with the error envelope (bare statuses with `--bare-errors`, as servers before April
+//! 2026 did), as API.md §5 says the handlers do.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::errors::{error, forbidden, unknown_id};
+use super::params::Id;
 use super::{Identity, Shared};
 use crate::sim::world::MuteError;
 
 pub(super) async fn mute(
     State(sh): State<Arc<Shared>>,
     Extension(who): Extension<Identity>,
-    Path(id): Path<String>,
+    Id(call): Id,
     body: Bytes,
 ) -> Response {
-    answer(&sh, who, &id, &body, true)
+    answer(&sh, who, call, &body, true)
 }
 
 pub(super) async fn unmute(
     State(sh): State<Arc<Shared>>,
     Extension(who): Extension<Identity>,
-    Path(id): Path<String>,
+    Id(call): Id,
     body: Bytes,
 ) -> Response {
-    answer(&sh, who, &id, &body, false)
+    answer(&sh, who, call, &body, false)
 }
 
-fn answer(sh: &Shared, who: Identity, id: &str, body: &[u8], on: bool) -> Response {
-    let result = requested(body).and_then(|dir| {
-        let call = Uuid::parse_str(id).map_err(|_| MuteError::NotFound)?;
+fn answer(sh: &Shared, who: Identity, call: Uuid, body: &[u8], on: bool) -> Response {
+    let Ok(dir) = requested(body) else {
+        return error(
+            sh,
+            StatusCode::BAD_REQUEST,
+            "INVALID_JSON_BODY",
+            "The request body is not valid JSON.",
+        );
+    };
+    let result = {
         let mut w = sh.world();
         if on {
             w.mute(who.customer, call, &dir)
         } else {
             w.unmute(who.customer, call, &dir)
         }
-    });
+    };
     match result {
         Ok(()) => StatusCode::OK.into_response(),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+        Err(MuteError::Forbidden) => forbidden(sh),
+        // The call-manager answers an unknown call, one not in progress and a direction it
+        // does not know with a bare 400, which the gateway translates (API.md §3, §5).
+        Err(MuteError::NotFound | MuteError::NotInProgress | MuteError::BadDirection) => {
+            unknown_id(sh)
+        }
     }
 }
 

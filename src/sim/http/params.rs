@@ -5,14 +5,15 @@ use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use uuid::Uuid;
 
 use super::Shared;
 use super::errors::{error, invalid_id};
 use crate::sim::world::Micros;
 
-/// `page_size` missing, `<= 0` or `> 100` all mean 100; a non-integer is a 400.
+/// `page_size` missing, `<= 0` or `> 100` all mean 100; a non-integer is a 400. A token that
+/// is not a time is not refused: it selects nothing.
 pub(super) fn page_params(
     sh: &Shared,
     q: &HashMap<String, String>,
@@ -33,11 +34,13 @@ pub(super) fn page_params(
             Err(_) => return Err(bad("page_size")),
         },
     };
+    // The gateway does not check the token: it goes into `tm_create < token` as it is, and a
+    // string the database cannot read as a time selects nothing (API.md §2).
     let token = match q.get("page_token").map(|s| s.as_str()) {
         None | Some("") => None,
         Some(t) => match crate::api::timestamp::parse(t) {
             Ok(Some(ts)) => Some(ts.as_microsecond()),
-            _ => return Err(bad("page_token")),
+            _ => Some(0),
         },
     };
     Ok((size, token))
@@ -64,9 +67,10 @@ impl FromRequestParts<Arc<Shared>> for Id {
         parts: &mut axum::http::request::Parts,
         sh: &Arc<Shared>,
     ) -> Result<Self, Response> {
+        // A path that is not UTF-8 is no UUID either: the same JSON answer.
         let Path(raw) = Path::<String>::from_request_parts(parts, sh)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|_| invalid_id(sh))?;
         match Uuid::parse_str(&raw) {
             Ok(id) if !id.is_nil() => Ok(Id(id)),
             _ => Err(invalid_id(sh)),
