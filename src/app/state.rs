@@ -481,14 +481,12 @@ impl AppState {
         calls
     }
 
-    /// Callers named so far, of every live participant with a call: (known, total).
+    /// Callers named so far, of every participant in a room (those whose record has not
+    /// arrived have no call yet, so no name either): (known, total).
     pub fn names_known(&self) -> (usize, usize) {
-        let calls = self.participants.values().filter_map(|p| p.call_id);
-        calls.fold((0, 0), |(known, total), c| {
-            (
-                known + usize::from(self.callers.contains_key(&c)),
-                total + 1,
-            )
+        let present = self.participants.values().filter(|p| p.gone_at.is_none());
+        present.fold((0, 0), |(known, total), p| {
+            (known + usize::from(self.caller_of(p).is_some()), total + 1)
         })
     }
 

@@ -227,6 +227,7 @@ impl Sim {
              \x20 agent login   {user} / {password}   (POST http://{addr}/auth/login)\n\
              \x20 websocket     {}?accesskey={key}\n\
              \x20 stats         http://{addr}/_sim/stats\n\
+             \x20 faults        curl -X PUT http://{addr}/_sim/faults -d '{{\"error_rate\":1}}'   (REST fails, open websockets stay; '{{}}' ends it)\n\
              \n\
              \x20 curl '{base}/conferencecalls?page_size=5&accesskey={key}'\n\
              \x20 VOIPBIN_API_URL={base} VN_ACCESS_KEY={key} conftop\n\

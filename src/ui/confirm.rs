@@ -92,7 +92,7 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
             inner.x + 1,
             y + 1,
             right,
-            "Keys typed too soon were ignored: press y when you mean it",
+            "A key came too soon and was ignored: press y again",
             theme.warn,
         );
     }

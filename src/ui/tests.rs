@@ -1070,3 +1070,27 @@ fn a_search_over_names_still_arriving_says_its_count_is_not_final() {
         "{wide}"
     );
 }
+
+#[test]
+fn without_colour_the_focused_dialog_button_is_marked_by_more_than_colour() {
+    let mut app = populated();
+    press(&mut app, ch('d'));
+    for theme in [
+        Theme::builtin("mono").unwrap(),
+        Theme::default_theme().without_color(),
+    ] {
+        let screen = text(render(&app, &theme, 100, 30).backend().buffer());
+        assert!(screen.contains("▸ Cancel ◂"), "{}: {screen}", theme.name);
+        assert!(!screen.contains("▸ Remove"), "{}", theme.name);
+    }
+    press(&mut app, key(crossterm::event::KeyCode::Right));
+    let screen = text(
+        render(&app, &Theme::builtin("mono").unwrap(), 100, 30)
+            .backend()
+            .buffer(),
+    );
+    assert!(
+        screen.contains("▸ Remove ◂") && !screen.contains("▸ Cancel"),
+        "{screen}"
+    );
+}

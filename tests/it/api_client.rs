@@ -773,3 +773,42 @@ async fn a_kick_leaves_the_call_up_and_a_hang_up_skips_leaving() {
         "hangup"
     );
 }
+
+#[tokio::test]
+async fn a_standalone_simulators_faults_change_while_it_runs() {
+    let sim = quiet_sim(10).await;
+    let http = reqwest::Client::new();
+    let faults = format!("http://{}/_sim/faults", sim.addr());
+    let rooms = format!(
+        "{}/conferences?accesskey={}",
+        sim.base_url(),
+        sim.access_key()
+    );
+    assert_eq!(reqwest::get(&rooms).await.unwrap().status(), 200);
+    let r = http
+        .put(&faults)
+        .body(r#"{"error_rate": 1}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let now: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(now["error_rate"], 1.0);
+    assert!(
+        reqwest::get(&rooms)
+            .await
+            .unwrap()
+            .status()
+            .is_server_error()
+    );
+    let r = http
+        .put(&faults)
+        .body(r#"{"eror_rate": 1}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a misspelt field is refused, not ignored");
+    assert!(r.text().await.unwrap().contains("error_rate"));
+    http.put(&faults).body("{}").send().await.unwrap();
+    assert_eq!(reqwest::get(&rooms).await.unwrap().status(), 200);
+}

@@ -832,3 +832,36 @@ async fn recent_leavers_on_the_pages_read_are_reported_once() {
     let per_refresh = (sim.counter().total() - requests) as f64 / 3.0;
     assert!(per_refresh <= 3.0, "{per_refresh} requests per refresh");
 }
+
+/// A 429 with neither `Retry-After` nor `limited_by` (a backend's "too many requests", API.md
+/// §7) may be the customer's limit: conftop cuts its rate as it does for the customer's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bare_429_is_taken_as_the_customers_limit() {
+    let sim = sim_with(SimConfig {
+        faults: Faults {
+            bare_429_rate: 0.3,
+            ..Faults::default()
+        },
+        ..still(300, 4, 3, 0)
+    })
+    .await;
+    let mut probe = Probe::start(
+        &sim,
+        SyncConfig {
+            budget: BudgetConfig::adaptive(8.0),
+            ..fast(false)
+        },
+    );
+    let mut cut = None;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while cut.is_none() && Instant::now() < deadline {
+        if let Ok(Some(SyncEvent::Rate(r))) =
+            timeout(Duration::from_millis(500), probe.handle.events.recv()).await
+        {
+            cut = Some(r);
+        }
+    }
+    let r = cut.expect("the rate was cut");
+    assert!(r.cuts >= 1 && r.per_second < r.ceiling, "{r:?}");
+    assert!(sim.counter().status(429) > 0);
+}

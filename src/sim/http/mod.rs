@@ -69,6 +69,7 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/v1.0/ws", get(super::ws::upgrade))
         .route_layer(middleware::from_fn_with_state(shared.clone(), gate::gate))
         .route("/_sim/stats", get(stats))
+        .route("/_sim/faults", get(faults_now).put(set_faults))
         // The server has no 405: another method on a known path is an unknown route.
         .method_not_allowed_fallback(errors::no_route)
         .fallback(errors::no_route)
@@ -95,6 +96,32 @@ async fn request_ids(State(sh): State<Arc<Shared>>, req: Request, next: Next) ->
         resp.headers_mut().insert("x-request-id", v);
     }
     resp
+}
+
+/// The REST faults a standalone simulator injects, changed while it runs (the websockets
+/// already open stay up): `curl -X PUT …/_sim/faults -d '{"error_rate":1}'` cuts the REST API
+/// while push goes on; `-d '{}'` ends every fault. Unauthenticated, like the stats.
+async fn set_faults(State(sh): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<super::faults::FaultsBody>(&body) {
+        Ok(b) => {
+            let faults = b.faults();
+            tracing::info!(?faults, "faults changed");
+            *super::shared::lock(&sh.faults) = faults;
+            faults_now(State(sh)).await
+        }
+        Err(e) => (
+            axum::http::StatusCode::BAD_REQUEST,
+            format!(
+                "not a faults object ({e}); fields: {}\n",
+                super::faults::FaultsBody::FIELDS
+            ),
+        )
+            .into_response(),
+    }
+}
+
+async fn faults_now(State(sh): State<Arc<Shared>>) -> Response {
+    axum::Json(super::faults::FaultsBody::of(&sh.faults())).into_response()
 }
 
 /// Request counts and table sizes, unauthenticated, for tools watching a standalone simulator.
