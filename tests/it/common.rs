@@ -36,3 +36,27 @@ pub fn client_for(sim: &Sim) -> Client {
     )
     .expect("client builds")
 }
+
+/// Every child process of the tests starts under this lock. portable-pty opens a terminal's
+/// descriptors without close-on-exec and sets it a moment later; a child started by another
+/// thread in that moment would inherit them and hold a terminal open after its own test closed
+/// it (the kernel hangs a terminal up only when the last copy of its master side closes).
+static SPAWNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub fn spawning() -> std::sync::MutexGuard<'static, ()> {
+    SPAWNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What `Command::output` does (no stdin, stdout and stderr captured), started under
+/// [`spawning`].
+pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::Output> {
+    use std::process::Stdio;
+    let child = {
+        let _one_at_a_time = spawning();
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?
+    };
+    child.wait_with_output()
+}

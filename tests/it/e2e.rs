@@ -173,18 +173,9 @@ async fn a_closed_terminal_ends_it_cleanly() {
     let sim = small_sim().await;
     let mut pty = spawn(&sim, &[], 100, 24);
     pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    // The kernel hangs the terminal up once the last copy of its master side closes; no other
+    // child holds one (children start one at a time, `common::spawning`).
     pty.close_terminal();
-    // The kernel hangs the terminal up once the last copy of its master side closes. Under the
-    // whole suite another test's child can inherit a copy (portable-pty sets close-on-exec
-    // only after openpty returns, and the suite forks from many threads), so the hang-up may
-    // never come: send the SIGHUP the kernel would have sent.
-    let t0 = std::time::Instant::now();
-    while pty.running() && t0.elapsed() < Duration::from_secs(5) {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    if pty.running() {
-        pty.signal("HUP");
-    }
     let status = pty.exit(WAIT).await;
     assert!(status.success(), "{status:?}");
     // Nothing may panic on the way out, though every write to the terminal now fails.
@@ -434,15 +425,16 @@ async fn credentials_never_reach_the_screen_the_log_or_help() {
     assert!(!audit_text.is_empty() && !audit_text.contains(&key));
 
     // --help shows the variable names but never their values.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
-        .arg("--help")
-        .env("VN_ACCESS_KEY", &key)
-        .env(
-            "VOIPBIN_API_URL",
-            format!("{}?accesskey={key}", sim.base_url()),
-        )
-        .output()
-        .unwrap();
+    let out = crate::common::output(
+        std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
+            .arg("--help")
+            .env("VN_ACCESS_KEY", &key)
+            .env(
+                "VOIPBIN_API_URL",
+                format!("{}?accesskey={key}", sim.base_url()),
+            ),
+    )
+    .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("VN_ACCESS_KEY"));
     assert!(!help.contains(&key), "{help}");
@@ -484,6 +476,7 @@ async fn the_standalone_simulator_answers_curl() {
             let _ = self.0.wait();
         }
     }
+    let spawning = crate::common::spawning();
     let mut child = Kill(
         std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
             .args([
@@ -499,6 +492,7 @@ async fn the_standalone_simulator_answers_curl() {
             .spawn()
             .unwrap(),
     );
+    drop(spawning);
     let mut lines = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
     let mut base = String::new();
     let mut key = String::new();
@@ -580,13 +574,13 @@ async fn a_panic_in_a_background_task_leaves_the_screen_to_the_running_ui() {
 #[test]
 fn option_errors_come_before_the_terminal_check() {
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
-            .args(args)
-            .env("VN_ACCESS_KEY", "k")
-            .env("CONFTOP_CONFIG", "/nonexistent-dir/conftop.toml")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
+        let out = crate::common::output(
+            std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
+                .args(args)
+                .env("VN_ACCESS_KEY", "k")
+                .env("CONFTOP_CONFIG", "/nonexistent-dir/conftop.toml"),
+        )
+        .unwrap();
         (
             out.status.code(),
             String::from_utf8_lossy(&out.stderr).to_string(),

@@ -72,7 +72,7 @@ async fn run(home: &Path, args: &[&str], extra: &[(&str, &str)]) -> Output {
     for (k, v) in extra {
         cmd.env(k, v);
     }
-    tokio::task::spawn_blocking(move || cmd.output().expect("conftop runs"))
+    tokio::task::spawn_blocking(move || crate::common::output(&mut cmd).expect("conftop runs"))
         .await
         .unwrap()
 }
@@ -474,10 +474,11 @@ async fn completions_man_page_and_version() {
     let version = stdout(&o);
     let expected = format!("conftop {}", env!("CARGO_PKG_VERSION"));
     assert!(version.starts_with(&expected), "{version}");
-    let head = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output();
+    let head = crate::common::output(
+        Command::new("git")
+            .args(["rev-parse", "--short=12", "HEAD"])
+            .current_dir(env!("CARGO_MANIFEST_DIR")),
+    );
     if let Ok(head) = head
         && head.status.success()
     {

@@ -17,7 +17,7 @@ async fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    tokio::task::spawn_blocking(move || cmd.output().expect("conftop runs"))
+    tokio::task::spawn_blocking(move || crate::common::output(&mut cmd).expect("conftop runs"))
         .await
         .unwrap()
 }

@@ -27,6 +27,8 @@ impl Pty {
     /// in a fresh directory; the API URL and key come from `env`.
     pub fn spawn(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
         let dir = tempfile::tempdir().unwrap();
+        // No other child may start while this terminal's descriptors can still be inherited.
+        let one_at_a_time = crate::common::spawning();
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -57,6 +59,7 @@ impl Pty {
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
+        drop(one_at_a_time);
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
@@ -200,11 +203,11 @@ impl Pty {
     }
 
     pub fn signal(&self, sig: &str) {
-        let status = std::process::Command::new("kill")
-            .args([&format!("-{sig}"), &self.pid().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let out = crate::common::output(
+            std::process::Command::new("kill").args([&format!("-{sig}"), &self.pid().to_string()]),
+        )
+        .unwrap();
+        assert!(out.status.success());
     }
 
     pub fn running(&mut self) -> bool {

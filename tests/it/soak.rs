@@ -10,6 +10,9 @@ use tokio::time::Instant;
 use crate::common::sim_with;
 use crate::live::{Live, Options};
 
+// Forty seconds of wall time: run by `.ci/run` (`cargo test --test it -- --ignored`), not by
+// every `cargo test`.
+#[ignore = "a 40 s soak; .ci/run runs it"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_stays_bounded_through_thousands_of_joins_and_leaves() {
     // 400 live participants; simulated time runs 4× faster; 1,500 arrivals per simulated

@@ -371,15 +371,13 @@ async fn retry_after_is_honoured_and_recovery_is_prompt() {
     );
     assert!(during >= 2, "it kept trying ({during})");
 
+    // Recovery: a whole picture again, well within a generous deadline (the scheduler's own
+    // tests pin how soon the next attempt goes).
     sim.set_faults(Faults::default());
-    let t1 = Instant::now();
-    let s = probe.fresh().await;
+    let s = timeout(Duration::from_secs(30), probe.fresh())
+        .await
+        .expect("a fresh picture after the storm");
     assert!(!s.participants.is_empty());
-    assert!(
-        t1.elapsed() < Duration::from_secs(12),
-        "recovered in {:?}",
-        t1.elapsed()
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -417,15 +415,16 @@ async fn refresh_now_is_prompt_when_idle() {
         },
     );
     probe.snapshot().await;
-    let t0 = Instant::now();
     probe
         .handle
         .commands
         .send(SyncCommand::RefreshNow)
         .await
         .unwrap();
-    probe.fresh().await;
-    assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
+    // Long before the 60 s interval would have brought one, however loaded the machine.
+    timeout(Duration::from_secs(30), probe.fresh())
+        .await
+        .expect("a refresh soon after it was asked for");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -671,18 +670,13 @@ async fn optional_work_never_delays_the_next_refresh() {
     });
     let mut probe = Probe::start(&sim, fast(false));
     probe.fresh().await;
-    let mut gaps = Vec::new();
-    let mut last = Instant::now();
-    for _ in 0..8 {
-        probe.fresh().await;
-        gaps.push(last.elapsed());
-        last = Instant::now();
+    // Were optional work let run to its end, the history scan alone (200 pages at 150 ms)
+    // would hold a refresh back for half a minute; each must come within a generous deadline.
+    for i in 0..8 {
+        timeout(Duration::from_secs(10), probe.fresh())
+            .await
+            .unwrap_or_else(|_| panic!("refresh {i} was held back"));
     }
-    let worst = gaps.iter().max().unwrap();
-    assert!(
-        *worst < Duration::from_millis(2500),
-        "snapshot gaps {gaps:?}"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

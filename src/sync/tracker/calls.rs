@@ -31,6 +31,10 @@ impl Wanted {
     }
 }
 
+/// A call wanted and not looked up yet: (off screen, newest first, call id), in the order it
+/// is asked for.
+pub(super) type Missing = (bool, Reverse<Option<Timestamp>>, Uuid);
+
 /// Calls begin a few seconds before their participant joins; a walk for a participant's call
 /// goes this far past the participant's record.
 const CALL_LEAD: SignedDuration = SignedDuration::from_mins(10);
@@ -65,7 +69,7 @@ impl Tracker {
     }
 
     /// The wanted calls not looked up yet: (off screen, newest first, call id).
-    fn missing_calls(&self, wanted: &Wanted) -> Vec<(bool, Reverse<Option<Timestamp>>, Uuid)> {
+    fn missing_calls(&self, wanted: &Wanted) -> Vec<Missing> {
         let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
         let live_calls: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
         let mut missing: Vec<_> = self
@@ -103,8 +107,8 @@ impl Tracker {
         if missing.is_empty() {
             return;
         }
-        // On screen first, in screen order (a kiosk's page before the next one); then the
-        // newest first.
+        // The participant whose details are open, then the rows on screen in screen order (a
+        // kiosk's page before the next one); then the newest first.
         let inspected = wanted
             .inspect
             .and_then(|id| self.live.get(&id))
@@ -116,99 +120,105 @@ impl Tracker {
             .map(|(i, c)| (c, i))
             .collect();
         missing.sort_by_key(|w| (w.0, order.get(&w.2).copied().unwrap_or(0), w.1, w.2));
-        let mut found: Vec<Call> = Vec::new();
-
         if self.bulk_pays(&missing) {
-            let mut left: HashSet<Uuid> = missing.iter().map(|w| w.2).collect();
-            let mut pager = Pager::new(
-                self.cfg.page_size,
-                self.calls_token.take(),
-                self.cfg.full_pages,
-            );
-            while !left.is_empty() {
-                let req = pager.request();
-                // While a row on screen still lacks its name, the page is for the screen.
-                let for_screen =
-                    wanted.searching || missing.iter().any(|w| !w.0 && left.contains(&w.2));
-                let sent = if for_screen {
-                    f.shown(|c| async move { c.list_calls(&req).await }).await
-                } else {
-                    f.spare(|c| async move { c.list_calls(&req).await }).await
-                };
-                let Some(result) = sent else {
-                    // Out of spare budget or time: continue from here next refresh.
-                    self.calls_token = pager.request().page_token;
-                    break;
-                };
-                let Ok(page) = result else {
-                    self.calls_reached = None;
-                    break;
-                };
-                let raw = page.items.len() + page.skipped;
-                self.learn_density(&page.items);
-                let oldest = missing
-                    .iter()
-                    .filter(|w| left.contains(&w.2))
-                    .filter_map(|w| w.1.0)
-                    .min()
-                    .map(|t| t.saturating_sub(CALL_LEAD).unwrap_or(t));
-                let mut older_than_all = false;
-                for call in page.items {
-                    older_than_all |=
-                        matches!((call.tm_create, oldest), (Some(t), Some(o)) if t < o);
-                    if let Some(t) = call.tm_create {
-                        self.calls_reached = Some(self.calls_reached.map_or(t, |r| r.min(t)));
-                    }
-                    if left.remove(&call.id) {
-                        self.calls_done.insert(call.id);
-                        found.push(call);
-                    }
-                }
-                // Each page's findings go out at once: names appear page by page, and the
-                // app never has to take in one huge batch.
-                if !found.is_empty() {
-                    let _ = events
-                        .send(SyncEvent::Calls(std::mem::take(&mut found)))
-                        .await;
-                }
-                let step = pager.after(raw, page.next_page_token, &mut self.page_limit, false);
-                let pays = {
-                    let still: Vec<_> = missing
-                        .iter()
-                        .filter(|w| left.contains(&w.2))
-                        .copied()
-                        .collect();
-                    self.bulk_pays(&still)
-                };
-                match step {
-                    _ if older_than_all || left.is_empty() => {
-                        self.calls_reached = None;
-                        break;
-                    }
-                    Step::End => {
-                        self.calls_reached = None;
-                        break;
-                    }
-                    // The rest are asked for one by one, from the newest page next time.
-                    Step::Next | Step::Capped(_) if !pays => {
-                        self.calls_reached = None;
-                        break;
-                    }
-                    Step::Next => {}
-                    Step::Capped(next) => {
-                        // Enough for one refresh; the walk resumes here next time rather than
-                        // falling back to one request per call.
-                        self.calls_token = Some(next);
-                        break;
-                    }
-                }
-            }
+            let left = self.calls_in_bulk(f, wanted, &missing, events).await;
             missing.retain(|w| left.contains(&w.2));
             if self.calls_token.is_some() {
                 return; // The walk continues next refresh; per-id lookups would duplicate it.
             }
         }
+        self.calls_one_by_one(f, wanted, missing, events).await;
+    }
 
+    /// Walks `GET /calls` pages for the missing calls, each page's findings sent at once;
+    /// returns those not found. Stops when the calls left are older than the page, when
+    /// asking one by one pays again, or at the page cap (to go on from there next time).
+    async fn calls_in_bulk(
+        &mut self,
+        f: &mut Fetcher<'_>,
+        wanted: &Wanted,
+        missing: &[Missing],
+        events: &Events,
+    ) -> HashSet<Uuid> {
+        let mut left: HashSet<Uuid> = missing.iter().map(|w| w.2).collect();
+        let token = self.calls_token.take();
+        let mut pager = Pager::new(self.cfg.page_size, token, self.cfg.full_pages);
+        while !left.is_empty() {
+            let req = pager.request();
+            // While a row on screen still lacks its name, the page is for the screen.
+            let for_screen =
+                wanted.searching || missing.iter().any(|w| !w.0 && left.contains(&w.2));
+            let sent = if for_screen {
+                f.shown(|c| async move { c.list_calls(&req).await }).await
+            } else {
+                f.spare(|c| async move { c.list_calls(&req).await }).await
+            };
+            let Some(result) = sent else {
+                // Out of spare budget or time: continue from here next refresh.
+                self.calls_token = pager.request().page_token;
+                break;
+            };
+            let Ok(page) = result else {
+                self.calls_reached = None;
+                break;
+            };
+            let raw = page.items.len() + page.skipped;
+            self.learn_density(&page.items);
+            let oldest = missing
+                .iter()
+                .filter(|w| left.contains(&w.2))
+                .filter_map(|w| w.1.0)
+                .min();
+            let oldest = oldest.map(|t| t.saturating_sub(CALL_LEAD).unwrap_or(t));
+            let mut older_than_all = false;
+            let mut found = Vec::new();
+            for call in page.items {
+                older_than_all |= matches!((call.tm_create, oldest), (Some(t), Some(o)) if t < o);
+                if let Some(t) = call.tm_create {
+                    self.calls_reached = Some(self.calls_reached.map_or(t, |r| r.min(t)));
+                }
+                if left.remove(&call.id) {
+                    self.calls_done.insert(call.id);
+                    found.push(call);
+                }
+            }
+            // Names appear page by page, and the app never takes in one huge batch.
+            if !found.is_empty() {
+                let _ = events.send(SyncEvent::Calls(found)).await;
+            }
+            let step = pager.after(raw, page.next_page_token, &mut self.page_limit, false);
+            let rest: Vec<Missing> = missing
+                .iter()
+                .filter(|w| left.contains(&w.2))
+                .copied()
+                .collect();
+            match step {
+                // Found, or the rest are asked for one by one, from the newest page next time.
+                _ if older_than_all || left.is_empty() || !self.bulk_pays(&rest) => {}
+                Step::Next => continue,
+                // Enough for one refresh; the walk resumes here next time rather than falling
+                // back to one request per call.
+                Step::Capped(next) => {
+                    self.calls_token = Some(next);
+                    break;
+                }
+                Step::End => {}
+            }
+            self.calls_reached = None;
+            break;
+        }
+        left
+    }
+
+    /// Asks for each missing call by id, in order, while the budget allows.
+    async fn calls_one_by_one(
+        &mut self,
+        f: &mut Fetcher<'_>,
+        wanted: &Wanted,
+        missing: Vec<Missing>,
+        events: &Events,
+    ) {
+        let mut found: Vec<Call> = Vec::new();
         let mut faults = 0;
         for (off_screen, _, id) in missing {
             let sent = if off_screen && !wanted.searching {
@@ -243,7 +253,7 @@ impl Tracker {
     /// each: the pages between where the walk stands and the oldest call wanted, at the density
     /// the list has shown, must be fewer than the calls. Until a page has shown the density,
     /// a bulk walk is tried when many are missing.
-    fn bulk_pays(&self, missing: &[(bool, Reverse<Option<Timestamp>>, Uuid)]) -> bool {
+    pub(super) fn bulk_pays(&self, missing: &[Missing]) -> bool {
         if missing.len() < self.cfg.bulk_calls {
             return false;
         }

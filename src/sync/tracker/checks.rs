@@ -127,7 +127,7 @@ impl Tracker {
 /// Refreshes per check of the `joined` participant confirmed longest ago.
 const SWEEP_EVERY: u64 = 4;
 
-fn t_id(t: &Target) -> &Uuid {
+pub(super) fn t_id(t: &Target) -> &Uuid {
     match t {
         Target::Conference(id) | Target::Participant(id) => id,
     }

@@ -5,10 +5,16 @@
 use super::*;
 
 impl Tracker {
+    /// Whether this refresh reads a page of the background scan: one in `scan_every`, a few
+    /// per cent of the steady cost.
+    pub(super) fn scan_due(&self) -> bool {
+        self.deep.is_some() && self.turn.is_multiple_of(self.cfg.scan_every.max(1))
+    }
+
     /// Continues the background scan of history within the horizon by a page, on every
     /// `scan_every`-th refresh and with spare budget only.
     pub(super) async fn scan_history(&mut self, f: &mut Fetcher<'_>, now: Timestamp) {
-        if !self.turn.is_multiple_of(self.cfg.scan_every.max(1)) {
+        if !self.scan_due() {
             return;
         }
         let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);

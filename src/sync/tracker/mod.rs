@@ -435,3 +435,6 @@ impl Tracker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

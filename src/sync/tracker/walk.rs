@@ -13,16 +13,19 @@ impl Tracker {
         expected: &mut HashSet<Uuid>,
         events: &Events,
     ) -> Result<HashSet<Uuid>, ApiError> {
-        let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
         // A full walk's hard cap is the horizon; a normal one stops early.
         let cap = if full {
             usize::MAX
         } else {
             self.cfg.warm_pages
         };
-        let frontier = if full { None } else { self.frontier };
-        let mut newest = self.frontier;
-        let mut seen = HashSet::new();
+        let mut walk = Walk {
+            now,
+            horizon: now.saturating_sub(self.cfg.horizon).unwrap_or(now),
+            frontier: if full { None } else { self.frontier },
+            newest: self.frontier,
+            seen: HashSet::new(),
+        };
         let mut pager = Pager::new(self.cfg.page_size, None, cap);
         let mut recent_yield: Vec<usize> = Vec::new();
         if full {
@@ -35,40 +38,13 @@ impl Tracker {
             if page.skipped > 0 {
                 tracing::warn!("{} undecodable participant records skipped", page.skipped);
             }
-            let mut live_here = 0;
-            let mut listed_here = 0;
-            let mut at_frontier = false;
-            let mut past_horizon = false;
-            for cc in page.items {
-                if let Some(created) = cc.tm_create {
-                    self.scanned_to = Some(self.scanned_to.map_or(created, |s| s.min(created)));
-                    at_frontier |= frontier.is_some_and(|fr| created <= fr);
-                    past_horizon |= created < horizon;
-                    // A record from the future would freeze the frontier; ignore its time.
-                    if created
-                        <= now
-                            .saturating_add(SignedDuration::from_mins(5))
-                            .unwrap_or(now)
-                    {
-                        newest = newest.max(Some(created));
-                    }
-                }
-                if expected.remove(&cc.id) {
-                    listed_here += 1;
-                }
-                seen.insert(cc.id);
-                if cc.status.is_live() {
-                    live_here += 1;
-                }
-                self.note_leaver(&cc, now);
-                self.upsert(cc);
-            }
+            let found = self.take_page(&mut walk, page.items, expected);
             let step = pager.after(raw, page.next_page_token, &mut self.page_limit, full);
-            recent_yield.push(listed_here);
+            recent_yield.push(found.listed);
             if full {
                 self.progress(f, events, false).await;
             }
-            if past_horizon || at_frontier {
+            if found.past_horizon || found.at_frontier {
                 break;
             }
             match step {
@@ -82,36 +58,86 @@ impl Tracker {
                     }
                     break;
                 }
-                Step::Next if full && expected.is_empty() && live_here == 0 => {
-                    // Everyone listed is found and this page holds nobody live: the rest is
-                    // history, scanned in the background for old participants of unlisted
-                    // rooms.
+                Step::Next if !full => {}
+                // Everyone listed is found and this page holds nobody live: the rest is
+                // history, scanned in the background for old participants of unlisted rooms.
+                Step::Next if expected.is_empty() && found.live == 0 => {
                     self.deep = pager.request().page_token;
                     break;
                 }
-                Step::Next if full && pages_pay_off(&recent_yield, self.cfg.full_pages) => {
-                    // A page finds more of the participants still missing than fetching them
-                    // one by one would for the same request: walk on.
-                }
-                Step::Next if full => {
-                    // Pages no longer pay for themselves: the listed participants still missing
-                    // are fetched one by one, the rest is left to the background scan.
+                // A page finds more of the participants still missing than fetching them one
+                // by one would for the same request: walk on.
+                Step::Next if pages_pay_off(&recent_yield, self.cfg.full_pages) => {}
+                // Pages no longer pay for themselves: the listed participants still missing
+                // are fetched one by one, the rest is left to the background scan.
+                Step::Next => {
                     self.deep = pager.request().page_token;
                     break;
                 }
-                Step::Next => {}
             }
         }
-        self.frontier = newest;
-        Ok(seen)
+        self.frontier = walk.newest;
+        Ok(walk.seen)
     }
+
+    /// Takes one page's records into the picture; says what the page held.
+    fn take_page(
+        &mut self,
+        walk: &mut Walk,
+        items: Vec<Conferencecall>,
+        expected: &mut HashSet<Uuid>,
+    ) -> PageFound {
+        let mut found = PageFound::default();
+        // A record from the future would freeze the frontier; its time is not taken.
+        let soon = walk
+            .now
+            .saturating_add(SignedDuration::from_mins(5))
+            .unwrap_or(walk.now);
+        for cc in items {
+            if let Some(created) = cc.tm_create {
+                self.scanned_to = Some(self.scanned_to.map_or(created, |s| s.min(created)));
+                found.at_frontier |= walk.frontier.is_some_and(|fr| created <= fr);
+                found.past_horizon |= created < walk.horizon;
+                if created <= soon {
+                    walk.newest = walk.newest.max(Some(created));
+                }
+            }
+            found.listed += usize::from(expected.remove(&cc.id));
+            found.live += usize::from(cc.status.is_live());
+            walk.seen.insert(cc.id);
+            self.note_leaver(&cc, walk.now);
+            self.upsert(cc);
+        }
+        found
+    }
+}
+
+/// Where a walk stands.
+struct Walk {
+    now: Timestamp,
+    horizon: Timestamp,
+    /// The newest record time the last walk reached: a normal walk stops there.
+    frontier: Option<Timestamp>,
+    /// The newest record time this walk met.
+    newest: Option<Timestamp>,
+    seen: HashSet<Uuid>,
+}
+
+/// What one page held.
+#[derive(Debug, Default)]
+struct PageFound {
+    /// Participants the room lists named.
+    listed: usize,
+    live: usize,
+    at_frontier: bool,
+    past_horizon: bool,
 }
 
 /// Whether walking on pays: within the first `min_pages` pages always; after that while the
 /// pages so far found at least one listed participant each on average (a page costs one
 /// request, as one participant fetched by id does) and the last few have not run dry (the
 /// walk has left the hours the participants joined in).
-fn pages_pay_off(found: &[usize], min_pages: usize) -> bool {
+pub(super) fn pages_pay_off(found: &[usize], min_pages: usize) -> bool {
     const WINDOW: usize = 10;
     if found.len() < min_pages.max(WINDOW) {
         return true;

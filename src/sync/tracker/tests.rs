@@ -1,0 +1,227 @@
+//! The tracker's rules that need no server: how answers merge into the picture, what is
+//! checked directly, when pages pay, the scan's pace, the departures noted.
+
+use super::*;
+
+fn t0() -> Timestamp {
+    "2026-11-24T10:00:00Z".parse().unwrap()
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn cc(n: u128, room: u128, status: &str, age_s: i64) -> Conferencecall {
+    serde_json::from_value(serde_json::json!({
+        "id": id(n),
+        "conference_id": id(1000 + room),
+        "reference_type": "call",
+        "reference_id": id(2000 + n),
+        "status": status,
+        "tm_create": (t0() - SignedDuration::from_secs(age_s)).to_string(),
+        "tm_update": (t0() - SignedDuration::from_secs(1)).to_string(),
+    }))
+    .unwrap()
+}
+
+fn room(n: u128, status: &str, inside: &[u128]) -> Conference {
+    serde_json::from_value(serde_json::json!({
+        "id": id(1000 + n),
+        "type": "conference",
+        "status": status,
+        "conferencecall_ids": inside.iter().map(|i| id(*i)).collect::<Vec<_>>(),
+        "tm_update": (t0() - SignedDuration::from_secs(30)).to_string(),
+    }))
+    .unwrap()
+}
+
+fn tracker_with(records: Vec<Conferencecall>) -> Tracker {
+    let mut t = Tracker::new(TrackerConfig::default());
+    for r in records {
+        t.upsert(r);
+    }
+    t
+}
+
+fn status(t: &Tracker, n: u128) -> Option<ConferencecallStatus> {
+    t.live.get(&id(n)).map(|p| p.status.clone())
+}
+
+#[test]
+fn a_listed_rooms_ids_are_authoritative_for_who_is_in_it() {
+    let mut t = tracker_with(vec![
+        cc(1, 1, "joined", 300),
+        cc(2, 1, "joined", 200),
+        cc(3, 1, "joining", 5),
+        cc(4, 2, "joined", 100),
+    ]);
+    // The room lists 1 and 3: 2 left, 3 joined; another room's participant is untouched.
+    t.reconcile(&room(1, "progressing", &[1, 3]), t0());
+    assert_eq!(status(&t, 1), Some(ConferencecallStatus::Joined));
+    assert_eq!(status(&t, 2), None, "missing from its room's list: gone");
+    assert_eq!(status(&t, 3), Some(ConferencecallStatus::Joined));
+    assert_eq!(status(&t, 4), Some(ConferencecallStatus::Joined));
+}
+
+#[test]
+fn a_terminating_room_has_everyone_still_in_it_leaving_since_its_update() {
+    let mut t = tracker_with(vec![cc(1, 1, "joined", 300), cc(2, 1, "joining", 5)]);
+    t.reconcile(&room(1, "terminating", &[1, 2]), t0());
+    for n in [1, 2] {
+        let p = &t.live[&id(n)];
+        assert_eq!(p.status, ConferencecallStatus::Leaving);
+        assert_eq!(p.tm_update, Some(t0() - SignedDuration::from_secs(30)));
+    }
+    // Terminated: whoever it no longer lists is gone.
+    t.reconcile(&room(1, "terminated", &[]), t0());
+    assert_eq!(t.live_count(), 0);
+}
+
+#[test]
+fn statuses_only_move_forward_and_a_record_that_left_goes() {
+    let mut t = tracker_with(vec![cc(1, 1, "leaving", 300)]);
+    // An older answer (joined) never undoes a newer one.
+    t.upsert(cc(1, 1, "joined", 300));
+    assert_eq!(status(&t, 1), Some(ConferencecallStatus::Leaving));
+    t.upsert(cc(1, 1, "leaved", 300));
+    assert_eq!(status(&t, 1), None);
+    // A record arriving for a listed participant ends its wait.
+    t.awaiting.insert(id(5), id(1001));
+    t.upsert(cc(5, 1, "joined", 10));
+    assert!(t.awaiting.is_empty());
+}
+
+#[test]
+fn a_rooms_listed_participants_without_a_record_wait_for_it() {
+    let mut t = tracker_with(vec![cc(1, 1, "joined", 300)]);
+    t.await_listed(&room(1, "progressing", &[1, 7, 8]));
+    let mut waiting: Vec<Uuid> = t.awaiting.keys().copied().collect();
+    waiting.sort();
+    assert_eq!(waiting, vec![id(7), id(8)]);
+    // No longer listed: no longer waited for.
+    t.await_listed(&room(1, "progressing", &[1, 8]));
+    assert_eq!(t.awaiting.keys().copied().collect::<Vec<_>>(), vec![id(8)]);
+}
+
+#[test]
+fn pages_pay_while_they_find_a_listed_participant_each() {
+    assert!(
+        walk::pages_pay_off(&[0; 5], 40),
+        "within the first pages always"
+    );
+    let mut found = vec![3; 40];
+    assert!(walk::pages_pay_off(&found, 40));
+    found.extend([0; 10]);
+    assert!(!walk::pages_pay_off(&found, 40), "the last ten ran dry");
+    let sparse = vec![0; 45];
+    assert!(
+        !walk::pages_pay_off(&sparse, 40),
+        "under one a page on average"
+    );
+}
+
+#[test]
+fn a_full_refresh_checks_every_unlisted_room_and_stuck_participant() {
+    let mut t = tracker_with(vec![
+        cc(1, 1, "joined", 300),
+        cc(2, 7, "joined", 300),
+        cc(3, 8, "joining", 120),
+        cc(4, 1, "joining", 10),
+    ]);
+    t.listed.insert(id(1001));
+    let mut targets = t.verification_targets(true, &HashSet::new(), t0());
+    targets.sort_by_key(|t| *checks::t_id(t));
+    assert_eq!(
+        targets,
+        vec![
+            Target::Participant(id(3)),
+            Target::Conference(id(1007)),
+            Target::Conference(id(1008)),
+        ],
+        "unlisted rooms 7 and 8, and 3 stuck joining for 2 minutes (4 joined 10 s ago)"
+    );
+}
+
+#[test]
+fn a_normal_refresh_checks_one_target_in_turn_and_every_fourth_the_oldest_joined() {
+    let mut t = tracker_with(vec![cc(1, 1, "joined", 300), cc(2, 7, "joined", 300)]);
+    t.listed.insert(id(1001));
+    t.conferences
+        .insert(id(1007), Arc::new(room(7, "progressing", &[2])));
+    let mut picks = Vec::new();
+    for turn in 1..=8 {
+        t.turn = turn;
+        let targets = t.verification_targets(false, &HashSet::new(), t0());
+        assert_eq!(targets.len(), 1, "{targets:?}");
+        t.checked.insert(targets[0], turn);
+        picks.push(targets[0]);
+    }
+    let sweeps = picks
+        .iter()
+        .filter(|p| matches!(p, Target::Participant(_)))
+        .count();
+    assert_eq!(
+        sweeps, 2,
+        "the joined one confirmed longest ago, every fourth: {picks:?}"
+    );
+    assert!(picks.contains(&Target::Conference(id(1007))));
+}
+
+#[test]
+fn the_history_scan_reads_a_page_every_scan_every_refreshes() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    t.deep = Some("2026-11-24T09:00:00.000000Z".into());
+    let due: Vec<u64> = (1..=60)
+        .filter(|turn| {
+            t.turn = *turn;
+            t.scan_due()
+        })
+        .collect();
+    assert_eq!(due, vec![20, 40, 60]);
+    t.deep = None;
+    t.turn = 20;
+    assert!(!t.scan_due(), "nothing left to scan");
+}
+
+#[test]
+fn departures_on_the_pages_read_are_noted_once_within_the_window() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let mut left = cc(1, 1, "leaved", 600);
+    left.tm_update = Some(t0() - SignedDuration::from_mins(5));
+    t.note_leaver(&left, t0());
+    t.note_leaver(&left, t0());
+    assert_eq!(t.leavers.len(), 1, "once");
+    let mut long_ago = cc(2, 1, "leaved", 7200);
+    long_ago.tm_update = Some(t0() - SignedDuration::from_mins(20));
+    t.note_leaver(&long_ago, t0());
+    let joined = cc(3, 1, "joined", 60);
+    t.note_leaver(&joined, t0());
+    assert_eq!(
+        t.leavers.len(),
+        1,
+        "out of the window, or still in: not a departure"
+    );
+}
+
+#[test]
+fn calls_are_listed_in_bulk_only_when_the_pages_are_fewer_than_the_calls() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    let missing = |n: usize, age_s: i64| -> Vec<calls::Missing> {
+        (0..n)
+            .map(|i| {
+                let at = t0() - SignedDuration::from_secs(age_s);
+                (true, Reverse(Some(at)), id(i as u128))
+            })
+            .collect()
+    };
+    assert!(!t.bulk_pays(&missing(5, 60)), "a few: one by one");
+    assert!(
+        t.bulk_pays(&missing(50, 60)),
+        "many, density unknown: a page is tried"
+    );
+    // One call a second: an hour back is 36 pages, worth it for 50 calls, not for 20.
+    t.calls_density = Some(1.0);
+    t.calls_reached = Some(t0());
+    assert!(t.bulk_pays(&missing(50, 2400)));
+    assert!(!t.bulk_pays(&missing(20, 2400)));
+}
