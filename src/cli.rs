@@ -96,7 +96,26 @@ pub struct ListArgs {
     /// [default: 30s].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// Ask the built-in simulator with the --demo scenario: no credentials needed.
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+impl ListArgs {
+    /// The dashboard's options these stand for, so one set of rules resolves both.
+    pub fn dash_args(&self) -> DashArgs {
+        DashArgs {
+            conn: self.conn.clone(),
+            no_push: true,
+            read_only: true,
+            ..DashArgs::default()
+        }
+    }
+}
+
+/// Where the API is and how conftop may use it: the dashboard's and `conftop list`'s alike.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ConnArgs {
+    /// Use the built-in simulator with the lively demo scenario: no credentials needed.
     #[arg(long)]
     pub demo: bool,
     /// API base URL [default: https://api.voipbin.net/v1.0].
@@ -107,8 +126,9 @@ pub struct ListArgs {
         hide_env_values = true
     )]
     pub api_url: Option<String>,
-    /// Profile of VoIPbin's CLI (`vn`) to use when the environment and the config file hold
-    /// no credential (also CONFTOP_PROFILE).
+    /// Profile of VoIPbin's CLI (`vn`) to take the access key and API URL from, when neither
+    /// the environment nor the config file holds a credential (also CONFTOP_PROFILE)
+    /// [default: the file's current_profile].
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Config file [default: config.toml in the config directory].
@@ -119,45 +139,28 @@ pub struct ListArgs {
         hide_env_values = true
     )]
     pub config: Option<PathBuf>,
-    /// Requests per second conftop allows itself [default: 8].
+    /// Requests per second conftop allows itself (the customer's limit is ~17/s) [default: 8].
     #[arg(long, value_name = "N")]
     pub budget: Option<f64>,
+    /// How far back live participants can have joined, so how much history a complete
+    /// picture reads (1m to 7d) [default: learned: an hour, as VoIPbin ends calls then, or 24h
+    /// once someone live joined longer ago].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub horizon: Option<Duration>,
     /// Allow plain http:// to hosts other than this machine (credentials travel unencrypted).
     #[arg(long)]
     pub allow_insecure_http: bool,
-}
-
-impl ListArgs {
-    /// The dashboard's options these stand for, so one set of rules resolves both.
-    pub fn dash_args(&self) -> DashArgs {
-        DashArgs {
-            demo: self.demo,
-            api_url: self.api_url.clone(),
-            profile: self.profile.clone(),
-            config: self.config.clone(),
-            budget: self.budget,
-            allow_insecure_http: self.allow_insecure_http,
-            no_push: true,
-            read_only: true,
-            ..DashArgs::default()
-        }
-    }
+    /// Keep no cache on disk of participants' records and callers (also `cache = false` in
+    /// the config file) [default: a cache in the cache directory].
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Options of the dashboard.
 #[derive(Debug, Args, Default)]
 pub struct DashArgs {
-    /// Run against the built-in simulator with a lively scenario: no credentials needed.
-    #[arg(long)]
-    pub demo: bool,
-    /// API base URL [default: https://api.voipbin.net/v1.0].
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "VOIPBIN_API_URL",
-        hide_env_values = true
-    )]
-    pub api_url: Option<String>,
+    #[command(flatten)]
+    pub conn: ConnArgs,
     /// Don't follow VoIPbin's websocket: learn every change by polling (also `push = false` in
     /// the config file).
     #[arg(long)]
@@ -192,9 +195,6 @@ pub struct DashArgs {
     /// Without a good refresh for this long, rows are withdrawn: "NO DATA" [default: 1m].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub no_data_after: Option<Duration>,
-    /// Requests per second conftop allows itself (the customer's limit is ~17/s) [default: 8].
-    #[arg(long, value_name = "N")]
-    pub budget: Option<f64>,
     /// Timeout of each API request [default: 10s].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
@@ -204,22 +204,6 @@ pub struct DashArgs {
     /// Where the log goes [default: conftop.log in the data directory].
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
-    /// Profile of VoIPbin's CLI (`vn`) to take the access key and API URL from, when neither
-    /// the environment nor the config file holds a credential (also CONFTOP_PROFILE)
-    /// [default: the file's current_profile].
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// Config file [default: config.toml in the config directory].
-    #[arg(
-        long,
-        value_name = "PATH",
-        env = "CONFTOP_CONFIG",
-        hide_env_values = true
-    )]
-    pub config: Option<PathBuf>,
-    /// Allow plain http:// to hosts other than this machine (credentials travel unencrypted).
-    #[arg(long)]
-    pub allow_insecure_http: bool,
     /// Panic on purpose once the screen is up, to check the terminal is restored and the report
     /// goes to the log (used by the end-to-end tests).
     #[arg(long, hide = true)]
@@ -243,8 +227,8 @@ pub struct SimArgs {
     #[arg(long)]
     pub demo: bool,
     /// Start from the busy-account scenario: 500 live participants in 50 rooms among 100,000
-    /// history records, 30% of them short calls of the last three hours (the options below
-    /// still apply).
+    /// history records, 30% of them short calls of the last three hours; calls end after an
+    /// hour, as on the real server, unless --uncapped (the options below still apply).
     #[arg(long, conflicts_with = "demo")]
     pub busy: bool,
     /// Share (0 to 1) of the history placed among the live participants, in the last
@@ -344,6 +328,10 @@ pub struct SimArgs {
     /// Frames queued per websocket before further ones are dropped (the server's is 2000).
     #[arg(long, value_name = "N")]
     pub ws_queue: Option<usize>,
+    /// Calls are never hung up after an hour: a server without VoIPbin's call limit (API.md §5),
+    /// where participants stay for as long as their callers do.
+    #[arg(long)]
+    pub uncapped: bool,
     /// Every n-th history record shares its predecessor's tm_create (0 = none).
     #[arg(long, default_value_t = 0)]
     pub ties: usize,

@@ -40,8 +40,11 @@ pub struct FileConfig {
     pub no_data_after: Option<Duration>,
     #[serde(default, deserialize_with = "duration")]
     pub timeout: Option<Duration>,
+    #[serde(default, deserialize_with = "duration")]
+    pub horizon: Option<Duration>,
     pub budget: Option<f64>,
     pub read_only: Option<bool>,
+    pub cache: Option<bool>,
     pub push: Option<bool>,
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,

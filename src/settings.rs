@@ -19,7 +19,7 @@ use crate::audit::AuditLog;
 use crate::cli::{DashArgs, SimArgs};
 use crate::config::{self, ConfigError, CredentialSource, FileConfig};
 use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig, WsFaults, WsOptions};
-use crate::sync::{BudgetConfig, PushConfig, SyncConfig};
+use crate::sync::{BudgetConfig, HorizonSetting, PushConfig, SyncConfig, TrackerConfig};
 use crate::ui::Theme;
 use crate::ui::theme::{ThemeError, no_color_requested};
 
@@ -41,6 +41,9 @@ pub mod defaults {
     pub const PUSH_POLL: Duration = Duration::from_millis(4500);
     pub const PUSH_CHECK: Duration = Duration::from_secs(90);
     pub const NO_DATA_AFTER: Duration = Duration::from_secs(60);
+    /// `--horizon`, when given: from a minute to a week.
+    pub const HORIZON: RangeInclusive<Duration> =
+        Duration::from_secs(60)..=Duration::from_secs(7 * 86400);
     /// How far back the recent departures reach.
     pub const DEPARTURES: Duration = Duration::from_secs(15 * 60);
     pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -86,6 +89,8 @@ pub enum SettingsError {
          not come before the warning"
     )]
     StuckOrder { warn: String, crit: String },
+    #[error("{option} {given}: give a horizon from 1m to 7d")]
+    Horizon { option: String, given: String },
     #[error("{option} {given}: pages rotate at most once a second")]
     RotateTooFast { option: String, given: String },
     #[error(
@@ -135,6 +140,10 @@ pub struct Settings {
     pub stuck_crit: Duration,
     pub rotate: Duration,
     pub no_data_after: Duration,
+    /// How far back live participants can have joined; `None`: learned.
+    pub horizon: Option<Duration>,
+    /// Where the cache lives; `None`: no cache (`--no-cache`, `cache = false`, the demo).
+    pub cache: Option<PathBuf>,
     pub budget: f64,
     pub timeout: Duration,
     pub theme: Theme,
@@ -168,6 +177,7 @@ impl Settings {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Settings, SettingsError> {
         let config_path = args
+            .conn
             .config
             .clone()
             .or_else(|| env("CONFTOP_CONFIG").map(PathBuf::from));
@@ -210,10 +220,10 @@ impl Settings {
                 given: shown(rotate),
             });
         }
-        let budget = args.budget.or(file.budget).unwrap_or(defaults::BUDGET);
+        let budget = args.conn.budget.or(file.budget).unwrap_or(defaults::BUDGET);
         if !(budget.is_finite() && defaults::BUDGET_RANGE.contains(&budget)) {
             return Err(SettingsError::Budget {
-                option: from("--budget", args.budget.is_some(), "budget"),
+                option: from("--budget", args.conn.budget.is_some(), "budget"),
                 given: budget,
             });
         }
@@ -229,6 +239,15 @@ impl Settings {
             .no_data_after
             .or(file.no_data_after)
             .unwrap_or(defaults::NO_DATA_AFTER);
+        let horizon = args.conn.horizon.or(file.horizon);
+        if let Some(h) = horizon
+            && !defaults::HORIZON.contains(&h)
+        {
+            return Err(SettingsError::Horizon {
+                option: from("--horizon", args.conn.horizon.is_some(), "horizon"),
+                given: shown(h),
+            });
+        }
 
         let mut theme = Theme::load(
             args.theme
@@ -265,7 +284,7 @@ impl Settings {
             .or(file.log_file.clone())
             .or_else(|| config::data_file("conftop.log"));
 
-        let (source, credential_source) = if args.demo {
+        let (source, credential_source) = if args.conn.demo {
             (Source::Demo, CredentialSource::Demo)
         } else {
             let (credentials, from, vn_url) = credentials(args, env, &file, &file_name)?;
@@ -293,7 +312,7 @@ impl Settings {
         if let Source::Api { url, credentials } = &source {
             let client = ClientConfig {
                 base_url: url.clone(),
-                allow_insecure_http: args.allow_insecure_http,
+                allow_insecure_http: args.conn.allow_insecure_http,
                 ..ClientConfig::default()
             };
             crate::api::Client::new(&client, credentials.clone())?;
@@ -306,10 +325,14 @@ impl Settings {
             stuck_crit,
             rotate,
             no_data_after,
+            horizon,
+            cache: (!args.conn.no_cache && file.cache != Some(false) && !args.conn.demo)
+                .then(|| config::project_dirs().map(|d| d.cache_dir().to_owned()))
+                .flatten(),
             budget,
             timeout,
             theme,
-            allow_insecure_http: args.allow_insecure_http,
+            allow_insecure_http: args.conn.allow_insecure_http,
             push: !args.no_push && file.push.unwrap_or(true),
             audit_log,
             log_file,
@@ -389,6 +412,14 @@ impl Settings {
                 enabled: self.push,
                 ..PushConfig::default()
             },
+            tracker: TrackerConfig {
+                horizon: match self.horizon.map(SignedDuration::try_from) {
+                    Some(Ok(h)) => HorizonSetting::Fixed(h),
+                    _ => HorizonSetting::Learned,
+                },
+                cache: self.cache.clone(),
+                ..TrackerConfig::default()
+            },
             ..SyncConfig::default()
         }
     }
@@ -402,7 +433,8 @@ fn api_url(
     file: &FileConfig,
     vn_url: Option<String>,
 ) -> String {
-    args.api_url
+    args.conn
+        .api_url
         .clone()
         .or_else(|| env("VOIPBIN_API_URL"))
         .or(vn_url)
@@ -416,7 +448,7 @@ fn profile(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Option<(String, &'static str)> {
     let named = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    match args.profile.clone().and_then(named) {
+    match args.conn.profile.clone().and_then(named) {
         Some(p) => Some((p, "--profile")),
         None => env("CONFTOP_PROFILE")
             .and_then(named)
@@ -575,6 +607,7 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
         queue_rooms: a.queue_rooms.unwrap_or(base.queue_rooms),
         history: a.history.unwrap_or(base.history),
         churn_per_min: a.churn.unwrap_or(base.churn_per_min),
+        call_limit: if a.uncapped { None } else { base.call_limit },
         recent_share: a.recent_share.unwrap_or(base.recent_share),
         recent_window: a
             .recent_window

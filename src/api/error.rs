@@ -181,6 +181,11 @@ impl ApiError {
         err
     }
 
+    /// Whether the request went out (not one conftop held back, [`ApiError::not_sent`]).
+    pub fn was_sent(&self) -> bool {
+        self.reason.as_deref() != Some("NOT_SENT")
+    }
+
     /// A failure of conftop's own, not of the API.
     pub fn internal(endpoint: &'static str, detail: &str) -> Self {
         let mut err = ApiError::new(ErrorKind::Internal, endpoint);

@@ -31,6 +31,16 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.channel = Some(c);
             s.dirty = true;
         }
+        SyncEvent::Remembered(calls) => {
+            // Names at once; what the server says of these calls, when it comes, wins.
+            for call in calls {
+                s.callers
+                    .entry(call.id)
+                    .or_insert_with(|| Caller::remembered(&call));
+                s.name_departure(call.id);
+            }
+            s.rebuild();
+        }
         SyncEvent::Calls(calls) => {
             for call in calls {
                 let fresh = Caller::from_api(&call);
@@ -137,6 +147,7 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     }
     s.history_complete = snap.complete;
     s.history = snap.history;
+    s.horizon = Some(snap.horizon);
     let loading = (snap.pending > 0).then(|| {
         let total = snap.participants.len();
         (total - snap.pending.min(total), total)

@@ -193,11 +193,15 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         1,
         &[("loading n/N: ", Tone::Muted), (words, Tone::Text)],
     ));
-    let words = "a day of records for rooms no list shows; slow on purpose (hours when busy)";
+    let words = "older records read for rooms no list shows, a page now and then";
     out.push(line(
         1,
         &[("history n%: ", Tone::Muted), (words, Tone::Text)],
     ));
+    if let Some(h) = &app.horizon {
+        let words = horizon_words(h);
+        out.push(line(1, &[("History: ", Tone::Muted), (&words, Tone::Text)]));
+    }
     let (known, total) = app.names_known();
     let words = if app.names_everyone() {
         format!("everyone's since the first search; all at once while one is on ({known}/{total})")
@@ -236,6 +240,22 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         }
     }
     out
+}
+
+/// The horizon in force, and why.
+fn horizon_words(h: &crate::sync::Horizon) -> String {
+    use crate::sync::tracker::horizon::Why;
+    let span = format::duration(h.span);
+    match h.why {
+        Why::Set => format!("the last {span} (set by --horizon or the config file)"),
+        Why::CallLimit => format!(
+            "the last {span}: VoIPbin ends calls after an hour, and nobody live joined earlier"
+        ),
+        Why::Seen(age) => format!(
+            "the last {span}: someone live joined {} ago, so calls here outlast the hour",
+            format::duration(age)
+        ),
+    }
 }
 
 /// `2s`, `4.5s`.

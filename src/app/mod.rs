@@ -209,6 +209,8 @@ pub struct AppState {
     pub history_complete: bool,
     /// While the background scan of older history goes on: how much of it is done (0–1).
     pub history: Option<f32>,
+    /// How far back the picture reaches, and why, as the sync task last said.
+    pub horizon: Option<sync::Horizon>,
     /// While the first picture fills in: participants with details / participants listed.
     pub loading: Option<(usize, usize)>,
     pub customer: Option<(Uuid, String)>,
@@ -265,6 +267,8 @@ pub struct AppState {
     burst: burst::Burst,
     /// The participant whose record and caller the sync task was last asked for first.
     inspect_sent: Option<Uuid>,
+    /// The rows on screen without a record the sync task was last told of.
+    awaited_sent: Vec<Uuid>,
     dirty: bool,
 }
 

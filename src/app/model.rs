@@ -196,6 +196,9 @@ pub struct Caller {
     pub mute: Option<MuteDirection>,
     /// The call record's last change, so an older answer never undoes a newer one.
     pub tm_update: Option<Timestamp>,
+    /// Read from the server (rather than remembered by the cache, which knows the parties
+    /// only: status and mute are then not known yet).
+    pub confirmed: bool,
 }
 
 impl Caller {
@@ -210,6 +213,18 @@ impl Caller {
             tm_hangup: c.tm_hangup,
             mute: MuteDirection::of_call(&c.mute_direction),
             tm_update: c.tm_update,
+            confirmed: true,
+        }
+    }
+
+    /// A caller as the cache remembers the call: who rang whom, nothing of its state.
+    pub fn remembered(c: &Call) -> Caller {
+        Caller {
+            status: Default::default(),
+            mute: None,
+            tm_update: None,
+            confirmed: false,
+            ..Caller::from_api(c)
         }
     }
 

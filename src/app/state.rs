@@ -21,6 +21,7 @@ impl AppState {
             conn: Connection::default(),
             history_complete: false,
             history: None,
+            horizon: None,
             loading: None,
             customer: None,
             channel: None,
@@ -59,6 +60,7 @@ impl AppState {
             searching_sent: false,
             burst: burst::Burst::default(),
             inspect_sent: None,
+            awaited_sent: Vec::new(),
             dirty: true,
             cfg,
         }
@@ -431,7 +433,43 @@ impl AppState {
     /// Call ids of the rows on screen without a name yet, so the sync task looks those up:
     /// the list's rows, or on a kiosk this page's and the next one's (named before it turns).
     pub(super) fn visible_calls(&self) -> Vec<Uuid> {
-        let shown: Vec<Uuid> = if self.cfg.mode == Mode::Kiosk {
+        let mut calls: Vec<Uuid> = self
+            .shown_rows()
+            .iter()
+            .filter_map(|id| self.participants.get(id).and_then(|p| p.call_id))
+            .collect();
+        // The recent departures, while they are open: their callers, for those who left
+        // before this session saw them.
+        if self.overlay == Overlay::Departures {
+            let rows = self.overlay_height();
+            let shown = self.departures_shown();
+            let scroll = self.overlay_scroll_now();
+            calls.extend(
+                shown
+                    .iter()
+                    .skip(scroll)
+                    .take(rows)
+                    .filter(|d| !d.named)
+                    .filter_map(|d| d.call),
+            );
+        }
+        calls.retain(|c| !self.callers.contains_key(c));
+        calls
+    }
+
+    /// Participants on screen whose own record has not arrived yet (shown from their room's
+    /// list alone): the sync task reads those first.
+    pub(super) fn awaited_rows(&self) -> Vec<Uuid> {
+        self.shown_rows()
+            .into_iter()
+            .filter(|id| self.participants.get(id).is_some_and(|p| !p.record_read()))
+            .collect()
+    }
+
+    /// The participant rows on screen: the list's, or on a kiosk this page's and the next
+    /// one's (named before it turns).
+    fn shown_rows(&self) -> Vec<Uuid> {
+        if self.cfg.mode == Mode::Kiosk {
             let pages = self.pages.len().max(1);
             [self.kiosk_page, (self.kiosk_page + 1) % pages]
                 .iter()
@@ -457,28 +495,7 @@ impl AppState {
                     Row::Group(_) => None,
                 })
                 .collect()
-        };
-        let mut calls: Vec<Uuid> = shown
-            .iter()
-            .filter_map(|id| self.participants.get(id).and_then(|p| p.call_id))
-            .collect();
-        // The recent departures, while they are open: their callers, for those who left
-        // before this session saw them.
-        if self.overlay == Overlay::Departures {
-            let rows = self.overlay_height();
-            let shown = self.departures_shown();
-            let scroll = self.overlay_scroll_now();
-            calls.extend(
-                shown
-                    .iter()
-                    .skip(scroll)
-                    .take(rows)
-                    .filter(|d| !d.named)
-                    .filter_map(|d| d.call),
-            );
         }
-        calls.retain(|c| !self.callers.contains_key(c));
-        calls
     }
 
     /// Callers named so far, of every participant in a room (those whose record has not
@@ -524,6 +541,11 @@ impl AppState {
     }
 
     pub(super) fn report_visible(&mut self, out: &mut Vec<Command>) {
+        let awaited = self.awaited_rows();
+        if awaited != self.awaited_sent {
+            self.awaited_sent = awaited.clone();
+            out.push(Command::Sync(sync::SyncCommand::Awaited(awaited)));
+        }
         let visible = self.visible_calls();
         if visible != self.visible_sent {
             self.visible_sent = visible.clone();

@@ -42,6 +42,8 @@ pub struct Picture {
     pub at: Timestamp,
     pub snapshot: Arc<Snapshot>,
     pub calls: IdMap<Call>,
+    /// Calls known from the cache only: who rang whom, not whether they are muted.
+    pub remembered: crate::ids::IdSet,
     /// Every live participant is in it: the history within the health-check horizon was
     /// scanned. Only a picture cut short by the timeout is not.
     pub complete: bool,
@@ -101,6 +103,12 @@ pub async fn collect(
     let config = SyncConfig {
         budget: config.budget.optional_unlimited(),
         name_everyone: true,
+        // The whole horizon's history is read at once: a listing is complete only then.
+        tracker: crate::sync::TrackerConfig {
+            scan_every: 1,
+            scan_pages: usize::MAX,
+            ..config.tracker
+        },
         ..config
     };
     let mut handle = crate::sync::spawn(client, config);
@@ -118,6 +126,7 @@ async fn wait(
     let deadline = Instant::now() + timeout;
     let mut customer = None;
     let mut calls: IdMap<Call> = IdMap::default();
+    let mut remembered = crate::ids::IdSet::default();
     let mut idle_refreshes = 0u32;
     let mut failures = 0u32;
     let mut last_error: Option<ApiError> = None;
@@ -136,7 +145,19 @@ async fn wait(
             SyncEvent::Customer(c) => customer = Some(c),
             // Push is off for a listing; mutes and rates are the dashboard's.
             SyncEvent::CallUpdated(_) | SyncEvent::Rate(_) => {}
+            SyncEvent::Remembered(found) => {
+                // Who rang whom; their mute state is not known from the cache.
+                for c in found {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = calls.entry(c.id) {
+                        remembered.insert(c.id);
+                        slot.insert(c);
+                    }
+                }
+            }
             SyncEvent::Calls(found) => {
+                for c in &found {
+                    remembered.remove(&c.id);
+                }
                 calls.extend(found.into_iter().map(|c| (c.id, c)));
                 if let Some((p, _)) = &mut picture {
                     p.calls = calls.clone();
@@ -159,6 +180,7 @@ async fn wait(
                     at: Timestamp::now(),
                     snapshot,
                     calls: calls.clone(),
+                    remembered: remembered.clone(),
                     complete: true,
                 };
                 let missing = p.missing_callers();
@@ -203,6 +225,7 @@ async fn wait(
     match picture {
         Some((mut p, _)) => {
             p.calls = calls;
+            p.remembered = remembered;
             Ok(p)
         }
         None if partial.is_some() => Ok(Picture {
@@ -211,6 +234,7 @@ async fn wait(
             at: Timestamp::now(),
             snapshot: partial.expect("checked"),
             calls,
+            remembered,
             complete: false,
         }),
         None => Err(ListError::Incomplete {

@@ -228,7 +228,10 @@ fn participant(p: &Picture, cc: &crate::api::Conferencecall) -> Participant {
             direction: c.direction.as_str().to_owned(),
         }
     });
-    let mute = call.map(|c| c.mute_direction.trim());
+    // A call known from the cache alone: whether it is muted is not known.
+    let mute = call
+        .filter(|c| !p.remembered.contains(&c.id))
+        .map(|c| c.mute_direction.trim());
     Participant {
         id: cc.id,
         status: cc.status.as_str().to_owned(),

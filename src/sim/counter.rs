@@ -45,6 +45,11 @@ impl Counter {
             .sum()
     }
 
+    /// Responses by HTTP status (0: a dropped connection).
+    pub fn statuses(&self) -> impl Iterator<Item = (u16, u64)> {
+        self.statuses.iter().map(|(k, v)| (*k, *v))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
         self.counts.iter().map(|(k, v)| (k.as_str(), *v))
     }

@@ -27,6 +27,9 @@ pub struct Scenario {
     pub recent_share: f64,
     /// How far back the recent history and the live participants' joins reach.
     pub recent_window: Micros,
+    /// The longest a call lasts: VoIPbin's call-manager hangs every call up an hour after it
+    /// began (API.md §5), and its participant leaves. `None` plays a server without that cap.
+    pub call_limit: Option<Micros>,
     /// Participant arrivals per simulated minute across all rooms; 0 keeps the world still
     /// except for what requests and controls do.
     pub churn_per_min: f64,
@@ -54,6 +57,7 @@ impl Default for Scenario {
             history: 5_000,
             recent_share: 0.0,
             recent_window: 3 * HOUR,
+            call_limit: Some(HOUR),
             churn_per_min: 0.0,
             room_lifetime: 0,
             join_delay: 2 * SECOND,
@@ -80,8 +84,9 @@ impl Scenario {
         }
     }
 
-    /// A busy account: 500 live participants in 50 rooms, who joined over the last three
-    /// hours, among 30,000 short calls of those hours; 100,000 history records in all.
+    /// A busy account: 500 live participants in 50 rooms among 30,000 short calls of the last
+    /// three hours; 100,000 history records in all. The live ones joined within the last hour
+    /// (calls end at the hour), or over the three hours on an uncapped server.
     pub fn busy() -> Self {
         Scenario {
             seed: 11,

@@ -21,7 +21,7 @@ mod pager;
 pub mod push;
 pub mod schedule;
 mod snapshot;
-mod tracker;
+pub mod tracker;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,7 +43,7 @@ pub use fetch::Fetcher;
 pub use push::{PushConfig, PushEvent};
 use schedule::{Effect, Finished, Input, Job, Plan, Rules, Scheduler};
 pub use snapshot::{Channel, Snapshot, SyncCommand, SyncEvent};
-pub use tracker::{Tracker, TrackerConfig, Wanted};
+pub use tracker::{Horizon, HorizonSetting, Tracker, TrackerConfig, Wanted};
 
 pub use crate::settings::defaults::MIN_INTERVAL;
 
@@ -130,6 +130,8 @@ struct Worker {
     config: SyncConfig,
     /// Idle between jobs; a running job holds it.
     tracker: Option<Tracker>,
+    /// What the screen wants, shared with the tracker so a long walk serves it as it goes.
+    screen: Arc<std::sync::Mutex<Wanted>>,
     job: Option<JobTask>,
     push: Option<JoinHandle<()>>,
     push_tx: mpsc::Sender<PushEvent>,
@@ -154,11 +156,15 @@ async fn run(
     let (mut scheduler, first) = Scheduler::new(rules, Instant::now(), fastrand::u64(..));
     let (push_tx, mut push_rx) = mpsc::channel::<PushEvent>(1024);
     let (answered, mut answers) = mpsc::unbounded_channel();
+    let screen = Arc::new(std::sync::Mutex::new(scheduler.wanted().clone()));
+    let mut tracker = Tracker::new(config.tracker.clone());
+    tracker.follow_screen(screen.clone());
     let mut w = Worker {
         client: Arc::new(client),
         budget: Arc::new(Budget::new(config.budget)),
         events,
-        tracker: Some(Tracker::new(config.tracker.clone())),
+        tracker: Some(tracker),
+        screen,
         config,
         job: None,
         push: None,
@@ -188,6 +194,11 @@ async fn run(
             }
         };
         let effects = scheduler.step(input, Instant::now());
+        if let Ok(mut shared) = w.screen.lock()
+            && *shared != *scheduler.wanted()
+        {
+            *shared = scheduler.wanted().clone();
+        }
         w.carry_out(effects).await;
     }
     w.stop(&mut scheduler, &mut answers).await;
@@ -260,7 +271,9 @@ impl Worker {
         let (mut t, result) = done.unwrap_or_else(|join| {
             tracing::error!("sync job failed: {join}");
             let e = ApiError::internal("refresh", "the refresh task failed; see the log");
-            (Tracker::new(self.config.tracker.clone()), Err(e))
+            let mut fresh = Tracker::new(self.config.tracker.clone());
+            fresh.follow_screen(self.screen.clone());
+            (fresh, Err(e))
         });
         let error = result.err();
         if error.is_some() {

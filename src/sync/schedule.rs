@@ -43,6 +43,11 @@ use super::tracker::Wanted;
 /// long after the API answers again.
 pub const PROBE_MAX: Duration = Duration::from_secs(4);
 
+/// Pushed records are applied at most once in this long: under heavy churn (frames every few
+/// milliseconds) they are taken together, and one walk of the newest page finds every new
+/// participant they name.
+pub const PUSH_BATCH: Duration = Duration::from_secs(1);
+
 /// What the rules need to know of the configuration.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -160,6 +165,8 @@ pub struct Scheduler {
     acting: HashMap<(ActionKind, Uuid), Attempt>,
     push: PushState,
     pushed: Vec<Conference>,
+    /// When the last job applying pushed records started.
+    pushed_at: Option<Instant>,
     rate_shown: Option<Rate>,
 }
 
@@ -195,6 +202,7 @@ impl Scheduler {
                 next_check: now,
             },
             pushed: Vec::new(),
+            pushed_at: None,
             rate_shown: None,
         };
         (s, effects)
@@ -259,6 +267,11 @@ impl Scheduler {
                 self.wanted.visible = v;
                 self.names_since.get_or_insert(now);
             }
+            SyncCommand::Awaited(ids) => {
+                // A full walk reads these as it goes (the screen is shared with it); after
+                // it, the names job that follows does.
+                self.wanted.awaited = ids;
+            }
             SyncCommand::Inspect(participant) => {
                 self.wanted.inspect = participant;
                 if participant.is_some() {
@@ -314,10 +327,10 @@ impl Scheduler {
             }
             PushEvent::Record(Pushed::Conference(c)) => {
                 self.pushed.push(*c);
-                // Applied at once, unless the API is failing: then it waits for the next
-                // probe, rather than each frame sending a request into the outage.
+                // Applied soon, unless the API is failing: then it waits for the next probe,
+                // rather than each frame sending a request into the outage.
                 if self.running.is_none() && self.answering() {
-                    self.next = now;
+                    self.next = self.next.min(self.push_due(now));
                 }
                 return Vec::new();
             }
@@ -351,8 +364,10 @@ impl Scheduler {
         }
         if names_only {
             // The schedule stands, unless something came meanwhile that wants a refresh now.
-            if std::mem::take(&mut self.again) || (!self.pushed.is_empty() && self.answering()) {
+            if std::mem::take(&mut self.again) {
                 self.next = now;
+            } else if !self.pushed.is_empty() && self.answering() {
+                self.next = self.next.min(self.push_due(now));
             }
             return Vec::new();
         }
@@ -385,12 +400,18 @@ impl Scheduler {
         };
         let asked = std::mem::take(&mut self.again);
         let pushed = !self.pushed.is_empty() && self.answering();
-        self.next = if asked || pushed {
-            now
-        } else {
-            earliest.max(now)
+        self.next = match (asked, pushed) {
+            (true, _) => now,
+            (false, true) => earliest.max(now).min(self.push_due(now)),
+            (false, false) => earliest.max(now),
         };
         effects
+    }
+
+    /// When pushed records waiting now may be applied: at once, unless a batch was applied
+    /// less than [`PUSH_BATCH`] ago.
+    fn push_due(&self, now: Instant) -> Instant {
+        self.pushed_at.map_or(now, |t| (t + PUSH_BATCH).max(now))
     }
 
     /// The rate, when a 429 has cut it and it moved enough to be worth saying.
@@ -438,6 +459,7 @@ impl Scheduler {
             }
             Job::Names
         } else if !self.pushed.is_empty() && self.answering() {
+            self.pushed_at = Some(now);
             Job::Pushed(std::mem::take(&mut self.pushed))
         } else if self.push.up && now < self.push.next_check && self.answering() {
             Job::Light

@@ -33,6 +33,8 @@ pub struct Snapshot {
     /// participants are confirmed as of then. `None` when the job asked the server nothing
     /// (pushed records applied as they are): the picture changed, but nobody confirmed it.
     pub confirmed: Option<Timestamp>,
+    /// How far back the picture reaches, and why.
+    pub horizon: super::tracker::Horizon,
 }
 
 /// How changes reach conftop, for the header.
@@ -58,6 +60,9 @@ pub enum SyncEvent {
     Snapshot(Arc<Snapshot>),
     /// Call details resolved since the last message.
     Calls(Vec<Call>),
+    /// Calls as the cache remembers them: who rang whom, never their state (which follows,
+    /// read from the server, as [`SyncEvent::Calls`]).
+    Remembered(Vec<Call>),
     /// A refresh failed; the previous snapshot is still the latest truth.
     Failed { at: Timestamp, error: ApiError },
     /// An action (remove, mute, unmute) was answered, or failed, or was refused.
@@ -79,6 +84,9 @@ pub enum SyncCommand {
     RefreshNow,
     /// Perform one action (remove, mute, unmute); sent once per confirmation or key press.
     Act(super::action::Attempt),
+    /// Participants on screen whose record has not arrived: read first while the first walk
+    /// goes on.
+    Awaited(Vec<Uuid>),
     /// The participant whose details are open (or none): its record and caller come first.
     Inspect(Option<Uuid>),
     /// Call ids of the rows on screen: their callers are looked up.

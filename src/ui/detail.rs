@@ -234,16 +234,15 @@ pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             );
             field(buf, inner, &mut y, "from", &party(&c.source), t, theme);
             field(buf, inner, &mut y, "to", &party(&c.destination), t, theme);
-            field(
-                buf,
-                inner,
-                &mut y,
-                "call status",
-                c.status.as_str(),
-                t,
-                theme,
-            );
+            // A call the cache remembers names the caller; its state is still being read.
+            let status = if c.confirmed {
+                c.status.as_str()
+            } else {
+                "not read yet"
+            };
+            field(buf, inner, &mut y, "call status", status, t, theme);
             match c.mute {
+                _ if !c.confirmed => {}
                 Some(d) => {
                     let (word, meaning) = crate::app::mute::direction_words(d);
                     field(buf, inner, &mut y, "mute", word, theme.warn, theme);

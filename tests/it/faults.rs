@@ -44,6 +44,15 @@ fn options() -> Options {
     }
 }
 
+/// The participants on screen (rows that left excluded).
+fn shown(a: &conftop::app::AppState) -> HashSet<Uuid> {
+    a.participants
+        .values()
+        .filter(|p| p.gone_at.is_none())
+        .map(|p| p.id)
+        .collect()
+}
+
 fn sim_live(sim: &Sim) -> HashSet<Uuid> {
     sim.with_world(|w| w.live_participants(0).iter().map(|p| p.id).collect())
 }
@@ -67,13 +76,7 @@ async fn assert_recovers(live: &mut Live, sim: &Sim, what: &str) {
     // already live; rooms no list shows come with its walk a moment later.)
     let server = sim_live(sim);
     live.until(Duration::from_secs(15), what, |a| {
-        let shown: HashSet<Uuid> = a
-            .participants
-            .values()
-            .filter(|p| p.gone_at.is_none())
-            .map(|p| p.id)
-            .collect();
-        matches!(a.freshness(), Freshness::Live { .. }) && shown == server
+        matches!(a.freshness(), Freshness::Live { .. }) && shown(a) == server
     })
     .await;
     let attempts = live.refreshes - started;
@@ -93,8 +96,11 @@ async fn assert_recovers(live: &mut Live, sim: &Sim, what: &str) {
 async fn fault_case(faults: Faults, for_: Duration, reason: &str, what: &str) {
     let sim = sim_with(scenario(300)).await;
     let mut live = Live::start(&sim, options());
-    live.until(Duration::from_secs(10), "first picture", |a| {
-        a.conn.last_ok.is_some()
+    // The whole first picture (rooms no list shows come with the walk, after the rooms'),
+    // so that what stays on screen while the fault lasts is known.
+    let server = sim_live(&sim);
+    live.until(Duration::from_secs(20), "first picture", |a| {
+        a.loading.is_none() && a.history_complete && shown(a) == server
     })
     .await;
     let before = live.shown();

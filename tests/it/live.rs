@@ -20,6 +20,9 @@ pub struct Live {
     pub refreshes: usize,
     /// Removals answered so far.
     pub removals: usize,
+    /// Mutes and unmutes answered so far, and how many of them conftop held back unsent.
+    pub mutes: usize,
+    pub mutes_unsent: usize,
     /// When the last key was pressed, on the app's clock.
     last_key: Option<Timestamp>,
     /// How far the app's clock runs ahead of the wall's: keys paced on the app's clock
@@ -83,6 +86,8 @@ impl Live {
             sync,
             refreshes: 0,
             removals: 0,
+            mutes: 0,
+            mutes_unsent: 0,
             last_key: None,
             skew: SignedDuration::ZERO,
             paced: false,
@@ -96,6 +101,12 @@ impl Live {
                 SyncEvent::Refreshing => self.refreshes += 1,
                 SyncEvent::Acted(o) if o.action == conftop::verdict::ActionKind::Remove => {
                     self.removals += 1
+                }
+                SyncEvent::Acted(o) => {
+                    self.mutes += 1;
+                    if o.error.as_ref().is_some_and(|e| !e.was_sent()) {
+                        self.mutes_unsent += 1;
+                    }
                 }
                 _ => {}
             }
@@ -202,6 +213,20 @@ impl Live {
             self.pump(Duration::from_millis(50)).await;
         }
         t0.elapsed()
+    }
+
+    /// Pumps until no refresh has started for most of a second and none is running: the
+    /// picture is as settled as it gets.
+    pub async fn settle(&mut self) {
+        let t0 = Instant::now();
+        loop {
+            let before = self.refreshes;
+            self.pump(Duration::from_millis(800)).await;
+            if self.refreshes == before && !self.app.conn.refreshing {
+                return;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(30), "never settled");
+        }
     }
 
     pub fn is_live(&self) -> bool {

@@ -2,6 +2,7 @@
 
 mod api_client;
 mod busy;
+mod cache;
 mod common;
 mod e2e;
 mod faults;

@@ -232,6 +232,8 @@ async fn the_history_scan_reads_a_page_every_few_refreshes() {
     .await;
     let cfg = TrackerConfig {
         page_size: 10,
+        // A day of history to scan, whatever this server's calls last.
+        horizon: conftop::sync::HorizonSetting::Fixed(jiff::SignedDuration::from_hours(24)),
         ..TrackerConfig::default()
     };
     let every = cfg.scan_every;

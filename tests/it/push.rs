@@ -14,7 +14,8 @@ use uuid::Uuid;
 use crate::common::sim_with;
 use crate::live::{Live, Options};
 
-/// A still world without a rate limit, joins taking about half a second.
+/// A still world without a rate limit, joins taking about half a second; the server pings
+/// often enough that a socket is never silent for the clients' short `silent_after`.
 fn config() -> SimConfig {
     SimConfig {
         scenario: Scenario {
@@ -25,6 +26,10 @@ fn config() -> SimConfig {
         server: ServerOptions {
             rate_limit: None,
             ..ServerOptions::default()
+        },
+        websocket: WsOptions {
+            ping_interval: Duration::from_millis(500),
+            ..WsOptions::default()
         },
         ..SimConfig::default()
     }
@@ -103,8 +108,9 @@ async fn joined_in_sim(sim: &Sim, id: Uuid) -> Instant {
 async fn joins_and_leaves_arrive_by_push() {
     let sim = sim_with(config()).await;
     let mut live = pushing(&sim, slow_polls()).await;
-    // Let the first picture settle, then count only what push causes.
-    live.pump(Duration::from_millis(500)).await;
+    // Let the first picture settle (the refresh push coming up asks for included), then count
+    // only what push causes.
+    live.settle().await;
     let refreshes = live.refreshes;
     let room = a_conference(&sim);
     for _ in 0..3 {

@@ -79,7 +79,8 @@ impl Probe {
             SyncEvent::Customer(_)
             | SyncEvent::Channel(_)
             | SyncEvent::Rate(_)
-            | SyncEvent::CallUpdated(_) => {}
+            | SyncEvent::CallUpdated(_)
+            | SyncEvent::Remembered(_) => {}
         }
     }
 

@@ -131,9 +131,15 @@ async fn stats(State(sh): State<Arc<Shared>>) -> Response {
         .iter()
         .map(|(k, v)| (k.to_owned(), v.into()))
         .collect();
+    let statuses: serde_json::Map<String, Value> = sh
+        .counter()
+        .statuses()
+        .map(|(k, v)| (k.to_string(), v.into()))
+        .collect();
     let (participants, calls, conferences) = sh.world().sizes();
     axum::Json(json!({
         "requests": counts,
+        "statuses": statuses,
         "records": {"conferencecalls": participants, "calls": calls, "conferences": conferences},
         "websocket": sh.hub.stats(),
     }))

@@ -50,6 +50,13 @@ impl World {
                 };
                 self.leave_index(i);
             }
+            Due::CallLimit(id) => {
+                if let Some(&i) = self.participant_index.get(&id)
+                    && self.participants[i].status.is_live()
+                {
+                    self.finish(i, Some(("local", "timeout")));
+                }
+            }
             Due::Leaved(id) => {
                 let Some(&i) = self.participant_index.get(&id) else {
                     return;
@@ -147,6 +154,7 @@ impl World {
         self.participant_index
             .insert(id, self.participants.len() - 1);
         self.conferences[room].present.push(id);
+        self.limit_call(id, call_t);
         let delay = self.between(
             self.scenario.join_delay / 2,
             self.scenario.join_delay * 3 / 2,
@@ -161,6 +169,14 @@ impl World {
             }
         }
         id
+    }
+
+    /// Schedules the end of a live participant's call at the call limit, if there is one.
+    pub(super) fn limit_call(&mut self, participant: Uuid, call_began: Micros) {
+        if let Some(limit) = self.scenario.call_limit {
+            let end = call_began.saturating_add(limit).max(self.now);
+            self.at(end, Due::CallLimit(participant));
+        }
     }
 
     /// A call appended in creation order (calls made during the run).

@@ -184,6 +184,8 @@ enum Due {
     JoinFailed(Uuid),
     /// The participant hangs up: `joined` → `leaved` at once (no `leaving`).
     Leave(Uuid),
+    /// The server ends the participant's call at the call limit: it leaves as on a hang-up.
+    CallLimit(Uuid),
     /// The bridge confirms a kick: `leaving` → `leaved`.
     Leaved(Uuid),
     /// A kicked participant's call ends when its flow does (a kick does not hang it up).

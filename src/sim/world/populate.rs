@@ -38,6 +38,11 @@ impl World {
         } else {
             (30 * MINUTE, (30 * MINUTE, 3 * HOUR))
         };
+        // Under the call limit nobody live has been in a call longer than it.
+        let live_window = match self.scenario.call_limit {
+            Some(limit) => live_window.min(limit - 2 * MINUTE).max(MINUTE),
+            None => live_window,
+        };
         for _ in 0..self.scenario.conferences {
             let age = self.between(ages.0, ages.1);
             let room = self.new_conference(main, ConferenceKind::Conference, now - age);
@@ -213,6 +218,8 @@ impl World {
             let idx = self.participants.len() - 1;
             self.participants[idx].tm_update = Some(t + 2 * SECOND);
             self.conferences[room].members.push(id);
+            let call_began = self.calls[self.calls.len() - 1].tm_create;
+            self.limit_call(id, call_began);
         }
         if self.conferences[room].kind == ConferenceKind::Connect && n == 2 {
             // One leg rang in, the other was dialled out.

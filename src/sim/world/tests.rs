@@ -141,3 +141,46 @@ fn a_room_is_deleted_when_its_timeout_expires() {
         assert_eq!(w.participant(p).unwrap().status, ParticipantStatus::Leaving);
     }
 }
+
+#[test]
+fn calls_end_at_the_hour_as_the_real_servers_do_unless_uncapped() {
+    for limit in [Some(HOUR), None] {
+        let mut w = World::new(
+            Scenario {
+                history: 3_000,
+                conferences: 10,
+                churn_per_min: 0.0,
+                call_limit: limit,
+                ..Scenario::busy()
+            },
+            NOW,
+        );
+        let live: Vec<Uuid> = w.live_participants(0).iter().map(|p| p.id).collect();
+        let oldest = w
+            .live_participants(0)
+            .iter()
+            .map(|p| NOW - p.tm_create)
+            .max()
+            .unwrap();
+        match limit {
+            Some(l) => assert!(oldest < l, "nobody live is older than the limit"),
+            None => assert!(oldest > HOUR, "uncapped: the busy window's three hours"),
+        }
+        // An hour on, under the limit, everyone who was live has left, ended by the server.
+        w.advance(NOW + HOUR);
+        let still = live
+            .iter()
+            .filter(|id| w.participant(**id).is_some_and(|p| p.status.is_live()))
+            .count();
+        if limit.is_some() {
+            assert_eq!(still, 0);
+            let p = w.participant(live[0]).unwrap();
+            let call = w.call(p.call).unwrap();
+            assert_eq!(call.hangup_reason, "timeout");
+        } else {
+            // Rooms still time out and kick their people; no call is ended by a limit.
+            assert!(still > 0);
+            assert!(w.calls.iter().all(|c| c.hangup_reason != "timeout"));
+        }
+    }
+}

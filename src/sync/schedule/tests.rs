@@ -675,3 +675,40 @@ fn opening_a_rows_details_looks_up_its_record_at_once() {
     assert_eq!(b.s.wanted().inspect, None);
     assert_eq!(b.s.wake_at(), Some(b.t0 + INTERVAL));
 }
+
+#[test]
+fn under_heavy_churn_pushed_records_are_applied_at_most_once_a_second_all_of_them() {
+    let mut b = Bench::new(rules());
+    b.next_job();
+    b.step(Input::Push(PushEvent::Up));
+    b.ok();
+    b.next_job();
+    b.ok();
+    let start = b.now;
+    let mut jobs = 0;
+    let mut applied = 0;
+    // A frame every 50 ms for ten seconds; each pushed job takes 100 ms.
+    for k in 0..200u128 {
+        b.now = start + ms(50 * k as u64);
+        b.step(pushed(k));
+        let effects = b.tick();
+        if let Some(plan) = started(&effects) {
+            if let Job::Pushed(records) = &plan.job {
+                jobs += 1;
+                applied += records.len();
+            }
+            b.now += ms(100);
+            b.ok();
+        }
+    }
+    b.now = start + Duration::from_secs(12);
+    if let Some(plan) = started(&b.tick())
+        && let Job::Pushed(records) = &plan.job
+    {
+        applied += records.len();
+        jobs += 1;
+    }
+    assert!(jobs <= 12, "{jobs} pushed jobs in ten seconds");
+    assert!(jobs >= 8, "still applied every second or so: {jobs}");
+    assert_eq!(applied, 200, "every record, none lost");
+}

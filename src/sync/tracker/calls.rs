@@ -19,6 +19,9 @@ pub struct Wanted {
     pub searching: bool,
     /// The participant whose details are open: its record and its caller come first.
     pub inspect: Option<Uuid>,
+    /// Participants on screen whose record has not arrived: while the first walk goes on,
+    /// their records are read first.
+    pub awaited: Vec<Uuid>,
 }
 
 impl Wanted {
@@ -34,6 +37,9 @@ impl Wanted {
 /// A call wanted and not looked up yet: (off screen, newest first, call id), in the order it
 /// is asked for.
 pub(super) type Missing = (bool, Reverse<Option<Timestamp>>, Uuid);
+
+/// How long before its participant joins a call usually began.
+const USUAL_LEAD: SignedDuration = SignedDuration::from_secs(10);
 
 /// Calls begin a few seconds before their participant joins; a walk for a participant's call
 /// goes this far past the participant's record.
@@ -184,6 +190,7 @@ impl Tracker {
             }
             // Names appear page by page, and the app never takes in one huge batch.
             if !found.is_empty() {
+                self.calls_read(&found);
                 let _ = events.send(SyncEvent::Calls(found)).await;
             }
             let step = pager.after(raw, page.next_page_token, &mut self.page_limit, false);
@@ -245,6 +252,7 @@ impl Tracker {
             }
         }
         if !found.is_empty() {
+            self.calls_read(&found);
             let _ = events.send(SyncEvent::Calls(found)).await;
         }
     }
@@ -263,7 +271,9 @@ impl Tracker {
         let Some(oldest) = missing.iter().filter_map(|w| w.1.0).min() else {
             return false;
         };
-        let oldest = oldest.saturating_sub(CALL_LEAD).unwrap_or(oldest);
+        // Most calls begin seconds before their participant joins: the estimate counts on
+        // that, while the walk itself goes the whole lead past before it gives up.
+        let oldest = oldest.saturating_sub(USUAL_LEAD).unwrap_or(oldest);
         let from = self.calls_reached.unwrap_or_else(Timestamp::now);
         let span = from.duration_since(oldest).as_secs_f64().max(0.0);
         let pages = (span * per_second / self.cfg.page_size.max(1) as f64).ceil();

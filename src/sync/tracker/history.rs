@@ -1,6 +1,6 @@
-//! The background scan of older history within the health-check horizon, so that old
-//! participants of unlisted rooms are found too: one page every few refreshes, with spare
-//! budget only.
+//! The background scan of older history within the horizon, so that old participants of
+//! unlisted rooms are found too: a page every few refreshes, with spare budget only (a
+//! listing reads on as long as its budget allows).
 
 use super::*;
 
@@ -17,11 +17,11 @@ impl Tracker {
         if !self.scan_due() {
             return;
         }
-        let horizon = now.saturating_sub(self.cfg.horizon).unwrap_or(now);
+        let horizon = now.saturating_sub(self.horizon.span).unwrap_or(now);
         let Some(start) = self.deep.take() else {
             return;
         };
-        let mut pager = Pager::new(self.cfg.page_size, Some(start), 1);
+        let mut pager = Pager::new(self.cfg.page_size, Some(start), self.cfg.scan_pages);
         loop {
             let req = pager.request();
             let Some(result) = f
@@ -49,6 +49,7 @@ impl Tracker {
                 }
                 self.note_leaver(&cc, now);
                 if cc.status.is_live() && !self.live.contains_key(&cc.id) {
+                    self.learn_horizon(&cc);
                     self.live.insert(cc.id, Arc::new(cc));
                 }
             }

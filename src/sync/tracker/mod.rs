@@ -50,18 +50,22 @@ use crate::sync::snapshot::{Snapshot, SyncEvent};
 mod calls;
 mod checks;
 mod history;
+pub mod horizon;
 mod picture;
 mod push;
+mod remember;
+mod screen;
 mod walk;
 
 pub use calls::Wanted;
+pub use horizon::{Horizon, HorizonSetting};
 
 /// Knobs of the refresh strategy.
 #[derive(Debug, Clone)]
 pub struct TrackerConfig {
     pub page_size: u32,
-    /// Participants older than this are kicked by the server's health check (API.md §3).
-    pub horizon: SignedDuration,
+    /// How far back a live participant can have joined (see [`horizon`]).
+    pub horizon: HorizonSetting,
     /// Pages a full refresh walks before leaving the rest to the background scan; it goes on
     /// past this while each page still finds participants the room lists named (a page finds
     /// up to 100 for one request, where fetching them one by one costs one request each).
@@ -74,21 +78,27 @@ pub struct TrackerConfig {
     pub bulk_calls: usize,
     /// Refreshes before an id that did not resolve is asked about again.
     pub retry_unresolved: u64,
-    /// The background history scan reads one page every this many refreshes.
+    /// The background history scan reads on every this many refreshes…
     pub scan_every: u64,
+    /// …this many pages at most (within spare budget and half the interval).
+    pub scan_pages: usize,
+    /// Where the cache of what never changes lives; `None`: no cache.
+    pub cache: Option<std::path::PathBuf>,
 }
 
 impl Default for TrackerConfig {
     fn default() -> Self {
         TrackerConfig {
             page_size: 100,
-            horizon: SignedDuration::from_hours(24),
+            horizon: HorizonSetting::Learned,
             full_pages: 40,
             warm_pages: 10,
             verify_per_refresh: 1,
-            bulk_calls: 10,
+            bulk_calls: 2,
             retry_unresolved: 30,
             scan_every: 20,
+            scan_pages: 1,
+            cache: None,
         }
     }
 }
@@ -142,6 +152,14 @@ pub struct Tracker {
     departed: IdMap<Timestamp>,
     /// Those not sent yet.
     leavers: Vec<Arc<Conferencecall>>,
+    /// How far back the picture reaches.
+    horizon: Horizon,
+    /// What the cache gives and takes.
+    remembered: remember::Remembered,
+    /// What the screen wants now, as the sync task last heard (see [`screen`]).
+    screen: Option<Arc<std::sync::Mutex<Wanted>>>,
+    /// Records read for the screen during this walk.
+    screen_served: usize,
 }
 
 /// Where a refresh sends what it learns.
@@ -150,6 +168,7 @@ pub type Events = mpsc::Sender<SyncEvent>;
 impl Tracker {
     pub fn new(cfg: TrackerConfig) -> Tracker {
         Tracker {
+            horizon: Horizon::new(cfg.horizon),
             cfg,
             live: IdMap::default(),
             conferences: IdMap::default(),
@@ -172,6 +191,9 @@ impl Tracker {
             last_sent: None,
             departed: IdMap::default(),
             leavers: Vec::new(),
+            remembered: remember::Remembered::default(),
+            screen: None,
+            screen_served: 0,
         }
     }
 
@@ -184,6 +206,25 @@ impl Tracker {
     /// How many participants are tracked (for tests and memory bounds).
     pub fn live_count(&self) -> usize {
         self.live.len()
+    }
+
+    /// The horizon in force.
+    pub fn horizon(&self) -> Horizon {
+        self.horizon
+    }
+
+    /// A live participant's join time is evidence of how far back the live ones reach: one
+    /// older than the horizon widens it, and the next refresh walks the history it now covers.
+    fn learn_horizon(&mut self, cc: &Conferencecall) {
+        let Some(joined) = cc.tm_create else { return };
+        let age = Timestamp::now().duration_since(joined);
+        if self.horizon.saw(age) {
+            tracing::info!(
+                ?age,
+                "a live participant older than the call limit: horizon widened"
+            );
+            self.warm = false;
+        }
     }
 
     /// The customer, once the first refresh has asked (push topics need it).
@@ -203,14 +244,16 @@ impl Tracker {
         events: &Events,
         light: bool,
     ) -> Result<(), ApiError> {
-        let full = !self.warm;
-        let light = light && !full;
         self.turn += 1;
         if self.customer.is_none() {
             let customer = f.call(|c| c.get_customer()).await?;
             self.customer = Some(customer.id);
             let _ = events.send(SyncEvent::Customer(customer)).await;
+            // What the last run learned of this customer, before deciding how much to walk.
+            self.open_cache(f, events, now).await;
         }
+        let full = !self.warm;
+        let light = light && !full;
 
         // 1. The listed rooms and their joined/leaving sets.
         let mut expected: HashSet<Uuid> = HashSet::new();
@@ -227,6 +270,8 @@ impl Tracker {
             for gone in was_listed.difference(&self.listed) {
                 self.emptying.insert(*gone);
             }
+            // Those the cache knows need not be found on a page.
+            expected.retain(|id| !self.remembered.unread.contains(id));
             // The rooms and their participants are on screen at once; details follow.
             if full {
                 self.progress(f, events, true).await;
@@ -254,6 +299,7 @@ impl Tracker {
         // Optional work with spare budget only; failures here do not fail the refresh.
         self.lookup_calls(f, wanted, events).await;
         self.scan_history(f, now).await;
+        self.confirm_calls(f, wanted, events).await;
         Ok(())
     }
 
@@ -263,9 +309,14 @@ impl Tracker {
         let turn = self.turn;
         let retry = self.cfg.retry_unresolved;
         self.unresolved.retain(|_, t| turn - *t < retry);
-        for id in ids {
+        // Rows on screen first; and, as their records come, their callers.
+        let ids = self.screen_first(ids);
+        for (i, id) in ids.into_iter().enumerate() {
             if self.live.contains_key(&id) || self.unresolved.contains_key(&id) {
                 continue;
+            }
+            if i % 2 == 1 {
+                self.name_screen(f, events).await;
             }
             match f.call(|c| c.get_conferencecall(id)).await {
                 Ok(cc) if cc.status.is_live() => {
@@ -320,6 +371,7 @@ impl Tracker {
         );
         self.send_snapshot(f, events, false).await;
         self.send_leavers(events).await;
+        self.remember();
         f.essential_done();
     }
 
@@ -380,7 +432,10 @@ impl Tracker {
         self.awaiting
             .retain(|id, c| *c != conference.id || inside.contains(id));
         for id in &conference.conferencecall_ids {
-            if !self.live.contains_key(id) && !self.unresolved.contains_key(id) {
+            if !self.live.contains_key(id)
+                && !self.unresolved.contains_key(id)
+                && !self.place_known(*id, conference.id)
+            {
                 self.awaiting.insert(*id, conference.id);
             }
         }
@@ -422,10 +477,12 @@ impl Tracker {
     /// Merges a record; statuses only move forward, so an older answer never undoes a newer one.
     fn upsert(&mut self, cc: Conferencecall) {
         self.awaiting.remove(&cc.id);
+        self.remembered.unread.remove(&cc.id);
         if !cc.status.is_live() {
             self.live.remove(&cc.id);
             return;
         }
+        self.learn_horizon(&cc);
         match self.live.get_mut(&cc.id) {
             Some(old) if !cc.status.supersedes(&old.status) => {}
             Some(old) => *old = Arc::new(cc),

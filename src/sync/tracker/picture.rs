@@ -29,7 +29,7 @@ impl Tracker {
         let now = Timestamp::now();
         let history = self.deep.as_ref().map(|_| {
             let reached = self.scanned_to.unwrap_or(now);
-            let span = self.cfg.horizon.as_secs_f64().max(1.0);
+            let span = self.horizon.span.as_secs_f64().max(1.0);
             (now.duration_since(reached).as_secs_f64() / span).clamp(0.0, 1.0) as f32
         });
         let snapshot = Snapshot {
@@ -41,6 +41,7 @@ impl Tracker {
             history,
             interim,
             confirmed: f.answered,
+            horizon: self.horizon,
         };
         self.last_sent = Some(std::time::Instant::now());
         let _ = events.send(SyncEvent::Snapshot(Arc::new(snapshot))).await;

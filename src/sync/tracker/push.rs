@@ -5,8 +5,9 @@
 use super::*;
 
 /// Up to this many new participants are fetched one by one; more, and the newest pages are
-/// walked instead (one request finds up to a page of them).
-const FETCH_ONE_BY_ONE: usize = 3;
+/// walked instead: new participants are the newest records, and one request finds up to a
+/// page of them where fetching them costs one each (under churn, records come in batches).
+const FETCH_ONE_BY_ONE: usize = 0;
 
 impl Tracker {
     /// Applies pushed conference records (in the order they came), fetches the participants

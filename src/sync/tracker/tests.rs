@@ -214,14 +214,20 @@ fn calls_are_listed_in_bulk_only_when_the_pages_are_fewer_than_the_calls() {
             })
             .collect()
     };
-    assert!(!t.bulk_pays(&missing(5, 60)), "a few: one by one");
+    assert!(!t.bulk_pays(&missing(1, 60)), "one: by id");
     assert!(
-        t.bulk_pays(&missing(50, 60)),
-        "many, density unknown: a page is tried"
+        t.bulk_pays(&missing(5, 60)),
+        "several, density unknown: a page is tried"
     );
-    // One call a second: an hour back is 36 pages, worth it for 50 calls, not for 20.
+    // One call a second: 40 minutes back is 24 pages, worth it for 50 calls, not for 20; the
+    // newest minute is one page, worth it for two.
     t.calls_density = Some(1.0);
     t.calls_reached = Some(t0());
     assert!(t.bulk_pays(&missing(50, 2400)));
     assert!(!t.bulk_pays(&missing(20, 2400)));
+    t.calls_density = Some(0.2);
+    assert!(
+        t.bulk_pays(&missing(2, 60)),
+        "new callers are on the newest page"
+    );
 }

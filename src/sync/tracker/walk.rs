@@ -21,7 +21,7 @@ impl Tracker {
         };
         let mut walk = Walk {
             now,
-            horizon: now.saturating_sub(self.cfg.horizon).unwrap_or(now),
+            horizon: now.saturating_sub(self.horizon.span).unwrap_or(now),
             frontier: if full { None } else { self.frontier },
             newest: self.frontier,
             seen: HashSet::new(),
@@ -30,6 +30,7 @@ impl Tracker {
         let mut recent_yield: Vec<usize> = Vec::new();
         if full {
             self.deep = None;
+            self.screen_served = 0;
         }
         loop {
             let req = pager.request();
@@ -43,6 +44,7 @@ impl Tracker {
             recent_yield.push(found.listed);
             if full {
                 self.progress(f, events, false).await;
+                self.serve_screen(f, events).await;
             }
             if found.past_horizon || found.at_frontier {
                 break;

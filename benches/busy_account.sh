@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# A busy account at the limit of what the API allows: the release binary against
+# `conftop sim --busy` (500 live participants in 50 conferences among 100,000 records, calls
+# ending at the hour), driven in tmux as a person would, timed from outside. Prints one
+# markdown table row per measure.
+#
+#   benches/busy_account.sh            # every measure (about 15 minutes)
+#   benches/busy_account.sh first list # some of them: first four warm power list ten churn
+#
+# Needs tmux, curl and python3. Each measure runs against a fresh simulator; caches live in a
+# fresh directory under target/, never the user's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=$PWD/target/release/conftop
+work=$PWD/target/bench-busy
+rm -rf "$work"
+mkdir -p "$work"
+port=18700
+only=" ${*:-first four warm power list ten churn} "
+
+sim_start() { # [sim options…]: a fresh busy simulator on $port; sets $key and $sim
+  port=$((port + 1))
+  "$bin" sim --busy --listen "127.0.0.1:$port" "$@" >"$work/sim.$port" 2>&1 &
+  sim=$!
+  for _ in $(seq 100); do
+    key=$(awk '/access key/ {print $3}' "$work/sim.$port" 2>/dev/null || true)
+    [ -n "$key" ] && curl -sf "http://127.0.0.1:$port/ping" >/dev/null && return
+    sleep 0.1
+  done
+  echo "the simulator did not start" >&2
+  exit 1
+}
+sim_stop() { kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true; }
+stat() { # requests | 429
+  curl -sf "http://127.0.0.1:$port/_sim/stats" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(d["requests"].values()) if sys.argv[1] == "requests" else d["statuses"].get("429", 0))' "$1"
+}
+now() { date +%s.%N; }
+since() { python3 -c "print(f'{$(now) - $1:.1f}')"; }
+
+viewer() { # name cache-dir [options…]: a dashboard at 200×50 in its own tmux server
+  local name=$1 cache=$2
+  shift 2
+  tmux -L "$name" new-session -d -x 200 -y 50 \
+    "XDG_CACHE_HOME=$cache VOIPBIN_API_URL=http://127.0.0.1:$port/v1.0 VN_ACCESS_KEY=$key $bin --log-file $work/$name.log $*"
+}
+viewer_stop() { tmux -L "$1" send-keys q 2>/dev/null || true; sleep 0.5; tmux -L "$1" kill-server 2>/dev/null || true; }
+screen() { tmux -L "$1" capture-pane -p 2>/dev/null || true; }
+named() { # every row on screen has its caller (and there are rows)
+  local s rows missing
+  s=$(screen "$1")
+  rows=$(grep -cE '^ +[●+x?-] [A-Z]+ ' <<<"$s" || true)
+  missing=$(grep -cE '^ +[●+x?-] [A-Z]+ +… ' <<<"$s" || true)
+  [ "$rows" -gt 20 ] && [ "$missing" -eq 0 ]
+}
+whole() { # named, and the picture has stopped loading
+  named "$1" && ! screen "$1" | sed -n 2p | grep -qE 'load|history'
+}
+wait_for() { # what name deadline: seconds until it holds, or "over N s"
+  local what=$1 name=$2 limit=$3 t0
+  t0=$(now)
+  while ! "$what" "$name"; do
+    sleep 0.2
+    if python3 -c "import sys; sys.exit(0 if $(now) - $t0 > $limit else 1)"; then
+      echo "over ${limit}"
+      return
+    fi
+  done
+  since "$t0"
+}
+
+row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3"; }
+echo "| measure | result | target |"
+echo "|---|---|---|"
+
+if [[ $only == *" first "* ]]; then
+  sim_start
+  viewer first "$work/c-first"
+  t=$(wait_for named first 120)
+  row "first screen (200×50) named, one viewer, cold" "$t s, $(stat requests) requests, $(stat 429) × 429" "≤ 5 s"
+  viewer_stop first
+  sim_stop
+fi
+
+if [[ $only == *" four "* ]]; then
+  sim_start
+  for i in 1 2 3 4; do viewer "four$i" "$work/c-four$i"; done
+  times=""
+  for i in 1 2 3 4; do times+="$(wait_for named "four$i" 120) "; done
+  row "the same, four viewers started together" "$times s; $(stat 429) × 429" "≤ 10 s each, ≤ 8 × 429"
+  for i in 1 2 3 4; do viewer_stop "four$i"; done
+  sim_stop
+fi
+
+if [[ $only == *" warm "* ]]; then
+  sim_start
+  viewer warm "$work/c-warm"
+  wait_for whole warm 300 >/dev/null
+  sleep 3
+  viewer_stop warm
+  before=$(stat requests)
+  viewer warm "$work/c-warm"
+  t=$(wait_for whole warm 60)
+  row "dashboard restarted (warm): whole, every caller on screen" "$t s, $(($(stat requests) - before)) requests" "≤ 2 s, ≤ 20 requests"
+  viewer_stop warm
+  sim_stop
+fi
+
+if [[ $only == *" power "* ]]; then
+  sim_start
+  viewer power0 "$work/c-power"
+  wait_for whole power0 300 >/dev/null
+  sleep 3
+  viewer_stop power0
+  before=$(stat 429)
+  for i in 1 2 3 4; do viewer "power$i" "$work/c-power"; done
+  times=""
+  for i in 1 2 3 4; do times+="$(wait_for whole "power$i" 60) "; done
+  row "four viewers restarted together after a power cut (warm, one cache)" "$times s; $(($(stat 429) - before)) × 429" "each ≤ 3 s, 0 × 429"
+  for i in 1 2 3 4; do viewer_stop "power$i"; done
+  sim_stop
+fi
+
+if [[ $only == *" list "* ]]; then
+  sim_start
+  list() {
+    XDG_CACHE_HOME=$work/c-list VOIPBIN_API_URL=http://127.0.0.1:$port/v1.0 VN_ACCESS_KEY=$key \
+      "$bin" list -o json --timeout 300s >"$work/list.json" 2>"$work/list.err"
+  }
+  check() {
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ps = [p for c in d["conferences"] for p in c["participants"]]
+print(f"{len(ps)} participants, {sum(p.get(\"caller\") is None for p in ps)} without a caller")' "$work/list.json"
+  }
+  before=$(stat requests)
+  t0=$(now)
+  code=0
+  list || code=$?
+  t=$(since "$t0")
+  row "conftop list -o json, cold" "exit $code in $t s, $(($(stat requests) - before)) requests; $(check)" "exit 0, ≤ 60 s"
+  before=$(stat requests)
+  t0=$(now)
+  code=0
+  list || code=$?
+  t=$(since "$t0")
+  row "conftop list run again (warm)" "exit $code in $t s, $(($(stat requests) - before)) requests; $(check)" "≤ 3 s, ≤ 20 requests"
+  sim_stop
+fi
+
+if [[ $only == *" ten "* ]]; then
+  sim_start
+  for i in $(seq 10); do viewer "ten$i" "$work/c-ten$i"; done
+  times=""
+  for i in $(seq 10); do times+="$(wait_for whole "ten$i" 300) "; done
+  row "ten viewers from cold, no shared cache" "$times s; $(stat 429) × 429" "each ≤ 120 s, ≤ 10 × 429"
+  for i in $(seq 10); do viewer_stop "ten$i"; done
+  sim_stop
+fi
+
+if [[ $only == *" churn "* ]]; then
+  # Ten joins a second (and as many leaves), stays of about a minute; every caller named
+  # (after one search, everyone's name is wanted).
+  sim_start --churn 600
+  viewer churn "$work/c-churn"
+  wait_for whole churn 300 >/dev/null
+  tmux -L churn send-keys /
+  sleep 0.5
+  tmux -L churn send-keys -l a
+  sleep 0.5
+  tmux -L churn send-keys Escape
+  sleep 60
+  before=$(stat requests)
+  sleep 120
+  rate=$(python3 -c "print(f'{($(stat requests) - $before) / 120:.2f}')")
+  rss=$(ps -o rss= -p "$(pgrep -f "log-file $work/churn.log" | head -1)" | awk '{print int($1/1024)}')
+  row "churn of 10 joins and leaves a second, one viewer, every caller named" "$rate requests/s (minutes 2–3), $rss MB resident" "≤ 2.5 requests/s"
+  viewer_stop churn
+  sim_stop
+fi

@@ -1,0 +1,399 @@
+//! What never changes, kept on disk so that a start knows what the last one learned: a
+//! participant's conference, call and join time; a call's parties (who rang whom); and how far
+//! the history had been read. One SQLite file per API host and customer in the cache
+//! directory, in WAL mode so that several conftops of one host (a wall PC driving four
+//! screens, a script running `conftop list` every minute) read and write it at once.
+//!
+//! The server always wins: statuses never come from here, and what comes from here is shown
+//! only while the server is asked. It holds callers' names and numbers, so the file is the
+//! user's alone (0600, in a 0700 directory); never the credential. Entries past the horizon
+//! are dropped and the size is bounded. A cache that cannot be read (corrupt, locked, from an
+//! older layout) is set aside with a warning and rebuilt; if even that fails, conftop runs
+//! without one.
+
+use std::fs::{self, OpenOptions};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::api::Call;
+
+/// The layout this version writes; another one is rebuilt.
+const LAYOUT: i64 = 1;
+
+/// At most this many participants and calls are kept (about a day of a busy account's).
+pub const MOST: i64 = 50_000;
+
+/// Why the cache is not used this time.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot use the cache {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot use the cache {path}: {source}")]
+    Db {
+        path: String,
+        source: rusqlite::Error,
+    },
+}
+
+/// A participant as far as never changes, and when it was last seen live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub id: Uuid,
+    pub conference: Uuid,
+    pub call: Option<Uuid>,
+    pub joined: Option<Timestamp>,
+    pub seen: Timestamp,
+}
+
+/// How far the history had been read: everything older than `frontier` (down to the
+/// horizon) was in the picture at `at` when `complete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Walked {
+    pub frontier: Timestamp,
+    pub complete: bool,
+    pub at: Timestamp,
+}
+
+/// What a start finds.
+#[derive(Debug, Default)]
+pub struct Warm {
+    pub participants: Vec<Known>,
+    pub calls: Vec<Call>,
+    pub walked: Option<Walked>,
+}
+
+/// What to write.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub participants: Vec<Known>,
+    pub calls: Vec<Call>,
+    pub walked: Option<Walked>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.participants.is_empty() && self.calls.is_empty() && self.walked.is_none()
+    }
+}
+
+/// An open cache: writes go to its own thread, so they never hold up the sync task.
+#[derive(Debug)]
+pub struct Cache {
+    path: PathBuf,
+    writes: mpsc::Sender<Batch>,
+    writer: std::thread::JoinHandle<()>,
+}
+
+/// The file for an API host and customer, in `dir`.
+pub fn path_for(dir: &Path, host: &str, customer: Uuid) -> PathBuf {
+    let host: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir.join(format!("{host}-{customer}.sqlite3"))
+}
+
+impl Cache {
+    /// Opens (or makes) the cache for `host` and `customer` in `dir`, drops what is past the
+    /// `horizon`, and reads the rest. A cache that cannot be read is set aside and rebuilt.
+    pub fn open(
+        dir: &Path,
+        host: &str,
+        customer: Uuid,
+        horizon: SignedDuration,
+        now: Timestamp,
+    ) -> Result<(Cache, Warm), CacheError> {
+        let path = path_for(dir, host, customer);
+        let (conn, warm) = match connect(dir, &path).and_then(|c| load(c, &path, horizon, now)) {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!("{e}; starting it afresh");
+                set_aside(&path);
+                let conn = connect(dir, &path)?;
+                load(conn, &path, horizon, now)?
+            }
+        };
+        let (writes, queue) = mpsc::channel::<Batch>();
+        let shown = path.display().to_string();
+        let writer = std::thread::Builder::new()
+            .name("conftop-cache".into())
+            .spawn(move || write_all(conn, queue, &shown))
+            .map_err(|source| CacheError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        Ok((
+            Cache {
+                path,
+                writes,
+                writer,
+            },
+            warm,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Waits for every queued batch to be written (at exit, and in tests).
+    pub fn close(self) {
+        drop(self.writes);
+        let _ = self.writer.join();
+    }
+
+    /// Queues a batch; it is written in one transaction, off the caller's thread.
+    pub fn save(&self, batch: Batch) {
+        if !batch.is_empty() {
+            let _ = self.writes.send(batch);
+        }
+    }
+}
+
+/// The file, made the user's alone, opened in WAL mode with the current layout.
+fn connect(dir: &Path, path: &Path) -> Result<Connection, CacheError> {
+    let io = |source| CacheError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let db = |source| CacheError::Db {
+        path: path.display().to_string(),
+        source,
+    };
+    fs::create_dir_all(dir).map_err(io)?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
+    // Made 0600 before SQLite opens it: its journal files take the same mode.
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io)?;
+    let conn = Connection::open(path).map_err(db)?;
+    conn.busy_timeout(std::time::Duration::from_secs(3))
+        .map_err(db)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(db)?;
+    let layout: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(db)?;
+    if layout != LAYOUT {
+        conn.execute_batch(
+            "DROP TABLE IF EXISTS participants;
+             DROP TABLE IF EXISTS calls;
+             DROP TABLE IF EXISTS walked;
+             CREATE TABLE participants (
+                 id TEXT PRIMARY KEY, conference TEXT NOT NULL, call TEXT,
+                 joined INTEGER, seen INTEGER NOT NULL);
+             CREATE INDEX participants_seen ON participants (seen);
+             CREATE TABLE calls (id TEXT PRIMARY KEY, created INTEGER, parties TEXT NOT NULL);
+             CREATE INDEX calls_created ON calls (created);
+             CREATE TABLE walked (
+                 one INTEGER PRIMARY KEY CHECK (one = 1), frontier INTEGER NOT NULL,
+                 complete INTEGER NOT NULL, at INTEGER NOT NULL);",
+        )
+        .map_err(db)?;
+        conn.pragma_update(None, "user_version", LAYOUT)
+            .map_err(db)?;
+    }
+    Ok(conn)
+}
+
+/// A cache that could not be read goes, with its journal files.
+fn set_aside(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = fs::remove_file(PathBuf::from(p));
+    }
+}
+
+fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+fn time(us: i64) -> Option<Timestamp> {
+    Timestamp::from_microsecond(us).ok()
+}
+
+/// Drops what is past the horizon and beyond the bound, then reads the rest.
+fn load(
+    conn: Connection,
+    path: &Path,
+    horizon: SignedDuration,
+    now: Timestamp,
+) -> Result<(Connection, Warm), CacheError> {
+    let db = |source| CacheError::Db {
+        path: path.display().to_string(),
+        source,
+    };
+    // Calls begin a little before their participants join.
+    let oldest = now - horizon - SignedDuration::from_mins(10);
+    conn.execute("DELETE FROM participants WHERE seen < ?1", [micros(oldest)])
+        .map_err(db)?;
+    conn.execute("DELETE FROM calls WHERE created < ?1", [micros(oldest)])
+        .map_err(db)?;
+    conn.execute(
+        "DELETE FROM participants WHERE id NOT IN
+             (SELECT id FROM participants ORDER BY seen DESC LIMIT ?1)",
+        [MOST],
+    )
+    .map_err(db)?;
+    conn.execute(
+        "DELETE FROM calls WHERE id NOT IN
+             (SELECT id FROM calls ORDER BY created DESC LIMIT ?1)",
+        [MOST],
+    )
+    .map_err(db)?;
+    let mut warm = Warm::default();
+    {
+        let mut q = conn
+            .prepare("SELECT id, conference, call, joined, seen FROM participants")
+            .map_err(db)?;
+        let rows = q
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })
+            .map_err(db)?;
+        for row in rows {
+            let (id, conference, call, joined, seen) = row.map_err(db)?;
+            // A row that does not read is skipped: the server is asked instead.
+            let (Ok(id), Ok(conference), Some(seen)) = (
+                Uuid::parse_str(&id),
+                Uuid::parse_str(&conference),
+                time(seen),
+            ) else {
+                continue;
+            };
+            warm.participants.push(Known {
+                id,
+                conference,
+                call: call.and_then(|c| Uuid::parse_str(&c).ok()),
+                joined: joined.and_then(time),
+                seen,
+            });
+        }
+        let mut q = conn.prepare("SELECT parties FROM calls").map_err(db)?;
+        let rows = q.query_map([], |r| r.get::<_, String>(0)).map_err(db)?;
+        for row in rows {
+            if let Ok(call) = serde_json::from_str::<Call>(&row.map_err(db)?) {
+                warm.calls.push(call);
+            }
+        }
+        warm.walked = conn
+            .query_row(
+                "SELECT frontier, complete, at FROM walked WHERE one = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, bool>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db)?
+            .and_then(|(frontier, complete, at)| {
+                Some(Walked {
+                    frontier: time(frontier)?,
+                    complete,
+                    at: time(at)?,
+                })
+            });
+    }
+    Ok((conn, warm))
+}
+
+/// A call's parties, as the API sends them: what never changes of a call. Its status, mute
+/// and hang-up are left out (they come from the server).
+fn parties(c: &Call) -> String {
+    let address = |a: &crate::api::Address| {
+        serde_json::json!({
+            "type": a.kind, "target": a.target, "target_name": a.target_name,
+            "name": a.name, "detail": a.detail,
+        })
+    };
+    serde_json::json!({
+        "id": c.id,
+        "direction": c.direction,
+        "source": address(&c.source),
+        "destination": address(&c.destination),
+        "tm_create": c.tm_create.map(|t| t.to_string()),
+    })
+    .to_string()
+}
+
+/// The writer thread: each batch in one transaction; a failure is logged once and the rest go
+/// on (the cache is a convenience, never a reason to stop).
+fn write_all(mut conn: Connection, queue: mpsc::Receiver<Batch>, path: &str) {
+    let mut warned = false;
+    for batch in queue {
+        if let Err(e) = write(&mut conn, &batch)
+            && !std::mem::replace(&mut warned, true)
+        {
+            tracing::warn!("cannot write the cache {path}: {e}");
+        }
+    }
+}
+
+fn write(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut put = tx.prepare_cached(
+            "INSERT INTO participants (id, conference, call, joined, seen)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET seen = max(seen, excluded.seen)",
+        )?;
+        for p in &batch.participants {
+            put.execute(params![
+                p.id.to_string(),
+                p.conference.to_string(),
+                p.call.map(|c| c.to_string()),
+                p.joined.map(micros),
+                micros(p.seen),
+            ])?;
+        }
+        let mut put = tx.prepare_cached(
+            "INSERT OR REPLACE INTO calls (id, created, parties) VALUES (?1, ?2, ?3)",
+        )?;
+        for c in &batch.calls {
+            put.execute(params![
+                c.id.to_string(),
+                c.tm_create.map(micros),
+                parties(c)
+            ])?;
+        }
+        if let Some(w) = batch.walked {
+            tx.execute(
+                "INSERT OR REPLACE INTO walked (one, frontier, complete, at) VALUES (1, ?1, ?2, ?3)",
+                params![micros(w.frontier), w.complete, micros(w.at)],
+            )?;
+        }
+    }
+    tx.commit()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,203 @@
+//! The cache's rules, on files in a temporary directory.
+
+use std::os::unix::fs::PermissionsExt;
+
+use super::*;
+
+fn t0() -> Timestamp {
+    "2026-11-24T10:00:00Z".parse().unwrap()
+}
+
+fn mins(n: i64) -> SignedDuration {
+    SignedDuration::from_mins(n)
+}
+
+const HOUR: SignedDuration = SignedDuration::from_hours(1);
+
+fn known(n: u128, seen: Timestamp) -> Known {
+    Known {
+        id: Uuid::from_u128(n),
+        conference: Uuid::from_u128(1000),
+        call: Some(Uuid::from_u128(2000 + n)),
+        joined: Some(seen - mins(10)),
+        seen,
+    }
+}
+
+fn call(n: u128, created: Timestamp) -> Call {
+    serde_json::from_value(serde_json::json!({
+        "id": Uuid::from_u128(2000 + n),
+        "direction": "incoming",
+        "status": "progressing",
+        "mute_direction": "both",
+        "source": {"type": "tel", "target": "+15550100", "target_name": format!("Caller {n}")},
+        "destination": {"type": "conference", "target": "room"},
+        "tm_create": created.to_string(),
+    }))
+    .unwrap()
+}
+
+fn open(dir: &Path, host: &str, customer: u128, now: Timestamp) -> (Cache, Warm) {
+    Cache::open(dir, host, Uuid::from_u128(customer), HOUR, now).expect("opens")
+}
+
+#[test]
+fn what_is_written_is_there_at_the_next_start_without_any_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, warm) = open(dir.path(), "api.example.com", 7, t0());
+    assert!(warm.participants.is_empty() && warm.calls.is_empty() && warm.walked.is_none());
+    let walked = Walked {
+        frontier: t0() - mins(1),
+        complete: true,
+        at: t0(),
+    };
+    cache.save(Batch {
+        participants: vec![known(1, t0()), known(2, t0())],
+        calls: vec![call(1, t0() - mins(11))],
+        walked: Some(walked),
+    });
+    cache.close();
+    let (_, warm) = open(dir.path(), "api.example.com", 7, t0() + mins(1));
+    assert_eq!(warm.participants.len(), 2);
+    assert!(warm.participants.contains(&known(1, t0())));
+    assert_eq!(warm.walked, Some(walked));
+    let c = &warm.calls[0];
+    assert_eq!(c.source.target_name, "Caller 1");
+    assert_eq!(c.tm_create, Some(t0() - mins(11)));
+    // Who rang whom, never the call's state.
+    assert_eq!(c.mute_direction, "");
+    assert_ne!(c.status.as_str(), "progressing");
+}
+
+#[test]
+fn a_participant_seen_again_keeps_the_latest_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, _) = open(dir.path(), "h", 1, t0());
+    cache.save(Batch {
+        participants: vec![known(1, t0())],
+        ..Batch::default()
+    });
+    cache.save(Batch {
+        participants: vec![known(1, t0() - mins(5))],
+        ..Batch::default()
+    });
+    cache.close();
+    let (_, warm) = open(dir.path(), "h", 1, t0());
+    assert_eq!(warm.participants[0].seen, t0());
+}
+
+#[test]
+fn what_is_past_the_horizon_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, _) = open(dir.path(), "h", 1, t0());
+    cache.save(Batch {
+        participants: vec![known(1, t0()), known(2, t0() - HOUR - mins(30))],
+        calls: vec![call(1, t0() - mins(5)), call(2, t0() - HOUR * 2)],
+        walked: None,
+    });
+    cache.close();
+    let (_, warm) = open(dir.path(), "h", 1, t0());
+    let ids: Vec<Uuid> = warm.participants.iter().map(|k| k.id).collect();
+    assert_eq!(ids, vec![Uuid::from_u128(1)]);
+    assert_eq!(warm.calls.len(), 1);
+}
+
+#[test]
+fn another_host_or_customer_never_sees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, _) = open(dir.path(), "api.example.com:443", 1, t0());
+    cache.save(Batch {
+        participants: vec![known(1, t0())],
+        ..Batch::default()
+    });
+    cache.close();
+    for (host, customer) in [("api.example.com:443", 2), ("other.example.com:443", 1)] {
+        let (_, warm) = open(dir.path(), host, customer, t0());
+        assert!(warm.participants.is_empty(), "{host} {customer}");
+    }
+    // Not even a host name that would climb out of the directory.
+    let p = path_for(dir.path(), "../../etc", Uuid::nil());
+    assert_eq!(p.parent(), Some(dir.path()));
+}
+
+#[test]
+fn the_file_is_the_users_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("conftop");
+    let (cache, _) = open(&sub, "h", 1, t0());
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&sub), 0o700);
+    assert_eq!(mode(cache.path()), 0o600);
+    // Even a file someone made readable goes back to 0600.
+    fs::set_permissions(cache.path(), fs::Permissions::from_mode(0o644)).unwrap();
+    let path = cache.path().to_owned();
+    cache.close();
+    open(&sub, "h", 1, t0());
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn a_corrupt_cache_is_set_aside_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = path_for(dir.path(), "h", Uuid::from_u128(1));
+    fs::write(&path, b"this is not a database, it never was; ".repeat(200)).unwrap();
+    let (cache, warm) = open(dir.path(), "h", 1, t0());
+    assert!(warm.participants.is_empty());
+    cache.save(Batch {
+        participants: vec![known(1, t0())],
+        ..Batch::default()
+    });
+    cache.close();
+    let (_, warm) = open(dir.path(), "h", 1, t0());
+    assert_eq!(warm.participants.len(), 1, "rebuilt and in use");
+}
+
+#[test]
+fn an_unreadable_cache_directory_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    fs::write(&file, b"x").unwrap();
+    let e = Cache::open(&file.join("cache"), "h", Uuid::nil(), HOUR, t0()).unwrap_err();
+    assert!(e.to_string().contains("cannot use the cache"), "{e}");
+}
+
+#[test]
+fn two_writers_at_once_both_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = open(dir.path(), "h", 1, t0());
+    let (b, _) = open(dir.path(), "h", 1, t0());
+    for n in 0..50u128 {
+        a.save(Batch {
+            participants: vec![known(n, t0())],
+            ..Batch::default()
+        });
+        b.save(Batch {
+            participants: vec![known(100 + n, t0())],
+            ..Batch::default()
+        });
+    }
+    a.close();
+    b.close();
+    let (_, warm) = open(dir.path(), "h", 1, t0());
+    assert_eq!(warm.participants.len(), 100);
+}
+
+#[test]
+fn the_size_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, _) = open(dir.path(), "h", 1, t0());
+    let many = (0..(MOST as u128 + 10))
+        .map(|n| known(n, t0() - SignedDuration::from_millis(n as i64)))
+        .collect();
+    cache.save(Batch {
+        participants: many,
+        ..Batch::default()
+    });
+    cache.close();
+    let (_, warm) = open(dir.path(), "h", 1, t0());
+    assert_eq!(warm.participants.len() as i64, MOST);
+    assert!(
+        warm.participants.iter().any(|k| k.id == Uuid::from_u128(0)),
+        "the newest kept"
+    );
+}

@@ -1,0 +1,118 @@
+//! The rows on screen first. On a busy account the first, full refresh walks a hundred
+//! pages before every listed participant's record is found, and callers are looked up after
+//! it; meanwhile the screen would show rows without caller or time. So while it walks, the
+//! rows on screen are served between its pages, a few at a time: their records by id and
+//! their callers. The walk itself goes on exactly as it would (the records served are still
+//! looked for on its pages, so it stops where it would have), only a little slower.
+
+use std::sync::Mutex;
+
+use super::*;
+
+/// Records and callers read for the screen between two pages of the walk, each.
+const STEP: usize = 2;
+/// Records read for the screen in one walk, at most (a wall's screenful).
+const SCREENFUL: usize = 60;
+
+impl Tracker {
+    /// Reads what the screen wants from the sync task while a refresh runs.
+    pub fn follow_screen(&mut self, screen: Arc<Mutex<Wanted>>) {
+        self.screen = Some(screen);
+    }
+
+    fn screen_now(&self) -> Option<Wanted> {
+        Some(self.screen.as_ref()?.lock().ok()?.clone())
+    }
+
+    /// Ids in the order to fetch them: those of rows on screen first, in screen order.
+    pub(super) fn screen_first(&self, ids: HashSet<Uuid>) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = ids.into_iter().collect();
+        if let Some(wanted) = self.screen_now() {
+            let order: HashMap<&Uuid, usize> = wanted
+                .awaited
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id, i))
+                .collect();
+            ids.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+        }
+        ids
+    }
+
+    /// Between two pages of a full walk: a few records and callers of the rows on screen.
+    pub(super) async fn serve_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
+        let Some(wanted) = self.screen_now() else {
+            return;
+        };
+        let room = SCREENFUL.saturating_sub(self.screen_served);
+        let ids: Vec<Uuid> = wanted
+            .awaited
+            .iter()
+            .filter(|id| self.awaiting.contains_key(id))
+            .take(STEP.min(room))
+            .copied()
+            .collect();
+        let mut read = false;
+        for id in ids {
+            self.screen_served += 1;
+            // On the walk's own footing: optional work's half-interval is long gone in a walk
+            // this long, and this is what the user is looking at.
+            match f.call(|c| c.get_conferencecall(id)).await {
+                Ok(cc) => {
+                    self.checked.insert(Target::Participant(id), self.turn);
+                    self.upsert(cc);
+                    read = true;
+                }
+                Err(e) if e.kind == ErrorKind::Gone => {
+                    self.awaiting.remove(&id);
+                }
+                Err(_) => break,
+            }
+        }
+        self.name_screen(f, events).await;
+        if read {
+            self.progress(f, events, true).await;
+        }
+    }
+
+    /// A few callers of the rows on screen, while the first picture fills in: those the app
+    /// asked for, and those of rows whose record just came (the app has not seen their call
+    /// yet).
+    pub(super) async fn name_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
+        if self.warm {
+            return;
+        }
+        let Some(wanted) = self.screen_now() else {
+            return;
+        };
+        let of_awaited = wanted
+            .awaited
+            .iter()
+            .filter_map(|id| self.live.get(id).and_then(|p| p.reference_id));
+        let calls: Vec<Uuid> = wanted
+            .visible
+            .iter()
+            .copied()
+            .chain(of_awaited)
+            .filter(|c| !self.calls_done.contains(c))
+            .take(STEP)
+            .collect();
+        let mut found = Vec::new();
+        for id in calls {
+            match f.call(|c| c.get_call(id)).await {
+                Ok(call) => {
+                    self.calls_done.insert(id);
+                    found.push(call);
+                }
+                Err(e) if matches!(e.kind, ErrorKind::Gone | ErrorKind::Forbidden) => {
+                    self.calls_done.insert(id);
+                }
+                Err(_) => break,
+            }
+        }
+        if !found.is_empty() {
+            self.calls_read(&found);
+            let _ = events.send(SyncEvent::Calls(found)).await;
+        }
+    }
+}

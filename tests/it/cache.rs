@@ -1,0 +1,223 @@
+//! The cache between runs, over real HTTP: a restart asks little, `conftop list` runs from
+//! it, two processes write it at once, and a busy account's first screen is named first.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use conftop::app::Mode;
+use conftop::sim::{RateLimit, Scenario, ServerOptions, Sim, SimConfig};
+use conftop::sync::{self, BudgetConfig, SyncConfig, SyncEvent, TrackerConfig};
+use tokio::time::{Instant, timeout};
+use uuid::Uuid;
+
+use crate::common::{client_for, sim_with};
+use crate::live::{Live, Options};
+
+fn still_busy() -> Scenario {
+    Scenario {
+        churn_per_min: 0.0,
+        ..Scenario::busy()
+    }
+}
+
+async fn busy_sim() -> Sim {
+    sim_with(SimConfig {
+        scenario: still_busy(),
+        server: ServerOptions {
+            rate_limit: Some(RateLimit::default()),
+            ..ServerOptions::default()
+        },
+        ..SimConfig::default()
+    })
+    .await
+}
+
+fn with_cache(dir: &std::path::Path) -> SyncConfig {
+    SyncConfig {
+        tracker: TrackerConfig {
+            cache: Some(dir.to_owned()),
+            ..TrackerConfig::default()
+        },
+        name_everyone: true,
+        budget: BudgetConfig::default().optional_unlimited(),
+        ..SyncConfig::polling_only()
+    }
+}
+
+/// Runs a sync task until a complete picture with every caller, or `within`; returns the
+/// participants and the callers it had, and the requests it took.
+async fn whole_picture(
+    sim: &Sim,
+    config: SyncConfig,
+    within: Duration,
+) -> (HashSet<Uuid>, HashSet<Uuid>, u64) {
+    let before = sim.counter().total();
+    let mut handle = sync::spawn(client_for(sim), config);
+    let deadline = Instant::now() + within;
+    let mut participants = HashSet::new();
+    let mut calls: HashSet<Uuid> = HashSet::new();
+    let mut complete = false;
+    loop {
+        let ev = timeout(deadline - Instant::now(), handle.events.recv())
+            .await
+            .expect("a whole picture in time")
+            .expect("the sync task runs");
+        match ev {
+            SyncEvent::Snapshot(s) if !s.interim => {
+                complete = s.complete && s.pending == 0;
+                participants = s.participants.iter().map(|p| p.id).collect();
+                let wanted: HashSet<Uuid> = s
+                    .participants
+                    .iter()
+                    .filter_map(|p| p.reference_id)
+                    .collect();
+                calls.retain(|c| wanted.contains(c));
+            }
+            SyncEvent::Calls(found) | SyncEvent::Remembered(found) => {
+                calls.extend(found.iter().map(|c| c.id));
+            }
+            _ => {}
+        }
+        if complete && !participants.is_empty() && calls.len() >= participants.len() {
+            break;
+        }
+    }
+    let requests = sim.counter().total() - before;
+    drop(handle.commands);
+    let _ = timeout(Duration::from_secs(5), handle.task).await;
+    (participants, calls, requests)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_with_the_cache_knows_the_picture_for_a_handful_of_requests() {
+    let sim = busy_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (cold, _, cold_requests) =
+        whole_picture(&sim, with_cache(dir.path()), Duration::from_secs(240)).await;
+    let (warm, named, warm_requests) =
+        whole_picture(&sim, with_cache(dir.path()), Duration::from_secs(30)).await;
+    println!("cold: {cold_requests} requests; warm: {warm_requests}");
+    let server: HashSet<Uuid> =
+        sim.with_world(|w| w.live_participants(0).iter().map(|p| p.id).collect());
+    assert_eq!(warm, server, "the server's picture, not the cache's");
+    assert_eq!(cold, server);
+    assert!(named.len() >= warm.len(), "every caller named");
+    assert!(
+        warm_requests <= 20,
+        "{warm_requests} requests for a warm start ({cold_requests} cold)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_cache_remembers_is_overruled_by_the_server() {
+    let sim = busy_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    whole_picture(&sim, with_cache(dir.path()), Duration::from_secs(240)).await;
+    // Between the runs: some leave, one joins.
+    let (gone, joined) = sim.with_world(|w| {
+        let live = w.live_participants(0);
+        let gone: Vec<Uuid> = live.iter().take(5).map(|p| p.id).collect();
+        for id in &gone {
+            w.hang_up(*id);
+        }
+        let room = w.open_conferences(0)[0].id;
+        (gone, w.spawn_participant(room).unwrap())
+    });
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (warm, _, _) = whole_picture(&sim, with_cache(dir.path()), Duration::from_secs(60)).await;
+    for id in &gone {
+        assert!(
+            !warm.contains(id),
+            "{id} left and is not shown from the cache"
+        );
+    }
+    assert!(warm.contains(&joined), "the newcomer is found");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_listings_at_once_share_the_cache() {
+    let sim = busy_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let list = |dir: std::path::PathBuf, url: String, key: String| {
+        tokio::task::spawn_blocking(move || {
+            crate::common::output(
+                std::process::Command::new(env!("CARGO_BIN_EXE_conftop"))
+                    .args(["list", "-o", "json", "--timeout", "240s"])
+                    .env_clear()
+                    .env("HOME", &dir)
+                    .env("XDG_CACHE_HOME", &dir)
+                    .env("VOIPBIN_API_URL", url)
+                    .env("VN_ACCESS_KEY", key),
+            )
+            .unwrap()
+        })
+    };
+    let (a, b) = tokio::join!(
+        list(dir.path().to_owned(), sim.base_url(), sim.access_key()),
+        list(dir.path().to_owned(), sim.base_url(), sim.access_key())
+    );
+    for out in [a.unwrap(), b.unwrap()] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A third, warm: the two wrote it whole.
+    let before = sim.counter().total();
+    let out = list(dir.path().to_owned(), sim.base_url(), sim.access_key())
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let requests = sim.counter().total() - before;
+    assert!(requests <= 20, "{requests} requests for a warm listing");
+    let listing: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let people: usize = listing["conferences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["participants"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(people, sim.with_world(|w| w.live_participants(0).len()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_accounts_first_screen_is_named_before_the_walk_ends() {
+    let sim = busy_sim().await;
+    let mut live = Live::start(
+        &sim,
+        Options {
+            mode: Mode::Interactive { read_only: true },
+            no_data_after: Duration::from_secs(600),
+            sync: SyncConfig::polling_only(),
+            ..Options::default()
+        },
+    );
+    live.app.size = (200, 50);
+    sim.reset_counter();
+    let named = |a: &conftop::app::AppState| {
+        let rows: Vec<Uuid> = a
+            .view
+            .rows
+            .iter()
+            .skip(a.scroll)
+            .take(a.list_height())
+            .filter_map(|r| match r {
+                conftop::app::view::Row::Participant(_, id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        rows.len() > 20 && rows.iter().all(|id| a.caller_of_id(*id).is_some())
+    };
+    live.until(Duration::from_secs(120), "the first screen named", named)
+        .await;
+    let requests = sim.counter().total();
+    let still_loading = live.app.loading.is_some();
+    println!("first screen named after {requests} requests (loading still: {still_loading})");
+    // The walk alone is about a hundred pages and the listed participants' calls as many
+    // again; the screen's forty rows cost two requests each.
+    assert!(
+        requests <= 160,
+        "{requests} requests before the screen was named"
+    );
+}
