@@ -39,7 +39,7 @@ d = json.load(sys.stdin)
 print(sum(d["requests"].values()) if sys.argv[1] == "requests" else d["statuses"].get("429", 0))' "$1"
 }
 now() { date +%s.%N; }
-since() { python3 -c "print(f'{$(now) - $1:.1f}')"; }
+since() { python3 -c "print(f'{$(now) - $1:.2f}')"; }
 
 viewer() { # name cache-dir [options…]: a dashboard at 200×50 in its own tmux server
   local name=$1 cache=$2
@@ -56,12 +56,12 @@ named() { # every row on screen has its caller (and there are rows)
   missing=$(grep -cE '^ +[●+x?-] [A-Z]+ +… ' <<<"$s" || true)
   [ "$rows" -gt 20 ] && [ "$missing" -eq 0 ]
 }
-whole() { # named, and the picture has stopped loading
-  named "$1" && ! screen "$1" | sed -n 2p | grep -qE 'load|history'
+whole() { # named, and every listed participant's record is in (the history scan of rooms
+  # no list shows may go on, a page now and then)
+  named "$1" && ! screen "$1" | sed -n 2p | grep -q 'load'
 }
-wait_for() { # what name deadline: seconds until it holds, or "over N s"
-  local what=$1 name=$2 limit=$3 t0
-  t0=$(now)
+wait_for() { # what name deadline [start]: seconds from start (default: now) until it holds
+  local what=$1 name=$2 limit=$3 t0=${4:-$(now)}
   while ! "$what" "$name"; do
     sleep 0.2
     if python3 -c "import sys; sys.exit(0 if $(now) - $t0 > $limit else 1)"; then
@@ -87,9 +87,10 @@ fi
 
 if [[ $only == *" four "* ]]; then
   sim_start
+  t0=$(now)
   for i in 1 2 3 4; do viewer "four$i" "$work/c-four$i"; done
   times=""
-  for i in 1 2 3 4; do times+="$(wait_for named "four$i" 120) "; done
+  for i in 1 2 3 4; do times+="$(wait_for named "four$i" 120 "$t0") "; done
   row "the same, four viewers started together" "$times s; $(stat 429) × 429" "≤ 10 s each, ≤ 8 × 429"
   for i in 1 2 3 4; do viewer_stop "four$i"; done
   sim_stop
@@ -116,9 +117,10 @@ if [[ $only == *" power "* ]]; then
   sleep 3
   viewer_stop power0
   before=$(stat 429)
+  t0=$(now)
   for i in 1 2 3 4; do viewer "power$i" "$work/c-power"; done
   times=""
-  for i in 1 2 3 4; do times+="$(wait_for whole "power$i" 60) "; done
+  for i in 1 2 3 4; do times+="$(wait_for whole "power$i" 60 "$t0") "; done
   row "four viewers restarted together after a power cut (warm, one cache)" "$times s; $(($(stat 429) - before)) × 429" "each ≤ 3 s, 0 × 429"
   for i in 1 2 3 4; do viewer_stop "power$i"; done
   sim_stop
@@ -135,7 +137,8 @@ if [[ $only == *" list "* ]]; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 ps = [p for c in d["conferences"] for p in c["participants"]]
-print(f"{len(ps)} participants, {sum(p.get(\"caller\") is None for p in ps)} without a caller")' "$work/list.json"
+unnamed = sum(p.get("caller") is None for p in ps)
+print("%d participants, %d without a caller" % (len(ps), unnamed))' "$work/list.json"
   }
   before=$(stat requests)
   t0=$(now)
@@ -154,9 +157,10 @@ fi
 
 if [[ $only == *" ten "* ]]; then
   sim_start
+  t0=$(now)
   for i in $(seq 10); do viewer "ten$i" "$work/c-ten$i"; done
   times=""
-  for i in $(seq 10); do times+="$(wait_for whole "ten$i" 300) "; done
+  for i in $(seq 10); do times+="$(wait_for whole "ten$i" 300 "$t0") "; done
   row "ten viewers from cold, no shared cache" "$times s; $(stat 429) × 429" "each ≤ 120 s, ≤ 10 × 429"
   for i in $(seq 10); do viewer_stop "ten$i"; done
   sim_stop
@@ -174,11 +178,13 @@ if [[ $only == *" churn "* ]]; then
   sleep 0.5
   tmux -L churn send-keys Escape
   sleep 60
+  pid=$(pgrep -f "^$bin --log-file $work/churn.log" | head -1)
+  rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status"; }
   before=$(stat requests)
+  rss1=$(rss)
   sleep 120
   rate=$(python3 -c "print(f'{($(stat requests) - $before) / 120:.2f}')")
-  rss=$(ps -o rss= -p "$(pgrep -f "log-file $work/churn.log" | head -1)" | awk '{print int($1/1024)}')
-  row "churn of 10 joins and leaves a second, one viewer, every caller named" "$rate requests/s (minutes 2–3), $rss MB resident" "≤ 2.5 requests/s"
+  row "churn of 10 joins and leaves a second, one viewer, every caller named" "$rate requests/s (minutes 2–3); resident $rss1 → $(rss) MB" "≤ 2.5 requests/s"
   viewer_stop churn
   sim_stop
 fi

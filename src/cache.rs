@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::api::Call;
 
 /// The layout this version writes; another one is rebuilt.
-const LAYOUT: i64 = 1;
+const LAYOUT: i64 = 2;
 
 /// At most this many participants and calls are kept (about a day of a busy account's).
 pub const MOST: i64 = 50_000;
@@ -53,12 +53,13 @@ pub struct Known {
     pub seen: Timestamp,
 }
 
-/// How far the history had been read: everything older than `frontier` (down to the
-/// horizon) was in the picture at `at` when `complete`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How far the history had been read at `at`: every record down to `frontier` (the newest
+/// then), and the older ones down to where the background scan had got (`deep`: the page it
+/// would read next; `None` when it had reached the horizon).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Walked {
     pub frontier: Timestamp,
-    pub complete: bool,
+    pub deep: Option<String>,
     pub at: Timestamp,
 }
 
@@ -205,7 +206,7 @@ fn connect(dir: &Path, path: &Path) -> Result<Connection, CacheError> {
              CREATE INDEX calls_created ON calls (created);
              CREATE TABLE walked (
                  one INTEGER PRIMARY KEY CHECK (one = 1), frontier INTEGER NOT NULL,
-                 complete INTEGER NOT NULL, at INTEGER NOT NULL);",
+                 deep TEXT, at INTEGER NOT NULL);",
         )
         .map_err(db)?;
         conn.pragma_update(None, "user_version", LAYOUT)
@@ -303,22 +304,22 @@ fn load(
         }
         warm.walked = conn
             .query_row(
-                "SELECT frontier, complete, at FROM walked WHERE one = 1",
+                "SELECT frontier, deep, at FROM walked WHERE one = 1",
                 [],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
-                        r.get::<_, bool>(1)?,
+                        r.get::<_, Option<String>>(1)?,
                         r.get::<_, i64>(2)?,
                     ))
                 },
             )
             .optional()
             .map_err(db)?
-            .and_then(|(frontier, complete, at)| {
+            .and_then(|(frontier, deep, at)| {
                 Some(Walked {
                     frontier: time(frontier)?,
-                    complete,
+                    deep,
                     at: time(at)?,
                 })
             });
@@ -385,10 +386,10 @@ fn write(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<()> {
                 parties(c)
             ])?;
         }
-        if let Some(w) = batch.walked {
+        if let Some(w) = &batch.walked {
             tx.execute(
-                "INSERT OR REPLACE INTO walked (one, frontier, complete, at) VALUES (1, ?1, ?2, ?3)",
-                params![micros(w.frontier), w.complete, micros(w.at)],
+                "INSERT OR REPLACE INTO walked (one, frontier, deep, at) VALUES (1, ?1, ?2, ?3)",
+                params![micros(w.frontier), w.deep, micros(w.at)],
             )?;
         }
     }

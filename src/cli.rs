@@ -456,7 +456,8 @@ mod tests {
 
     #[test]
     fn help_states_the_defaults_that_apply() {
-        use crate::settings::{defaults, shown};
+        use crate::defaults;
+        use crate::format::shown;
         let table = options_table();
         for (option, default) in [
             ("--interval", shown(defaults::INTERVAL)),

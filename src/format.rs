@@ -1,5 +1,7 @@
 //! How times and durations are written on screen.
 
+use std::time::Duration;
+
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -39,6 +41,18 @@ pub fn date_time(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned_datetime(tz.clone())
         .strftime("%Y-%m-%d %H:%M:%S %Z")
         .to_string()
+}
+
+/// A duration as the options take it, so that what is shown can be typed back: `500ms`,
+/// `45s`, `2m`, `1h`.
+pub fn shown(d: Duration) -> String {
+    let ms = d.as_millis();
+    match ms {
+        _ if ms.is_multiple_of(3_600_000) && ms > 0 => format!("{}h", ms / 3_600_000),
+        _ if ms.is_multiple_of(60_000) && ms > 0 => format!("{}m", ms / 60_000),
+        _ if ms.is_multiple_of(1000) && ms > 0 => format!("{}s", ms / 1000),
+        _ => format!("{ms}ms"),
+    }
 }
 
 #[cfg(test)]

@@ -9,16 +9,36 @@
 //! # Glossary: one word per thing
 //! - **participant**: one person in a conference. VoIPbin calls it a *conferencecall*:
 //!   [`api::Conferencecall`] is the wire record, [`app::model::Participant`] what the app
-//!   knows of one.
+//!   knows of one. Its **record** is what `GET /conferencecalls/{id}` answers; a participant
+//!   shown before its record arrived (its conference's list named it) is **awaited**.
 //! - **conference**: a room people are in (types `conference`, `connect`, `queue`).
-//!   [`api::Conference`] is the wire record, [`app::model::Conference`] the app's.
+//!   [`api::Conference`] is the wire record, [`app::model::Conference`] the app's; on screen
+//!   each is a **group** of rows. ("Room" is the same thing, in prose only.)
 //! - **call**: the participant's phone or SIP call ([`api::Call`]); it says who the
-//!   **caller** is ([`app::model::Caller`]: name and number of the remote party).
-//! - **snapshot**: the sync task's picture of every live participant after one refresh.
-//! - **verdict**: how an action against the API (remove, mute) ended ([`verdict::Verdict`]),
-//!   shown on screen and written to the audit log alike.
+//!   **caller** is ([`app::model::Caller`]: name and number of the remote party, and the
+//!   call's state).
+//! - **left**: no longer in the conference. The API's status is `leaved`, the badge `LEFT`;
+//!   a row that left is kept a moment (`gone_at`); a **departure** is one that left in the last
+//!   minutes, whether this session saw it go or read it from the history.
+//! - **snapshot**: the sync task's picture of every live participant after one job; it is
+//!   **confirmed** as of the server's last answer to that job (push alone confirms nothing).
+//! - **job**: what the sync task runs, one at a time: a **refresh** (normal, or light while push
+//!   is healthy), pushed records applied, or a **names** lookup between refreshes. While the
+//!   API fails, refreshes are **probes**: one try each, at growing pauses.
+//! - **horizon**: how far back a live participant can have joined, so how much history a
+//!   complete picture reads ([`sync::tracker::horizon`]).
+//! - **cache**: what never changes, on disk between runs ([`cache`]); a call the cache
+//!   **remembers** names its caller before the server is asked about its state.
+//! - **action**: what conftop does to a participant: remove, mute, unmute
+//!   ([`verdict::ActionKind`]). An **attempt** is one action asked for once (a confirmation, a
+//!   key press); it is **in flight** until answered; its **outcome** carries the
+//!   **verdict** ([`verdict::Verdict`]), shown on screen and written to the audit log alike.
+//! - **burst**: keys closer together than anyone presses separate commands: typed text. A
+//!   command key is **held** for a moment, to see whether a burst follows.
 //! - **sync event** / **sync command**: what the sync task tells the app, and what the app
 //!   asks of it; an app **command** is what the app asks of the event loop.
+//! - **name everyone**: every caller is wanted, not only those on screen (from the first search
+//!   on, and always in `conftop list`).
 
 pub mod api;
 pub mod app;
@@ -26,6 +46,8 @@ pub mod audit;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod defaults;
+pub mod domain;
 pub mod format;
 pub mod ids;
 pub mod list;

@@ -119,7 +119,9 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     let client = Client::new(&client_config, credentials).map_err(usage)?;
     let audit = settings.open_audit_log().map_err(usage)?;
     let audit_path = audit.as_ref().map(|a| a.path().display().to_string());
-    let app_config = settings.app_config(client.host(), audit_path);
+    let mut app_config = settings.app_config(client.host(), audit_path);
+    // The kiosk names this process in its "how to stop it" hint.
+    app_config.pid = Some(std::process::id());
     let handle = sync::spawn(client, settings.sync_config(audit));
     tracing::info!(mode = ?settings.mode, "conftop started");
 

@@ -1,10 +1,11 @@
 //! The terminal and the event loop: the only place that draws.
 //!
 //! The loop waits on input, sync events, a once-a-second tick (aligned to the wall clock so
-//! the clock changes on the second) and the shutdown signal; it feeds each to
-//! [`app::update`], carries out the commands, and redraws only when the state says something
-//! on screen changed. It is generic over ratatui's `Backend`, so tests run it on a
-//! `TestBackend` with scripted input.
+//! the clock changes on the second), the moment a held key is due and the shutdown signal; it
+//! feeds each to [`app::update`], carries out the commands, and redraws only when the state
+//! says something on screen changed. It is generic over ratatui's `Backend` (and draws on a
+//! `TestBackend` as well as a terminal); the rules it runs are the app's, tested there, and
+//! the loop itself is tested through the real binary in a pseudo-terminal.
 
 use std::future::Future;
 use std::io::{self, Stdout, Write};
@@ -97,8 +98,6 @@ where
     S: Future<Output = ()>,
 {
     tokio::pin!(shutdown);
-    // The kiosk names this process in its "how to stop it" hint.
-    app.cfg.pid.get_or_insert(std::process::id());
     // Tick on the second, so the clock never lags the wall by up to a second.
     let now = Timestamp::now();
     let to_next_second = Duration::from_nanos(1_000_000_000 - now.subsec_nanosecond() as u64);

@@ -61,7 +61,7 @@ impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
             base_url: DEFAULT_API_URL.to_owned(),
-            timeout: crate::settings::defaults::TIMEOUT,
+            timeout: crate::defaults::TIMEOUT,
             connect_timeout: Duration::from_secs(5),
             allow_insecure_http: false,
             credential_source: None,

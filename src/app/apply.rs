@@ -75,7 +75,7 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.dirty = true;
         }
         SyncEvent::Acted(outcome) => super::outcome::on_outcome(s, *outcome),
-        SyncEvent::Departed(records) => s.note_departed(&records),
+        SyncEvent::Departed(records) => s.departures_read(&records),
     }
 }
 
@@ -116,7 +116,7 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
         }
     }
     for id in left {
-        s.note_departure(id, now);
+        s.departure_seen(id, now);
     }
     for conf in snap.conferences.values() {
         let mut conference = Conference::from_api(conf);

@@ -14,7 +14,7 @@ use super::{AppState, Overlay};
 
 /// How long a departure is kept.
 pub const KEPT: SignedDuration =
-    SignedDuration::from_secs(crate::settings::defaults::DEPARTURES.as_secs() as i64);
+    SignedDuration::from_secs(crate::defaults::DEPARTURES.as_secs() as i64);
 
 /// One participant that left.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub struct Departure {
 
 impl AppState {
     /// Notes that a participant left at `at` (once; the newest first).
-    pub(super) fn note_departure(&mut self, id: Uuid, at: Timestamp) {
+    pub(super) fn departure_seen(&mut self, id: Uuid, at: Timestamp) {
         if self.departures.iter().any(|d| d.participant == id) {
             return;
         }
@@ -76,7 +76,7 @@ impl AppState {
 
     /// Takes in participants the sync task found to have left recently: those this session
     /// never saw in a room too (from the newest history pages), at the time they left.
-    pub(super) fn note_departed(&mut self, records: &[Arc<Conferencecall>]) {
+    pub(super) fn departures_read(&mut self, records: &[Arc<Conferencecall>]) {
         self.keeping_place(|s| s.add_departed(records));
     }
 
@@ -146,7 +146,12 @@ impl AppState {
         let needle = super::search::Needle::new(&self.filter);
         self.departures
             .iter()
-            .filter(|d| needle.matches_departure(d))
+            .filter(|d| {
+                needle.matches_any(
+                    std::iter::once(&d.participant).chain(&d.call),
+                    &[&d.who, &d.conference],
+                )
+            })
             .collect()
     }
 

@@ -203,7 +203,7 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         out.push(line(1, &[("History: ", Tone::Muted), (&words, Tone::Text)]));
     }
     let (known, total) = app.names_known();
-    let words = if app.names_everyone() {
+    let words = if app.name_everyone() {
         format!("everyone's since the first search; all at once while one is on ({known}/{total})")
     } else {
         format!(

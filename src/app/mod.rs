@@ -10,10 +10,8 @@ pub mod help;
 pub mod keys;
 pub mod kiosk;
 pub mod layout;
-pub mod model;
-pub mod search;
-pub mod status;
-pub mod view;
+
+pub use crate::domain::{model, search, status, view};
 
 mod apply;
 mod confirm;
@@ -84,7 +82,7 @@ pub struct AppConfig {
     /// Running against the built-in simulator (`--demo`): said on screen, so a demo left on a
     /// wall is never taken for real traffic.
     pub demo: bool,
-    /// This process's id, for the kiosk's "how to stop it" hint; set by the event loop.
+    /// This process's id, for the kiosk's "how to stop it" hint; set by `main`.
     pub pid: Option<u32>,
     /// Where the credential comes from (`VN_ACCESS_KEY`, the config file, a vn profile…),
     /// never the credential.
@@ -100,9 +98,9 @@ impl AppConfig {
             mode,
             host: host.into(),
             interval,
-            stale: StaleRules::new(interval, crate::settings::defaults::NO_DATA_AFTER),
+            stale: StaleRules::new(interval, crate::defaults::NO_DATA_AFTER),
             thresholds: Thresholds::default(),
-            rotate: SignedDuration::try_from(crate::settings::defaults::ROTATE)
+            rotate: SignedDuration::try_from(crate::defaults::ROTATE)
                 .unwrap_or(SignedDuration::MAX),
             linger: SignedDuration::from_secs(5),
             highlight: SignedDuration::from_secs(3),
@@ -260,7 +258,7 @@ pub struct AppState {
     pub rebuilds: u64,
     visible_sent: Vec<Uuid>,
     /// Whether the sync task was asked to name every caller (the first search asks).
-    naming_everyone: bool,
+    name_everyone: bool,
     /// Whether the sync task was last told that a search is on.
     searching_sent: bool,
     /// The recent keys, to tell typed text from commands.

@@ -28,7 +28,7 @@ pub(super) fn on_outcome(s: &mut AppState, o: Outcome) {
                 if let Some(p) = s.participants.get_mut(&o.participant) {
                     p.gone_at.get_or_insert(now);
                 }
-                s.note_departure(o.participant, now);
+                s.departure_seen(o.participant, now);
             }
             s.note_verdict(o.participant, o.verdict);
         }

@@ -56,7 +56,7 @@ impl AppState {
             snapshots: 0,
             rebuilds: 0,
             visible_sent: Vec::new(),
-            naming_everyone: false,
+            name_everyone: false,
             searching_sent: false,
             burst: burst::Burst::default(),
             inspect_sent: None,
@@ -509,8 +509,8 @@ impl AppState {
 
     /// Whether every caller is being looked up (since the first search), not only those on
     /// screen.
-    pub fn names_everyone(&self) -> bool {
-        self.naming_everyone
+    pub fn name_everyone(&self) -> bool {
+        self.name_everyone
     }
 
     /// Tells the sync task when a search starts or ends: its names are wanted now.
@@ -518,7 +518,7 @@ impl AppState {
         let searching = self.filter_editing || !self.filter.is_empty();
         if searching != self.searching_sent {
             self.searching_sent = searching;
-            self.naming_everyone |= searching;
+            self.name_everyone |= searching;
             out.push(Command::Sync(sync::SyncCommand::Searching(searching)));
         }
     }

@@ -48,13 +48,13 @@ fn what_is_written_is_there_at_the_next_start_without_any_state() {
     assert!(warm.participants.is_empty() && warm.calls.is_empty() && warm.walked.is_none());
     let walked = Walked {
         frontier: t0() - mins(1),
-        complete: true,
+        deep: Some("2026-11-24T09:20:00.000000Z".into()),
         at: t0(),
     };
     cache.save(Batch {
         participants: vec![known(1, t0()), known(2, t0())],
         calls: vec![call(1, t0() - mins(11))],
-        walked: Some(walked),
+        walked: Some(walked.clone()),
     });
     cache.close();
     let (_, warm) = open(dir.path(), "api.example.com", 7, t0() + mins(1));

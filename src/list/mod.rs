@@ -238,7 +238,7 @@ async fn wait(
             complete: false,
         }),
         None => Err(ListError::Incomplete {
-            waited: crate::settings::shown(timeout),
+            waited: crate::format::shown(timeout),
             last: last_error,
         }),
     }
@@ -264,6 +264,6 @@ pub fn incomplete(timeout: std::time::Duration) -> String {
         "the picture is not complete within {}: the scan of the day's history had not finished, \
          so participants of connect and queue rooms who joined long ago may be missing (printed \
          what there is; a longer --timeout completes it)",
-        crate::settings::shown(timeout)
+        crate::format::shown(timeout)
     )
 }

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::Picture;
 use crate::api::{CallDirection, ConferencecallStatus};
-use crate::app::model;
-use crate::app::view::{self, SortMode, Thresholds};
+use crate::domain::model;
+use crate::domain::view::{self, SortMode, Thresholds};
 use crate::ids::{IdMap, IdSet};
 
 /// The version of the shape below.

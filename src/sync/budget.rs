@@ -31,7 +31,7 @@ pub struct BudgetConfig {
 impl Default for BudgetConfig {
     /// Under half the server's customer limit, leaving room for the customer's other clients.
     fn default() -> Self {
-        BudgetConfig::adaptive(crate::settings::defaults::BUDGET)
+        BudgetConfig::adaptive(crate::defaults::BUDGET)
     }
 }
 

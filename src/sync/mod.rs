@@ -45,7 +45,7 @@ use schedule::{Effect, Finished, Input, Job, Plan, Rules, Scheduler};
 pub use snapshot::{Channel, Snapshot, SyncCommand, SyncEvent};
 pub use tracker::{Horizon, HorizonSetting, Tracker, TrackerConfig, Wanted};
 
-pub use crate::settings::defaults::MIN_INTERVAL;
+pub use crate::defaults::MIN_INTERVAL;
 
 /// How the sync task runs.
 #[derive(Debug, Clone)]
@@ -70,9 +70,9 @@ pub struct SyncConfig {
 impl Default for SyncConfig {
     fn default() -> Self {
         SyncConfig {
-            interval: crate::settings::defaults::INTERVAL,
-            push_poll: crate::settings::defaults::PUSH_POLL,
-            push_check: crate::settings::defaults::PUSH_CHECK,
+            interval: crate::defaults::INTERVAL,
+            push_poll: crate::defaults::PUSH_POLL,
+            push_check: crate::defaults::PUSH_CHECK,
             push: PushConfig::default(),
             budget: BudgetConfig::default(),
             tracker: TrackerConfig::default(),

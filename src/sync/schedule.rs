@@ -48,6 +48,10 @@ pub const PROBE_MAX: Duration = Duration::from_secs(4);
 /// participant they name.
 pub const PUSH_BATCH: Duration = Duration::from_secs(1);
 
+/// Names-only jobs run at most once in this long: rows come on screen many times a second
+/// when people come and go, and callers asked for together are found on one page.
+pub const NAMES_BATCH: Duration = Duration::from_secs(1);
+
 /// What the rules need to know of the configuration.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -167,6 +171,8 @@ pub struct Scheduler {
     pushed: Vec<Conference>,
     /// When the last job applying pushed records started.
     pushed_at: Option<Instant>,
+    /// When the last names-only job started.
+    names_at: Option<Instant>,
     rate_shown: Option<Rate>,
 }
 
@@ -203,6 +209,7 @@ impl Scheduler {
             },
             pushed: Vec::new(),
             pushed_at: None,
+            names_at: None,
             rate_shown: None,
         };
         (s, effects)
@@ -213,10 +220,17 @@ impl Scheduler {
         if self.running.is_some() {
             return None;
         }
-        match self.names_since {
-            Some(since) if self.answering() => Some(since.min(self.next)),
+        match self.names_due() {
+            Some(due) if self.answering() => Some(due.min(self.next)),
             _ => Some(self.next),
         }
+    }
+
+    /// When the callers newly wanted may be looked up: at once, unless a lookup began less
+    /// than [`NAMES_BATCH`] ago.
+    fn names_due(&self) -> Option<Instant> {
+        let since = self.names_since?;
+        Some(self.names_at.map_or(since, |t| since.max(t + NAMES_BATCH)))
     }
 
     /// The callers wanted now.
@@ -454,9 +468,10 @@ impl Scheduler {
         }
         let job = if now < self.next {
             // Only callers newly wanted can be due before the next refresh.
-            if self.names_since.is_none() || !self.answering() {
+            if !self.answering() || self.names_due().is_none_or(|due| now < due) {
                 return Vec::new();
             }
+            self.names_at = Some(now);
             Job::Names
         } else if !self.pushed.is_empty() && self.answering() {
             self.pushed_at = Some(now);

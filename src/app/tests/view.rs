@@ -308,13 +308,13 @@ fn a_search_tells_the_sync_task_when_it_starts_and_when_it_ends() {
             .collect()
     };
     assert!(told(&press_at(&mut s, key(KeyCode::Down), t0())).is_empty());
-    assert!(!s.names_everyone());
+    assert!(!s.name_everyone());
     assert_eq!(
         told(&press_at(&mut s, ch('/'), t0())),
         vec![true],
         "a search needs every name"
     );
-    assert!(s.names_everyone());
+    assert!(s.name_everyone());
     assert!(
         told(&press_at(&mut s, ch('m'), t0())).is_empty(),
         "told once"
@@ -334,7 +334,7 @@ fn a_search_tells_the_sync_task_when_it_starts_and_when_it_ends() {
         vec![false],
         "abandoned while typed"
     );
-    assert!(s.names_everyone(), "everyone's names stay wanted");
+    assert!(s.name_everyone(), "everyone's names stay wanted");
 }
 
 #[test]

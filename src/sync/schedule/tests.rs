@@ -1,5 +1,7 @@
 //! The schedule's rules, one input at a time, on a clock that only moves when told.
 
+use std::collections::HashSet;
+
 use super::*;
 use crate::api::{ApiError, Call};
 use crate::audit::Subject;
@@ -363,7 +365,13 @@ fn a_refresh_looks_up_the_callers_wanted_so_no_names_job_follows_it() {
 
 #[test]
 fn during_a_search_lookups_follow_each_other_while_each_gets_somewhere() {
-    let mut b = Bench::new(rules());
+    // A long interval, so that only lookups come between refreshes.
+    let long = Duration::from_secs(30);
+    let mut b = Bench::new(Rules {
+        interval: long,
+        push_poll: long,
+        ..rules()
+    });
     b.next_job();
     b.at(ms(100)).ok();
     b.step(Input::Command(SyncCommand::Searching(true)));
@@ -380,13 +388,15 @@ fn during_a_search_lookups_follow_each_other_while_each_gets_somewhere() {
         }))
     };
     finish(&mut b, 300);
+    let started = b.now;
     assert_eq!(b.next_job().job, Job::Names, "it got somewhere: on");
+    assert_eq!(b.now - started, NAMES_BATCH, "a second after the last");
     finish(&mut b, 120);
     assert_eq!(b.next_job().job, Job::Names);
     finish(&mut b, 120);
     assert_eq!(
         b.s.wake_at(),
-        Some(b.t0 + INTERVAL),
+        Some(b.t0 + long),
         "no progress: the next refresh, not another lookup"
     );
     // The search ends: everyone's names stay wanted, at optional work's pace.
@@ -394,7 +404,7 @@ fn during_a_search_lookups_follow_each_other_while_each_gets_somewhere() {
     assert!(b.s.wanted().everyone && !b.s.wanted().searching);
     assert_eq!(
         b.s.wake_at(),
-        Some(b.t0 + INTERVAL),
+        Some(b.t0 + long),
         "no lookup for an ended search"
     );
 }
@@ -711,4 +721,33 @@ fn under_heavy_churn_pushed_records_are_applied_at_most_once_a_second_all_of_the
     assert!(jobs <= 12, "{jobs} pushed jobs in ten seconds");
     assert!(jobs >= 8, "still applied every second or so: {jobs}");
     assert_eq!(applied, 200, "every record, none lost");
+}
+
+#[test]
+fn rows_coming_on_screen_many_times_a_second_are_named_at_most_once_a_second() {
+    let mut b = Bench::new(rules());
+    b.next_job();
+    b.step(Input::Push(PushEvent::Up));
+    b.ok();
+    b.next_job();
+    b.ok();
+    let start = b.now;
+    let mut names = 0;
+    let mut asked = HashSet::new();
+    for k in 0..100u128 {
+        b.now = start + ms(50 * k as u64);
+        b.step(Input::Command(SyncCommand::Visible(vec![Uuid::from_u128(
+            k,
+        )])));
+        if let Some(plan) = started(&b.tick()) {
+            if plan.job == Job::Names {
+                names += 1;
+                asked.extend(plan.wanted.visible);
+            }
+            b.ok();
+        }
+    }
+    assert!(names <= 6, "{names} names jobs in five seconds");
+    assert!(names >= 4, "still every second: {names}");
+    assert!(asked.contains(&Uuid::from_u128(0)), "the first at once");
 }

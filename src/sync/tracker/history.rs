@@ -47,7 +47,7 @@ impl Tracker {
                 if let Some(t) = cc.tm_create {
                     self.scanned_to = Some(self.scanned_to.map_or(t, |s| s.min(t)));
                 }
-                self.note_leaver(&cc, now);
+                self.note_departure(&cc, now);
                 if cc.status.is_live() && !self.live.contains_key(&cc.id) {
                     self.learn_horizon(&cc);
                     self.live.insert(cc.id, Arc::new(cc));

@@ -149,9 +149,9 @@ pub struct Tracker {
     last_sent: Option<std::time::Instant>,
     /// Participants seen to have left recently, sent to the app once each, with when they
     /// left (forgotten once out of the window).
-    departed: IdMap<Timestamp>,
+    departures: IdMap<Timestamp>,
     /// Those not sent yet.
-    leavers: Vec<Arc<Conferencecall>>,
+    unsent_departures: Vec<Arc<Conferencecall>>,
     /// How far back the picture reaches.
     horizon: Horizon,
     /// What the cache gives and takes.
@@ -189,8 +189,8 @@ impl Tracker {
             awaiting: IdMap::default(),
             scanned_to: None,
             last_sent: None,
-            departed: IdMap::default(),
-            leavers: Vec::new(),
+            departures: IdMap::default(),
+            unsent_departures: Vec::new(),
             remembered: remember::Remembered::default(),
             screen: None,
             screen_served: 0,
@@ -370,38 +370,38 @@ impl Tracker {
             "snapshot"
         );
         self.send_snapshot(f, events, false).await;
-        self.send_leavers(events).await;
+        self.send_departures(events).await;
         self.remember();
         f.essential_done();
     }
 
     /// Notes a record of a participant that left within the departures window (pages read
     /// anyway hold them: no request is made for this).
-    fn note_leaver(&mut self, cc: &Conferencecall, now: Timestamp) {
-        if cc.status != ConferencecallStatus::Leaved || self.departed.contains_key(&cc.id) {
+    fn note_departure(&mut self, cc: &Conferencecall, now: Timestamp) {
+        if cc.status != ConferencecallStatus::Leaved || self.departures.contains_key(&cc.id) {
             return;
         }
         let Some(left) = cc.tm_update.or(cc.tm_delete) else {
             return;
         };
-        let window = SignedDuration::try_from(crate::settings::defaults::DEPARTURES)
+        let window = SignedDuration::try_from(crate::defaults::DEPARTURES)
             .unwrap_or(SignedDuration::from_mins(15));
         if now.duration_since(left) < window && left <= now {
-            self.departed.insert(cc.id, left);
-            self.leavers.push(Arc::new(cc.clone()));
+            self.departures.insert(cc.id, left);
+            self.unsent_departures.push(Arc::new(cc.clone()));
         }
     }
 
-    /// Sends the leavers noted since last time, and forgets those out of the window.
-    async fn send_leavers(&mut self, events: &Events) {
+    /// Sends the departures noted since last time, and forgets those out of the window.
+    async fn send_departures(&mut self, events: &Events) {
         let now = Timestamp::now();
-        let window = SignedDuration::try_from(crate::settings::defaults::DEPARTURES)
+        let window = SignedDuration::try_from(crate::defaults::DEPARTURES)
             .unwrap_or(SignedDuration::from_mins(15));
-        self.departed
+        self.departures
             .retain(|_, left| now.duration_since(*left) < window);
-        if !self.leavers.is_empty() {
-            let leavers = std::mem::take(&mut self.leavers);
-            let _ = events.send(SyncEvent::Departed(leavers)).await;
+        if !self.unsent_departures.is_empty() {
+            let unsent_departures = std::mem::take(&mut self.unsent_departures);
+            let _ = events.send(SyncEvent::Departed(unsent_departures)).await;
         }
     }
 

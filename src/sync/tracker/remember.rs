@@ -56,9 +56,9 @@ impl Tracker {
     }
 
     /// What a start knows from the cache: callers' names at once; the participants live at its
-    /// last write, as their rooms will confirm or not; and, when that picture was complete and
-    /// is within the horizon, how far the history was read (this start reads only what is
-    /// newer).
+    /// last write, as their rooms will confirm or not; and, when that is within the horizon,
+    /// how far the history was read: this start reads only what is newer, and the background
+    /// scan goes on where it stopped.
     async fn take_warm(&mut self, warm: Warm, events: &Events, now: Timestamp) {
         let Warm {
             participants,
@@ -73,20 +73,20 @@ impl Tracker {
             let _ = events.send(SyncEvent::Remembered(calls)).await;
         }
         let horizon = now.saturating_sub(self.horizon.span).unwrap_or(now);
-        let walked = walked.filter(|w| w.complete && w.frontier > horizon && w.at <= now);
+        let walked = walked.filter(|w| w.frontier > horizon && w.at <= now);
         for k in participants {
-            let live_then = walked.is_some_and(|w| k.seen >= w.at - LAST_SEEN);
+            let live_then = walked.as_ref().is_some_and(|w| k.seen >= w.at - LAST_SEEN);
             if live_then && !self.live.contains_key(&k.id) {
                 self.live.insert(k.id, Arc::new(unread(&k, k.conference)));
                 self.remembered.unread.insert(k.id);
             }
             self.remembered.known.insert(k.id, k);
         }
-        if let Some(w) = walked {
+        if let Some(w) = &walked {
             // Everything older was in that picture: only what came since is walked, and the
             // rooms (listed, or checked one by one) say who of it is still there.
             self.frontier = Some(w.frontier);
-            self.deep = None;
+            self.deep = w.deep.clone();
             self.warm = true;
         }
     }
@@ -148,7 +148,7 @@ impl Tracker {
             .retain(|id, _| live.contains_key(id));
         batch.walked = self.frontier.map(|frontier| Walked {
             frontier,
-            complete: self.deep.is_none(),
+            deep: self.deep.clone(),
             at: now,
         });
         cache.save(batch);

@@ -188,16 +188,16 @@ fn departures_on_the_pages_read_are_noted_once_within_the_window() {
     let mut t = Tracker::new(TrackerConfig::default());
     let mut left = cc(1, 1, "leaved", 600);
     left.tm_update = Some(t0() - SignedDuration::from_mins(5));
-    t.note_leaver(&left, t0());
-    t.note_leaver(&left, t0());
-    assert_eq!(t.leavers.len(), 1, "once");
+    t.note_departure(&left, t0());
+    t.note_departure(&left, t0());
+    assert_eq!(t.unsent_departures.len(), 1, "once");
     let mut long_ago = cc(2, 1, "leaved", 7200);
     long_ago.tm_update = Some(t0() - SignedDuration::from_mins(20));
-    t.note_leaver(&long_ago, t0());
+    t.note_departure(&long_ago, t0());
     let joined = cc(3, 1, "joined", 60);
-    t.note_leaver(&joined, t0());
+    t.note_departure(&joined, t0());
     assert_eq!(
-        t.leavers.len(),
+        t.unsent_departures.len(),
         1,
         "out of the window, or still in: not a departure"
     );

@@ -107,7 +107,7 @@ impl Tracker {
             found.listed += usize::from(expected.remove(&cc.id));
             found.live += usize::from(cc.status.is_live());
             walk.seen.insert(cc.id);
-            self.note_leaver(&cc, walk.now);
+            self.note_departure(&cc, walk.now);
             self.upsert(cc);
         }
         found

@@ -81,14 +81,13 @@ impl Needle {
             || self.id_prefix_of(id)
     }
 
-    /// A departure matches by its participant's or call's id, its caller or its room.
-    pub fn matches_departure(&self, d: &super::departures::Departure) -> bool {
+    /// Something described by ids and words (a departure: its participant and call, its
+    /// caller in words and its room) matches by an id's prefix, or by its words as names or
+    /// numbers.
+    pub fn matches_any<'a>(&self, ids: impl IntoIterator<Item = &'a Uuid>, words: &[&str]) -> bool {
         self.is_empty()
-            || self.id_prefix_of(&d.participant)
-            || d.call.is_some_and(|c| self.id_prefix_of(&c))
-            || self.text_in(&d.who)
-            || self.number_in(&d.who)
-            || self.text_in(&d.conference)
+            || ids.into_iter().any(|id| self.id_prefix_of(id))
+            || words.iter().any(|w| self.text_in(w) || self.number_in(w))
     }
 
     /// A participant matches by its id, its call's id, or its caller's name or number.

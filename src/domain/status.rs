@@ -1,5 +1,7 @@
-//! How each participant status is shown, unstyled: a symbol, a word and what it means. One
-//! entry per status, so adding a status is a change here (and its colour in the theme).
+//! How each participant status is shown, unstyled: a symbol, a word and what it means, one
+//! entry per status. A new status also needs its colour (the theme), its place in the order
+//! statuses move in (`api::enums`), what conftop does with it (`domain::model`, `domain::view`) and
+//! how `conftop list` counts it (`list::shape`).
 
 use crate::api::ConferencecallStatus;
 

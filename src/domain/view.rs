@@ -10,8 +10,8 @@ use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use crate::api::ConferencecallStatus;
+use crate::defaults;
 use crate::ids::IdMap;
-use crate::settings::defaults;
 
 use super::model::{Caller, Conference, Participant};
 use super::search::Needle;

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs every benchmark on the commit checked out and writes BENCHMARKS.md from what they
+# print: nothing in it is typed by hand. About 70 minutes on a two-core machine.
+#
+#   benches/report.sh            # all of them, then BENCHMARKS.md
+#   BENCHES="sync push" benches/report.sh
+#
+# Raw output goes to target/bench-report/<bench>.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=target/bench-report
+mkdir -p "$out"
+benches=${BENCHES:-"sync render push live memory viewers busy"}
+commit=$(git rev-parse --short=9 HEAD)
+dirty=$(git status --porcelain -- src benches Cargo.toml Cargo.lock | head -1)
+
+run() { # name command…
+  local name=$1
+  shift
+  echo "running $name…" >&2
+  local t0=$SECONDS
+  "$@" >"$out/$name.log" 2>&1 || echo "($name failed: see $out/$name.log)" >>"$out/$name.log"
+  echo "$name took $((SECONDS - t0)) s" >&2
+}
+
+for b in $benches; do
+  case $b in
+    live) run live env CONFTOP_BENCH_PHASES=idle,latency,memory cargo bench --bench live ;;
+    viewers) run viewers env CONFTOP_BENCH_VIEWERS=1,4 cargo bench --bench viewers ;;
+    busy) run busy benches/busy_account.sh ;;
+    *) run "$b" cargo bench --bench "$b" ;;
+  esac
+done
+
+section() { # title log pattern
+  [ -f "$out/$2" ] || return 0
+  printf '\n## %s\n\n```text\n' "$1"
+  grep -E "$3" "$out/$2" | sed 's/[[:space:]]*$//' || true
+  printf '```\n'
+}
+
+{
+  cat <<EOF
+# Benchmarks
+
+What conftop costs the API it watches and the machine it runs on, and how soon it shows a
+change, against its targets. Everything below was printed by the benches at \`$commit\`${dirty:+ (with uncommitted changes)}
+and put here by \`benches/report.sh\`; earlier figures are in this file's history.
+
+The machine has two cores and was not otherwise busy, but wall-clock timings on it vary by up
+to 2× between runs: read a single figure as an order of magnitude, and compare only figures
+measured side by side in one run (push against polling, one viewer against four). Request
+counts are exact. \`cargo test\` makes no timing assertions; request-count rules are tests
+(\`sync::schedule\`, \`sync::refresh_cost_is_independent_of_history\`,
+\`cache::a_restart_with_the_cache_knows_the_picture_for_a_handful_of_requests\`).
+EOF
+  if [ -f "$out/busy.log" ]; then
+    printf '\n## A busy account (`benches/busy_account.sh`)\n\n'
+    printf 'The release binary in tmux at 200×50 against `conftop sim --busy`: 500 live participants in 50\n'
+    printf 'conferences among 100,000 records, calls ending at the hour, the customer limit of 17/s.\n\n'
+    grep -E '^\|' "$out/busy.log"
+  fi
+  section "API cost of the sync task (\`cargo bench --bench sync\`)" sync.log '^sync: (scenario|cold start|settled|requests per steady|answered 429)|^sync/.*time:'
+  section "Drawing and state updates (\`cargo bench --bench render\`)" render.log 'time:|^render:|^app/|^render/'
+  section "Push against polling, side by side (\`cargo bench --bench push\`)" push.log 'RESULT|revision'
+  section "The real binary: idle cost, latency, memory (\`cargo bench --bench live\`)" live.log 'RESULT|^idle:|^latency: (median|p90|max|worst)|^memory:'
+  section "Heap held by each part (\`cargo bench --bench memory\`)" memory.log 'RESULT|^memory: conftop'
+  section "Several viewers of a busy account (\`cargo bench --bench viewers\`)" viewers.log '^viewers'
+} >BENCHMARKS.md
+echo "BENCHMARKS.md written from $out" >&2
