@@ -205,6 +205,8 @@ impl World {
                 .collect(),
             requests: 3,
             complete: true,
+            // As the server answered it: a picture nobody confirmed is not shown as live.
+            confirmed: Some(t0()),
             ..Snapshot::default()
         })
     }
