@@ -38,9 +38,7 @@ impl Operator {
             let s = crate::text::sanitize(s.trim(), 64);
             if s.is_empty() { "?".to_owned() } else { s }
         };
-        let operator = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_default();
+        let operator = user_name(&|k| std::env::var(k).ok());
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .or_else(|_| std::fs::read_to_string("/etc/hostname"))
             .or_else(|_| std::env::var("HOSTNAME"))
@@ -51,6 +49,22 @@ impl Operator {
             version: env!("CARGO_PKG_VERSION"),
         }
     }
+}
+
+/// The name of the user this process runs as: its uid's, as the system's user database (NSS)
+/// knows it; else `$USER` or `$LOGNAME`; else the uid itself. The uid comes first because the
+/// variables are often unset (tmux, systemd) or inherited from someone else (`su`).
+fn user_name(env: &dyn Fn(&str) -> Option<String>) -> String {
+    #[cfg(unix)]
+    if let Some(name) = uzers::get_current_username().and_then(|n| n.into_string().ok()) {
+        return name;
+    }
+    let from_env = env("USER")
+        .or_else(|| env("LOGNAME"))
+        .filter(|s| !s.trim().is_empty());
+    #[cfg(unix)]
+    let from_env = from_env.or_else(|| Some(format!("uid {}", uzers::get_current_uid())));
+    from_env.unwrap_or_default()
 }
 
 /// One attempt at an action (remove, mute, unmute) and how it ended.
@@ -132,6 +146,27 @@ fn append_options() -> OpenOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_operator_is_the_uids_user_whatever_the_environment_says() {
+        let mine = uzers::get_user_by_uid(uzers::get_current_uid())
+            .map(|u| u.name().to_string_lossy().into_owned());
+        let nobody = |_: &str| None;
+        let someone_else = |k: &str| (k == "USER").then(|| "mallory".to_owned());
+        match mine {
+            Some(name) => {
+                assert_eq!(user_name(&nobody), name, "without $USER");
+                assert_eq!(user_name(&someone_else), name, "$USER inherited");
+            }
+            // A uid the user database does not know (a bare container): the variable, else
+            // the number, never `?`.
+            None => {
+                assert_eq!(user_name(&someone_else), "mallory");
+                assert!(user_name(&nobody).starts_with("uid "));
+            }
+        }
+    }
 
     #[test]
     fn appends_one_json_line_per_entry() {

@@ -73,7 +73,7 @@ pub enum Sub {
 /// How `conftop list` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Output {
-    /// Aligned columns for people, 80 columns wide.
+    /// Aligned columns for people: as wide as the terminal, whole into a file or a pipe.
     #[default]
     Table,
     /// The documented, versioned shape (see the README), for scripts.
@@ -88,6 +88,9 @@ pub struct ListArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Output::Table)]
     pub output: Output,
+    /// Cut no cell of the table, even on a terminal narrower than it.
+    #[arg(long)]
+    pub wide: bool,
     /// Only participants matching TEXT, as the dashboard's / filter matches (a room whose name
     /// matches keeps all its participants).
     #[arg(long, value_name = "TEXT")]
@@ -154,6 +157,11 @@ pub struct ConnArgs {
     /// the config file) [default: a cache in the cache directory].
     #[arg(long)]
     pub no_cache: bool,
+    /// Country whose way of writing phone numbers the filter understands, as an ISO code:
+    /// with GB, `020 7946 0679` and `0044 20 7946 0679` find +442079460679 [default: the
+    /// locale's (LC_ALL, LC_TELEPHONE, LANG)].
+    #[arg(long, value_name = "CC")]
+    pub region: Option<String>,
 }
 
 /// Options of the dashboard.

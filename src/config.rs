@@ -45,6 +45,7 @@ pub struct FileConfig {
     pub budget: Option<f64>,
     pub read_only: Option<bool>,
     pub cache: Option<bool>,
+    pub region: Option<String>,
     pub push: Option<bool>,
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,

@@ -107,11 +107,14 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
             "conftop is a terminal dashboard and needs a terminal (stdin and stdout are not one)",
         ));
     }
-    if let Some(path) = &settings.log_file {
-        let shown = path.display();
-        logging::init(path)
-            .map_err(|e| usage(format!("cannot write the log file {shown}: {e}")))?;
-    }
+    // Another conftop of this host may hold the file named: this one's own is beside it.
+    let log_file = match &settings.log_file {
+        Some(path) => Some(
+            logging::init(path)
+                .map_err(|e| usage(format!("cannot write the log file {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     settings.warnings.iter().for_each(|w| say(w));
 
     // The API, real or simulated; the demo's simulator lives as long as the dashboard.
@@ -122,10 +125,11 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     let mut app_config = settings.app_config(client.host(), audit_path);
     // The kiosk names this process in its "how to stop it" hint.
     app_config.pid = Some(std::process::id());
+    app_config.clipboard_caveat = conftop::app::copy::clipboard_caveat(&|k| std::env::var(k).ok());
     let handle = sync::spawn(client, settings.sync_config(audit));
     tracing::info!(mode = ?settings.mode, "conftop started");
 
-    let log_shown = settings.log_file.as_ref().map(|p| p.display().to_string());
+    let log_shown = log_file.as_ref().map(|p| p.display().to_string());
     tui::install_panic_hook(log_shown);
     let mut guard = tui::TerminalGuard::enter()
         .map_err(|e| Failure(1, format!("cannot set up the terminal: {e}")))?;
@@ -172,8 +176,13 @@ async fn run_list(args: ListArgs) -> Result<(), Failure> {
     let picture = list::collect(client, settings.sync_config(None), timeout)
         .await
         .map_err(|e| Failure(e.exit_code(), e.to_string()))?;
-    let listing = Listing::new(&picture, args.filter.as_deref());
-    let text = list::render(&listing, args.output).map_err(|e| Failure(1, e))?;
+    let listing = Listing::new(&picture, args.filter.as_deref(), settings.region);
+    // A table fits the terminal it is read on; into a file or a pipe nothing is cut.
+    let fit = (!args.wide && std::io::stdout().is_terminal())
+        .then(|| crossterm::terminal::size().ok())
+        .flatten()
+        .map(|(w, _)| usize::from(w));
+    let text = list::render(&listing, args.output, fit).map_err(|e| Failure(1, e))?;
     write_out(text.as_bytes())?;
     match picture.complete {
         true => Ok(()),

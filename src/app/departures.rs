@@ -143,7 +143,7 @@ impl AppState {
 
     /// The departures the filter matches (all of them without one), newest first.
     pub fn departures_shown(&self) -> Vec<&Departure> {
-        let needle = super::search::Needle::new(&self.filter);
+        let needle = super::search::Needle::new(&self.filter, self.cfg.region);
         self.departures
             .iter()
             .filter(|d| {

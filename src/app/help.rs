@@ -123,13 +123,13 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
     }
     out.push(line(0, &[]));
     out.push(line(1, &[("Keys", Tone::Title)]));
-    for ctx in [Context::List, Context::Dialog] {
+    for ctx in [Context::List, Context::Dialog, Context::Copy] {
         for b in app.keys.bindings(ctx).filter(|b| !b.help.is_empty()) {
             let keys = format!("{:<12}", b.keys_label);
-            let prefix = if ctx == Context::Dialog {
-                "in the dialog: "
-            } else {
-                ""
+            let prefix = match ctx {
+                Context::Dialog => "in the dialog: ",
+                Context::Copy => "in the copy menu: ",
+                Context::List => "",
             };
             out.push(line(
                 2,

@@ -41,6 +41,17 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         return;
     }
     let repeat = kind == Kind::Repeat;
+    if let Overlay::Copy(_) = s.overlay {
+        // Copying changes nothing: a choice acts at once; any other key closes the menu.
+        match (s.keys.lookup(Context::Copy, &key), key.code) {
+            (Some(Action::CopyPick), KeyCode::Char(c)) => super::copy::choose(s, c, out),
+            _ => {
+                s.overlay = Overlay::None;
+                s.dirty = true;
+            }
+        }
+        return;
+    }
     if let Overlay::Confirm(_) = s.overlay {
         let Some(action) = s.keys.lookup(Context::Dialog, &key) else {
             return;
@@ -120,7 +131,7 @@ pub(super) fn typed_text(s: &mut AppState, text: String) {
         s.dirty = true;
         return;
     }
-    if s.overlay == Overlay::Help {
+    if matches!(s.overlay, Overlay::Help | Overlay::Copy(_)) {
         s.overlay = Overlay::None;
     }
     s.filter_editing = true;
@@ -344,23 +355,6 @@ fn fold_all(s: &mut AppState) {
     }
 }
 
-fn copy_id(s: &mut AppState, out: &mut Vec<Command>) {
-    let id = match s.selection {
-        Some(Selection::Participant(id)) => id,
-        Some(Selection::Group(c)) => c,
-        None => return,
-    };
-    let what = match s.selection {
-        Some(Selection::Group(_)) => "conference",
-        _ => "participant",
-    };
-    out.push(Command::Copy(id.to_string()));
-    s.toast(
-        Level::Info,
-        format!("Copied {what} id {id} (OSC 52: the terminal must allow it)"),
-    );
-}
-
 pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
     let h = s.list_height();
     let row = s.selected_row().unwrap_or(s.cursor);
@@ -440,7 +434,7 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
         Action::NextTrouble => next_trouble(s),
         Action::OnlyStatus => cycle_status(s),
         Action::FoldAll => fold_all(s),
-        Action::Copy => copy_id(s, out),
+        Action::Copy => super::copy::open(s),
         Action::Departures => {
             s.overlay = if s.overlay == Overlay::Departures {
                 Overlay::None
@@ -468,7 +462,12 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             }
         }
         Action::Quit => out.push(Command::Quit),
-        Action::Confirm | Action::Cancel | Action::SwitchButton | Action::Activate => {}
+        Action::Confirm
+        | Action::Cancel
+        | Action::SwitchButton
+        | Action::Activate
+        | Action::CopyPick
+        | Action::CopyClose => {}
     }
 }
 

@@ -37,6 +37,9 @@ pub enum Action {
     Cancel,
     SwitchButton,
     Activate,
+    // In the copy menu.
+    CopyPick,
+    CopyClose,
 }
 
 /// Where a binding applies.
@@ -46,6 +49,8 @@ pub enum Context {
     List,
     /// The removal confirmation dialog.
     Dialog,
+    /// The copy menu.
+    Copy,
 }
 
 /// A key: a code and the modifiers that must be held.
@@ -99,7 +104,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "↓/j",
         hint: "move",
         help: "Move down",
-        rank: 10,
+        rank: 15,
         dangerous: false,
     },
     Binding {
@@ -149,7 +154,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Tab",
         hint: "next conf",
         help: "Next conference",
-        rank: 8,
+        rank: 12,
         dangerous: false,
     },
     Binding {
@@ -169,7 +174,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "Enter",
         hint: "details",
         help: "Details of the participant (on a conference: fold or unfold it)",
-        rank: 4,
+        rank: 5,
         dangerous: false,
     },
     Binding {
@@ -199,7 +204,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "s",
         hint: "sort",
         help: "Cycle the sort order",
-        rank: 6,
+        rank: 10,
         dangerous: false,
     },
     Binding {
@@ -209,7 +214,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "r",
         hint: "refresh",
         help: "Refresh now",
-        rank: 11,
+        rank: 14,
         dangerous: false,
     },
     Binding {
@@ -219,7 +224,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "d/Del",
         hint: "remove",
         help: "Remove the participant from its conference (asks first)",
-        rank: 3,
+        rank: 4,
         dangerous: true,
     },
     Binding {
@@ -229,7 +234,7 @@ pub const ALL: &[Binding] = &[
         keys_label: "m",
         hint: "mute",
         help: "Mute the participant (both ways), or unmute; no confirmation",
-        rank: 7,
+        rank: 3,
         dangerous: true,
     },
     Binding {
@@ -238,7 +243,7 @@ pub const ALL: &[Binding] = &[
         keys: &[ch('n')],
         keys_label: "n/N",
         hint: "next match",
-        rank: 5,
+        rank: 7,
         help: "Next match of the filter or status; N the previous (both wrap)",
         dangerous: false,
     },
@@ -259,7 +264,7 @@ pub const ALL: &[Binding] = &[
         keys: &[ch('t')],
         keys_label: "t",
         hint: "trouble",
-        rank: 9,
+        rank: 8,
         help: "Next participant stuck joining or leaving (unfolds its conference)",
         dangerous: false,
     },
@@ -268,8 +273,8 @@ pub const ALL: &[Binding] = &[
         context: Context::List,
         keys: &[ch('f')],
         keys_label: "f",
-        hint: "",
-        rank: 99,
+        hint: "only status",
+        rank: 11,
         help: "Show only one status: joining → joined → leaving → left → all",
         dangerous: false,
     },
@@ -278,8 +283,8 @@ pub const ALL: &[Binding] = &[
         context: Context::List,
         keys: &[ch('z')],
         keys_label: "z",
-        hint: "",
-        rank: 99,
+        hint: "fold all",
+        rank: 13,
         help: "Fold every conference, or unfold them all when all are folded",
         dangerous: false,
     },
@@ -288,9 +293,9 @@ pub const ALL: &[Binding] = &[
         context: Context::List,
         keys: &[ch('c')],
         keys_label: "c",
-        hint: "",
-        rank: 99,
-        help: "Copy the full id of the selection (OSC 52: works over ssh too)",
+        hint: "copy",
+        rank: 6,
+        help: "Copy the caller's number, name, ids or a summary (OSC 52, over ssh too)",
         dangerous: false,
     },
     Binding {
@@ -298,8 +303,8 @@ pub const ALL: &[Binding] = &[
         context: Context::List,
         keys: &[ch('L')],
         keys_label: "L",
-        hint: "",
-        rank: 99,
+        hint: "who left",
+        rank: 9,
         help: "Show or hide who left recently, with any removal's outcome",
         dangerous: false,
     },
@@ -378,6 +383,26 @@ pub const ALL: &[Binding] = &[
         hint: "",
         help: "Press the focused button",
         rank: 99,
+        dangerous: false,
+    },
+    Binding {
+        action: Action::CopyPick,
+        context: Context::Copy,
+        keys: &[ch('1'), ch('2'), ch('3'), ch('4'), ch('5')],
+        keys_label: "1-5",
+        hint: "copy",
+        help: "Copy the line with that number",
+        rank: 0,
+        dangerous: false,
+    },
+    Binding {
+        action: Action::CopyClose,
+        context: Context::Copy,
+        keys: &[plain(KeyCode::Esc), ch('c'), ch('q'), CTRL_C],
+        keys_label: "Esc",
+        hint: "close",
+        help: "Close the menu, copying nothing",
+        rank: 1,
         dangerous: false,
     },
 ];

@@ -15,6 +15,7 @@ pub use crate::domain::{model, search, status, view};
 
 mod apply;
 mod confirm;
+pub mod copy;
 mod input;
 pub mod mute;
 mod outcome;
@@ -90,6 +91,10 @@ pub struct AppConfig {
     /// Said before the screen started (e.g. a config file others can read), and again in the
     /// app where they can be seen.
     pub warnings: Vec<String>,
+    /// Whose way of writing phone numbers the filter understands (`--region`, the locale).
+    pub region: Option<crate::domain::search::Region>,
+    /// What the copy toast says of OSC 52 in this terminal ([`copy::clipboard_caveat`]).
+    pub clipboard_caveat: &'static str,
 }
 
 impl AppConfig {
@@ -110,6 +115,8 @@ impl AppConfig {
             pid: None,
             credential_source: String::new(),
             warnings: Vec::new(),
+            region: None,
+            clipboard_caveat: copy::clipboard_caveat(&|_| None),
         }
     }
 }
@@ -177,6 +184,8 @@ pub enum Overlay {
     Confirm(Confirm),
     /// Who left recently, and how any removal of them ended.
     Departures,
+    /// What `c` can copy of the selection.
+    Copy(copy::CopyMenu),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,6 +332,10 @@ fn close_outdated_overlays(s: &mut AppState) {
         return;
     }
     match s.overlay {
+        Overlay::Copy(_) if withdrawn => {
+            s.overlay = Overlay::None;
+            s.dirty = true;
+        }
         Overlay::Confirm(_) if withdrawn => {
             s.overlay = Overlay::None;
             s.toast(

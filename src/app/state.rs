@@ -371,11 +371,13 @@ impl AppState {
             conferences: &self.conferences,
             callers: &self.callers,
             filter: &self.filter,
+            region: self.cfg.region,
             sort: self.sort,
             collapsed: &self.collapsed,
             only: self.only.as_ref(),
             now: self.now,
             thresholds: self.cfg.thresholds,
+            settled: self.loading.is_none(),
         });
         match self.selected_row() {
             Some(row) => {

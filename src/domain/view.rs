@@ -42,9 +42,9 @@ impl SortMode {
     pub fn label(self) -> &'static str {
         match self {
             SortMode::Trouble => "trouble first",
-            SortMode::Name => "name",
-            SortMode::Size => "size",
-            SortMode::Age => "age",
+            SortMode::Name => "room name",
+            SortMode::Size => "most people first",
+            SortMode::Age => "oldest room first",
         }
     }
 }
@@ -152,17 +152,23 @@ pub struct Inputs<'a> {
     pub conferences: &'a IdMap<Conference>,
     pub callers: &'a IdMap<Caller>,
     pub filter: &'a str,
+    /// Whose way of writing phone numbers the filter understands.
+    pub region: Option<super::search::Region>,
     pub sort: SortMode,
     pub collapsed: &'a HashSet<Uuid>,
     /// Only participants shown in this status, when set.
     pub only: Option<&'a ConferencecallStatus>,
     pub now: Timestamp,
     pub thresholds: Thresholds,
+    /// The picture is whole. Until then trouble-first keeps the rooms in name order: their
+    /// trouble is learnt as records arrive, and rooms jumping under the reader's eyes cannot be
+    /// followed.
+    pub settled: bool,
 }
 
 /// Builds the view.
 pub fn build(i: &Inputs<'_>) -> View {
-    let needle = Needle::new(i.filter);
+    let needle = Needle::new(i.filter, i.region);
     let mut by_conference: IdMap<Vec<&Participant>> = IdMap::default();
     let mut totals = Totals::default();
     let mut worst: Option<SignedDuration> = None;
@@ -242,6 +248,7 @@ pub fn build(i: &Inputs<'_>) -> View {
         ))
     };
     match i.sort {
+        SortMode::Trouble if !i.settled => groups.sort_by(by_name),
         SortMode::Trouble => {
             groups.sort_by(|a, b| b.0.trouble.cmp(&a.0.trouble).then_with(|| by_name(a, b)))
         }

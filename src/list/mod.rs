@@ -245,10 +245,15 @@ async fn wait(
 }
 
 /// The listing in the format asked for.
-pub fn render(listing: &Listing, output: crate::cli::Output) -> Result<String, String> {
+/// The listing in `output`'s form; a table fits `fit` cells when given (see [`table`]).
+pub fn render(
+    listing: &Listing,
+    output: crate::cli::Output,
+    fit: Option<usize>,
+) -> Result<String, String> {
     use crate::cli::Output;
     match output {
-        Output::Table => Ok(table(listing)),
+        Output::Table => Ok(table(listing, fit)),
         Output::Json => serde_json::to_string_pretty(listing)
             .map(|s| s + "\n")
             .map_err(|e| format!("cannot write JSON: {e}")),

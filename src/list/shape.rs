@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::Picture;
 use crate::api::{CallDirection, ConferencecallStatus};
 use crate::domain::model;
+use crate::domain::search::Region;
 use crate::domain::view::{self, SortMode, Thresholds};
 use crate::ids::{IdMap, IdSet};
 
@@ -102,10 +103,11 @@ pub struct Caller {
 }
 
 impl Listing {
-    /// The picture, narrowed by `filter` with the dashboard's matching rules.
-    pub fn new(p: &Picture, filter: Option<&str>) -> Listing {
+    /// The picture, narrowed by `filter` with the dashboard's matching rules (numbers as
+    /// written in `region`).
+    pub fn new(p: &Picture, filter: Option<&str>, region: Option<Region>) -> Listing {
         let filter = filter.map(str::trim).filter(|f| !f.is_empty());
-        let shown = matches(p, filter.unwrap_or(""));
+        let shown = matches(p, filter.unwrap_or(""), region);
         let mut conferences: Vec<Conference> = Vec::new();
         let mut totals = Totals::default();
         let mut by_room: IdMap<Vec<&crate::api::Conferencecall>> = IdMap::default();
@@ -170,7 +172,7 @@ struct Shown {
     participants: IdSet,
 }
 
-fn matches(p: &Picture, filter: &str) -> Shown {
+fn matches(p: &Picture, filter: &str, region: Option<Region>) -> Shown {
     let participants: IdMap<model::Participant> = p
         .snapshot
         .participants
@@ -193,11 +195,13 @@ fn matches(p: &Picture, filter: &str) -> Shown {
         conferences: &conferences,
         callers: &callers,
         filter,
+        region,
         sort: SortMode::Name,
         collapsed: &HashSet::new(),
         only: None,
         now: p.at,
         thresholds: Thresholds::default(),
+        settled: true,
     });
     Shown {
         conferences: view.groups.iter().map(|g| g.conference).collect(),

@@ -1,13 +1,14 @@
-//! `conftop list`'s table: one line per participant in 79 columns, every network string through
-//! the screen's sanitiser, and no escape sequence ever (no colour: it is meant for pipes as
-//! much as for eyes).
+//! `conftop list`'s table: one line per participant, every network string through the screen's
+//! sanitiser, and no escape sequence ever (no colour: it is meant for pipes as much as for
+//! eyes). On a terminal it fits the terminal's width; into a file or a pipe nothing is cut.
 
 use std::fmt::Write;
 
 use super::shape::{Listing, Participant};
 use crate::text::{sanitize, truncate, width};
 
-/// Column widths; with two spaces between columns the line is 79 cells.
+/// Columns and the narrowest each is cut to when the table must fit a width; with two spaces
+/// between columns that is 79 cells.
 const COLUMNS: [(&str, usize); 7] = [
     ("CONFERENCE", 13),
     ("ID", 8),
@@ -18,13 +19,14 @@ const COLUMNS: [(&str, usize); 7] = [
     ("MUTED", 5),
 ];
 
-/// The table, ending in a line of totals.
-pub fn table(l: &Listing) -> String {
+/// Columns that give way when the table must fit: names and numbers.
+const FLEXIBLE: [usize; 3] = [0, 3, 4];
+
+/// The table, ending in a line of totals; its rows fit `fit` cells when given (a terminal's
+/// width; never narrower than 79), else every cell is whole.
+pub fn table(l: &Listing, fit: Option<usize>) -> String {
     let mut out = String::new();
-    if l.totals.participants > 0 {
-        let header: Vec<String> = COLUMNS.iter().map(|(h, _)| (*h).to_owned()).collect();
-        line(&mut out, &header);
-    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for room in &l.conferences {
         let name = if room.name.is_empty() {
             format!("({})", sanitize(&room.kind, 16))
@@ -32,8 +34,16 @@ pub fn table(l: &Listing) -> String {
             sanitize(&room.name, 64)
         };
         for p in &room.participants {
-            line(&mut out, &row(&name, p));
+            rows.push(row(&name, p));
         }
+    }
+    let widths = widths(&rows, fit);
+    if l.totals.participants > 0 {
+        let header: Vec<String> = COLUMNS.iter().map(|(h, _)| (*h).to_owned()).collect();
+        line(&mut out, &header, &widths);
+    }
+    for r in &rows {
+        line(&mut out, r, &widths);
     }
     let mut summary = format!(
         "{} in {}",
@@ -105,9 +115,40 @@ fn row(room: &str, p: &Participant) -> Vec<String> {
     ]
 }
 
-fn line(out: &mut String, cells: &[String]) {
+/// Each column as wide as its widest cell; to fit, the fixed columns at their narrowest and the
+/// widest of the names and numbers cut one cell at a time.
+fn widths(rows: &[Vec<String>], fit: Option<usize>) -> [usize; 7] {
+    let mut w = COLUMNS.map(|(h, _)| width(h));
+    for r in rows {
+        for (i, cell) in r.iter().enumerate() {
+            w[i] = w[i].max(width(cell));
+        }
+    }
+    let Some(fit) = fit else {
+        return w;
+    };
+    for (i, (_, narrowest)) in COLUMNS.iter().enumerate() {
+        if !FLEXIBLE.contains(&i) {
+            w[i] = w[i].min(*narrowest);
+        }
+    }
+    let gaps = 2 * (COLUMNS.len() - 1);
+    while w.iter().sum::<usize>() + gaps > fit.max(79) {
+        let Some(&widest) = FLEXIBLE
+            .iter()
+            .filter(|&&i| w[i] > COLUMNS[i].1)
+            .max_by_key(|&&i| w[i])
+        else {
+            break;
+        };
+        w[widest] -= 1;
+    }
+    w
+}
+
+fn line(out: &mut String, cells: &[String], widths: &[usize; 7]) {
     let mut text = String::new();
-    for (i, ((_, w), cell)) in COLUMNS.iter().zip(cells).enumerate() {
+    for (i, (w, cell)) in widths.iter().zip(cells).enumerate() {
         let cell = truncate(cell, *w);
         let pad = w.saturating_sub(width(&cell));
         if i > 0 {
@@ -182,10 +223,13 @@ mod tests {
 
     #[test]
     fn hostile_names_are_sanitised_and_lines_fit_80_columns() {
-        let t = table(&listing(
-            "Room\u{1b}]0;pwned\u{7}\u{1b}[31m with a very long name indeed",
-            "José 名前が長い\u{1b}[2J Álvarez-Fernández",
-        ));
+        let t = table(
+            &listing(
+                "Room\u{1b}]0;pwned\u{7}\u{1b}[31m with a very long name indeed",
+                "José 名前が長い\u{1b}[2J Álvarez-Fernández",
+            ),
+            Some(80),
+        );
         assert!(!t.chars().any(|c| c.is_control() && c != '\n'), "{t:?}");
         for l in t.lines() {
             assert!(width(l) <= 80, "{} cells: {l}", width(l));
@@ -194,6 +238,33 @@ mod tests {
         assert!(
             t.ends_with("1 participant in 1 conference at 2026-12-01T03:12:05Z on api.example\n"),
             "{t}"
+        );
+    }
+
+    #[test]
+    fn into_a_file_nothing_is_cut_and_a_terminal_is_filled_to_its_width() {
+        let l = listing("Harbor Ops Bridge West", "Quill Tester the Second");
+        let whole = table(&l, None);
+        assert!(whole.contains("Harbor Ops Bridge West"), "{whole}");
+        assert!(whole.contains("Quill Tester the Second"), "{whole}");
+        let wide = table(&l, Some(200));
+        assert_eq!(wide, whole, "a wide terminal cuts nothing either");
+        let narrow = table(&l, Some(60));
+        assert!(
+            narrow.contains("Harbor Ops") && narrow.contains('…'),
+            "{narrow}"
+        );
+        let rows: Vec<&str> = narrow.lines().collect();
+        assert!(
+            rows.iter().all(|r| width(r) <= 80),
+            "never past 79: {narrow}"
+        );
+        let header = whole.lines().next().unwrap();
+        let row = whole.lines().nth(1).unwrap();
+        assert_eq!(
+            header.find("ID"),
+            row.find(&l.conferences[0].participants[0].id.simple().to_string()[..8]),
+            "columns line up: {whole}"
         );
     }
 }

@@ -19,6 +19,7 @@ use crate::audit::AuditLog;
 use crate::cli::{DashArgs, SimArgs};
 use crate::config::{self, ConfigError, CredentialSource, FileConfig};
 use crate::defaults;
+use crate::domain::search::{Region, region_from_env, region_named};
 pub use crate::format::shown;
 use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig, WsFaults, WsOptions};
 use crate::sync::{BudgetConfig, HorizonSetting, PushConfig, SyncConfig, TrackerConfig};
@@ -45,6 +46,8 @@ pub enum SettingsError {
          not come before the warning"
     )]
     StuckOrder { warn: String, crit: String },
+    #[error("{option} {given:?}: give a country as its two-letter ISO code, e.g. GB, US, KR")]
+    Region { option: String, given: String },
     #[error("{option} {given}: give a horizon from 1m to 7d")]
     Horizon { option: String, given: String },
     #[error("{option} {given}: pages rotate at most once a second")]
@@ -54,6 +57,15 @@ pub enum SettingsError {
          17, shared by all its clients)"
     )]
     Budget { option: String, given: f64 },
+    #[error(
+        "{option} {given}: the whole picture (every live participant) needs time to be read; \
+         give at least {min}"
+    )]
+    ListTimeoutTooShort {
+        option: String,
+        given: String,
+        min: String,
+    },
     #[error("{option} {given}: a request needs time to be answered; give at least {min}")]
     TimeoutTooShort {
         option: String,
@@ -103,6 +115,8 @@ pub struct Settings {
     pub budget: f64,
     pub timeout: Duration,
     pub theme: Theme,
+    /// Whose way of writing phone numbers the filter understands.
+    pub region: Option<Region>,
     pub allow_insecure_http: bool,
     /// Follow VoIPbin's websocket (else poll only).
     pub push: bool,
@@ -146,6 +160,7 @@ impl Settings {
 
         let t = timing(args, &file, &from)?;
         let theme = look(args, &file, env)?;
+        let region = region(args, &file, env, &from)?;
         let (mode, audit_log, log_file) = mode_and_files(args, &file)?;
         let (source, credential_source) = source(args, env, &file, &file_name, &mut warnings)?;
         Ok(Settings {
@@ -163,6 +178,7 @@ impl Settings {
             budget: t.budget,
             timeout: t.timeout,
             theme,
+            region,
             allow_insecure_http: args.conn.allow_insecure_http,
             push: !args.no_push && file.push.unwrap_or(true),
             audit_log,
@@ -228,6 +244,7 @@ impl Settings {
         app.demo = matches!(self.source, Source::Demo);
         app.credential_source = self.credential_source.to_string();
         app.warnings = self.warnings.clone();
+        app.region = self.region;
         app.tz = TimeZone::system();
         app
     }
@@ -365,6 +382,25 @@ fn look(
     Ok(theme)
 }
 
+/// The region for numbers: the option, the file, else the locale's (none if it names none).
+fn region(
+    args: &DashArgs,
+    file: &FileConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    from: From,
+) -> Result<Option<Region>, SettingsError> {
+    let given = args.conn.region.as_deref().map(|r| (r, true));
+    match given.or(file.region.as_deref().map(|r| (r, false))) {
+        Some((code, flag)) => region_named(code)
+            .map(Some)
+            .ok_or_else(|| SettingsError::Region {
+                option: from("--region", flag, "region"),
+                given: code.to_owned(),
+            }),
+        None => Ok(region_from_env(env)),
+    }
+}
+
 /// The mode, and where the audit log (none in read-only modes) and the log go.
 fn mode_and_files(
     args: &DashArgs,
@@ -446,7 +482,7 @@ fn source(
 pub fn list_timeout(given: Option<Duration>) -> Result<Duration, SettingsError> {
     let timeout = given.unwrap_or(crate::list::DEFAULT_TIMEOUT);
     if timeout < defaults::MIN_TIMEOUT {
-        return Err(SettingsError::TimeoutTooShort {
+        return Err(SettingsError::ListTimeoutTooShort {
             option: "--timeout".to_owned(),
             given: shown(timeout),
             min: shown(defaults::MIN_TIMEOUT),

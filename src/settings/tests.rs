@@ -352,7 +352,7 @@ fn budget_is_one_rule_for_flag_and_file() {
 fn timeout_must_leave_time_for_an_answer() {
     let f = Fixture::new(KEY);
     let e = err(&f, &["--timeout", "0s"]);
-    assert!(e.contains("--timeout 0ms") && e.contains("100ms"), "{e}");
+    assert!(e.contains("--timeout 0s") && e.contains("100ms"), "{e}");
     assert_eq!(
         ok(&f, &["--timeout", "100ms"]).timeout,
         defaults::MIN_TIMEOUT
@@ -367,7 +367,7 @@ fn durations_are_shown_as_they_are_typed() {
         (120_000, "2m"),
         (90_000, "90s"),
         (3_600_000, "1h"),
-        (0, "0ms"),
+        (0, "0s"),
     ] {
         let d = Duration::from_millis(d);
         assert_eq!(shown(d), text);
@@ -540,4 +540,46 @@ fn the_simulator_listens_on_host_names_that_are_this_machine() {
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("--listen no-such-host.invalid:80"), "{e}");
+}
+
+#[test]
+fn the_region_for_numbers_comes_from_the_option_the_file_or_the_locale() {
+    use crate::domain::search::region_named;
+    let f = Fixture::new(KEY);
+    let locale = [("LANG", "en_GB.UTF-8")];
+    assert_eq!(f.resolve(&[], &locale).unwrap().region, region_named("GB"));
+    assert_eq!(ok(&f, &[]).region, None, "no locale, no region");
+    let s = f.resolve(&["--region", "us"], &locale).unwrap();
+    assert_eq!(s.region, region_named("US"), "the option wins");
+    assert_eq!(
+        s.app_config("h".into(), None).region,
+        region_named("US"),
+        "and reaches the app"
+    );
+    let file = Fixture::new(&format!("{KEY}region = \"KR\"\n"));
+    assert_eq!(
+        file.resolve(&[], &locale).unwrap().region,
+        region_named("KR")
+    );
+    let err = f.resolve(&["--region", "Britain"], &[]).unwrap_err();
+    assert!(matches!(err, SettingsError::Region { .. }));
+    assert!(err.to_string().contains("--region \"Britain\""), "{err}");
+    let bad = Fixture::new(&format!("{KEY}region = \"UK\"\n"));
+    let err = bad.resolve(&[], &[]).unwrap_err().to_string();
+    assert!(err.contains("region in"), "{err}");
+}
+
+#[test]
+fn a_zero_duration_is_echoed_as_typed_and_the_list_timeout_says_what_it_bounds() {
+    let f = Fixture::new(KEY);
+    let err = f
+        .resolve(&["--interval", "0s"], &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("--interval 0s:"), "{err}");
+    let err = super::list_timeout(Some(Duration::ZERO))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("--timeout 0s: the whole picture"), "{err}");
+    assert!(!err.contains("request"), "{err}");
 }

@@ -9,6 +9,9 @@ use crate::app::{AppState, Level, Overlay};
 use super::paint::{put, put_right};
 use super::theme::Theme;
 
+/// The most lines a message takes (from the footer up).
+const MAX_TOAST_LINES: usize = 4;
+
 /// The footer: the filter being typed, or a message, or key hints from the key table.
 pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     let y = area.y;
@@ -33,14 +36,30 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
             Level::Warn => theme.warn,
             Level::Error => theme.error,
         };
-        // A message takes the whole footer.
-        put(buf, area.x, y, right, &format!(" {}", t.text), style);
+        // A message takes the whole footer; one too long for it grows upwards over the last
+        // rows of the list, wrapped, rather than losing its end (often the fix).
+        let lines = super::paint::wrap(&t.text, area.width.saturating_sub(2) as usize);
+        let shown = lines.len().min(MAX_TOAST_LINES);
+        let top = (y + 1).saturating_sub(shown as u16);
+        for (i, l) in lines.iter().take(shown).enumerate() {
+            let row = top + i as u16;
+            buf.set_style(Rect::new(area.x, row, area.width, 1), theme.text);
+            for x in area.x..right {
+                buf[(x, row)].set_symbol(" ");
+            }
+            put(buf, area.x + 1, row, right, l, style);
+        }
         return;
     }
     // The removal dialog says its own keys; the footer repeats them, as the list's would mislead.
-    if let Overlay::Confirm(_) = app.overlay {
+    let own_keys = match app.overlay {
+        Overlay::Confirm(_) => Some(Context::Dialog),
+        Overlay::Copy(_) => Some(Context::Copy),
+        _ => None,
+    };
+    if let Some(context) = own_keys {
         let mut x = area.x + 1;
-        for (i, (_, k, w)) in app.keys.hints(Context::Dialog).into_iter().enumerate() {
+        for (i, (_, k, w)) in app.keys.hints(context).into_iter().enumerate() {
             x = hint(buf, x + if i == 0 { 0 } else { 2 }, y, right, (k, w), theme);
         }
         return;

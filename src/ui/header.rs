@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 
 use crate::app::AppState;
 use crate::app::freshness::Freshness;
-use crate::app::view::Totals;
+use crate::app::view::{SortMode, Totals};
 use crate::text::sanitize;
 
 use super::format;
@@ -75,10 +75,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         right_text.push(format!("only {}", word.to_lowercase()));
     }
     let (right_text, right_style) = if right_text.is_empty() {
+        // Trouble-first holds rooms in name order until the picture is whole: say so.
+        let label = match app.sort {
+            SortMode::Trouble if app.loading.is_some() => "trouble first, once loaded",
+            sort => sort.label(),
+        };
         let sort = if narrow {
-            format!("⇅ {}", app.sort.label())
+            format!("⇅ {label}")
         } else {
-            format!("sort: {}", app.sort.label())
+            format!("sort: {label}")
         };
         (sort, theme.muted)
     } else {

@@ -308,17 +308,19 @@ fn participant_row(
         name_style
     };
     let name_end = x + cols.name as u16;
-    // A muted call says so at the end of the name, in words.
+    // Marks at the end of the name, in words and brackets so they never read as part of it:
+    // a muted call, a participant who just came.
     let mut name_room = name_end;
+    let mut tag_end = name_end.saturating_sub(1);
     if let Some(d) = caller.and_then(|c| c.mute).filter(|_| !gone) {
         let tag = format!(" [{}]", crate::app::mute::direction_words(d).0);
-        name_room = put_right(buf, x, name_end.saturating_sub(1), y, &tag, theme.warn);
+        tag_end = put_right(buf, x, tag_end, y, &tag, theme.warn);
+        name_room = tag_end;
     }
-    let mut nx = x;
     if fresh {
-        nx = put(buf, nx, y, name_room, "new ", theme.new_row);
+        name_room = put_right(buf, x, tag_end, y, " [new]", theme.new_row);
     }
-    put(buf, nx, y, name_room, name, name_style);
+    put(buf, x, y, name_room, name, name_style);
     x = name_end + 1;
     if cols.number > 0 {
         let number = caller.map(|c| c.remote().shown()).unwrap_or("");

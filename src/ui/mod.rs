@@ -4,6 +4,7 @@
 pub mod badge;
 pub(crate) mod bigdigits;
 mod confirm;
+mod copy;
 mod departures;
 mod detail;
 mod footer;
@@ -87,6 +88,7 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
         Overlay::Help => help::help(frame, body, app, theme),
         Overlay::Confirm(c) => confirm::confirm(frame, body, app, c, theme),
         Overlay::Departures => departures::draw(frame, body, app, theme),
+        Overlay::Copy(menu) => copy::draw(frame, body, menu, theme),
     }
 }
 

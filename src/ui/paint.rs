@@ -49,11 +49,25 @@ pub fn cell(buf: &mut Buffer, x: u16, y: u16, width: usize, s: &str, style: Styl
     right
 }
 
-/// Lines centred in `area`, each on its own row, as many as fit.
+/// `s` broken at spaces into lines of at most `width` cells (a word longer than that is cut
+/// into pieces), so that no message loses its end on a narrow screen.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    textwrap::wrap(s, width.max(1))
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect()
+}
+
+/// Lines centred in `area`, each wrapped to fit its width, as many as fit.
 pub fn centered_lines(buf: &mut Buffer, area: Rect, lines: &[(String, Style)]) {
     if area.height == 0 {
         return;
     }
+    let width = area.width.saturating_sub(2) as usize;
+    let lines: Vec<(String, Style)> = lines
+        .iter()
+        .flat_map(|(text, style)| wrap(text, width).into_iter().map(|l| (l, *style)))
+        .collect();
     let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
     for (i, (text, style)) in lines.iter().enumerate() {
         let y = top + i as u16;

@@ -537,8 +537,10 @@ fn screen_80x24_keeps_sort_counts_and_essential_hints() {
         "? help",
         "q quit",
         "/ filter",
+        "m mute",
         "d/Del remove",
         "Enter details",
+        "c copy",
     ] {
         assert!(footer.contains(hint), "{hint:?} in {footer:?}");
     }
@@ -1093,4 +1095,87 @@ fn without_colour_the_focused_dialog_button_is_marked_by_more_than_colour() {
         screen.contains("▸ Remove ◂") && !screen.contains("▸ Cancel"),
         "{screen}"
     );
+}
+
+#[test]
+fn a_newcomer_is_marked_apart_from_their_name() {
+    let mut app = populated();
+    let later = t0() + secs(20);
+    let parts =
+        [1, 2, 3, 4, 5, 6].map(|n| cc(n, if n < 4 || n == 6 { 1 } else { 2 }, "joined", 10));
+    let snap = snapshot(parts.to_vec(), vec![conf(1, "Alpha"), conf(2, "Bravo")]);
+    update(&mut app, Event::Sync(snap), later);
+    let calls = vec![call(6, "Agent Smith", "+15550106")];
+    update(&mut app, Event::Sync(SyncEvent::Calls(calls)), later);
+    let screen = text(render(&app, &theme(), 120, 24).backend().buffer());
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Agent Smith"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.contains("[new]"), "{line}");
+    assert!(!line.contains("new Agent"), "{line}");
+    assert!(
+        line.find("Agent Smith") < line.find("[new]"),
+        "the mark after the name: {line}"
+    );
+    let old = screen.lines().find(|l| l.contains("Caller 1")).unwrap();
+    assert!(!old.contains("[new]"), "{old}");
+}
+
+#[test]
+fn a_long_error_wraps_at_80_columns_and_keeps_its_fix() {
+    let mut app = populated();
+    update(&mut app, Event::Resize(80, 24), t0());
+    let mut err = ApiError::from_response("GET /conferences", false, 404, None, b"");
+    err.advice_mut().hint = Some(
+        "VoIPbin's API is under /v1.0: try --api-url https://voipbin.example.org:8443/v1.0"
+            .to_owned(),
+    );
+    let failed = SyncEvent::Failed {
+        at: t0() + secs(1),
+        error: err,
+    };
+    update(&mut app, Event::Sync(failed), t0() + secs(1));
+    update(&mut app, Event::Tick, t0() + secs(90));
+    let screen = text(render(&app, &theme(), 80, 24).backend().buffer());
+    assert!(screen.contains("NO DATA"), "{screen}");
+    assert!(
+        screen.contains("try --api-url")
+            && screen.contains("https://voipbin.example.org:8443/v1.0"),
+        "the fix whole: {screen}"
+    );
+
+    // A message too long for the footer grows upwards, wrapped, to its last word.
+    let mut app = populated();
+    update(&mut app, Event::Resize(80, 24), t0());
+    app.toast = Some(crate::app::Toast {
+        text: "Not removed: the server answered 503 Service Unavailable for participant \
+               Caller 2 in Alpha; nothing changed on the server, try again in a moment"
+            .to_owned(),
+        level: crate::app::Level::Warn,
+        until: t0() + secs(60),
+    });
+    let screen = text(render(&app, &theme(), 80, 24).backend().buffer());
+    let bottom: Vec<&str> = screen.lines().rev().take(3).collect();
+    assert!(bottom[0].contains("in a moment"), "{bottom:?}");
+    assert!(bottom[1].contains("Not removed"), "{bottom:?}");
+}
+
+#[test]
+fn the_copy_menu_numbers_each_thing_and_the_footer_says_its_keys() {
+    let mut app = sized(80, 24);
+    press_at(&mut app, ch('j'), t0());
+    press_at(&mut app, ch('c'), t0());
+    assert!(matches!(app.overlay, Overlay::Copy(_)), "{:?}", app.overlay);
+    let screen = text(render(&app, &theme(), 80, 24).backend().buffer());
+    for line in [
+        "1 summary",
+        "2 caller's number",
+        "4 participant id",
+        "5 call id",
+    ] {
+        assert!(screen.contains(line), "{line}: {screen}");
+    }
+    let footer = screen.lines().last().unwrap();
+    assert!(footer.starts_with(" 1-5 copy  Esc close"), "{footer}");
 }

@@ -589,7 +589,7 @@ fn option_errors_come_before_the_terminal_check() {
     let (code, err) = run(&["--interval", "0s", "--config", "/dev/null"]);
     assert_eq!(code, Some(2));
     assert!(
-        err.contains("--interval 0ms") && !err.contains("terminal"),
+        err.contains("--interval 0s:") && !err.contains("terminal"),
         "{err}"
     );
     let (code, err) = run(&["--budget", "40", "--config", "/dev/null"]);

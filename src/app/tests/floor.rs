@@ -147,11 +147,79 @@ fn z_folds_every_room_then_unfolds_them_all() {
 }
 
 #[test]
-fn c_copies_the_full_id_of_the_selected_participant() {
+fn c_offers_what_a_ticket_needs_and_copies_the_one_chosen() {
     let mut s = floor();
     select(&mut s, part_id(2));
     let cmds = press_at(&mut s, ch('c'), t0());
+    assert!(cmds.is_empty(), "the menu first: {cmds:?}");
+    let Overlay::Copy(menu) = &s.overlay else {
+        panic!("{:?}", s.overlay)
+    };
+    let labels: Vec<&str> = menu.items.iter().map(|i| i.label).collect();
+    assert_eq!(
+        labels,
+        [
+            "summary",
+            "caller's number",
+            "caller's name",
+            "participant id",
+            "call id"
+        ]
+    );
+    let summary = &menu.items[0].text;
+    for part in [
+        "José Álvarez +61491570781 in Alpha, joined",
+        &part_id(2).to_string(),
+        &call_id(2).to_string(),
+    ] {
+        assert!(summary.contains(part), "{part} in {summary}");
+    }
+    let cmds = press_at(&mut s, ch('2'), t0());
+    assert_eq!(cmds, vec![Command::Copy("+61491570781".to_owned())]);
+    assert_eq!(s.overlay, Overlay::None);
+    let toast = &s.toast.as_ref().unwrap().text;
+    assert!(
+        toast.starts_with("Copied the caller's number: +61491570781 ("),
+        "{toast}"
+    );
+
+    press_at(&mut s, ch('c'), t0());
+    let cmds = press_at(&mut s, ch('4'), t0());
     assert_eq!(cmds, vec![Command::Copy(part_id(2).to_string())]);
+
+    // Esc (or any key that is no choice) closes it, copying nothing.
+    press_at(&mut s, ch('c'), t0());
+    let cmds = press_at(&mut s, key(KeyCode::Esc), t0());
+    assert!(cmds.is_empty() && s.overlay == Overlay::None);
+}
+
+#[test]
+fn c_on_a_conference_offers_its_name_and_id() {
+    let mut s = floor();
+    press_at(&mut s, ch('g'), t0());
+    assert!(matches!(s.selection, Some(Selection::Group(_))));
+    press_at(&mut s, ch('c'), t0());
+    let Overlay::Copy(menu) = &s.overlay else {
+        panic!("{:?}", s.overlay)
+    };
+    let Some(Selection::Group(room)) = s.selection else {
+        unreachable!()
+    };
+    assert_eq!(menu.items.len(), 3);
+    let cmds = press_at(&mut s, ch('3'), t0());
+    assert_eq!(cmds, vec![Command::Copy(room.to_string())]);
+}
+
+#[test]
+fn c_and_a_digit_typed_together_are_text_and_copy_nothing() {
+    let mut s = floor();
+    select(&mut s, part_id(2));
+    let cmds = type_keys(&mut s, "c2", SignedDuration::from_millis(60));
+    assert!(
+        cmds.iter().all(|c| !matches!(c, Command::Copy(_))),
+        "{cmds:?}"
+    );
+    assert_eq!(s.filter, "c2");
 }
 
 #[test]
