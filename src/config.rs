@@ -82,6 +82,40 @@ pub fn default_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
+/// The search history beside a config file: `search-history` in its directory.
+pub fn searches_path(config: Option<&Path>) -> Option<PathBuf> {
+    match config {
+        // Not beside a device or a pipe given as the config (`--config /dev/null`).
+        Some(c) => c.is_file().then(|| c.with_file_name("search-history")),
+        None => project_dirs().map(|d| d.config_dir().join("search-history")),
+    }
+}
+
+/// The filters kept in `path`, oldest first (none if it cannot be read: a history is a
+/// convenience, never a reason not to start).
+pub fn load_searches(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .map(|s| s.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Keeps `entries` in `path`, one a line, mode 0600 (they hold callers' names and numbers),
+/// replaced whole so a crash never leaves half a file.
+pub fn save_searches(path: &Path, entries: &[String]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).write(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut text = entries.join("\n");
+    text.push('\n');
+    std::io::Write::write_all(&mut opts.open(&tmp)?, text.as_bytes())?;
+    std::fs::rename(&tmp, path)
+}
+
 /// A file in the data directory (audit log, log file).
 pub fn data_file(name: &str) -> Option<PathBuf> {
     project_dirs().map(|d| d.data_dir().join(name))
@@ -223,6 +257,26 @@ fn non_empty(name: &str, v: String) -> Result<String, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_search_history_survives_a_restart_privately_and_never_beside_a_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "").unwrap();
+        let path = searches_path(Some(&config)).unwrap();
+        assert_eq!(path, dir.path().join("search-history"));
+        assert_eq!(load_searches(&path), Vec::<String>::new(), "none yet");
+        let kept = vec!["okafor".to_owned(), "+44 20 7946".to_owned()];
+        save_searches(&path, &kept).unwrap();
+        assert_eq!(load_searches(&path), kept);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(searches_path(Some(Path::new("/dev/null"))), None);
+    }
 
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {

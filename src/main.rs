@@ -125,6 +125,9 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     let mut app_config = settings.app_config(client.host(), audit_path);
     // The kiosk names this process in its "how to stop it" hint.
     app_config.pid = Some(std::process::id());
+    if let Some(path) = &app_config.searches_file {
+        app_config.searches = conftop::config::load_searches(path);
+    }
     app_config.clipboard_caveat = conftop::app::copy::clipboard_caveat(&|k| std::env::var(k).ok());
     let handle = sync::spawn(client, settings.sync_config(audit));
     tracing::info!(mode = ?settings.mode, "conftop started");

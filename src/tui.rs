@@ -137,7 +137,9 @@ where
             terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
         }
         let commands = app::update(app, event, Timestamp::now());
-        if carry_out(terminal, commands, &sync_commands).await == Some(Exit::Quit) {
+        if carry_out(terminal, commands, &sync_commands, &app.cfg.searches_file).await
+            == Some(Exit::Quit)
+        {
             return Ok(Exit::Quit);
         }
         // Apply what is already queued before drawing once, but never for so long that the
@@ -147,7 +149,9 @@ where
             && let Ok(ev) = sync_events.try_recv()
         {
             let commands = app::update(app, Event::Sync(ev), Timestamp::now());
-            if carry_out(terminal, commands, &sync_commands).await == Some(Exit::Quit) {
+            if carry_out(terminal, commands, &sync_commands, &app.cfg.searches_file).await
+                == Some(Exit::Quit)
+            {
                 return Ok(Exit::Quit);
             }
         }
@@ -162,10 +166,18 @@ async fn carry_out<B: Backend + Clipboard>(
     terminal: &mut Terminal<B>,
     commands: Vec<Command>,
     sync_commands: &SyncCommands,
+    searches_file: &Option<std::path::PathBuf>,
 ) -> Option<Exit> {
     for command in commands {
         match command {
             Command::Quit => return Some(Exit::Quit),
+            Command::SaveSearches(entries) => {
+                if let Some(path) = searches_file
+                    && let Err(e) = crate::config::save_searches(path, &entries)
+                {
+                    tracing::warn!("cannot keep the search history in {}: {e}", path.display());
+                }
+            }
             Command::Copy(text) => {
                 if let Err(e) = terminal.backend_mut().copy(&text) {
                     tracing::warn!("cannot copy to the clipboard: {e}");

@@ -197,17 +197,36 @@ pub(super) fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Char('c') if ctrl => out.push(Command::Quit),
-        KeyCode::Char('u') if ctrl => s.filter.clear(),
+        KeyCode::Char('u') if ctrl => {
+            s.searches.stop_recalling();
+            s.filter.clear();
+        }
         KeyCode::Char(c) if !ctrl && !c.is_control() => {
+            s.searches.stop_recalling();
             if s.filter.chars().count() < 64 {
                 s.filter.push(c);
             }
         }
         KeyCode::Backspace => {
+            s.searches.stop_recalling();
             s.filter.pop();
         }
-        KeyCode::Enter => s.filter_editing = false,
+        KeyCode::Up => match s.searches.older(&s.filter) {
+            Some(older) => s.filter = older.to_owned(),
+            None => return,
+        },
+        KeyCode::Down => match s.searches.newer() {
+            Some(newer) => s.filter = newer,
+            None => return,
+        },
+        KeyCode::Enter => {
+            s.filter_editing = false;
+            if s.searches.remember(&s.filter) {
+                out.push(Command::SaveSearches(s.searches.entries().to_vec()));
+            }
+        }
         KeyCode::Esc => {
+            s.searches.stop_recalling();
             s.filter.clear();
             s.filter_editing = false;
         }

@@ -7,6 +7,7 @@ pub mod burst;
 pub mod departures;
 pub mod freshness;
 pub mod help;
+pub mod history;
 pub mod keys;
 pub mod kiosk;
 pub mod layout;
@@ -95,6 +96,9 @@ pub struct AppConfig {
     pub region: Option<crate::domain::search::Region>,
     /// What the copy toast says of OSC 52 in this terminal ([`copy::clipboard_caveat`]).
     pub clipboard_caveat: &'static str,
+    /// Filters kept in earlier sessions, oldest first, and the file they are kept in.
+    pub searches: Vec<String>,
+    pub searches_file: Option<std::path::PathBuf>,
 }
 
 impl AppConfig {
@@ -117,6 +121,8 @@ impl AppConfig {
             warnings: Vec::new(),
             region: None,
             clipboard_caveat: copy::clipboard_caveat(&|_| None),
+            searches: Vec::new(),
+            searches_file: None,
         }
     }
 }
@@ -146,6 +152,8 @@ pub enum Command {
     Sync(sync::SyncCommand),
     /// Put this text on the clipboard (the event loop writes an OSC 52 sequence).
     Copy(String),
+    /// Keep these filters (oldest first) for the next start.
+    SaveSearches(Vec<String>),
     Quit,
 }
 
@@ -235,6 +243,8 @@ pub struct AppState {
     pub scroll: usize,
     pub filter: String,
     pub filter_editing: bool,
+    /// Filters kept before, for `↑`/`↓` in the search line.
+    pub searches: history::SearchHistory,
     /// Only participants in this status are shown, when set (`f` cycles).
     pub only: Option<ConferencecallStatus>,
     pub sort: SortMode,

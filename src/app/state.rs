@@ -35,6 +35,7 @@ impl AppState {
             scroll: 0,
             filter: String::new(),
             filter_editing: false,
+            searches: super::history::SearchHistory::new(cfg.searches.iter().cloned()),
             only: None,
             sort: match cfg.mode {
                 Mode::Kiosk => SortMode::Trouble,

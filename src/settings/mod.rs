@@ -128,6 +128,8 @@ pub struct Settings {
     pub credential_source: CredentialSource,
     /// Things to tell the user that do not stop the start (a config file others can read).
     pub warnings: Vec<String>,
+    /// Where the search line's history is kept, beside the config file.
+    pub searches_file: Option<PathBuf>,
 }
 
 /// Which option a value came from, for error messages.
@@ -152,6 +154,7 @@ impl Settings {
             .clone()
             .or_else(|| env("CONFTOP_CONFIG").map(PathBuf::from));
         let (file, mut warnings) = config::load(config_path.as_deref())?;
+        let searches_file = config::searches_path(config_path.as_deref());
         let file_name = config_path
             .or_else(config::default_path)
             .map(|p| p.display().to_string())
@@ -185,6 +188,7 @@ impl Settings {
             log_file,
             credential_source,
             warnings,
+            searches_file,
         })
     }
 
@@ -245,6 +249,7 @@ impl Settings {
         app.credential_source = self.credential_source.to_string();
         app.warnings = self.warnings.clone();
         app.region = self.region;
+        app.searches_file = self.searches_file.clone();
         app.tz = TimeZone::system();
         app
     }

@@ -22,10 +22,15 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         put(buf, x, y, right, "▏", theme.accent);
         // Matches are only as complete as the names: say how many are in while they arrive.
         let (known, total) = app.names_known();
-        let keys = if known < total {
-            format!("names {known}/{total} · Enter keep · Esc clear")
+        let recall = if app.searches.is_empty() {
+            ""
         } else {
-            "Enter keep · Esc clear".to_owned()
+            "↑ earlier · "
+        };
+        let keys = if known < total {
+            format!("names {known}/{total} · {recall}Enter keep · Esc clear")
+        } else {
+            format!("{recall}Enter keep · Esc clear")
         };
         put_right(buf, area.x, right - 1, y, &keys, theme.muted);
         return;

@@ -474,3 +474,39 @@ fn a_departure_noticed_late_takes_its_time_from_its_record() {
     let twos = s.departures.iter().filter(|d| d.participant == part_id(2));
     assert_eq!(twos.count(), 1);
 }
+
+#[test]
+fn the_search_line_recalls_kept_filters_and_says_when_to_keep_them() {
+    let mut cfg = AppConfig::new(
+        Mode::Interactive { read_only: false },
+        "h",
+        Duration::from_secs(2),
+    );
+    cfg.searches = vec!["Mia".to_owned()];
+    let mut s = AppState::new(cfg, t0(), (120, 40));
+    update(&mut s, Event::Sync(standard_snapshot()), t0());
+    press_at(&mut s, ch('/'), t0());
+    type_text(&mut s, "Cal");
+    press_at(&mut s, key(KeyCode::Up), t0());
+    assert_eq!(s.filter, "Mia", "the kept one, from the last session");
+    press_at(&mut s, key(KeyCode::Down), t0());
+    assert_eq!(s.filter, "Cal", "back to what was typed");
+    let cmds = press_at(&mut s, key(KeyCode::Enter), t0());
+    assert_eq!(
+        cmds.iter()
+            .filter_map(|c| match c {
+                Command::SaveSearches(e) => Some(e.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+        vec![vec!["Mia".to_owned(), "Cal".to_owned()]]
+    );
+    // Cleared with Esc, a filter is not kept.
+    press_at(&mut s, ch('/'), t0());
+    type_text(&mut s, "zzz");
+    let cmds = press_at(&mut s, key(KeyCode::Esc), t0());
+    assert!(!cmds.iter().any(|c| matches!(c, Command::SaveSearches(_))));
+    press_at(&mut s, ch('/'), t0());
+    press_at(&mut s, key(KeyCode::Up), t0());
+    assert_eq!(s.filter, "Cal");
+}
