@@ -180,6 +180,10 @@ pub struct DashArgs {
     /// in the config file).
     #[arg(long)]
     pub read_only: bool,
+    /// Leave the mouse to the terminal (its own text selection without Shift); conftop then
+    /// takes no clicks or wheel (also `mouse = false` in the config file).
+    #[arg(long)]
+    pub no_mouse: bool,
     /// Wall-display mode: read-only, ignores every key (stop it with SIGTERM or SIGINT),
     /// rotates pages of conferences.
     #[arg(long)]

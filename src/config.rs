@@ -46,6 +46,7 @@ pub struct FileConfig {
     pub read_only: Option<bool>,
     pub cache: Option<bool>,
     pub region: Option<String>,
+    pub mouse: Option<bool>,
     pub push: Option<bool>,
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,

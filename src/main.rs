@@ -134,7 +134,7 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
 
     let log_shown = log_file.as_ref().map(|p| p.display().to_string());
     tui::install_panic_hook(log_shown);
-    let mut guard = tui::TerminalGuard::enter()
+    let mut guard = tui::TerminalGuard::enter(settings.mouse)
         .map_err(|e| Failure(1, format!("cannot set up the terminal: {e}")))?;
     let size = guard
         .terminal

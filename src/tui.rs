@@ -231,6 +231,8 @@ fn to_event(mode: Mode, ev: TermEvent) -> Option<Event> {
         // A paste is text on a kiosk too: it says how the wall is stopped, nothing more.
         TermEvent::Paste(_) if mode == Mode::Kiosk => Some(Event::KeyIgnored),
         TermEvent::Paste(text) => Some(Event::Paste(text)),
+        TermEvent::Mouse(_) if mode == Mode::Kiosk => None,
+        TermEvent::Mouse(m) => Some(Event::Mouse(m)),
         TermEvent::Resize(w, h) => Some(Event::Resize(w, h)),
         _ => None,
     }
@@ -268,8 +270,9 @@ pub struct TerminalGuard {
 
 impl TerminalGuard {
     /// Raw mode, alternate screen, hidden cursor, bracketed paste (a paste arrives as one
-    /// piece of text, never as keys).
-    pub fn enter() -> io::Result<TerminalGuard> {
+    /// piece of text, never as keys), and the mouse when asked (the terminal's own selection
+    /// then needs Shift held).
+    pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         terminal::enable_raw_mode()?;
         let mut out = io::stdout();
         if let Err(e) = execute!(
@@ -277,7 +280,14 @@ impl TerminalGuard {
             terminal::EnterAlternateScreen,
             cursor::Hide,
             event::EnableBracketedPaste
-        ) {
+        )
+        .and_then(|()| {
+            if mouse {
+                execute!(io::stdout(), event::EnableMouseCapture)
+            } else {
+                Ok(())
+            }
+        }) {
             restore();
             return Err(e);
         }
@@ -306,6 +316,7 @@ pub fn restore() {
     let _ = execute!(
         out,
         event::DisableBracketedPaste,
+        event::DisableMouseCapture,
         terminal::LeaveAlternateScreen,
         cursor::Show
     );

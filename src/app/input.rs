@@ -162,7 +162,7 @@ pub(super) fn on_paste(s: &mut AppState, text: &str) {
 }
 
 /// A list action from a key, with an overlay that scrolls taking its own keys first.
-fn list_key(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
+pub(super) fn list_key(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
     if s.overlay_scrolls() {
         // An overlay scrolls; other keys wait until it is closed.
         let (page, max) = (s.overlay_height().max(1), s.overlay_scroll_max());

@@ -18,6 +18,7 @@ mod apply;
 mod confirm;
 pub mod copy;
 mod input;
+pub mod mouse;
 pub mod mute;
 mod outcome;
 mod state;
@@ -142,6 +143,8 @@ pub enum Event {
     KeyIgnored,
     /// Text pasted into the terminal (bracketed paste): always text, never keys.
     Paste(String),
+    /// A click or the wheel (only when mouse capture is on: never on a kiosk).
+    Mouse(crossterm::event::MouseEvent),
     /// The moment [`AppState::deadline`] named: a held key acts now.
     Wake,
 }
@@ -245,6 +248,8 @@ pub struct AppState {
     pub filter_editing: bool,
     /// Filters kept before, for `↑`/`↓` in the search line.
     pub searches: history::SearchHistory,
+    /// The last click, to tell a double click.
+    pub last_click: Option<mouse::Click>,
     /// Only participants in this status are shown, when set (`f` cycles).
     pub only: Option<ConferencecallStatus>,
     pub sort: SortMode,
@@ -306,6 +311,7 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
         Event::Key(key) => on_key(s, key, &mut out),
         Event::KeyIgnored => s.key_ignored(),
         Event::Paste(text) => on_paste(s, &text),
+        Event::Mouse(m) => mouse::on_mouse(s, m, &mut out),
         Event::Sync(ev) => on_sync(s, ev),
         Event::Wake => {}
     }

@@ -36,6 +36,7 @@ impl AppState {
             filter: String::new(),
             filter_editing: false,
             searches: super::history::SearchHistory::new(cfg.searches.iter().cloned()),
+            last_click: None,
             only: None,
             sort: match cfg.mode {
                 Mode::Kiosk => SortMode::Trouble,

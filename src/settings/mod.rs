@@ -130,6 +130,8 @@ pub struct Settings {
     pub warnings: Vec<String>,
     /// Where the search line's history is kept, beside the config file.
     pub searches_file: Option<PathBuf>,
+    /// Clicks and the wheel (never on a kiosk).
+    pub mouse: bool,
 }
 
 /// Which option a value came from, for error messages.
@@ -189,6 +191,7 @@ impl Settings {
             credential_source,
             warnings,
             searches_file,
+            mouse: !args.no_mouse && file.mouse != Some(false) && !matches!(mode, Mode::Kiosk),
         })
     }
 

@@ -1179,3 +1179,125 @@ fn the_copy_menu_numbers_each_thing_and_the_footer_says_its_keys() {
     let footer = screen.lines().last().unwrap();
     assert!(footer.starts_with(" 1-5 copy  Esc close"), "{footer}");
 }
+
+fn mouse(kind: crossterm::event::MouseEventKind, x: u16, y: u16) -> Event {
+    Event::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column: x,
+        row: y,
+        modifiers: crossterm::event::KeyModifiers::NONE,
+    })
+}
+
+fn left_click(x: u16, y: u16) -> Event {
+    mouse(
+        crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        x,
+        y,
+    )
+}
+
+#[test]
+fn a_click_selects_the_row_drawn_under_it_and_a_second_opens_it() {
+    let mut app = populated();
+    update(&mut app, Event::Resize(120, 24), t0());
+    let buf = render(&app, &theme(), 120, 24).backend().buffer().clone();
+    let (_, y) = find(&buf, "Caller 2").unwrap();
+    update(&mut app, left_click(30, y), t0() + secs(1));
+    assert_eq!(
+        app.selected_participant().map(|p| p.id),
+        Some(part_id(2)),
+        "the row under the pointer"
+    );
+    assert_eq!(app.overlay, Overlay::None);
+    update(
+        &mut app,
+        left_click(30, y),
+        t0() + secs(1) + jiff::SignedDuration::from_millis(300),
+    );
+    assert_eq!(app.overlay, Overlay::Detail, "a double click opens it");
+
+    // A click on a conference's title folds it.
+    let mut app = populated();
+    update(&mut app, Event::Resize(120, 24), t0());
+    let buf = render(&app, &theme(), 120, 24).backend().buffer().clone();
+    let (_, y) = find(&buf, "Bravo").unwrap();
+    update(&mut app, left_click(5, y), t0() + secs(1));
+    let screen = text(render(&app, &theme(), 120, 24).backend().buffer());
+    assert!(!screen.contains("Caller 4"), "folded: {screen}");
+
+    // The wheel moves; nothing destructive comes from the mouse.
+    let mut app = populated();
+    update(&mut app, Event::Resize(120, 24), t0());
+    let before = app.cursor;
+    let down = mouse(crossterm::event::MouseEventKind::ScrollDown, 30, 5);
+    update(&mut app, down, t0() + secs(1));
+    assert_eq!(app.cursor, before + 3);
+    let buf = render(&app, &theme(), 120, 24).backend().buffer().clone();
+    let (_, y) = find(&buf, "Caller 2").unwrap();
+    update(&mut app, left_click(30, y), t0() + secs(2));
+    press_at(&mut app, ch('d'), t0() + secs(3));
+    assert!(
+        matches!(app.overlay, Overlay::Confirm(_)),
+        "{:?}",
+        app.overlay
+    );
+    for n in 0..6 {
+        let cmds = update(&mut app, left_click(60, 12), t0() + secs(4) + secs(n));
+        assert!(cmds.is_empty(), "{cmds:?}");
+    }
+    assert!(
+        matches!(app.overlay, Overlay::Confirm(_)),
+        "clicks never answer the dialog"
+    );
+}
+
+#[test]
+fn a_click_below_a_held_room_title_selects_what_is_drawn_there() {
+    let mut app = app(Mode::Interactive { read_only: false });
+    update(&mut app, Event::Resize(80, 12), t0());
+    let parts = (1..=12)
+        .map(|n| cc(n, if n <= 4 { 1 } else { 2 }, "joined", 100))
+        .collect();
+    update(
+        &mut app,
+        Event::Sync(snapshot(parts, vec![conf(1, "Alpha"), conf(2, "Bravo")])),
+        t0(),
+    );
+    for _ in 0..12 {
+        press_at(&mut app, ch('j'), t0());
+    }
+    assert!(
+        app.sticky_at(app.scroll).is_some(),
+        "scrolled inside a room"
+    );
+    let buf = render(&app, &theme(), 80, 12).backend().buffer().clone();
+    let screen = text(&buf);
+    for n in 5..=12 {
+        let Some((_, y)) = find(&buf, &short_id_of(n)) else {
+            continue;
+        };
+        update(&mut app, left_click(20, y), t0() + secs(30 + n as i64 * 2));
+        assert_eq!(
+            app.selected_participant().map(|p| p.id),
+            Some(part_id(n)),
+            "line {y}: {screen}"
+        );
+    }
+    let title_y = 3;
+    update(&mut app, left_click(20, title_y), t0() + secs(56));
+    assert!(
+        matches!(app.selection, Some(crate::app::Selection::Group(_))),
+        "{:?} {} {screen}",
+        app.selection,
+        app.scroll
+    );
+}
+
+#[test]
+fn a_kiosk_takes_no_clicks() {
+    let mut app = kiosk_app(120, 40, 100);
+    let before = app.selection;
+    update(&mut app, left_click(10, 10), t0() + secs(101));
+    assert_eq!(app.selection, before);
+}
