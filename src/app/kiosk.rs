@@ -79,16 +79,23 @@ pub struct Page {
 /// The fewest lines a column is laid out with: a header, a row and a "+N more" line.
 const MIN_HEIGHT: usize = 3;
 
-/// Lays groups into columns of `height` lines, `per_page` columns a page. A group moves to
-/// the next column whole when it fits there; only a group taller than a column is split,
-/// continuing in the next columns. When everything fits on one page, the columns are
+/// The fewest lines left in a column that a room too long for them begins in rather than in
+/// the next column: its header, three rows and a "+N more" line. Fewer would be a fragment;
+/// more left empty would leave a third of a small wall blank and double its pages.
+const FILL_MIN: usize = 5;
+
+/// Lays groups into columns of `height` lines, `per_page` columns a page. A group goes where
+/// it fits whole; one that does not fit what is left of a column begins there when at least
+/// [`FILL_MIN`] lines are left and continues in the next column ("(cont.)"), so columns are
+/// filled rather than left part empty. When everything fits on one page, the columns are
 /// balanced: the whole width is used rather than the first columns filled and the rest left
 /// empty.
 pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
-    let full = flow(view, per_page, height);
-    if full.len() != 1 || per_page == 1 {
-        return full;
+    let whole = flow_with(view, per_page, height, true);
+    if whole.len() != 1 || per_page == 1 {
+        return flow(view, per_page, height);
     }
+    let full = whole;
     let splits = |pages: &[Page]| -> usize {
         pages
             .iter()
@@ -103,17 +110,22 @@ pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
     let (mut lo, mut hi) = (MIN_HEIGHT, height.max(MIN_HEIGHT));
     while lo < hi {
         let mid = (lo + hi) / 2;
-        let pages = flow(view, per_page, mid);
+        let pages = flow_with(view, per_page, mid, true);
         if pages.len() == 1 && splits(&pages) <= cut {
             hi = mid;
         } else {
             lo = mid + 1;
         }
     }
-    flow(view, per_page, lo)
+    flow_with(view, per_page, lo, true)
 }
 
 fn flow(view: &View, per_page: usize, height: usize) -> Vec<Page> {
+    flow_with(view, per_page, height, false)
+}
+
+/// `fit_whole`: a room that fits a column whole never begins in the rest of another.
+fn flow_with(view: &View, per_page: usize, height: usize, fit_whole: bool) -> Vec<Page> {
     let per_page = per_page.max(1);
     let height = height.max(MIN_HEIGHT);
     let mut pages = vec![Page::default()];
@@ -145,9 +157,11 @@ fn flow(view: &View, per_page: usize, height: usize) -> Vec<Page> {
                 used += gap + need;
                 break;
             }
-            // Start afresh in the next column when the rest fits there whole, or when too
-            // little is left here to begin it.
-            if !column.is_empty() && (need <= height || room < MIN_HEIGHT) {
+            // Start afresh in the next column when too little is left here to begin the room
+            // (or, on a page of its own, when it fits the next column whole: a balanced page
+            // splits no room).
+            let begin_here = room >= FILL_MIN && !(fit_whole && need <= height);
+            if !column.is_empty() && !begin_here {
                 push_column(std::mem::take(&mut column), &mut pages);
                 used = 0;
                 continue;
@@ -317,5 +331,19 @@ mod tests {
         let pages = paginate(&view(&[]), 3, 10);
         assert_eq!(pages.len(), 1);
         assert!(pages[0].columns.is_empty());
+    }
+
+    #[test]
+    fn a_small_wall_fills_its_pages_instead_of_one_room_each() {
+        // 80×24: one column of 20 lines; fifty rooms of ten (eleven lines each) took fifty
+        // pages, nine lines of each empty.
+        let v = view(&[10; 50]);
+        let pages = paginate(&v, 1, 20);
+        assert!(pages.len() <= 36, "{} pages", pages.len());
+        for (n, page) in pages.iter().enumerate().take(pages.len() - 1) {
+            let used = lines(&page.columns[0]);
+            assert!(used > 20 - FILL_MIN, "page {n}: {used} of 20 lines");
+        }
+        assert_everyone_once(&v, &pages);
     }
 }

@@ -271,6 +271,9 @@ pub struct AppState {
     /// Verdicts of removals sent from here, by participant.
     verdicts: IdMap<Verdict>,
     pub kiosk_page: usize,
+    /// The page count the wall shows: taken when a page turns (or the size changes), so it
+    /// holds still while people come and go rather than flapping under the reader's eyes.
+    pub kiosk_count: usize,
     /// Until when the kiosk says how it is stopped (after a key was pressed).
     pub kiosk_hint_until: Option<Timestamp>,
     /// Kiosk pages for the current view and size, laid out when the view changes (never per
@@ -302,6 +305,7 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
         Event::Tick => on_tick(s),
         Event::Resize(w, h) => {
             s.size = (w, h);
+            s.kiosk_count = 1;
             // Scroll no further than the selection needs: a taller screen shows what is above.
             s.scroll = s.scroll.min((s.cursor + 1).saturating_sub(s.list_height()));
             s.ensure_visible();
@@ -421,6 +425,7 @@ fn on_tick(s: &mut AppState) {
     }
     if s.cfg.mode == Mode::Kiosk && now.duration_since(s.page_started) >= s.cfg.rotate {
         s.kiosk_page = (s.kiosk_page + 1) % s.kiosk_pages();
+        s.kiosk_count = s.kiosk_pages();
         s.page_started = now;
     }
 }

@@ -52,6 +52,7 @@ impl AppState {
             departures: Vec::new(),
             verdicts: IdMap::default(),
             kiosk_page: 0,
+            kiosk_count: 1,
             kiosk_hint_until: None,
             pages: Vec::new(),
             page_started: now,
@@ -417,6 +418,15 @@ impl AppState {
         if self.kiosk_page >= self.kiosk_pages() {
             self.kiosk_page = 0;
         }
+        // A count never below the page shown; else it waits for the next turn.
+        if self.kiosk_count <= self.kiosk_page || self.kiosk_count == 1 {
+            self.kiosk_count = self.kiosk_pages();
+        }
+    }
+
+    /// The page count to show ([`AppState::kiosk_count`]).
+    pub fn kiosk_count_shown(&self) -> usize {
+        self.kiosk_count.max(self.kiosk_page + 1)
     }
 
     /// How many kiosk pages there are (at least one).

@@ -276,6 +276,9 @@ impl Settings {
                 cache: self.cache.clone(),
                 ..TrackerConfig::default()
             },
+            // A wall turns its pages untouched: every caller is named over time (on optional
+            // work's share), so a page reached during an outage still shows names.
+            name_everyone: self.mode == Mode::Kiosk,
             ..SyncConfig::default()
         }
     }

@@ -583,3 +583,13 @@ fn a_zero_duration_is_echoed_as_typed_and_the_list_timeout_says_what_it_bounds()
     assert!(err.starts_with("--timeout 0s: the whole picture"), "{err}");
     assert!(!err.contains("request"), "{err}");
 }
+
+#[test]
+fn a_wall_names_every_caller_over_time_and_the_desk_only_those_it_shows() {
+    let f = Fixture::new(KEY);
+    assert!(ok(&f, &["--kiosk"]).sync_config(None).name_everyone);
+    assert!(!ok(&f, &[]).sync_config(None).name_everyone);
+    assert!(!ok(&f, &["--kiosk"]).mouse, "no mouse capture on a wall");
+    assert!(ok(&f, &[]).mouse);
+    assert!(!ok(&f, &["--no-mouse"]).mouse);
+}

@@ -314,7 +314,7 @@ fn muted(buf: &mut Buffer, x: u16, y: u16, right: u16, n: usize, theme: &Theme) 
 
 fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
     let right = area.right();
-    let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_pages());
+    let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_count_shown());
     match freshness {
         Freshness::Stale { last_ok } => {
             buf.set_style(area, theme.banner_stale);
@@ -330,7 +330,7 @@ fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshne
             put(buf, area.x + 1, area.y, right, &text, style);
         }
     }
-    if app.kiosk_pages() > 1 && !app.withdrawn() {
+    if app.kiosk_count_shown() > 1 && !app.withdrawn() {
         put_right(buf, area.x, right, area.y, &page, theme.accent);
     }
 }

@@ -83,3 +83,28 @@ fn an_ignored_key_means_nothing_outside_the_kiosk() {
     assert!(cmds.is_empty());
     assert_eq!(s.kiosk_hint(), None);
 }
+
+#[test]
+fn the_page_count_holds_still_until_a_page_turns() {
+    let mut s = app(Mode::Kiosk);
+    update(&mut s, Event::Resize(80, 24), t0());
+    let rooms = |n: u128| -> (Vec<Conferencecall>, Vec<crate::api::Conference>) {
+        let parts = (1..=n * 10)
+            .map(|p| cc(p, (p - 1) / 10 + 1, "joined", 100))
+            .collect();
+        let confs = (1..=n).map(|c| conf(c, &format!("Room {c}"))).collect();
+        (parts, confs)
+    };
+    let (parts, confs) = rooms(6);
+    update(&mut s, Event::Sync(snapshot(parts, confs)), t0());
+    let before = s.kiosk_count_shown();
+    assert!(before > 1, "{before}");
+    // Six more rooms join: more pages, but the count on screen waits for the turn.
+    let (parts, confs) = rooms(12);
+    update(&mut s, Event::Sync(snapshot(parts, confs)), t0() + secs(1));
+    assert!(s.kiosk_pages() > before);
+    assert_eq!(s.kiosk_count_shown(), before, "not while the page is read");
+    update(&mut s, Event::Tick, t0() + secs(16));
+    assert_eq!(s.kiosk_page, 1);
+    assert_eq!(s.kiosk_count_shown(), s.kiosk_pages(), "at the turn");
+}
