@@ -4,14 +4,16 @@
 #
 #   benches/report.sh            # all of them, then BENCHMARKS.md
 #   BENCHES="sync push" benches/report.sh
+#   BENCHES= BENCH_NOTE="…" benches/report.sh   # no bench: BENCHMARKS.md again from the logs
 #
 # Raw output goes to target/bench-report/<bench>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/bench-report
 mkdir -p "$out"
-benches=${BENCHES:-"sync render push live memory viewers busy"}
-commit=$(git rev-parse --short=9 HEAD)
+benches=${BENCHES-"sync render push live memory viewers busy"}
+# The figures belong to the code measured: the last commit that changed it.
+commit=$(git log -1 --format=%h --abbrev=9 -- src Cargo.toml Cargo.lock)
 dirty=$(git status --porcelain -- src benches Cargo.toml Cargo.lock | head -1)
 
 run() { # name command…
@@ -45,15 +47,18 @@ section() { # title log pattern
 
 What conftop costs the API it watches and the machine it runs on, and how soon it shows a
 change, against its targets. Everything below was printed by the benches at \`$commit\`${dirty:+ (with uncommitted changes)}
-and put here by \`benches/report.sh\`; earlier figures are in this file's history.
+(the last commit that changed \`src/\`) and put here by \`benches/report.sh\`; earlier figures are in
+this file's history.
 
-The machine has two cores and was not otherwise busy, but wall-clock timings on it vary by up
-to 2× between runs: read a single figure as an order of magnitude, and compare only figures
+The machine has two cores, and wall-clock timings on it vary by up to 2× between runs: read a single figure as an order of magnitude, and compare only figures
 measured side by side in one run (push against polling, one viewer against four). Request
 counts are exact. \`cargo test\` makes no timing assertions; request-count rules are tests
 (\`sync::schedule\`, \`sync::refresh_cost_is_independent_of_history\`,
 \`cache::a_restart_with_the_cache_knows_the_picture_for_a_handful_of_requests\`).
 EOF
+  if [ -n "${BENCH_NOTE:-}" ]; then
+    printf '\n%s\n' "$BENCH_NOTE"
+  fi
   if [ -f "$out/busy.log" ]; then
     printf '\n## A busy account (`benches/busy_account.sh`)\n\n'
     printf 'The release binary in tmux at 200×50 against `conftop sim --busy`: 500 live participants in 50\n'
