@@ -22,6 +22,7 @@ pub mod mouse;
 pub mod mute;
 mod outcome;
 mod state;
+mod wanted;
 
 pub use confirm::{Button, Confirm};
 

@@ -1,0 +1,131 @@
+//! What the app tells the sync task it wants: the callers and records of the rows on screen
+//! (or of the wall's page and the next), everyone's during a search, the details pane's.
+
+use super::*;
+
+impl AppState {
+    /// Call ids of the rows on screen without a name yet, so the sync task looks those up:
+    /// the list's rows, or on a kiosk this page's and the next one's (named before it turns).
+    pub(super) fn visible_calls(&self) -> Vec<Uuid> {
+        let mut calls: Vec<Uuid> = self
+            .shown_rows()
+            .iter()
+            .filter_map(|id| self.participants.get(id).and_then(|p| p.call_id))
+            .collect();
+        // The recent departures, while they are open: their callers, for those who left
+        // before this session saw them.
+        if self.overlay == Overlay::Departures {
+            let rows = self.overlay_height();
+            let shown = self.departures_shown();
+            let scroll = self.overlay_scroll_now();
+            calls.extend(
+                shown
+                    .iter()
+                    .skip(scroll)
+                    .take(rows)
+                    .filter(|d| !d.named)
+                    .filter_map(|d| d.call),
+            );
+        }
+        calls.retain(|c| !self.callers.contains_key(c));
+        calls
+    }
+
+    /// Participants on screen whose own record has not arrived yet (shown from their room's
+    /// list alone): the sync task reads those first.
+    pub(super) fn awaited_rows(&self) -> Vec<Uuid> {
+        self.shown_rows()
+            .into_iter()
+            .filter(|id| self.participants.get(id).is_some_and(|p| !p.record_read()))
+            .collect()
+    }
+
+    /// The participant rows on screen: the list's, or on a kiosk this page's and the next
+    /// one's (named before it turns).
+    fn shown_rows(&self) -> Vec<Uuid> {
+        if self.cfg.mode == Mode::Kiosk {
+            let pages = self.pages.len().max(1);
+            [self.kiosk_page, (self.kiosk_page + 1) % pages]
+                .iter()
+                .take(pages.min(2))
+                .filter_map(|p| self.pages.get(*p))
+                .flat_map(|page| page.columns.iter().flatten())
+                .filter_map(|placed| {
+                    let members = &self.view.groups.get(placed.group)?.members;
+                    Some(members.iter().skip(placed.first).take(placed.shown))
+                })
+                .flatten()
+                .copied()
+                .collect()
+        } else {
+            let h = self.list_height();
+            self.view
+                .rows
+                .iter()
+                .skip(self.scroll)
+                .take(h)
+                .filter_map(|r| match r {
+                    Row::Participant(_, id) => Some(*id),
+                    Row::Group(_) => None,
+                })
+                .collect()
+        }
+    }
+
+    /// Callers named so far, of every participant in a room (those whose record has not
+    /// arrived have no call yet, so no name either): (known, total).
+    pub fn names_known(&self) -> (usize, usize) {
+        let present = self.participants.values().filter(|p| p.gone_at.is_none());
+        present.fold((0, 0), |(known, total), p| {
+            (known + usize::from(self.caller_of(p).is_some()), total + 1)
+        })
+    }
+
+    /// Whether every caller is being looked up (since the first search), not only those on
+    /// screen.
+    pub fn name_everyone(&self) -> bool {
+        self.name_everyone
+    }
+
+    /// Tells the sync task when a search starts or ends: its names are wanted now.
+    pub(super) fn report_searching(&mut self, out: &mut Vec<Command>) {
+        let searching = self.filter_editing || !self.filter.is_empty();
+        if searching != self.searching_sent {
+            self.searching_sent = searching;
+            self.name_everyone |= searching;
+            out.push(Command::Sync(sync::SyncCommand::Searching(searching)));
+        }
+    }
+
+    /// Tells the sync task whose details are open while something of them is not known yet
+    /// (the record, the caller): those come before anything else.
+    pub(super) fn report_inspect(&mut self, out: &mut Vec<Command>) {
+        let wanted = match self.overlay {
+            Overlay::Detail => self
+                .detail_for
+                .and_then(|id| self.participants.get(&id))
+                .filter(|p| !p.record_read() || self.caller_of(p).is_none())
+                .map(|p| p.id),
+            _ => None,
+        };
+        if wanted != self.inspect_sent {
+            self.inspect_sent = wanted;
+            out.push(Command::Sync(sync::SyncCommand::Inspect(wanted)));
+        }
+    }
+
+    pub(super) fn report_visible(&mut self, out: &mut Vec<Command>) {
+        let awaited = self.awaited_rows();
+        if awaited != self.awaited_sent {
+            self.awaited_sent = awaited.clone();
+            out.push(Command::Sync(sync::SyncCommand::Awaited(awaited)));
+        }
+        let visible = self.visible_calls();
+        if visible != self.visible_sent {
+            self.visible_sent = visible.clone();
+            if !visible.is_empty() {
+                out.push(Command::Sync(sync::SyncCommand::Visible(visible)));
+            }
+        }
+    }
+}
