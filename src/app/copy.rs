@@ -55,7 +55,8 @@ impl CopyMenu {
                 if let Some(call) = p.call_id {
                     summary.push_str(&format!(" · call {call}"));
                 }
-                add("summary", summary);
+                // The status is the server's word: sanitised with the rest.
+                add("summary", sanitize(&summary, 512));
                 add("caller's number", number);
                 add("caller's name", name);
                 add("participant id", p.id.to_string());

@@ -510,3 +510,22 @@ fn the_search_line_recalls_kept_filters_and_says_when_to_keep_them() {
     press_at(&mut s, key(KeyCode::Up), t0());
     assert_eq!(s.filter, "Cal");
 }
+
+#[test]
+fn what_the_copy_menu_offers_holds_no_control_character() {
+    let mut s = populated();
+    let hostile = vec![call(
+        2,
+        "Eve\u{1b}]52;c;cHduZWQ=\u{7}",
+        "+1555\u{1b}[2J0102",
+    )];
+    update(&mut s, Event::Sync(SyncEvent::Calls(hostile)), t0());
+    select(&mut s, part_id(2));
+    press_at(&mut s, ch('c'), t0());
+    let Overlay::Copy(menu) = &s.overlay else {
+        panic!("{:?}", s.overlay)
+    };
+    for item in &menu.items {
+        assert!(!item.text.chars().any(char::is_control), "{:?}", item.text);
+    }
+}
