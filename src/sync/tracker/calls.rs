@@ -126,9 +126,13 @@ impl Tracker {
             .map(|(i, c)| (c, i))
             .collect();
         missing.sort_by_key(|w| (w.0, order.get(&w.2).copied().unwrap_or(0), w.1, w.2));
-        if self.bulk_pays(&missing) {
-            let left = self.calls_in_bulk(f, wanted, &missing, events).await;
-            missing.retain(|w| left.contains(&w.2));
+        // The newest of them are on the newest pages: those are listed, the rest asked for
+        // by id (one old caller must not make every newcomer cost a request of its own).
+        let bulk = self.bulk_share(&missing);
+        if !bulk.is_empty() {
+            let left = self.calls_in_bulk(f, wanted, &bulk, events).await;
+            let listed: HashSet<Uuid> = bulk.iter().map(|w| w.2).collect();
+            missing.retain(|w| left.contains(&w.2) || !listed.contains(&w.2));
             if self.calls_token.is_some() {
                 return; // The walk continues next refresh; per-id lookups would duplicate it.
             }
@@ -255,6 +259,32 @@ impl Tracker {
             self.calls_read(&found);
             let _ = events.send(SyncEvent::Calls(found)).await;
         }
+    }
+
+    /// The largest share of `missing`, newest first, that listing pages finds for fewer
+    /// requests than asking for each (empty when none does); in `missing`'s order.
+    pub(super) fn bulk_share(&self, missing: &[Missing]) -> Vec<Missing> {
+        if self.bulk_pays(missing) {
+            return missing.to_vec();
+        }
+        let mut by_age: Vec<Missing> = missing
+            .iter()
+            .filter(|w| w.1.0.is_some())
+            .copied()
+            .collect();
+        by_age.sort_by_key(|w| w.1);
+        let best = (self.cfg.bulk_calls.max(1)..=by_age.len())
+            .rev()
+            .find(|&k| self.bulk_pays(&by_age[..k]));
+        let Some(k) = best else {
+            return Vec::new();
+        };
+        let chosen: HashSet<Uuid> = by_age[..k].iter().map(|w| w.2).collect();
+        missing
+            .iter()
+            .filter(|w| chosen.contains(&w.2))
+            .copied()
+            .collect()
     }
 
     /// Whether listing `GET /calls` pages finds these calls for fewer requests than asking for

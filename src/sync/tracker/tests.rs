@@ -231,3 +231,21 @@ fn calls_are_listed_in_bulk_only_when_the_pages_are_fewer_than_the_calls() {
         "new callers are on the newest page"
     );
 }
+
+#[test]
+fn the_newest_callers_are_listed_even_when_an_old_one_is_wanted_too() {
+    let mut t = Tracker::new(TrackerConfig::default());
+    t.calls_density = Some(10.0);
+    t.calls_reached = Some(t0());
+    let at = |age_s: i64| Reverse(Some(t0() - SignedDuration::from_secs(age_s)));
+    // Ten newcomers of the last few seconds (one page at ten calls a second) and one caller
+    // of forty minutes ago (240 pages back).
+    let mut missing: Vec<calls::Missing> =
+        (0..10).map(|i| (true, at(2 + i), id(i as u128))).collect();
+    missing.push((true, at(2400), id(99)));
+    assert!(!t.bulk_pays(&missing), "not all of them");
+    let share = t.bulk_share(&missing);
+    assert_eq!(share.len(), 10, "the newcomers, on the newest page");
+    assert!(!share.iter().any(|w| w.2 == id(99)), "the old one by id");
+    assert!(t.bulk_share(&missing[10..]).is_empty(), "one alone: by id");
+}
