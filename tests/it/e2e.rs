@@ -234,7 +234,8 @@ async fn hostile_strings_never_reach_the_terminal_raw() {
             "\x1b]2;pwned-room\x07Zalgo\u{301}\u{301}\u{301}\u{301}\u{301}\u{301} Room",
         );
     });
-    let mut pty = spawn(&sim, &[], 140, 30);
+    // Without mouse capture conftop itself never writes `?1000h`: any would be Trudy's.
+    let mut pty = spawn(&sim, &["--no-mouse"], 140, 30);
     pty.wait_for(WAIT, |s| {
         s.contains("Eve") && s.contains("Mallory") && s.contains("Trudy") && s.contains("Oscar")
     })
@@ -368,6 +369,23 @@ async fn too_small_then_resized_and_q_still_quits() {
         .await;
     pty.send("q");
     assert!(pty.exit(WAIT).await.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mouse_is_taken_while_running_and_given_back_at_exit() {
+    let sim = small_sim().await;
+    let mut pty = spawn(&sim, &[], 120, 30);
+    pty.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    assert!(contains(&pty.raw(), b"\x1b[?1000h"), "mouse capture on");
+    pty.send("q");
+    assert!(pty.exit(WAIT).await.success());
+    assert!(
+        contains(&pty.raw(), b"\x1b[?1000l"),
+        "and off again at exit"
+    );
+    let mut kiosk = spawn(&sim, &["--kiosk"], 120, 30);
+    kiosk.wait_for(WAIT, |s| s.contains("JOINED")).await;
+    assert!(!contains(&kiosk.raw(), b"\x1b[?1000h"), "never on a wall");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
