@@ -216,6 +216,8 @@ impl AppState {
         match action {
             // The pane is open already; Enter would close it, as Esc says.
             Open if self.overlay == Overlay::Detail => false,
+            // Without a filter there is no match to go to.
+            NextMatch | PrevMatch if self.filter.is_empty() => false,
             Open | Filter | NextMatch | PrevMatch | Sort | Remove | Mute | NextTrouble
             | OnlyStatus | FoldAll | Copy | NextGroup | PrevGroup | Collapse | Up | Down
             | PageUp | PageDown | Top | Bottom => !self.withdrawn(),

@@ -1301,3 +1301,17 @@ fn a_kiosk_takes_no_clicks() {
     update(&mut app, left_click(10, 10), t0() + secs(101));
     assert_eq!(app.selection, before);
 }
+
+#[test]
+fn next_match_is_hinted_only_when_there_is_a_filter() {
+    let mut app = sized(120, 24);
+    let footer = |app: &AppState| {
+        let s = text(render(app, &theme(), 120, 24).backend().buffer());
+        s.lines().last().unwrap().to_owned()
+    };
+    assert!(!footer(&app).contains("next match"), "{}", footer(&app));
+    press_at(&mut app, ch('/'), t0());
+    type_text(&mut app, "Caller");
+    press_at(&mut app, key(crossterm::event::KeyCode::Enter), t0());
+    assert!(footer(&app).contains("n/N next match"), "{}", footer(&app));
+}
