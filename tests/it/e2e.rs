@@ -383,7 +383,7 @@ async fn the_mouse_is_taken_while_running_and_given_back_at_exit() {
         contains(&pty.raw(), b"\x1b[?1000l"),
         "and off again at exit"
     );
-    let mut kiosk = spawn(&sim, &["--kiosk"], 120, 30);
+    let kiosk = spawn(&sim, &["--kiosk"], 120, 30);
     kiosk.wait_for(WAIT, |s| s.contains("JOINED")).await;
     assert!(!contains(&kiosk.raw(), b"\x1b[?1000h"), "never on a wall");
 }
