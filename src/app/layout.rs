@@ -16,6 +16,17 @@ pub const HELP_BOX: u16 = 92;
 /// Narrowest kiosk column; the width is shared out among as many columns as fit.
 pub const KIOSK_MIN_COLUMN: u16 = 44;
 
+/// The detail pane's width when it sits beside the list (wide screens give it room for long
+/// names beside full ids); `None` when the screen is too narrow and it covers the list.
+pub fn detail_beside(width: u16) -> Option<u16> {
+    const PANE: u16 = 52;
+    match width {
+        160.. => Some(PANE + 16),
+        116.. => Some(PANE),
+        _ => None,
+    }
+}
+
 pub fn too_small(width: u16, height: u16) -> bool {
     width < MIN_WIDTH || height < MIN_HEIGHT
 }

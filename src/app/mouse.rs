@@ -52,7 +52,10 @@ fn click(s: &mut AppState, x: u16, y: u16, out: &mut Vec<Command>) {
         return;
     }
     // The detail pane beside the list is not the list.
-    if s.overlay == Overlay::Detail && s.size.0 >= 116 && x >= s.size.0.saturating_sub(60) {
+    if let Some(pane) =
+        super::layout::detail_beside(s.size.0).filter(|_| s.overlay == Overlay::Detail)
+        && x >= s.size.0.saturating_sub(pane)
+    {
         return;
     }
     let Some(row) = s.row_at(y) else {

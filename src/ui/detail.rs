@@ -15,8 +15,6 @@ use super::overlay::boxed;
 use super::paint::put;
 use super::theme::Theme;
 
-/// Width of the detail pane.
-pub const DETAIL_WIDTH: u16 = 52;
 /// Label/value lines inside a box.
 fn field(
     buf: &mut Buffer,

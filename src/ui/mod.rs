@@ -52,13 +52,9 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
         ..area
     };
     header::draw(frame.buffer_mut(), header, app, theme);
-    let detail_beside = app.overlay == Overlay::Detail && area.width >= 116;
-    // Wide screens give the pane room for long names beside full ids.
-    let detail_width = if area.width >= 160 {
-        detail::DETAIL_WIDTH + 16
-    } else {
-        detail::DETAIL_WIDTH
-    };
+    let beside = layout::detail_beside(area.width).filter(|_| app.overlay == Overlay::Detail);
+    let detail_beside = beside.is_some();
+    let detail_width = beside.unwrap_or(0);
     let list_area = if detail_beside {
         Rect {
             width: area.width - detail_width,
