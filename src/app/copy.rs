@@ -86,11 +86,7 @@ fn clean(s: &str) -> String {
 }
 
 fn conference_name(s: &AppState, id: &Uuid) -> String {
-    s.conferences
-        .get(id)
-        .map(|c| clean(&c.name))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("conference {}", crate::text::short_id(id)))
+    clean(&s.conference_label(id))
 }
 
 /// `c`: opens the menu on the selection.
