@@ -171,11 +171,18 @@ async fn carry_out<B: Backend + Clipboard>(
     for command in commands {
         match command {
             Command::Quit => return Some(Exit::Quit),
+            // A file write, off the loop that answers keys (a slow home directory must not
+            // hold the screen).
             Command::SaveSearches(entries) => {
-                if let Some(path) = searches_file
-                    && let Err(e) = crate::config::save_searches(path, &entries)
-                {
-                    tracing::warn!("cannot keep the search history in {}: {e}", path.display());
+                if let Some(path) = searches_file.clone() {
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = crate::config::save_searches(&path, &entries) {
+                            tracing::warn!(
+                                "cannot keep the search history in {}: {e}",
+                                path.display()
+                            );
+                        }
+                    });
                 }
             }
             Command::Copy(text) => {
