@@ -216,6 +216,10 @@ pub struct DashArgs {
     /// Where the log goes [default: conftop.log in the data directory].
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Run PROGRAM on each trouble that starts or ends, the facts in CONFTOP_* variables
+    /// (also alert_command = ["program", "arg", …] in the config file; docs/alerts.md).
+    #[arg(long, value_name = "PROGRAM")]
+    pub alert_command: Option<PathBuf>,
     /// Panic on purpose once the screen is up, to check the terminal is restored and the report
     /// goes to the log (used by the end-to-end tests).
     #[arg(long, hide = true)]

@@ -50,6 +50,10 @@ pub struct FileConfig {
     pub push: Option<bool>,
     pub audit_log: Option<PathBuf>,
     pub log_file: Option<PathBuf>,
+    /// The program and its arguments run on each alert.
+    pub alert_command: Option<Vec<String>>,
+    /// Callers' numbers and `conference:<id>`s watched from the start.
+    pub watch: Option<Vec<String>>,
 }
 
 /// Why configuration failed.

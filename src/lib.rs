@@ -40,6 +40,7 @@
 //! - **name everyone**: every caller is wanted, not only those on screen (from the first search
 //!   on, and always in `conftop list`).
 
+pub mod alert;
 pub mod api;
 pub mod app;
 pub mod audit;

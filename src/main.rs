@@ -150,7 +150,10 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         &settings.theme,
         tui::input_events(settings.mode),
         handle.events,
-        handle.commands,
+        tui::Outlets {
+            sync: handle.commands,
+            alert_command: settings.alert_command.clone(),
+        },
         tui::signals(),
     )
     .await;

@@ -20,6 +20,7 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use tokio::sync::mpsc;
 
+use crate::app::watch::Notice;
 use crate::app::{self, AppState, Command, Event, Mode};
 use crate::sync::{self, SyncEvent};
 use crate::ui::{self, Theme};
@@ -70,6 +71,36 @@ impl Clipboard for ratatui::backend::TestBackend {
     }
 }
 
+/// Where a watch's notice goes: the terminal's bell, and a desktop notification for the
+/// terminals that show one (OSC 9: iTerm2, WezTerm, Windows Terminal, kitty; OSC 777: VTE,
+/// foot, urxvt). Terminals that know neither ignore them; tmux flags the window on the bell.
+pub trait Bell {
+    fn ring(&mut self, notice: &Notice) -> io::Result<()>;
+}
+
+/// The bytes of a notice: BEL, then both notification sequences. The words are sanitised
+/// again here (no control character, no `;` where it would end a field), whatever the app
+/// did, so nothing from the network can write its own sequence.
+pub fn notice_sequences(notice: &Notice) -> String {
+    let clean = |s: &str, n| crate::text::sanitize(s, n).replace(';', ",");
+    let (title, body) = (clean(&notice.title, 60), clean(&notice.body, 200));
+    format!("\x07\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07")
+}
+
+impl<W: Write> Bell for CrosstermBackend<W> {
+    fn ring(&mut self, notice: &Notice) -> io::Result<()> {
+        self.write_all(notice_sequences(notice).as_bytes())?;
+        Write::flush(self)
+    }
+}
+
+/// A test screen has no bell.
+impl Bell for ratatui::backend::TestBackend {
+    fn ring(&mut self, _notice: &Notice) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -82,6 +113,13 @@ pub enum Exit {
 /// Where commands for the sync task go.
 pub type SyncCommands = mpsc::Sender<sync::SyncCommand>;
 
+/// Where the app's commands go besides the screen: the sync task, and the alert command when
+/// one is set.
+pub struct Outlets {
+    pub sync: SyncCommands,
+    pub alert_command: Option<Vec<String>>,
+}
+
 /// Runs until the user quits or `shutdown` resolves.
 pub async fn run<B, I, S>(
     terminal: &mut Terminal<B>,
@@ -89,11 +127,11 @@ pub async fn run<B, I, S>(
     theme: &Theme,
     mut input: I,
     mut sync_events: mpsc::Receiver<SyncEvent>,
-    sync_commands: SyncCommands,
+    outlets: Outlets,
     shutdown: S,
 ) -> Result<Exit, B::Error>
 where
-    B: Backend + Clipboard,
+    B: Backend + Clipboard + Bell,
     I: Stream<Item = Event> + Unpin,
     S: Future<Output = ()>,
 {
@@ -108,6 +146,15 @@ where
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut input_open = true;
     let mut sync_open = true;
+    let (failed, mut alert_failures) = mpsc::channel(16);
+    let alerts = outlets
+        .alert_command
+        .map(|argv| crate::alert::AlertRunner::new(argv, failed));
+    let out = Carry {
+        sync: outlets.sync,
+        alerts,
+        searches_file: app.cfg.searches_file.clone(),
+    };
 
     terminal.draw(|f| ui::draw(f, app, theme))?;
     app.take_dirty();
@@ -129,6 +176,7 @@ where
                     continue;
                 }
             },
+            Some(why) = alert_failures.recv() => Event::AlertFailed(why),
             _ = tick.tick() => Event::Tick,
             // A held key acts when its gap has passed with no other key.
             _ = wake(app.deadline()) => Event::Wake,
@@ -137,9 +185,7 @@ where
             terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
         }
         let commands = app::update(app, event, Timestamp::now());
-        if carry_out(terminal, commands, &sync_commands, &app.cfg.searches_file).await
-            == Some(Exit::Quit)
-        {
+        if out.carry_out(terminal, commands).await == Some(Exit::Quit) {
             return Ok(Exit::Quit);
         }
         // Apply what is already queued before drawing once, but never for so long that the
@@ -149,9 +195,7 @@ where
             && let Ok(ev) = sync_events.try_recv()
         {
             let commands = app::update(app, Event::Sync(ev), Timestamp::now());
-            if carry_out(terminal, commands, &sync_commands, &app.cfg.searches_file).await
-                == Some(Exit::Quit)
-            {
+            if out.carry_out(terminal, commands).await == Some(Exit::Quit) {
                 return Ok(Exit::Quit);
             }
         }
@@ -161,44 +205,62 @@ where
     }
 }
 
-/// Carries out what the app asked for; `Some(Exit::Quit)` when that is to quit.
-async fn carry_out<B: Backend + Clipboard>(
-    terminal: &mut Terminal<B>,
-    commands: Vec<Command>,
-    sync_commands: &SyncCommands,
-    searches_file: &Option<std::path::PathBuf>,
-) -> Option<Exit> {
-    for command in commands {
-        match command {
-            Command::Quit => return Some(Exit::Quit),
-            // A file write, off the loop that answers keys (a slow home directory must not
-            // hold the screen).
-            Command::SaveSearches(entries) => {
-                if let Some(path) = searches_file.clone() {
-                    tokio::task::spawn_blocking(move || {
-                        if let Err(e) = crate::config::save_searches(&path, &entries) {
-                            tracing::warn!(
-                                "cannot keep the search history in {}: {e}",
-                                path.display()
-                            );
-                        }
-                    });
+/// What carries out the app's commands.
+struct Carry {
+    sync: SyncCommands,
+    alerts: Option<crate::alert::AlertRunner>,
+    searches_file: Option<std::path::PathBuf>,
+}
+
+impl Carry {
+    /// Carries out what the app asked for; `Some(Exit::Quit)` when that is to quit.
+    async fn carry_out<B: Backend + Clipboard + Bell>(
+        &self,
+        terminal: &mut Terminal<B>,
+        commands: Vec<Command>,
+    ) -> Option<Exit> {
+        let searches_file = &self.searches_file;
+        for command in commands {
+            match command {
+                Command::Quit => return Some(Exit::Quit),
+                Command::Alert(alert) => match &self.alerts {
+                    Some(runner) => runner.run(*alert),
+                    None => tracing::debug!("an alert with no alert command: {}", alert.summary()),
+                },
+                // A file write, off the loop that answers keys (a slow home directory must not
+                // hold the screen).
+                Command::SaveSearches(entries) => {
+                    if let Some(path) = searches_file.clone() {
+                        tokio::task::spawn_blocking(move || {
+                            if let Err(e) = crate::config::save_searches(&path, &entries) {
+                                tracing::warn!(
+                                    "cannot keep the search history in {}: {e}",
+                                    path.display()
+                                );
+                            }
+                        });
+                    }
                 }
-            }
-            Command::Copy(text) => {
-                if let Err(e) = terminal.backend_mut().copy(&text) {
-                    tracing::warn!("cannot copy to the clipboard: {e}");
+                Command::Notify(notice) => {
+                    if let Err(e) = terminal.backend_mut().ring(&notice) {
+                        tracing::warn!("cannot ring the terminal's bell: {e}");
+                    }
                 }
-            }
-            Command::Sync(c) => {
-                // Never dropped: a removal must reach the sync task.
-                if sync_commands.send(c).await.is_err() {
-                    tracing::error!("the sync task has stopped");
+                Command::Copy(text) => {
+                    if let Err(e) = terminal.backend_mut().copy(&text) {
+                        tracing::warn!("cannot copy to the clipboard: {e}");
+                    }
+                }
+                Command::Sync(c) => {
+                    // Never dropped: a removal must reach the sync task.
+                    if self.sync.send(c).await.is_err() {
+                        tracing::error!("the sync task has stopped");
+                    }
                 }
             }
         }
+        None
     }
-    None
 }
 
 /// Resolves at `deadline` (never, without one).
@@ -392,6 +454,24 @@ mod tests {
             to_event(Mode::Kiosk, TermEvent::Resize(80, 24)),
             Some(Event::Resize(80, 24))
         ));
+    }
+
+    #[test]
+    fn a_notice_is_the_bell_and_two_notifications_with_nothing_raw_in_them() {
+        let hostile = Notice {
+            title: "conftop".to_owned(),
+            body: "Eve\x1b]0;pwned\x07\x1b[2J; rm -rf / \u{9b}31m joined · Room\r\n".to_owned(),
+        };
+        let s = notice_sequences(&hostile);
+        assert!(s.starts_with("\x07\x1b]9;conftop: Eve"), "{s:?}");
+        // Ours only: BEL, then two OSCs each closed by BEL.
+        assert_eq!(s.matches('\x1b').count(), 2, "{s:?}");
+        assert_eq!(s.matches('\x07').count(), 3, "{s:?}");
+        assert!(!s.contains('\u{9b}') && !s.contains('\r') && !s.contains('\n'));
+        assert!(s.contains("\x1b]777;notify;conftop;Eve"), "{s:?}");
+        // A `;` in the words never ends a field.
+        let body = s.rsplit("notify;conftop;").next().unwrap();
+        assert!(!body.trim_end_matches('\x07').contains(';'), "{s:?}");
     }
 
     #[test]

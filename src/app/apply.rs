@@ -31,6 +31,10 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             s.channel = Some(c);
             s.dirty = true;
         }
+        SyncEvent::Stays { stays, written } => {
+            s.trend.backfill(&stays, written, s.now);
+            s.dirty = true;
+        }
         SyncEvent::Remembered(calls) => {
             // Names at once; what the server says of these calls, when it comes, wins.
             for call in calls {
@@ -92,6 +96,7 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     // Most refreshes of a quiet system change nothing: then the view is not rebuilt.
     let mut changed = s.snapshots == 1;
     let number = s.snapshots;
+    let mut joined = 0;
     for cc in &snap.participants {
         match s.participants.get_mut(&cc.id) {
             Some(p) => {
@@ -101,6 +106,7 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
             None => {
                 let mut p = Participant::from_api(cc, now);
                 p.first_seen = seen_at;
+                joined += u32::from(seen_at == now && cc.status.is_live());
                 p.seen = number;
                 s.participants.insert(cc.id, p);
                 changed = true;
@@ -114,6 +120,12 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
             left.push(p.id);
             changed = true;
         }
+    }
+    if joined > 0 {
+        s.trend.joined(now, joined);
+    }
+    if !left.is_empty() {
+        s.trend.left(now, left.len() as u32);
     }
     for id in left {
         s.departure_seen(id, now);

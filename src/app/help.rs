@@ -143,6 +143,15 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
     }
     let words = "keys typed fast (a word, a paste) are text: they start a search, never a command";
     out.push(line(2, &[(words, Tone::Muted)]));
+    if !app.watches.is_empty() {
+        out.push(line(0, &[]));
+        out.push(line(1, &[("Watching", Tone::Title)]));
+        for w in &app.watches {
+            let label = w.watch.label(app);
+            let since = format!("  since {}", format::clock(w.since, &app.cfg.tz));
+            out.push(line(2, &[(&label, Tone::Text), (&since, Tone::Muted)]));
+        }
+    }
     out.push(line(0, &[]));
     out.push(line(1, &[("Status badges", Tone::Title)]));
     for st in status::legend() {

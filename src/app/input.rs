@@ -454,6 +454,7 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
         Action::OnlyStatus => cycle_status(s),
         Action::FoldAll => fold_all(s),
         Action::Copy => super::copy::open(s),
+        Action::Watch => s.toggle_watch(),
         Action::Departures => {
             s.overlay = if s.overlay == Overlay::Departures {
                 Overlay::None

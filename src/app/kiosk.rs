@@ -89,11 +89,11 @@ const FILL_MIN: usize = 5;
 /// [`FILL_MIN`] lines are left and continues in the next column ("(cont.)"), so columns are
 /// filled rather than left part empty. When everything fits on one page, the columns are
 /// balanced: the whole width is used rather than the first columns filled and the rest left
-/// empty.
+/// empty; over several pages, the pages are (see [`balanced`]).
 pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
     let whole = flow_with(view, per_page, height, true);
     if whole.len() != 1 || per_page == 1 {
-        return flow(view, per_page, height);
+        return balanced(view, per_page, height);
     }
     let full = whole;
     let splits = |pages: &[Page]| -> usize {
@@ -118,6 +118,28 @@ pub fn paginate(view: &View, per_page: usize, height: usize) -> Vec<Page> {
         }
     }
     flow_with(view, per_page, lo, true)
+}
+
+/// Over several pages: as many pages as the full columns need, each filled alike (the
+/// shortest column height that needs no more pages), so that no page is mostly empty while
+/// the others are full.
+fn balanced(view: &View, per_page: usize, height: usize) -> Vec<Page> {
+    let full = flow(view, per_page, height);
+    let n = full.len();
+    if n <= 1 {
+        return full;
+    }
+    let (mut lo, mut hi) = (MIN_HEIGHT.max(FILL_MIN), height.max(MIN_HEIGHT));
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if flow(view, per_page, mid).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let even = flow(view, per_page, lo);
+    if even.len() == n { even } else { full }
 }
 
 fn flow(view: &View, per_page: usize, height: usize) -> Vec<Page> {
@@ -290,9 +312,44 @@ mod tests {
     }
 
     #[test]
+    fn pages_are_filled_alike_rather_than_one_full_and_the_last_near_empty() {
+        // Rooms for a page and a bit: filled in turn, the last page would hold a room or two.
+        for (sizes, per_page, height) in [
+            (vec![4; 9], 2, 20),
+            (vec![6, 3, 9, 2, 5, 7, 4, 3, 8, 2, 6], 3, 14),
+            (vec![30, 2, 3], 1, 19),
+        ] {
+            let v = view(&sizes);
+            let rows = |pages: &[Page]| -> Vec<usize> {
+                pages
+                    .iter()
+                    .map(|p| p.columns.iter().flatten().map(|pl| pl.shown).sum())
+                    .collect()
+            };
+            let filled_in_turn = rows(&flow(&v, per_page, height));
+            let pages = paginate(&v, per_page, height);
+            let balanced = rows(&pages);
+            assert_eq!(balanced.len(), filled_in_turn.len(), "no more pages");
+            let (lo, hi) = (
+                *balanced.iter().min().unwrap(),
+                *balanced.iter().max().unwrap(),
+            );
+            assert!(
+                lo * 2 >= hi,
+                "{sizes:?}: {balanced:?} (in turn: {filled_in_turn:?})"
+            );
+            for column in pages.iter().flat_map(|p| &p.columns) {
+                assert!(lines(column) <= height, "{column:?}");
+            }
+            assert_everyone_once(&v, &pages);
+        }
+    }
+
+    #[test]
     fn a_long_room_starts_below_others_and_short_ones_follow_it() {
         let v = view(&[3, 30, 2]);
-        let pages = paginate(&v, 3, 12);
+        // The flow itself, before the pages are balanced.
+        let pages = flow(&v, 3, 12);
         let columns: Vec<&Vec<Placed>> = pages.iter().flat_map(|p| &p.columns).collect();
         // Column 1: the 3-room (4 lines), a gap, and the long room's start (7 lines).
         assert_eq!(columns[0].len(), 2);

@@ -13,6 +13,10 @@ pub const FOOTER_HEIGHT: u16 = 1;
 /// The help box's widest (narrower screens wrap its lines).
 pub const HELP_BOX: u16 = 92;
 
+/// From this width a wall shows each room's trend beside its title, and the interactive list
+/// each room's trend in its title row.
+pub const WIDE_WALL: u16 = 200;
+
 /// Narrowest kiosk column; the width is shared out among as many columns as fit.
 pub const KIOSK_MIN_COLUMN: u16 = 44;
 
@@ -25,6 +29,16 @@ pub fn detail_beside(width: u16) -> Option<u16> {
         116.. => Some(PANE),
         _ => None,
     }
+}
+
+/// From this width the detail pane is docked: always beside the list, following the selection.
+pub const DOCK_FROM: u16 = 160;
+
+/// The detail pane's width when it is drawn beside the list: docked on wide screens, beside
+/// the list on middling ones while it is open (`open`); `None` when it is not beside the list
+/// (closed, or open over the whole list on a narrow screen).
+pub fn detail_pane(width: u16, open: bool) -> Option<u16> {
+    detail_beside(width).filter(|_| open || width >= DOCK_FROM)
 }
 
 pub fn too_small(width: u16, height: u16) -> bool {

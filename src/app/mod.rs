@@ -14,6 +14,7 @@ pub mod layout;
 
 pub use crate::domain::{model, search, status, view};
 
+pub mod alerts;
 mod apply;
 mod confirm;
 pub mod copy;
@@ -22,7 +23,9 @@ pub mod mouse;
 pub mod mute;
 mod outcome;
 mod state;
+pub mod trend;
 mod wanted;
+pub mod watch;
 
 pub use confirm::{Button, Confirm};
 
@@ -101,6 +104,10 @@ pub struct AppConfig {
     /// Filters kept in earlier sessions, oldest first, and the file they are kept in.
     pub searches: Vec<String>,
     pub searches_file: Option<std::path::PathBuf>,
+    /// Whether an alert command is set (`--alert-command`): only then are alerts worked out.
+    pub alerts: bool,
+    /// Watched from the start (`watch = [...]` in the config file).
+    pub watches: Vec<watch::Watch>,
 }
 
 impl AppConfig {
@@ -125,6 +132,8 @@ impl AppConfig {
             clipboard_caveat: copy::clipboard_caveat(&|_| None),
             searches: Vec::new(),
             searches_file: None,
+            alerts: false,
+            watches: Vec::new(),
         }
     }
 }
@@ -148,6 +157,8 @@ pub enum Event {
     Mouse(crossterm::event::MouseEvent),
     /// The moment [`AppState::deadline`] named: a held key acts now.
     Wake,
+    /// The alert command failed (in words, sanitised).
+    AlertFailed(String),
 }
 
 /// What the app asks the event loop to do.
@@ -158,6 +169,10 @@ pub enum Command {
     Copy(String),
     /// Keep these filters (oldest first) for the next start.
     SaveSearches(Vec<String>),
+    /// Run the alert command with these facts.
+    Alert(Box<alerts::Alert>),
+    /// A watch fired: ring the bell, and show a desktop notification where the terminal can.
+    Notify(watch::Notice),
     Quit,
 }
 
@@ -269,6 +284,13 @@ pub struct AppState {
     pub toast: Option<Toast>,
     /// Who left in the last minutes, newest first.
     pub departures: Vec<departures::Departure>,
+    /// The last hour, a bucket a minute.
+    pub trend: trend::Trend,
+    /// Troubles on, and the alerts sent about them.
+    pub alerts: alerts::Alerts,
+    /// Callers and conferences watched (`w`), and what was last seen of who they match.
+    pub watches: Vec<watch::Watching>,
+    watch_seen: std::collections::HashMap<Uuid, watch::Seen>,
     /// Verdicts of removals sent from here, by participant.
     verdicts: IdMap<Verdict>,
     pub kiosk_page: usize,
@@ -319,6 +341,7 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
         Event::Mouse(m) => mouse::on_mouse(s, m, &mut out),
         Event::Sync(ev) => on_sync(s, ev),
         Event::Wake => {}
+        Event::AlertFailed(why) => s.toast(Level::Warn, why),
     }
     // A held key whose gap passed acts now (a key within the gap saw to it already).
     if let Some(held) = s.burst.due(now) {
@@ -328,6 +351,8 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
     s.report_visible(&mut out);
     s.report_searching(&mut out);
     s.report_inspect(&mut out);
+    s.report_alerts(&mut out);
+    s.report_watches(&mut out);
     out
 }
 
@@ -381,6 +406,7 @@ fn close_outdated_overlays(s: &mut AppState) {
 fn on_tick(s: &mut AppState) {
     // The clock and durations change every second.
     s.dirty = true;
+    s.sample_trend();
     if s.toast.as_ref().is_some_and(|t| t.until <= s.now) {
         s.toast = None;
     }

@@ -52,8 +52,7 @@ fn click(s: &mut AppState, x: u16, y: u16, out: &mut Vec<Command>) {
         return;
     }
     // The detail pane beside the list is not the list.
-    if let Some(pane) =
-        super::layout::detail_beside(s.size.0).filter(|_| s.overlay == Overlay::Detail)
+    if let Some(pane) = super::layout::detail_pane(s.size.0, s.overlay == Overlay::Detail)
         && x >= s.size.0.saturating_sub(pane)
     {
         return;

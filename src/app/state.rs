@@ -50,6 +50,17 @@ impl AppState {
             touched: false,
             toast,
             departures: Vec::new(),
+            trend: trend::Trend::default(),
+            alerts: alerts::Alerts::default(),
+            watches: cfg
+                .watches
+                .iter()
+                .map(|w| watch::Watching {
+                    watch: w.clone(),
+                    since: now,
+                })
+                .collect(),
+            watch_seen: Default::default(),
             verdicts: IdMap::default(),
             kiosk_page: 0,
             kiosk_count: 1,
@@ -67,6 +78,22 @@ impl AppState {
             dirty: true,
             cfg,
         }
+    }
+
+    /// Takes this second into the trend: who is live, while the data is (stale data is a gap).
+    pub(super) fn sample_trend(&mut self) {
+        if !matches!(self.freshness(), Freshness::Live { .. }) || self.snapshots == 0 {
+            self.trend.pass(self.now);
+            return;
+        }
+        let mut rooms: std::collections::HashMap<Uuid, u32> = Default::default();
+        for p in self.participants.values() {
+            if p.gone_at.is_none() && p.status.is_live() {
+                *rooms.entry(p.conference_id).or_insert(0) += 1;
+            }
+        }
+        let live = rooms.values().sum();
+        self.trend.sample(self.now, live, &rooms);
     }
 
     /// Whether this action on this participant was sent and is not answered yet.

@@ -144,7 +144,8 @@ async fn wait(
         match event {
             SyncEvent::Customer(c) => customer = Some(c),
             // Push is off for a listing; mutes and rates are the dashboard's.
-            SyncEvent::CallUpdated(_) | SyncEvent::Rate(_) => {}
+            // The trend is the dashboard's too.
+            SyncEvent::CallUpdated(_) | SyncEvent::Rate(_) | SyncEvent::Stays { .. } => {}
             SyncEvent::Remembered(found) => {
                 // Who rang whom; their mute state is not known from the cache.
                 for c in found {

@@ -24,67 +24,9 @@ pub use crate::format::shown;
 use crate::sim::{Faults, RateLimit, Scenario, ServerOptions, SimConfig, WsFaults, WsOptions};
 use crate::sync::{BudgetConfig, HorizonSetting, PushConfig, SyncConfig, TrackerConfig};
 use crate::ui::Theme;
-use crate::ui::theme::{ThemeError, no_color_requested};
+use crate::ui::theme::no_color_requested;
 
-/// Why the options cannot be used. Shown as it is, with exit status 2.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Theme(#[from] ThemeError),
-    #[error(transparent)]
-    Vn(#[from] crate::vn::VnError),
-    #[error("{option} {given}: the shortest refresh interval is {min}")]
-    IntervalTooShort {
-        option: String,
-        given: String,
-        min: String,
-    },
-    #[error(
-        "--stuck-crit {crit} is shorter than --stuck-warn {warn}: the critical threshold must \
-         not come before the warning"
-    )]
-    StuckOrder { warn: String, crit: String },
-    #[error("{option} {given:?}: give a country as its two-letter ISO code, e.g. GB, US, KR")]
-    Region { option: String, given: String },
-    #[error("{option} {given}: give a horizon from 1m to 7d")]
-    Horizon { option: String, given: String },
-    #[error("{option} {given}: pages rotate at most once a second")]
-    RotateTooFast { option: String, given: String },
-    #[error(
-        "{option} {given}: give 0.5 to 16 requests per second (the customer's limit is about \
-         17, shared by all its clients)"
-    )]
-    Budget { option: String, given: f64 },
-    #[error(
-        "{option} {given}: the whole picture (every live participant) needs time to be read; \
-         give at least {min}"
-    )]
-    ListTimeoutTooShort {
-        option: String,
-        given: String,
-        min: String,
-    },
-    #[error("{option} {given}: a request needs time to be answered; give at least {min}")]
-    TimeoutTooShort {
-        option: String,
-        given: String,
-        min: String,
-    },
-    #[error(transparent)]
-    Api(#[from] crate::api::ClientConfigError),
-    #[error("no data directory for the audit log; give --audit-log PATH")]
-    NoAuditPath,
-    #[error("{option} {given}: {rule}")]
-    Sim {
-        option: &'static str,
-        given: String,
-        rule: &'static str,
-    },
-    #[error("--listen {given}: {why}")]
-    SimListen { given: String, why: String },
-}
+pub use error::SettingsError;
 
 /// Where the dashboard gets its data.
 #[derive(Debug)]
@@ -132,6 +74,10 @@ pub struct Settings {
     pub searches_file: Option<PathBuf>,
     /// Clicks and the wheel (never on a kiosk).
     pub mouse: bool,
+    /// The program (and its arguments) run on each alert.
+    pub alert_command: Option<Vec<String>>,
+    /// What the config file asks to watch from the start.
+    pub watches: Vec<crate::app::watch::Watch>,
 }
 
 /// Which option a value came from, for error messages.
@@ -168,6 +114,8 @@ impl Settings {
         let region = region(args, &file, env, &from)?;
         let (mode, audit_log, log_file) = mode_and_files(args, &file)?;
         let (source, credential_source) = source(args, env, &file, &file_name, &mut warnings)?;
+        let alert_command = notify::alert_command(args, &file, &from)?;
+        let watches = notify::watches(&file, &file_name)?;
         Ok(Settings {
             source,
             mode,
@@ -192,6 +140,8 @@ impl Settings {
             warnings,
             searches_file,
             mouse: !args.no_mouse && file.mouse != Some(false) && !matches!(mode, Mode::Kiosk),
+            alert_command,
+            watches,
         })
     }
 
@@ -254,6 +204,8 @@ impl Settings {
         app.region = self.region;
         app.searches_file = self.searches_file.clone();
         app.tz = TimeZone::system();
+        app.alerts = self.alert_command.is_some();
+        app.watches = self.watches.clone();
         app
     }
 
@@ -502,6 +454,8 @@ pub fn list_timeout(given: Option<Duration>) -> Result<Duration, SettingsError> 
     Ok(timeout)
 }
 
+mod error;
+mod notify;
 mod sim;
 mod source;
 

@@ -593,3 +593,55 @@ fn a_wall_names_every_caller_over_time_and_the_desk_only_those_it_shows() {
     assert!(ok(&f, &[]).mouse);
     assert!(!ok(&f, &["--no-mouse"]).mouse);
 }
+
+#[test]
+fn an_alert_command_must_name_a_runnable_program_and_watches_must_read() {
+    let f = Fixture::new(KEY);
+    assert_eq!(ok(&f, &[]).alert_command, None);
+    assert!(!ok(&f, &[]).app_config("h".into(), None).alerts);
+    let s = ok(&f, &["--alert-command", "/bin/sh"]);
+    assert_eq!(s.alert_command, Some(vec!["/bin/sh".to_owned()]));
+    assert!(s.app_config("h".into(), None).alerts);
+    // A bare name is looked up on PATH when it runs.
+    assert!(
+        ok(&f, &["--alert-command", "page-noc"])
+            .alert_command
+            .is_some()
+    );
+    let e = err(&f, &["--alert-command", "/nonexistent/page-noc"]);
+    assert!(
+        e.starts_with("--alert-command: /nonexistent/page-noc"),
+        "{e}"
+    );
+    let not_runnable = f.config().display().to_string();
+    let e = err(&f, &["--alert-command", &not_runnable]);
+    assert!(e.contains("not an executable file"), "{e}");
+
+    let f = Fixture::new(&format!(
+        "{KEY}\nalert_command = [\"/bin/sh\", \"-c\", \"true\"]\nwatch = [\"+44 20 7946 0679\", \"conference:00000000-0000-0000-0000-000000000005\"]\n"
+    ));
+    let s = ok(&f, &[]);
+    assert_eq!(s.alert_command.as_ref().map(Vec::len), Some(3));
+    assert_eq!(
+        s.app_config("h".into(), None).watches,
+        vec![
+            crate::app::watch::Watch::Caller("+442079460679".into()),
+            crate::app::watch::Watch::Conference(uuid::Uuid::from_u128(5)),
+        ]
+    );
+    // The flag wins over the file.
+    assert_eq!(
+        ok(&f, &["--alert-command", "/bin/true"]).alert_command,
+        Some(vec!["/bin/true".to_owned()])
+    );
+    let f = Fixture::new(&format!("{KEY}\nalert_command = []\n"));
+    let e = err(&f, &[]);
+    assert!(e.starts_with("alert_command in "), "{e}");
+    assert!(e.contains("name the program"), "{e}");
+    let f = Fixture::new(&format!("{KEY}\nwatch = [\"Fatima\"]\n"));
+    let e = err(&f, &[]);
+    assert!(
+        e.contains("\"Fatima\" is neither a phone number nor conference:<id>"),
+        "{e}"
+    );
+}

@@ -42,7 +42,7 @@ pub use budget::{Budget, BudgetConfig};
 pub use fetch::Fetcher;
 pub use push::{PushConfig, PushEvent};
 use schedule::{Effect, Finished, Input, Job, Plan, Rules, Scheduler};
-pub use snapshot::{Channel, Snapshot, SyncCommand, SyncEvent};
+pub use snapshot::{Channel, Snapshot, Stay, SyncCommand, SyncEvent};
 pub use tracker::{Horizon, HorizonSetting, Tracker, TrackerConfig, Wanted};
 
 pub use crate::defaults::MIN_INTERVAL;

@@ -63,6 +63,12 @@ pub enum SyncEvent {
     /// Calls as the cache remembers them: who rang whom, never their state (which follows,
     /// read from the server, as [`SyncEvent::Calls`]).
     Remembered(Vec<Call>),
+    /// Who the cache remembers live within the horizon, and when it was last written: the
+    /// last hour's trend, made again after a restart.
+    Stays {
+        stays: Vec<Stay>,
+        written: Timestamp,
+    },
     /// A refresh failed; the previous snapshot is still the latest truth.
     Failed { at: Timestamp, error: ApiError },
     /// An action (remove, mute, unmute) was answered, or failed, or was refused.
@@ -75,6 +81,15 @@ pub enum SyncEvent {
     /// The request rate in use, when a 429 has cut it below the ceiling (and again as it
     /// recovers).
     Rate(crate::sync::budget::Rate),
+}
+
+/// A participant as the cache remembers it: where, when it joined, when it was last seen
+/// live (written once a minute while it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stay {
+    pub conference: Uuid,
+    pub joined: Option<Timestamp>,
+    pub seen: Timestamp,
 }
 
 /// Messages to the sync task.

@@ -69,6 +69,23 @@ fn conference_detail(
         let n = format!("{} present", g.present);
         field(buf, inner, &mut y, "participants", &n, t, theme);
     }
+    // The room's last hour (as much of it as the pane's width holds).
+    let width = inner
+        .width
+        .saturating_sub(14)
+        .min(crate::app::trend::MINUTES as u16);
+    let values = app.trend.room(conference, app.now, width as usize);
+    if y < inner.bottom() && width >= super::trend::MIN_SPARK && values.iter().any(Option::is_some)
+    {
+        put(buf, inner.x + 1, y, inner.right(), "last hour", theme.muted);
+        super::trend::spark(buf, inner.x + 13, y, &values, theme.accent, theme);
+        y += 1;
+        let counts: Vec<u64> = values.iter().flatten().copied().collect();
+        if let (Some(lo), Some(hi)) = (counts.iter().min(), counts.iter().max()) {
+            let range = format!("{lo}–{hi} present over {} min", values.len());
+            field(buf, inner, &mut y, "", &range, theme.muted, theme);
+        }
+    }
 }
 
 /// Everything known about the selected participant.

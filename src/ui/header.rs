@@ -55,7 +55,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
             name.clone()
         };
         x = put(buf, x, y, limit, " · ", theme.muted);
-        put(buf, x, y, limit.saturating_sub(2), &who, theme.text);
+        x = put(buf, x, y, limit.saturating_sub(2), &who, theme.text);
+    }
+    // The last hour, where the width leaves room for its picture.
+    if area.width >= TREND_FROM && !app.withdrawn() && limit > x + 40 {
+        super::trend::line(buf, x + 3, y, limit.saturating_sub(2), app, theme);
     }
 
     // Line 2: freshness, then totals.
@@ -122,6 +126,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         );
     }
 }
+
+/// The interactive header shows the last hour from this width.
+const TREND_FROM: u16 = 140;
 
 /// The label of a run against the built-in simulator, so a demo is never taken for real
 /// traffic.

@@ -19,6 +19,10 @@ use super::format;
 use super::header::{REC, Words, demo_style, freshness_line, totals};
 use super::paint::{cell, centered_lines, put, put_right};
 use super::theme::Theme;
+use super::trend;
+
+/// Minutes of a room's trend beside its title on a wide wall.
+const ROOM_TREND: u16 = 15;
 
 /// On a wall, the DEMO label says what the data is.
 const DEMO_KIOSK: &str = " DEMO · simulated calls ";
@@ -238,7 +242,18 @@ fn draw_header(
         ),
         None => (" nobody stuck joining or leaving ".to_owned(), theme.ok),
     };
-    put(buf, area.x, y, text_right, &stuck, style);
+    let sx = put(buf, area.x, y, text_right, &stuck, style);
+    // The last hour: a line of its own where the header has one, else in words after the
+    // longest stuck when they fit whole.
+    if !withdrawn {
+        if big {
+            trend::line(buf, area.x + 1, y + 1, text_right, app, theme);
+        } else if let Some(words) = trend::words(app)
+            && sx as usize + 3 + crate::text::width(&words) <= text_right as usize
+        {
+            put_right(buf, sx + 1, text_right, y, &words, theme.muted);
+        }
+    }
     // The freshness is on the status line too; the large counts take its place here.
     if big && !large {
         y += 2;
@@ -437,6 +452,13 @@ fn draw_column(
                 &format!(" ⚠ {} ", format::duration(worst)),
                 style,
             );
+        } else if buf.area.width >= layout::WIDE_WALL
+            && area.width >= 40
+            && x + 2 + ROOM_TREND < right
+        {
+            // On a wide wall: the room's last quarter hour beside its title (trouble, when
+            // there is some, takes this place).
+            trend::room(buf, right, y, ROOM_TREND, g.conference, app, theme);
         }
         y += 1;
         for id in g.members.iter().skip(placed.first).take(placed.shown) {

@@ -1,6 +1,7 @@
 //! The interactive list: a banner line (stale data, filter, or column titles), then conference
 //! headers and participant rows. Only rows on screen are touched.
 
+use crate::app::watch::Watch;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -223,6 +224,9 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
     if conference.is_some_and(|r| r.recording) {
         x = put(buf, x + 2, y, right, REC, theme.error);
     }
+    if app.conference_watched(g.conference) {
+        x = put(buf, x + 1, y, right, " [watched]", theme.accent);
+    }
     let mut facts = Vec::new();
     if let Some(r) = conference {
         if !r.kind.as_str().is_empty() {
@@ -263,6 +267,23 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
         };
         (format!(" ⚠ stuck {} ", format::duration(worst)), style)
     });
+    // On a screen of 200 columns or more: the room's last quarter hour at the row's end.
+    const TREND: u16 = 15;
+    let trend = buf.area.width >= crate::app::layout::WIDE_WALL && line.width >= 100;
+    let right = if trend {
+        super::trend::room(
+            buf,
+            right.saturating_sub(1),
+            y,
+            TREND,
+            g.conference,
+            app,
+            theme,
+        );
+        right.saturating_sub(TREND + 3)
+    } else {
+        right
+    };
     let facts_right = warning.as_ref().map_or(right, |(w, _)| {
         right.saturating_sub(crate::text::width(w) as u16 + 2)
     });
@@ -315,6 +336,15 @@ fn participant_row(
     if let Some(d) = caller.and_then(|c| c.mute).filter(|_| !gone) {
         let tag = format!(" [{}]", crate::app::mute::direction_words(d).0);
         tag_end = put_right(buf, x, tag_end, y, &tag, theme.warn);
+        name_room = tag_end;
+    }
+    if app.watched(p.id)
+        && !app
+            .watches
+            .iter()
+            .any(|w| w.watch == Watch::Conference(p.conference_id))
+    {
+        tag_end = put_right(buf, x, tag_end, y, " [watched]", theme.accent);
         name_room = tag_end;
     }
     if fresh {

@@ -16,6 +16,7 @@ mod list;
 mod overlay;
 mod paint;
 pub mod theme;
+mod trend;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -52,7 +53,9 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
         ..area
     };
     header::draw(frame.buffer_mut(), header, app, theme);
-    let beside = layout::detail_beside(area.width).filter(|_| app.overlay == Overlay::Detail);
+    // Docked details go with the data: without data on screen the list says why, whole.
+    let open = app.overlay == Overlay::Detail;
+    let beside = layout::detail_pane(area.width, open).filter(|_| open || !app.withdrawn());
     let detail_beside = beside.is_some();
     let detail_width = beside.unwrap_or(0);
     let list_area = if detail_beside {
@@ -65,6 +68,16 @@ pub fn draw(frame: &mut Frame, app: &AppState, theme: &Theme) {
     };
     list::draw(frame.buffer_mut(), list_area, app, theme);
     footer::footer(frame.buffer_mut(), footer, app, theme);
+    // Docked on a wide screen: the selection's details beside the list, always.
+    let docked = detail_beside && app.overlay != Overlay::Detail;
+    if docked {
+        let pane = Rect {
+            x: list_area.right(),
+            width: detail_width,
+            ..body
+        };
+        detail::detail(frame, pane, app, theme);
+    }
     match &app.overlay {
         Overlay::None => {}
         Overlay::Detail => {

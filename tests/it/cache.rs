@@ -1,5 +1,6 @@
 //! The cache between runs, over real HTTP: a restart asks little, `conftop list` runs from
-//! it, two processes write it at once, and a busy account's first screen is named first.
+//! it, two processes write it at once, a busy account's first screen is named first, and a
+//! restart has the last hour's trend.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -105,6 +106,43 @@ async fn a_restart_with_the_cache_knows_the_picture_for_a_handful_of_requests() 
     assert!(
         warm_requests <= 20,
         "{warm_requests} requests for a warm start ({cold_requests} cold)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_with_the_cache_brings_back_the_last_hour() {
+    let sim = busy_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    whole_picture(&sim, with_cache(dir.path()), Duration::from_secs(240)).await;
+    let live = sim.with_world(|w| w.live_participants(0).len());
+    let mut handle = sync::spawn(client_for(&sim), with_cache(dir.path()));
+    let (stays, written) = loop {
+        let ev = timeout(Duration::from_secs(30), handle.events.recv())
+            .await
+            .expect("what the cache remembers, at the start")
+            .expect("the sync task runs");
+        if let SyncEvent::Stays { stays, written } = ev {
+            break (stays, written);
+        }
+    };
+    drop(handle.commands);
+    let now = jiff::Timestamp::now();
+    let mut trend = conftop::app::trend::Trend::default();
+    trend.backfill(&stays, written, now);
+    let hour = trend.live(now, 60);
+    let known = hour.iter().flatten().count();
+    // The minutes the first run saw are there again, with everyone live in them.
+    assert!(known >= 1, "{hour:?}");
+    let latest = hour[57..].iter().flatten().max().copied().unwrap_or(0);
+    assert!(
+        latest as usize >= live * 9 / 10,
+        "{latest} live at the last write, {live} on the server"
+    );
+    // Before the first run the cache knows only who was still there later, not who had
+    // left: those minutes are gaps, never a count too low.
+    assert!(
+        hour[..50].iter().all(Option::is_none),
+        "no minute before the first run is claimed: {hour:?}"
     );
 }
 

@@ -10,6 +10,7 @@ mod fuzz;
 mod list;
 mod live;
 mod messages;
+mod notify;
 mod optional;
 mod pty;
 mod push;

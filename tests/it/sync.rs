@@ -80,7 +80,8 @@ impl Probe {
             | SyncEvent::Channel(_)
             | SyncEvent::Rate(_)
             | SyncEvent::CallUpdated(_)
-            | SyncEvent::Remembered(_) => {}
+            | SyncEvent::Remembered(_)
+            | SyncEvent::Stays { .. } => {}
         }
     }
 

@@ -17,8 +17,8 @@ fn lookup_by_context() {
     let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(t.lookup(Context::List, &ctrl_c), Some(Action::Quit));
     assert_eq!(t.lookup(Context::Dialog, &ctrl_c), Some(Action::Cancel));
-    let w = key(KeyCode::Char('w'), KeyModifiers::NONE);
-    assert_eq!(t.lookup(Context::List, &w), None);
+    let x = key(KeyCode::Char('x'), KeyModifiers::NONE);
+    assert_eq!(t.lookup(Context::List, &x), None);
 }
 
 #[test]

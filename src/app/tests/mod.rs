@@ -43,6 +43,7 @@ mod confirm;
 mod floor;
 mod input;
 mod mute;
+mod notify;
 mod truth;
 mod typing;
 mod view;

@@ -4,6 +4,7 @@
 //! caller while the call's state is read again, with spare budget.
 
 use crate::cache::{Batch, Cache, Known, Walked, Warm};
+use crate::sync::snapshot::Stay;
 
 use super::*;
 
@@ -74,6 +75,22 @@ impl Tracker {
         }
         let horizon = now.saturating_sub(self.horizon.span).unwrap_or(now);
         let walked = walked.filter(|w| w.frontier > horizon && w.at <= now);
+        if let Some(w) = &walked {
+            let stays = participants
+                .iter()
+                .map(|k| Stay {
+                    conference: k.conference,
+                    joined: k.joined,
+                    seen: k.seen,
+                })
+                .collect();
+            let _ = events
+                .send(SyncEvent::Stays {
+                    stays,
+                    written: w.at,
+                })
+                .await;
+        }
         for k in participants {
             let live_then = walked.as_ref().is_some_and(|w| k.seen >= w.at - LAST_SEEN);
             if live_then && !self.live.contains_key(&k.id) {
@@ -129,7 +146,14 @@ impl Tracker {
                 .written
                 .get(&p.id)
                 .is_none_or(|t| now.duration_since(*t) >= SEEN_EVERY);
-            if due && !self.remembered.unread.contains(&p.id) {
+            // One known from the cache and not read again is written when its room still
+            // lists it (it is live: the trend after a restart counts on that), not on a guess.
+            let confirmed = !self.remembered.unread.contains(&p.id)
+                || self
+                    .conferences
+                    .get(&p.conference_id)
+                    .is_some_and(|c| c.conferencecall_ids.contains(&p.id));
+            if due && confirmed {
                 batch.participants.push(Known {
                     id: p.id,
                     conference: p.conference_id,
