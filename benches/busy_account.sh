@@ -6,13 +6,14 @@
 #
 #   benches/busy_account.sh            # every measure (about 15 minutes)
 #   benches/busy_account.sh first list # some of them: first four warm power list ten churn
+#   benches/busy_account.sh hour       # the churn viewer's memory over an hour (not in "every")
 #
 # Needs tmux, curl and python3. Each measure runs against a fresh simulator; caches live in a
 # fresh directory under target/, never the user's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=$PWD/target/release/conftop
+[ -n "${CONFTOP_BENCH_BIN:-}" ] || cargo build --release --quiet
+bin=${CONFTOP_BENCH_BIN:-$PWD/target/release/conftop}
 work=$PWD/target/bench-busy
 rm -rf "$work"
 mkdir -p "$work"
@@ -184,5 +185,30 @@ if [[ $only == *" churn "* ]]; then
   rate=$(python3 -c "print(f'{($(stat requests) - $before) / 120:.2f}')")
   row "churn of 10 joins and leaves a second, one viewer, every caller named" "$rate requests/s (minutes 2–3); resident $rss1 → $(rss) MB" "≤ 2.5 requests/s"
   viewer_stop churn
+  sim_stop
+fi
+
+if [[ $only == *" hour "* ]]; then
+  # The churn viewer for an hour: its resident memory every five minutes (the departures
+  # window and the trend's hour fill in the first quarter hour, then it should hold still).
+  sim_start --churn 600
+  viewer hour "$work/c-hour"
+  wait_for whole hour 300 >/dev/null
+  tmux -L hour send-keys /
+  sleep 0.5
+  tmux -L hour send-keys -l a
+  sleep 0.5
+  tmux -L hour send-keys Escape
+  pid=$(pgrep -f "^$bin --log-file $work/hour.log" | head -1)
+  rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status"; }
+  before=$(stat requests)
+  samples=""
+  for minute in $(seq 5 5 60); do
+    sleep 300
+    samples+="${minute}m $(rss) · "
+  done
+  rate=$(python3 -c "print(f'{($(stat requests) - $before) / 3600:.2f}')")
+  row "memory of the churn viewer for an hour (MB resident)" "${samples% · }; $rate requests/s" "flat once the departures window is full"
+  viewer_stop hour
   sim_stop
 fi
