@@ -1,10 +1,9 @@
 //! The rows on screen first. On a busy account the first, full refresh walks a hundred
 //! pages before every listed participant's record is found, and callers are looked up after
-//! it; meanwhile the screen would show rows without caller or time. So as soon as the walk
-//! has read a page and the screen has said what it shows, the rows on screen are served,
-//! their records by id and their callers, before the walk goes on. The walk itself goes on
-//! exactly as it would (the records served are still looked for on its pages, so it stops
-//! where it would have), only later.
+//! it; meanwhile the screen would show rows without caller or time. So while it walks, the
+//! rows on screen are served between its pages, a few at a time: their records by id and
+//! their callers. The walk itself goes on exactly as it would (the records served are still
+//! looked for on its pages, so it stops where it would have), only a little slower.
 
 use std::sync::Mutex;
 
@@ -40,40 +39,21 @@ impl Tracker {
         ids
     }
 
-    /// Between two pages of a full walk: the records and callers of the rows on screen, a few
-    /// at a time (the screen is asked again after each few: the user may have scrolled), until
-    /// every row on screen is named or a screenful is served. A page finds the screen's rows
-    /// only by chance (they joined over the whole horizon, a page holds a minute of it), one
-    /// by id costs one request each: the screen is named in the fewest requests before the
-    /// walk goes on.
+    /// Between two pages of a full walk: a few records and callers of the rows on screen.
     pub(super) async fn serve_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
-        loop {
-            let Some(wanted) = self.screen_now() else {
-                return;
-            };
-            let room = SCREENFUL.saturating_sub(self.screen_served);
-            let ids: Vec<Uuid> = wanted
-                .awaited
-                .iter()
-                .filter(|id| self.awaiting.contains_key(id))
-                .take(STEP.min(room))
-                .copied()
-                .collect();
-            let (read, failed) = self.read_for_screen(f, &ids).await;
-            let named = self.name_screen(f, events).await;
-            if read {
-                self.progress(f, events, true).await;
-            }
-            if failed || (ids.is_empty() && named == 0) {
-                return;
-            }
-        }
-    }
-
-    /// Reads these records for the screen; says whether one came and whether the API failed.
-    async fn read_for_screen(&mut self, f: &mut Fetcher<'_>, ids: &[Uuid]) -> (bool, bool) {
+        let Some(wanted) = self.screen_now() else {
+            return;
+        };
+        let room = SCREENFUL.saturating_sub(self.screen_served);
+        let ids: Vec<Uuid> = wanted
+            .awaited
+            .iter()
+            .filter(|id| self.awaiting.contains_key(id))
+            .take(STEP.min(room))
+            .copied()
+            .collect();
         let mut read = false;
-        for &id in ids {
+        for id in ids {
             self.screen_served += 1;
             // On the walk's own footing: optional work's half-interval is long gone in a walk
             // this long, and this is what the user is looking at.
@@ -86,21 +66,24 @@ impl Tracker {
                 Err(e) if e.kind == ErrorKind::Gone => {
                     self.awaiting.remove(&id);
                 }
-                Err(_) => return (read, true),
+                Err(_) => break,
             }
         }
-        (read, false)
+        self.name_screen(f, events).await;
+        if read {
+            self.progress(f, events, true).await;
+        }
     }
 
     /// A few callers of the rows on screen, while the first picture fills in: those the app
     /// asked for, and those of rows whose record just came (the app has not seen their call
-    /// yet). Says how many the server answered.
-    pub(super) async fn name_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) -> usize {
+    /// yet).
+    pub(super) async fn name_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
         if self.warm {
-            return 0;
+            return;
         }
         let Some(wanted) = self.screen_now() else {
-            return 0;
+            return;
         };
         let of_awaited = wanted
             .awaited
@@ -115,7 +98,6 @@ impl Tracker {
             .take(STEP)
             .collect();
         let mut found = Vec::new();
-        let mut answered = 0;
         for id in calls {
             match f.call(|c| c.get_call(id)).await {
                 Ok(call) => {
@@ -127,12 +109,10 @@ impl Tracker {
                 }
                 Err(_) => break,
             }
-            answered += 1;
         }
         if !found.is_empty() {
             self.calls_read(&found);
             let _ = events.send(SyncEvent::Calls(found)).await;
         }
-        answered
     }
 }
