@@ -8,6 +8,9 @@
 #   benches/busy_account.sh first list # some of them: first four warm power list ten churn
 #   benches/busy_account.sh hour       # the churn viewer's memory over an hour (not in "every")
 #
+# CONFTOP_BENCH_BIN runs that binary instead of building one; CONFTOP_BENCH_PORT moves the
+# simulators' ports (from 18701), so that two runs can go on at once.
+#
 # Needs tmux, curl and python3. Each measure runs against a fresh simulator; caches live in a
 # fresh directory under target/, never the user's.
 set -euo pipefail
@@ -17,7 +20,7 @@ bin=${CONFTOP_BENCH_BIN:-$PWD/target/release/conftop}
 work=$PWD/target/bench-busy
 rm -rf "$work"
 mkdir -p "$work"
-port=18700
+port=${CONFTOP_BENCH_PORT:-18700}
 only=" ${*:-first four warm power list ten churn} "
 
 sim_start() { # [sim options…]: a fresh busy simulator on $port; sets $key and $sim
