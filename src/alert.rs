@@ -67,11 +67,14 @@ async fn run_one(argv: &[String], alert: &Alert, timeout: Duration) -> Result<()
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
+        // A group of its own: a timeout kills what it started too (a `curl` in a script).
+        .process_group(0)
         .kill_on_drop(true);
     for var in CREDENTIAL_VARS {
         cmd.env_remove(var);
     }
     let mut child = cmd.spawn().map_err(|e| format!("cannot start it: {e}"))?;
+    let group = child.id().and_then(|id| i32::try_from(id).ok());
     let mut stderr = child.stderr.take();
     let waited = tokio::time::timeout(timeout, async {
         let mut said = Vec::new();
@@ -83,6 +86,10 @@ async fn run_one(argv: &[String], alert: &Alert, timeout: Duration) -> Result<()
     .await;
     match waited {
         Err(_) => {
+            if let Some(group) = group {
+                // SAFETY: kill(2) on the process group made for this child; no memory involved.
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+            }
             let _ = child.kill().await;
             Err(format!(
                 "still running after {}: killed",
@@ -167,9 +174,34 @@ mod tests {
             .await
             .unwrap_err();
         assert!(err.starts_with("cannot start it"), "{err}");
-        let err = run_one(&sh("sleep 30"), &alert(), Duration::from_millis(300))
+        // What it started goes with it.
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let script = format!("sleep 30 & echo $! > '{}'; wait", pid_file.display());
+        let err = run_one(&sh(&script), &alert(), Duration::from_millis(500))
             .await
             .unwrap_err();
         assert!(err.contains("killed"), "{err}");
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let alive = || {
+            let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim()));
+            status.is_ok_and(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("State:"))
+                    .is_some_and(|l| !l.contains("Z"))
+            })
+        };
+        // A killed process takes a moment to go.
+        for _ in 0..50 {
+            if !alive() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+        assert!(
+            !alive(),
+            "the script's own sleep {} was left running",
+            pid.trim()
+        );
     }
 }
