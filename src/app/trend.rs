@@ -101,7 +101,9 @@ impl Trend {
     /// those who had left already are not in it, so those minutes stay gaps rather than show
     /// a count too low. Leaves are known up to a minute and a half before the last write.
     pub fn backfill(&mut self, stays: &[Stay], written: Timestamp, now: Timestamp) {
-        let to = minute_of(now).min(minute_of(written));
+        // Who left in the last minute and a half before the write is not known yet: only
+        // whole minutes before that are made again (the rest is this run's to see).
+        let to = minute_of(now).min((written.as_second() - 150).div_euclid(60));
         let Some(known_from) = stays.iter().map(|s| minute_of(s.seen)).min() else {
             return;
         };
@@ -122,8 +124,13 @@ impl Trend {
         for s in stays {
             let Some(joined) = s.joined else { continue };
             let left = s.seen.as_second() < gone_before;
-            // One still live at the last write was live until it, whenever it was last written.
-            let until = if left { s.seen } else { s.seen.max(written) };
+            // One still live at the last write was live until it, whenever it was last written;
+            // one that left did so before the next write (a minute on): half of that, on average.
+            let until = if left {
+                s.seen + jiff::SignedDuration::from_secs(30)
+            } else {
+                s.seen.max(written)
+            };
             let (j, e) = (minute_of(joined), minute_of(until));
             for m in minutes.iter_mut() {
                 if m.at >= j && m.at <= e {
@@ -138,12 +145,11 @@ impl Trend {
                 }
             }
         }
-        // Minutes nobody was live in, while the cache knew everyone, held nobody; those
-        // whose leaves are all known are counted.
-        let leaves_known = minute_of(written) * 60 - 90;
+        // Minutes nobody was live in, while the cache knew everyone, held nobody; their joins
+        // and leaves are all known but in the first (partial) one.
         for m in minutes.iter_mut() {
             m.live.get_or_insert(0);
-            m.counted = m.at * 60 + 60 <= leaves_known && m.at > known_from;
+            m.counted = m.at > known_from;
         }
         let mut all: Vec<Minute> = minutes
             .into_iter()
@@ -308,9 +314,15 @@ mod tests {
         assert_eq!(l[0], None, "minute 0");
         assert_eq!(l[15], None, "minute 15");
         assert_eq!(l[20], Some(2), "minute 20: the first two");
-        assert_eq!(l[21], Some(1), "minute 21: the second has left");
+        // Last seen at 20:40, gone by the next write: counted half a minute on.
+        assert_eq!(l[21], Some(2), "minute 21: the second leaves");
+        assert_eq!(l[22], Some(1), "minute 22: it has left");
         assert_eq!(l[27], Some(2), "minute 27: the third is in");
-        assert_eq!(l[30], Some(2), "minute 30: both still live at the write");
+        // Who left in the write's last minute and a half (from 28:30) is not known: minutes
+        // that reach into it are not claimed.
+        assert_eq!(l[28], None, "minute 28");
+        assert_eq!(l[29], None, "minute 29");
+        assert_eq!(l[30], None, "minute 30");
         assert_eq!(l[35], None, "minute 35: nobody ran conftop");
         assert_eq!(l[40], Some(1), "minute 40: this run's own sample");
         assert_eq!(
@@ -318,7 +330,8 @@ mod tests {
             None,
             "the minute it began is partial"
         );
-        assert_eq!(tr.per_minute(t(22, 0)), Some((0, 0)));
+        assert_eq!(tr.per_minute(t(22, 0)), Some((0, 1)));
+        assert_eq!(tr.per_minute(t(23, 0)), Some((0, 0)));
         assert_eq!(tr.per_minute(t(26, 0)), Some((1, 0)));
         // Near the last write, leaves are not known yet: nothing is claimed.
         assert_eq!(tr.per_minute(t(30, 30)), None);
