@@ -15,9 +15,26 @@ use crate::api::ConferencecallStatus;
 /// What is watched.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Watch {
-    /// A caller, by the digits of their number.
+    /// A caller, by the digits of their number (or, for a SIP caller, the address).
     Caller(String),
     Conference(Uuid),
+}
+
+/// How a caller is told apart across calls: the digits of a number, a SIP address in lower
+/// case; `None` for what names no one in particular (`agent`, an extension's id).
+fn caller_key(shown: &str) -> Option<String> {
+    let d = digits(shown);
+    let number_like = shown
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if number_like && d.trim_start_matches('+').len() >= 5 {
+        Some(d)
+    } else if shown.contains('@') {
+        let s = shown.trim();
+        Some(s.strip_prefix("sip:").unwrap_or(s).to_lowercase())
+    } else {
+        None
+    }
 }
 
 /// The digits of a number, `+` kept: "+44 20 7946-0679" and "+442079460679" are one caller.
@@ -35,11 +52,8 @@ impl Watch {
         if let Some(id) = s.trim().strip_prefix("conference:") {
             return Uuid::parse_str(id.trim()).ok().map(Watch::Conference);
         }
-        let d = digits(s);
-        let only_number = s
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        (only_number && d.trim_start_matches('+').len() >= 5).then_some(Watch::Caller(d))
+        let s = s.trim();
+        caller_key(s.strip_prefix("sip:").unwrap_or(s)).map(Watch::Caller)
     }
 
     /// How the watch is written in the help and in messages.
@@ -80,7 +94,9 @@ impl AppState {
         let Some(p) = self.participants.get(&id) else {
             return false;
         };
-        let number = self.caller_of(p).map(|c| digits(c.remote().shown()));
+        let number = self
+            .caller_of(p)
+            .and_then(|c| caller_key(c.remote().shown()));
         self.watches.iter().any(|w| match &w.watch {
             Watch::Conference(c) => *c == p.conference_id,
             Watch::Caller(d) => number.as_deref() == Some(d.as_str()),
@@ -99,14 +115,24 @@ impl AppState {
         let watch = match self.selection {
             Some(Selection::Group(c)) => Watch::Conference(c),
             Some(Selection::Participant(id)) => {
-                let number = self
+                let shown = self
                     .participants
                     .get(&id)
                     .and_then(|p| self.caller_of(p))
-                    .map(|c| digits(c.remote().shown()))
-                    .filter(|d| d.trim_start_matches('+').len() >= 5);
-                match number {
-                    Some(d) => Watch::Caller(d),
+                    .map(|c| c.remote().shown().to_owned());
+                match shown.as_deref().map(|s| (s, caller_key(s))) {
+                    Some((_, Some(key))) => Watch::Caller(key),
+                    Some((shown, None)) => {
+                        let shown = crate::text::sanitize(shown, 40);
+                        self.toast(
+                            Level::Warn,
+                            format!(
+                                "This caller ({shown}) has no number or address to watch by: \
+                                 watch their conference instead (w on its title)"
+                            ),
+                        );
+                        return;
+                    }
                     None => {
                         self.toast(
                             Level::Warn,
@@ -240,5 +266,11 @@ mod tests {
             Some(Watch::Conference(id))
         );
         assert_eq!(Watch::parse("conference:nope"), None);
+        // A SIP caller by its address, whatever the case.
+        assert_eq!(
+            Watch::parse("sip:Lobby@SIP.example.net"),
+            Some(Watch::Caller("lobby@sip.example.net".into()))
+        );
+        assert_eq!(caller_key("agent"), None, "names no one in particular");
     }
 }

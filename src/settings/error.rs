@@ -27,7 +27,9 @@ pub enum SettingsError {
     Region { option: String, given: String },
     #[error("{option}: {why}")]
     AlertCommand { option: String, why: String },
-    #[error("watch = [..] in {file}: {given:?} is neither a phone number nor conference:<id>")]
+    #[error(
+        "watch = [..] in {file}: {given:?} is neither a phone number, a SIP address nor conference:<id>"
+    )]
     Watch { file: String, given: String },
     #[error("{option} {given}: give a horizon from 1m to 7d")]
     Horizon { option: String, given: String },

@@ -641,7 +641,7 @@ fn an_alert_command_must_name_a_runnable_program_and_watches_must_read() {
     let f = Fixture::new(&format!("{KEY}\nwatch = [\"Fatima\"]\n"));
     let e = err(&f, &[]);
     assert!(
-        e.contains("\"Fatima\" is neither a phone number nor conference:<id>"),
+        e.contains("\"Fatima\" is neither a phone number, a SIP address nor conference:<id>"),
         "{e}"
     );
 }

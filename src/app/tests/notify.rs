@@ -320,3 +320,39 @@ fn a_watched_conference_tells_who_joins_and_who_is_stuck() {
     update(&mut s, Event::Wake, t0() + secs(61));
     assert!(s.watches.is_empty());
 }
+
+#[test]
+fn a_sip_caller_is_watched_by_address_and_an_agent_cannot_be() {
+    let mut s = interactive();
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Calls(vec![
+            call(1, "Bob Walker", "sip:Warehouse@voip.example.org"),
+            call(2, "Agent Osei", "agent"),
+        ])),
+        t0(),
+    );
+    picture(
+        &mut s,
+        0,
+        vec![cc(1, 1, "joined", 50), cc(2, 1, "joined", 9)],
+    );
+    select(&mut s, part_id(1));
+    press_at(&mut s, ch('w'), t0() + secs(1));
+    update(&mut s, Event::Wake, t0() + secs(2));
+    assert_eq!(
+        s.watches.iter().map(|w| &w.watch).collect::<Vec<_>>(),
+        vec![&Watch::Caller("warehouse@voip.example.org".to_owned())]
+    );
+    assert!(s.watched(part_id(1)));
+    select(&mut s, part_id(2));
+    press_at(&mut s, ch('w'), t0() + secs(3));
+    update(&mut s, Event::Wake, t0() + secs(4));
+    assert_eq!(s.watches.len(), 1);
+    let said = &s.toast.as_ref().unwrap().text;
+    assert!(
+        said.contains("has no number or address to watch by"),
+        "{said}"
+    );
+    assert!(!said.contains("yet"), "{said}");
+}
