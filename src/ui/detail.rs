@@ -67,7 +67,7 @@ fn conference_detail(
     }
     if let Some(g) = app.view.groups.iter().find(|g| g.conference == conference) {
         let n = format!("{} present", g.present);
-        field(buf, inner, &mut y, "participants", &n, t, theme);
+        field(buf, inner, &mut y, "people", &n, t, theme);
     }
     // The room's last hour (as much of it as the pane's width holds).
     let width = inner
@@ -77,12 +77,15 @@ fn conference_detail(
     let values = app.trend.room(conference, app.now, width as usize);
     if y < inner.bottom() && width >= super::trend::MIN_SPARK && values.iter().any(Option::is_some)
     {
-        put(buf, inner.x + 1, y, inner.right(), "last hour", theme.muted);
+        let label = super::trend::span_label(values.len());
+        put(buf, inner.x + 1, y, inner.right(), &label, theme.muted);
         super::trend::spark(buf, inner.x + 13, y, &values, theme.accent, theme);
         y += 1;
         let counts: Vec<u64> = values.iter().flatten().copied().collect();
+        // Over the minutes known, from the first one seen.
+        let known = values.len() - values.iter().take_while(|v| v.is_none()).count();
         if let (Some(lo), Some(hi)) = (counts.iter().min(), counts.iter().max()) {
-            let range = format!("{lo}–{hi} present over {} min", values.len());
+            let range = format!("{lo}–{hi} present over the last {known} min");
             field(buf, inner, &mut y, "", &range, theme.muted, theme);
         }
     }
@@ -91,7 +94,11 @@ fn conference_detail(
 /// Everything known about the selected participant.
 pub fn detail(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     frame.render_widget(Clear, area);
-    let block = boxed("Participant", theme);
+    let title = match (app.selected_participant(), app.selection) {
+        (None, Some(Selection::Group(_))) => "Conference",
+        _ => "Participant",
+    };
+    let block = boxed(title, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let buf = frame.buffer_mut();

@@ -42,6 +42,15 @@ pub fn spark(
         .render(area, buf);
 }
 
+/// "last hour" over 60 minutes, else "last 52 min": the picture says how much it covers.
+pub fn span_label(minutes: usize) -> String {
+    if minutes >= MINUTES {
+        "last hour".to_owned()
+    } else {
+        format!("last {minutes} min")
+    }
+}
+
 /// "1 h 480 → 500 · +12 −9 a min" (what the picture says, in words): the change once five
 /// minutes are seen, the last whole minute's joins and leaves once one is; `None` before that.
 pub fn words(app: &AppState) -> Option<String> {
@@ -73,11 +82,12 @@ pub fn line(buf: &mut Buffer, x: u16, y: u16, right: u16, app: &AppState, theme:
     };
     let room = right.saturating_sub(x);
     let text_w = crate::text::width(&text) as u16 + 1;
-    const LABEL: &str = "last hour ";
-    let label_w = LABEL.len() as u16;
+    // The widest label ("last 59 min") decides the room left for the picture.
+    let label_w = "last 59 min ".len() as u16;
     if room >= label_w + MIN_SPARK + 1 + text_w {
         let n = (room - label_w - 1 - text_w).min(MINUTES as u16);
-        let x = put(buf, x, y, right, LABEL, theme.muted);
+        let label = format!("{} ", span_label(n as usize));
+        let x = put(buf, x, y, right, &label, theme.muted);
         let values = app.trend.live(app.now, n as usize);
         spark(buf, x, y, &values, theme.accent, theme);
         put(buf, x + n + 1, y, right, &text, theme.text)
