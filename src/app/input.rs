@@ -410,6 +410,17 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
                     "No data on screen: nothing to show until the API answers".to_owned(),
                 );
             }
+            // Docked on a wide screen, the details are on screen already.
+            Some(Selection::Participant(_))
+                if s.overlay != Overlay::Detail
+                    && s.size.0 >= super::layout::DOCK_FROM
+                    && super::layout::detail_pane(s.size.0, false).is_some() =>
+            {
+                s.toast(
+                    Level::Info,
+                    "The details are beside the list: they follow the selection".to_owned(),
+                );
+            }
             Some(Selection::Participant(id)) => {
                 s.overlay = if s.overlay == Overlay::Detail {
                     Overlay::None
