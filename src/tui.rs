@@ -25,10 +25,11 @@ use crate::app::{self, AppState, Command, Event, Mode};
 use crate::sync::{self, SyncEvent};
 use crate::ui::{self, Theme};
 
-/// Where a copied text goes: the terminal, as an OSC 52 sequence, so it reaches the clipboard
-/// of the machine the terminal runs on, over ssh too (where the terminal allows it).
-pub trait Clipboard {
-    fn copy(&mut self, text: &str) -> io::Result<()>;
+/// Where conftop's own sequences go, besides the screen: the clipboard's (OSC 52, which reaches
+/// the clipboard of the machine the terminal runs on, over ssh too, where the terminal allows
+/// it) and a notice's (see [`notice_sequences`]). Only sequences built here are written.
+pub trait Sequences {
+    fn emit(&mut self, sequence: &str) -> io::Result<()>;
 }
 
 /// The OSC 52 sequence that puts `text` on the clipboard.
@@ -57,48 +58,29 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-impl<W: Write> Clipboard for CrosstermBackend<W> {
-    fn copy(&mut self, text: &str) -> io::Result<()> {
-        self.write_all(osc52(text).as_bytes())?;
+impl<W: Write> Sequences for CrosstermBackend<W> {
+    fn emit(&mut self, sequence: &str) -> io::Result<()> {
+        self.write_all(sequence.as_bytes())?;
         Write::flush(self)
     }
 }
 
-/// A test screen has no clipboard; what would be copied is dropped.
-impl Clipboard for ratatui::backend::TestBackend {
-    fn copy(&mut self, _text: &str) -> io::Result<()> {
+/// A test screen has no clipboard and no bell; what would be written is dropped.
+impl Sequences for ratatui::backend::TestBackend {
+    fn emit(&mut self, _sequence: &str) -> io::Result<()> {
         Ok(())
     }
 }
 
-/// Where a watch's notice goes: the terminal's bell, and a desktop notification for the
+/// The bytes of a watch's notice: the terminal's bell, then a desktop notification for the
 /// terminals that show one (OSC 9: iTerm2, WezTerm, Windows Terminal, kitty; OSC 777: VTE,
-/// foot, urxvt). Terminals that know neither ignore them; tmux flags the window on the bell.
-pub trait Bell {
-    fn ring(&mut self, notice: &Notice) -> io::Result<()>;
-}
-
-/// The bytes of a notice: BEL, then both notification sequences. The words are sanitised
+/// foot, urxvt; others ignore both; tmux flags the window on the bell). The words are sanitised
 /// again here (no control character, no `;` where it would end a field), whatever the app
 /// did, so nothing from the network can write its own sequence.
 pub fn notice_sequences(notice: &Notice) -> String {
     let clean = |s: &str, n| crate::text::sanitize(s, n).replace(';', ",");
     let (title, body) = (clean(&notice.title, 60), clean(&notice.body, 200));
     format!("\x07\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07")
-}
-
-impl<W: Write> Bell for CrosstermBackend<W> {
-    fn ring(&mut self, notice: &Notice) -> io::Result<()> {
-        self.write_all(notice_sequences(notice).as_bytes())?;
-        Write::flush(self)
-    }
-}
-
-/// A test screen has no bell.
-impl Bell for ratatui::backend::TestBackend {
-    fn ring(&mut self, _notice: &Notice) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Why the loop ended.
@@ -131,7 +113,7 @@ pub async fn run<B, I, S>(
     shutdown: S,
 ) -> Result<Exit, B::Error>
 where
-    B: Backend + Clipboard + Bell,
+    B: Backend + Sequences,
     I: Stream<Item = Event> + Unpin,
     S: Future<Output = ()>,
 {
@@ -214,7 +196,7 @@ struct Carry {
 
 impl Carry {
     /// Carries out what the app asked for; `Some(Exit::Quit)` when that is to quit.
-    async fn carry_out<B: Backend + Clipboard + Bell>(
+    async fn carry_out<B: Backend + Sequences>(
         &self,
         terminal: &mut Terminal<B>,
         commands: Vec<Command>,
@@ -242,12 +224,12 @@ impl Carry {
                     }
                 }
                 Command::Notify(notice) => {
-                    if let Err(e) = terminal.backend_mut().ring(&notice) {
+                    if let Err(e) = terminal.backend_mut().emit(&notice_sequences(&notice)) {
                         tracing::warn!("cannot ring the terminal's bell: {e}");
                     }
                 }
                 Command::Copy(text) => {
-                    if let Err(e) = terminal.backend_mut().copy(&text) {
+                    if let Err(e) = terminal.backend_mut().emit(&osc52(&text)) {
                         tracing::warn!("cannot copy to the clipboard: {e}");
                     }
                 }
@@ -492,7 +474,7 @@ mod tests {
         }
         let sink = Sink::default();
         let mut backend = CrosstermBackend::new(sink.clone());
-        backend.copy("7cb70145").unwrap();
+        backend.emit(&osc52("7cb70145")).unwrap();
         let written = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
         assert_eq!(written, "\x1b]52;c;N2NiNzAxNDU=\x07");
     }
