@@ -39,11 +39,12 @@ fn caller_key(shown: &str) -> Option<String> {
 
 /// The digits of a number, `+` kept: "+44 20 7946-0679" and "+442079460679" are one caller.
 fn digits(number: &str) -> String {
-    let mut out: String = number.chars().filter(|c| c.is_ascii_digit()).collect();
+    let d = crate::text::digits(number);
     if number.trim_start().starts_with('+') {
-        out.insert(0, '+');
+        format!("+{d}")
+    } else {
+        d
     }
-    out
 }
 
 impl Watch {
@@ -167,7 +168,7 @@ impl AppState {
         self.rebuild();
     }
 
-    /// After each event: what changed for watched participants, told.
+    /// Once a second: what changed for watched participants, told.
     pub(super) fn report_watches(&mut self, out: &mut Vec<Command>) {
         if !self.watches.is_empty() && self.snapshots > 0 {
             self.note_watched(out, true);
