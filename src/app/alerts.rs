@@ -1,6 +1,6 @@
 //! Alerts for the NOC's own tools: trouble that starts or ends, as facts for the alert command
-//! (`--alert-command`). Worked out from the app state after each event, as the screen is:
-//! a participant stuck joining or leaving past the critical threshold, the data stale or gone
+//! (`--alert-command`). Worked out from the app state once a second (on the tick): a
+//! participant stuck joining or leaving past the critical threshold, the data stale or gone
 //! (and live again), a conference that emptied. Each alert is rate-limited on its own, and
 //! all of them together, so a storm never becomes a storm of processes: a start held back
 //! runs when the limit allows, if its trouble is still on.
@@ -148,7 +148,7 @@ pub struct Alerts {
 }
 
 impl AppState {
-    /// After each event: the troubles that started or ended since the last, as commands for
+    /// Once a second: the troubles that started or ended since the last, as commands for
     /// the alert command (only when one is set).
     pub(super) fn report_alerts(&mut self, out: &mut Vec<Command>) {
         if !self.cfg.alerts {
@@ -285,12 +285,7 @@ impl AppState {
     }
 
     fn emptied_alerts(&mut self, due: &mut Vec<(Subject, Alert)>) {
-        let mut present: HashMap<Uuid, usize> = HashMap::new();
-        for p in self.participants.values() {
-            if p.gone_at.is_none() && p.status.is_live() {
-                *present.entry(p.conference_id).or_insert(0) += 1;
-            }
-        }
+        let present = self.present_by_conference();
         let listed: Vec<Uuid> = self
             .conferences
             .iter()

@@ -413,7 +413,6 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             // Docked on a wide screen, the details are on screen already.
             Some(Selection::Participant(_))
                 if s.overlay != Overlay::Detail
-                    && s.size.0 >= super::layout::DOCK_FROM
                     && super::layout::detail_pane(s.size.0, false).is_some() =>
             {
                 s.toast(

@@ -324,6 +324,7 @@ pub struct AppState {
 pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
     s.now = now;
     let mut out = Vec::new();
+    let tick = matches!(event, Event::Tick);
     match event {
         Event::Tick => on_tick(s),
         Event::Resize(w, h) => {
@@ -351,8 +352,12 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
     s.report_visible(&mut out);
     s.report_searching(&mut out);
     s.report_inspect(&mut out);
-    s.report_alerts(&mut out);
-    s.report_watches(&mut out);
+    // Troubles and watched participants are looked at once a second: an alert or a notice can
+    // wait that long, and a key press or a pushed record need not scan every participant.
+    if tick {
+        s.report_alerts(&mut out);
+        s.report_watches(&mut out);
+    }
     out
 }
 

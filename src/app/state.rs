@@ -86,14 +86,21 @@ impl AppState {
             self.trend.pass(self.now);
             return;
         }
-        let mut rooms: std::collections::HashMap<Uuid, u32> = Default::default();
+        let rooms = self.present_by_conference();
+        let live = rooms.values().sum();
+        self.trend.sample(self.now, live, &rooms);
+    }
+
+    /// Who is in each conference now, whatever the filter shows (the view's counts are of what
+    /// it shows).
+    pub fn present_by_conference(&self) -> std::collections::HashMap<Uuid, u32> {
+        let mut rooms = std::collections::HashMap::new();
         for p in self.participants.values() {
             if p.gone_at.is_none() && p.status.is_live() {
                 *rooms.entry(p.conference_id).or_insert(0) += 1;
             }
         }
-        let live = rooms.values().sum();
-        self.trend.sample(self.now, live, &rooms);
+        rooms
     }
 
     /// Whether this action on this participant was sent and is not answered yet.
