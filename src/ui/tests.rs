@@ -274,7 +274,13 @@ fn narrow_terminals_drop_columns_but_keep_badges_and_names() {
 /// A kiosk with many conferences; two hold participants stuck joining or leaving. The data is
 /// refreshed at `at` seconds, so it is live then.
 fn kiosk_app(w: u16, h: u16, at: i64) -> AppState {
-    let mut app = app(Mode::Kiosk);
+    rooms_app(Mode::Kiosk, w, h, at)
+}
+
+/// Twenty-four rooms of three to seven people at this size, in this mode, `at` s after a first
+/// picture.
+fn rooms_app(mode: Mode, w: u16, h: u16, at: i64) -> AppState {
+    let mut app = app(mode);
     app.size = (w, h);
     // Rotation is tested in the app's rules; here every screen shows its first page.
     app.cfg.rotate = secs(3600);

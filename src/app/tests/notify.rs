@@ -216,6 +216,16 @@ fn without_an_alert_command_nothing_is_worked_out() {
     assert!(alerts(&sent).is_empty());
 }
 
+/// `w` at `t0 + at` s, acted on a second later (a key acts once no other key follows it).
+fn press_w(s: &mut AppState, at: i64) {
+    press_at(s, ch('w'), t0() + secs(at));
+    update(s, Event::Wake, t0() + secs(at + 1));
+}
+
+fn watching(s: &AppState) -> Vec<&Watch> {
+    s.watches.iter().map(|w| &w.watch).collect()
+}
+
 fn notices(cmds: &[Command]) -> Vec<String> {
     cmds.iter()
         .filter_map(|c| match c {
@@ -243,11 +253,9 @@ fn a_watched_caller_is_told_across_a_rejoin_under_a_new_id() {
         vec![cc(1, 1, "joined", 50), cc(2, 1, "joined", 9)],
     );
     select(&mut s, part_id(1));
-    press_at(&mut s, ch('w'), t0() + secs(1));
-    // A key acts once no other key follows it.
-    update(&mut s, Event::Wake, t0() + secs(2));
+    press_w(&mut s, 1);
     assert_eq!(
-        s.watches.iter().map(|w| &w.watch).collect::<Vec<_>>(),
+        watching(&s),
         vec![&Watch::Caller("+442079460679".to_owned())]
     );
     assert!(s.watched(part_id(1)));
@@ -316,8 +324,7 @@ fn a_watched_conference_tells_who_joins_and_who_is_stuck() {
     assert!(!s.watched(part_id(1)));
     // `w` on the room's title stops the watch.
     s.selection = Some(Selection::Group(conference_id(2)));
-    press_at(&mut s, ch('w'), t0() + secs(60));
-    update(&mut s, Event::Wake, t0() + secs(61));
+    press_w(&mut s, 60);
     assert!(s.watches.is_empty());
 }
 
@@ -338,16 +345,14 @@ fn a_sip_caller_is_watched_by_address_and_an_agent_cannot_be() {
         vec![cc(1, 1, "joined", 50), cc(2, 1, "joined", 9)],
     );
     select(&mut s, part_id(1));
-    press_at(&mut s, ch('w'), t0() + secs(1));
-    update(&mut s, Event::Wake, t0() + secs(2));
+    press_w(&mut s, 1);
     assert_eq!(
-        s.watches.iter().map(|w| &w.watch).collect::<Vec<_>>(),
+        watching(&s),
         vec![&Watch::Caller("warehouse@voip.example.org".to_owned())]
     );
     assert!(s.watched(part_id(1)));
     select(&mut s, part_id(2));
-    press_at(&mut s, ch('w'), t0() + secs(3));
-    update(&mut s, Event::Wake, t0() + secs(4));
+    press_w(&mut s, 3);
     assert_eq!(s.watches.len(), 1);
     let said = &s.toast.as_ref().unwrap().text;
     assert!(

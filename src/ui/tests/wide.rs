@@ -84,22 +84,7 @@ fn without_colour_the_trend_still_reads() {
 }
 
 fn wide_interactive(w: u16, h: u16) -> AppState {
-    let mut app = app(Mode::Interactive { read_only: true });
-    app.size = (w, h);
-    let conferences: Vec<_> = (0..24u128)
-        .map(|r| conf(r, &format!("Room {r:02}")))
-        .collect();
-    update(
-        &mut app,
-        Event::Sync(snapshot(kiosk_parts(), conferences.clone())),
-        t0(),
-    );
-    update(
-        &mut app,
-        Event::Sync(snapshot(kiosk_parts(), conferences)),
-        t0() + secs(150),
-    );
-    update(&mut app, Event::Tick, t0() + secs(150));
+    let mut app = rooms_app(Mode::Interactive { read_only: true }, w, h, 150);
     an_hour(&mut app);
     app
 }
