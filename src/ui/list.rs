@@ -1,7 +1,6 @@
 //! The interactive list: a banner line (stale data, filter, or column titles), then conference
 //! headers and participant rows. Only rows on screen are touched.
 
-use crate::app::watch::Watch;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -338,12 +337,8 @@ fn participant_row(
         tag_end = put_right(buf, x, tag_end, y, &tag, theme.warn);
         name_room = tag_end;
     }
-    if app.watched(p.id)
-        && !app
-            .watches
-            .iter()
-            .any(|w| w.watch == Watch::Conference(p.conference_id))
-    {
+    // A row in a watched conference is marked by its title.
+    if app.watched(p.id) && !app.conference_watched(p.conference_id) {
         tag_end = put_right(buf, x, tag_end, y, " [watched]", theme.accent);
         name_room = tag_end;
     }
