@@ -168,20 +168,25 @@ if [[ $only == *" ten "* ]]; then
   sim_stop
 fi
 
+churn_viewer() { # name: a viewer of a churning simulator, whole, every caller wanted (after one
+  # search, everyone's name is); sets $pid, for rss
+  sim_start --churn 600
+  viewer "$1" "$work/c-$1"
+  wait_for whole "$1" 300 >/dev/null
+  tmux -L "$1" send-keys /
+  sleep 0.5
+  tmux -L "$1" send-keys -l a
+  sleep 0.5
+  tmux -L "$1" send-keys Escape
+  pid=$(pgrep -f "^$bin --log-file $work/$1.log" | head -1)
+}
+rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status"; }
+
 if [[ $only == *" churn "* ]]; then
   # Ten joins a second (and as many leaves), stays of about a minute; every caller named
   # (after one search, everyone's name is wanted).
-  sim_start --churn 600
-  viewer churn "$work/c-churn"
-  wait_for whole churn 300 >/dev/null
-  tmux -L churn send-keys /
-  sleep 0.5
-  tmux -L churn send-keys -l a
-  sleep 0.5
-  tmux -L churn send-keys Escape
+  churn_viewer churn
   sleep 60
-  pid=$(pgrep -f "^$bin --log-file $work/churn.log" | head -1)
-  rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status"; }
   before=$(stat requests)
   rss1=$(rss)
   sleep 120
@@ -194,16 +199,7 @@ fi
 if [[ $only == *" hour "* ]]; then
   # The churn viewer for an hour: its resident memory every five minutes (the departures
   # window and the trend's hour fill in the first quarter hour, then it should hold still).
-  sim_start --churn 600
-  viewer hour "$work/c-hour"
-  wait_for whole hour 300 >/dev/null
-  tmux -L hour send-keys /
-  sleep 0.5
-  tmux -L hour send-keys -l a
-  sleep 0.5
-  tmux -L hour send-keys Escape
-  pid=$(pgrep -f "^$bin --log-file $work/hour.log" | head -1)
-  rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status"; }
+  churn_viewer hour
   before=$(stat requests)
   samples=""
   for minute in $(seq 5 5 60); do
