@@ -26,11 +26,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use jiff::Timestamp;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::api::{ApiError, Conference, Pushed};
+use crate::api::{Conference, Pushed};
 use crate::verdict::ActionKind;
 
 use super::action::{self, Attempt};
@@ -38,6 +37,9 @@ use super::budget::Rate;
 use super::push::PushEvent;
 use super::snapshot::{Channel, SyncCommand, SyncEvent};
 use super::tracker::Wanted;
+
+mod messages;
+pub use messages::{Effect, Finished, Input, Job, Plan, Rules};
 
 /// The longest pause between probes while the API fails: conftop is live again at most this
 /// long after the API answers again.
@@ -51,94 +53,6 @@ pub const PUSH_BATCH: Duration = Duration::from_secs(1);
 /// Names-only jobs run at most once in this long: rows come on screen many times a second
 /// when people come and go, and callers asked for together are found on one page.
 pub const NAMES_BATCH: Duration = Duration::from_secs(1);
-
-/// What the rules need to know of the configuration.
-#[derive(Debug, Clone)]
-pub struct Rules {
-    /// Between refreshes while polling.
-    pub interval: Duration,
-    /// Between light polls while push is healthy.
-    pub push_poll: Duration,
-    /// Between normal refreshes while push is healthy.
-    pub push_check: Duration,
-    /// Push is switched on.
-    pub push: bool,
-    /// Actions may be performed (not read-only).
-    pub allow_actions: bool,
-    /// Every caller is wanted from the start (a listing).
-    pub name_everyone: bool,
-}
-
-/// What a job does.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Job {
-    /// The room list, the newest participants, direct checks.
-    Normal,
-    /// The newest participants only (push reports the rooms).
-    Light,
-    /// Pushed conference records.
-    Pushed(Vec<Conference>),
-    /// Only the callers just wanted, between refreshes.
-    Names,
-}
-
-impl Job {
-    fn names_only(&self) -> bool {
-        matches!(self, Job::Names)
-    }
-}
-
-/// A job to start.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub job: Job,
-    /// The callers wanted.
-    pub wanted: Wanted,
-    /// When it started, and how long until the next refresh: optional work stops at half of
-    /// that, so it never delays the next one.
-    pub started: Instant,
-    pub period: Duration,
-    /// Whether a request that met a passing fault is tried again: not while probing an API
-    /// that fails.
-    pub retries: bool,
-}
-
-/// What a finished job found.
-#[derive(Debug, Clone)]
-pub struct Finished {
-    /// Why it failed, if it did.
-    pub error: Option<ApiError>,
-    /// When it ended, for the screen.
-    pub at: Timestamp,
-    /// Wanted callers not looked up yet.
-    pub callers_left: usize,
-    /// The customer, once known (push topics need it).
-    pub customer: Option<Uuid>,
-    /// The request rate in use.
-    pub rate: Rate,
-}
-
-/// What the scheduler hears.
-#[derive(Debug)]
-pub enum Input {
-    Command(SyncCommand),
-    Push(PushEvent),
-    Finished(Finished),
-    /// An action's answer was reported (its key).
-    Answered((ActionKind, Uuid)),
-    /// [`Scheduler::wake_at`] passed.
-    Timer,
-}
-
-/// What the loop carries out.
-#[derive(Debug)]
-pub enum Effect {
-    Start(Plan),
-    Send(SyncEvent),
-    /// Follow the websocket on these topics.
-    StartPush(Vec<String>),
-    Perform(Attempt),
-}
 
 /// Whether push is healthy, and when the next consistency check is due.
 #[derive(Debug)]

@@ -3,6 +3,8 @@
 use std::collections::HashSet;
 
 use super::*;
+use jiff::Timestamp;
+
 use crate::api::{ApiError, Call};
 use crate::audit::Subject;
 
