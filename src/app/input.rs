@@ -2,6 +2,7 @@
 
 use super::*;
 use burst::{Held, Kind};
+use seek::{filter_changed, first_match, next_match, next_trouble};
 
 pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     if s.cfg.mode == Mode::Kiosk || key.kind == KeyEventKind::Release {
@@ -233,107 +234,6 @@ pub(super) fn edit_filter(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command
         _ => return,
     }
     filter_changed(s);
-}
-
-/// After the filter changed: the view follows, and the cursor goes to the first match.
-fn filter_changed(s: &mut AppState) {
-    // The departures it filters start again from the newest.
-    s.overlay_scroll = 0;
-    s.rebuild();
-    if !s.filter.is_empty() {
-        // A folded room with a match opens, so the match is on screen.
-        let folded: Vec<Uuid> = s
-            .view
-            .groups
-            .iter()
-            .filter(|g| g.collapsed && !g.members.is_empty())
-            .map(|g| g.conference)
-            .collect();
-        if !folded.is_empty() {
-            for c in folded {
-                s.collapsed.remove(&c);
-            }
-            s.rebuild();
-        }
-        first_match(s);
-    }
-}
-
-/// Puts the cursor on the first participant shown, if any.
-fn first_match(s: &mut AppState) {
-    if let Some(row) = s
-        .view
-        .rows
-        .iter()
-        .position(|r| matches!(r, Row::Participant(..)))
-    {
-        s.select_row(row);
-    }
-}
-
-/// The next participant row after (or before) the cursor that `wanted` accepts, wrapping.
-fn seek(s: &AppState, forward: bool, wanted: impl Fn(&Uuid) -> bool) -> Option<usize> {
-    let n = s.view.rows.len();
-    let from = s.selected_row().unwrap_or(s.cursor);
-    (1..=n)
-        .map(|k| {
-            if forward {
-                (from + k) % n
-            } else {
-                (from + n - k % n) % n
-            }
-        })
-        .find(|&r| matches!(s.view.rows[r], Row::Participant(_, id) if wanted(&id)))
-}
-
-fn next_match(s: &mut AppState, forward: bool) {
-    if s.filter.is_empty() && s.only.is_none() {
-        s.toast(
-            Level::Info,
-            "No filter: / searches, f shows one status".to_owned(),
-        );
-        return;
-    }
-    let from = s.selected_row().unwrap_or(s.cursor);
-    match seek(s, forward, |_| true) {
-        Some(row) => {
-            if (forward && row <= from) || (!forward && row >= from) {
-                s.toast(Level::Info, "Search wrapped".to_owned());
-            }
-            s.select_row(row);
-        }
-        None => s.toast(Level::Info, "No match".to_owned()),
-    }
-}
-
-fn next_trouble(s: &mut AppState) {
-    let th = s.cfg.thresholds;
-    let now = s.now;
-    let stuck = |p: &Participant| th.level(Thresholds::stuck_for(p, now)) != view::Trouble::None;
-    // A stuck participant in a folded room: the room opens first.
-    let folded: Vec<Uuid> = s
-        .view
-        .groups
-        .iter()
-        .filter(|g| {
-            g.collapsed
-                && g.members
-                    .iter()
-                    .any(|id| s.participants.get(id).is_some_and(&stuck))
-        })
-        .map(|g| g.conference)
-        .collect();
-    if !folded.is_empty() {
-        for c in folded {
-            s.collapsed.remove(&c);
-        }
-        s.rebuild();
-    }
-    let parts = &s.participants;
-    match seek(s, true, |id| parts.get(id).is_some_and(&stuck)) {
-        Some(row) => s.select_row(row),
-        None => s.toast(Level::Info, "Nobody is stuck joining or leaving".to_owned()),
-    }
 }
 
 fn cycle_status(s: &mut AppState) {

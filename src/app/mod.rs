@@ -22,6 +22,7 @@ mod input;
 pub mod mouse;
 pub mod mute;
 mod outcome;
+mod seek;
 mod state;
 pub mod trend;
 mod wanted;
