@@ -2,10 +2,9 @@
 //!
 //! The loop waits on input, sync events, a once-a-second tick (aligned to the wall clock so
 //! the clock changes on the second), the moment a held key is due and the shutdown signal; it
-//! feeds each to [`app::update`], carries out the commands, and redraws only when the state
-//! says something on screen changed. It is generic over ratatui's `Backend` (and draws on a
-//! `TestBackend` as well as a terminal); the rules it runs are the app's, tested there, and
-//! the loop itself is tested through the real binary in a pseudo-terminal.
+//! feeds each to [`app::update`], carries out the commands and draws; ratatui sends the
+//! terminal only the cells that changed. The rules it runs are the app's, tested there; the
+//! loop itself is tested through the real binary in a pseudo-terminal.
 
 use std::future::Future;
 use std::io::{self, Stdout, Write};
@@ -66,12 +65,6 @@ impl<W: Write> Sequences for CrosstermBackend<W> {
 }
 
 /// A test screen has no clipboard and no bell; what would be written is dropped.
-impl Sequences for ratatui::backend::TestBackend {
-    fn emit(&mut self, _sequence: &str) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The bytes of a watch's notice: the terminal's bell, then a desktop notification for the
 /// terminals that show one (OSC 9: iTerm2, WezTerm, Windows Terminal, kitty; OSC 777: VTE,
 /// foot, urxvt; others ignore both; tmux flags the window on the bell). The words are sanitised
@@ -139,7 +132,6 @@ where
     };
 
     terminal.draw(|f| ui::draw(f, app, theme))?;
-    app.take_dirty();
     loop {
         let event = tokio::select! {
             biased;
@@ -181,11 +173,21 @@ where
                 return Ok(Exit::Quit);
             }
         }
-        if app.take_dirty() {
-            terminal.draw(|f| ui::draw(f, app, theme))?;
+        // Drawn after every round of events: ratatui writes only the cells that differ from
+        // the last frame, so an unchanged picture costs a draw into memory and no output.
+        if let Err(e) = terminal.draw(|f| ui::draw(f, app, theme)) {
+            // A terminal that was hung up fails every write a moment before SIGHUP arrives:
+            // that is a signal's ending, not an error.
+            return match tokio::time::timeout(HANGUP_GRACE, &mut shutdown).await {
+                Ok(()) => Ok(Exit::Signal),
+                Err(_) => Err(e),
+            };
         }
     }
 }
+
+/// How long a failed draw waits for the hang-up signal that usually follows it.
+const HANGUP_GRACE: Duration = Duration::from_secs(1);
 
 /// What carries out the app's commands.
 struct Carry {

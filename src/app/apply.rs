@@ -10,7 +10,6 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
         }
         SyncEvent::Customer(c) => {
             s.customer = Some((c.id, sanitize(&c.name, 48)));
-            s.dirty = true;
         }
         SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
         SyncEvent::CallUpdated(call) => {
@@ -19,21 +18,17 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
                 let fresh = Caller::from_api(&call);
                 if fresh.tm_update >= known.tm_update && *known != fresh {
                     *known = fresh;
-                    s.dirty = true;
                 }
             }
         }
         SyncEvent::Rate(r) => {
             s.rate = Some(r);
-            s.dirty = true;
         }
         SyncEvent::Channel(c) => {
             s.channel = Some(c);
-            s.dirty = true;
         }
         SyncEvent::Stays { stays, written } => {
             s.trend.backfill(&stays, written, s.now);
-            s.dirty = true;
         }
         SyncEvent::Remembered(calls) => {
             // Names at once; what the server says of these calls, when it comes, wins.
@@ -57,9 +52,7 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
                 }
                 s.name_departure(call.id);
             }
-            if s.filter.is_empty() && s.sort != SortMode::Name {
-                s.dirty = true;
-            } else {
+            if !s.filter.is_empty() || s.sort == SortMode::Name {
                 s.rebuild();
             }
         }
@@ -76,7 +69,6 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
                 }
                 _ => None,
             };
-            s.dirty = true;
         }
         SyncEvent::Acted(outcome) => super::outcome::on_outcome(s, *outcome),
         SyncEvent::Departed(records) => s.departures_read(&records),
@@ -175,9 +167,6 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     s.loading = loading;
     if changed {
         s.rebuild();
-    } else {
-        // "updated 0s ago" changed.
-        s.dirty = true;
     }
 }
 

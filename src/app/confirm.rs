@@ -93,7 +93,6 @@ pub(super) fn open_confirm(s: &mut AppState) {
         ignored: false,
     };
     s.overlay = Overlay::Confirm(confirm);
-    s.dirty = true;
 }
 
 /// A dialog key pressed at `at` after `quiet` without keys. Removing takes a deliberate
@@ -114,7 +113,6 @@ pub(super) fn dialog_action(
     let read = at.duration_since(c.opened) >= burst::READ_TIME && quiet >= burst::READ_TIME;
     if removes && !read {
         c.ignored = true;
-        s.dirty = true;
         return;
     }
     match action {
@@ -123,7 +121,6 @@ pub(super) fn dialog_action(
                 Button::Cancel => Button::Remove,
                 Button::Remove => Button::Cancel,
             };
-            s.dirty = true;
         }
         Action::Cancel => close(s),
         Action::Confirm => send_removal(s, out),
@@ -144,7 +141,6 @@ fn close(s: &mut AppState) {
         s.overlay = Overlay::Detail;
         s.detail_for = Some(c.participant);
     }
-    s.dirty = true;
 }
 
 /// Sends exactly one removal for the participant pinned when the dialog opened.

@@ -93,7 +93,6 @@ fn conference_name(s: &AppState, id: &Uuid) -> String {
 pub(super) fn open(s: &mut AppState) {
     if let Some(menu) = CopyMenu::for_selection(s) {
         s.overlay = Overlay::Copy(menu);
-        s.dirty = true;
     }
 }
 
@@ -102,7 +101,6 @@ pub(super) fn choose(s: &mut AppState, key: char, out: &mut Vec<Command>) {
     let Overlay::Copy(menu) = std::mem::take(&mut s.overlay) else {
         return;
     };
-    s.dirty = true;
     let Some(item) = menu.items.into_iter().find(|i| i.key == key) else {
         return;
     };

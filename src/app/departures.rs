@@ -125,7 +125,6 @@ impl AppState {
         }
         if changed {
             self.departures.sort_by_key(|d| std::cmp::Reverse(d.left));
-            self.dirty = true;
         }
     }
 
@@ -136,7 +135,6 @@ impl AppState {
             if !d.named && d.call == Some(call) {
                 d.who = describe_caller(caller, &d.participant);
                 d.named = caller.is_some();
-                self.dirty = true;
             }
         }
     }

@@ -48,7 +48,6 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
             (Some(Action::CopyPick), KeyCode::Char(c)) => super::copy::choose(s, c, out),
             _ => {
                 s.overlay = Overlay::None;
-                s.dirty = true;
             }
         }
         return;
@@ -129,7 +128,6 @@ pub(super) fn typed_text(s: &mut AppState, text: String) {
     if let Overlay::Confirm(c) = &mut s.overlay {
         c.focus = Button::Cancel;
         c.ignored = true;
-        s.dirty = true;
         return;
     }
     if matches!(s.overlay, Overlay::Help | Overlay::Copy(_)) {
@@ -184,7 +182,6 @@ pub(super) fn list_key(s: &mut AppState, action: Action, out: &mut Vec<Command>)
                 list_action(s, action, out);
             }
         }
-        s.dirty = true;
         return;
     }
     list_action(s, action, out);
@@ -327,7 +324,6 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
                     s.detail_for = Some(id);
                     Overlay::Detail
                 };
-                s.dirty = true;
             }
             None => {}
         },
@@ -345,7 +341,6 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
         }
         Action::Filter => {
             s.filter_editing = true;
-            s.dirty = true;
         }
         Action::Sort => {
             s.sort = s.sort.next();
@@ -371,7 +366,6 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             } else {
                 Overlay::Departures
             };
-            s.dirty = true;
         }
         Action::Help => {
             s.overlay = if s.overlay == Overlay::Help {
@@ -379,12 +373,10 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             } else {
                 Overlay::Help
             };
-            s.dirty = true;
         }
         Action::Back => {
             if s.overlay != Overlay::None {
                 s.overlay = Overlay::None;
-                s.dirty = true;
             } else if !s.filter.is_empty() || s.only.is_some() {
                 s.filter.clear();
                 s.only = None;

@@ -13,7 +13,6 @@ impl AppState {
     pub(super) fn key_ignored(&mut self) {
         if self.cfg.mode == super::Mode::Kiosk {
             self.kiosk_hint_until = Some(self.now + HINT_FOR);
-            self.dirty = true;
         }
     }
 

@@ -318,7 +318,6 @@ pub struct AppState {
     inspect_sent: Option<Uuid>,
     /// The rows on screen without a record the sync task was last told of.
     awaited_sent: Vec<Uuid>,
-    dirty: bool,
 }
 
 /// Applies one event at instant `now`; returns what the event loop should do.
@@ -335,7 +334,6 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
             s.scroll = s.scroll.min((s.cursor + 1).saturating_sub(s.list_height()));
             s.ensure_visible();
             s.update_pages();
-            s.dirty = true;
         }
         Event::Key(key) => on_key(s, key, &mut out),
         Event::KeyIgnored => s.key_ignored(),
@@ -386,7 +384,6 @@ fn close_outdated_overlays(s: &mut AppState) {
     match s.overlay {
         Overlay::Copy(_) if withdrawn => {
             s.overlay = Overlay::None;
-            s.dirty = true;
         }
         Overlay::Confirm(_) if withdrawn => {
             s.overlay = Overlay::None;
@@ -397,7 +394,6 @@ fn close_outdated_overlays(s: &mut AppState) {
         }
         Overlay::Detail if withdrawn || s.selected_participant().map(|p| p.id) != s.detail_for => {
             s.overlay = Overlay::None;
-            s.dirty = true;
             if !withdrawn {
                 s.toast(
                     Level::Info,
@@ -411,7 +407,6 @@ fn close_outdated_overlays(s: &mut AppState) {
 
 fn on_tick(s: &mut AppState) {
     // The clock and durations change every second.
-    s.dirty = true;
     s.sample_trend();
     if s.toast.as_ref().is_some_and(|t| t.until <= s.now) {
         s.toast = None;

@@ -75,7 +75,6 @@ fn click(s: &mut AppState, x: u16, y: u16, out: &mut Vec<Command>) {
         Some(Row::Participant(..)) if double => input::list_key(s, Action::Open, out),
         _ => {}
     }
-    s.dirty = true;
 }
 
 impl AppState {

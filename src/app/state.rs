@@ -75,7 +75,6 @@ impl AppState {
             burst: burst::Burst::default(),
             inspect_sent: None,
             awaited_sent: Vec::new(),
-            dirty: true,
             cfg,
         }
     }
@@ -119,11 +118,6 @@ impl AppState {
     /// When the event loop should send [`Event::Wake`]: a held key acts then.
     pub fn deadline(&self) -> Option<Timestamp> {
         self.burst.deadline()
-    }
-
-    /// Whether something on screen changed since the last call; clears the flag.
-    pub fn take_dirty(&mut self) -> bool {
-        std::mem::take(&mut self.dirty)
     }
 
     pub fn freshness(&self) -> Freshness {
@@ -349,7 +343,6 @@ impl AppState {
             Row::Participant(_, id) => Selection::Participant(id),
         });
         self.ensure_visible();
-        self.dirty = true;
     }
 
     /// Whether the list, scrolled to `scroll`, starts inside a room: then that room's header
@@ -442,7 +435,6 @@ impl AppState {
             }
         }
         self.update_pages();
-        self.dirty = true;
     }
 
     pub(super) fn update_pages(&mut self) {
@@ -477,6 +469,5 @@ impl AppState {
             level,
             until: self.now + SignedDuration::from_secs(secs),
         });
-        self.dirty = true;
     }
 }
