@@ -156,7 +156,7 @@ impl AppState {
         }
         let mut due = Vec::new();
         self.data_alerts(&mut due);
-        if self.snapshots > 0 && self.loading.is_none() && !self.withdrawn() {
+        if self.snapshots > 0 && self.sync.loading.is_none() && !self.withdrawn() {
             self.stuck_alerts(&mut due);
             self.emptied_alerts(&mut due);
         }

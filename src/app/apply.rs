@@ -6,10 +6,10 @@ use super::*;
 pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
     match ev {
         SyncEvent::Refreshing => {
-            s.conn.refreshing = true;
+            s.sync.conn.refreshing = true;
         }
         SyncEvent::Customer(c) => {
-            s.customer = Some((c.id, sanitize(&c.name, 48)));
+            s.sync.customer = Some((c.id, sanitize(&c.name, 48)));
         }
         SyncEvent::Snapshot(snap) => apply_snapshot(s, &snap),
         SyncEvent::CallUpdated(call) => {
@@ -22,10 +22,10 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             }
         }
         SyncEvent::Rate(r) => {
-            s.rate = Some(r);
+            s.sync.rate = Some(r);
         }
         SyncEvent::Channel(c) => {
-            s.channel = Some(c);
+            s.sync.channel = Some(c);
         }
         SyncEvent::Stays { stays, written } => {
             s.trend.backfill(&stays, written, s.now);
@@ -57,13 +57,13 @@ pub(super) fn on_sync(s: &mut AppState, ev: SyncEvent) {
             }
         }
         SyncEvent::Failed { at, error } => {
-            s.conn.refreshing = false;
-            s.conn.last_error = Some(freshness::Failure {
+            s.sync.conn.refreshing = false;
+            s.sync.conn.last_error = Some(freshness::Failure {
                 at,
                 reason: error.describe(),
                 short: error.short(),
             });
-            s.conn.hint = match error.kind {
+            s.sync.conn.hint = match error.kind {
                 ErrorKind::Unauthenticated => {
                     Some("Check VN_ACCESS_KEY / VOIPBIN_API_KEY, VOIPBIN_TOKEN or the config file.")
                 }
@@ -79,7 +79,7 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     let now = s.now;
     // Rows of the very first picture (however many snapshots it takes to fill in) are not
     // "new".
-    let seen_at = if s.snapshots == 0 || s.loading.is_some() {
+    let seen_at = if s.snapshots == 0 || s.sync.loading.is_some() {
         now - s.cfg.highlight - SignedDuration::from_secs(1)
     } else {
         now
@@ -143,28 +143,28 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     // Fresh only as of when the server last answered: a picture made of pushed records alone
     // changes the rows, not how recent the server's word is.
     if let Some(at) = snap.confirmed {
-        s.conn.confirmed(at.min(now));
-        s.conn.hint = None;
+        s.sync.conn.confirmed(at.min(now));
+        s.sync.conn.hint = None;
     }
     if !snap.interim {
-        s.conn.refreshing = false;
+        s.sync.conn.refreshing = false;
     }
-    s.history_complete = snap.complete;
-    s.history = snap.history;
-    s.horizon = Some(snap.horizon);
+    s.sync.history_complete = snap.complete;
+    s.sync.history = snap.history;
+    s.sync.horizon = Some(snap.horizon);
     let loading = (snap.pending > 0).then(|| {
         let total = snap.participants.len();
         (total - snap.pending.min(total), total)
     });
-    changed |= loading != s.loading;
+    changed |= loading != s.sync.loading;
     // While the first picture fills in, rows move as their details arrive: until the user
     // touches a key, the selection stays on the first row rather than following whichever
     // participant happened to be first before.
-    if !s.touched && (loading.is_some() || s.loading.is_some()) {
+    if !s.touched && (loading.is_some() || s.sync.loading.is_some()) {
         s.selection = None;
         s.scroll = 0;
     }
-    s.loading = loading;
+    s.sync.loading = loading;
     if changed {
         s.rebuild();
     }

@@ -207,7 +207,7 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         1,
         &[("history n%: ", Tone::Muted), (words, Tone::Text)],
     ));
-    if let Some(h) = &app.horizon {
+    if let Some(h) = &app.sync.horizon {
         let words = horizon_words(h);
         out.push(line(1, &[("History: ", Tone::Muted), (&words, Tone::Text)]));
     }
@@ -230,7 +230,7 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
             &[("Request rate: ", Tone::Muted), (&text, Tone::Warn)],
         ));
     }
-    match &app.channel {
+    match &app.sync.channel {
         Some(Channel::Push { poll }) => {
             let text = format!(
                 "push, and a poll every {} for joining and leaving",

@@ -1,8 +1,39 @@
 //! Wall-display pagination: conference groups flow into columns, columns into pages, and the
 //! pages rotate. Troubled conferences come first (the view sorts them first in kiosk mode).
 
+use jiff::Timestamp;
+
 use super::AppState;
 use super::view::View;
+
+/// The wall's pages and which is shown.
+#[derive(Debug)]
+pub struct Pager {
+    /// The page shown.
+    pub page: usize,
+    /// The page count the wall shows: taken when a page turns (or the size changes), so it
+    /// holds still while people come and go rather than flapping under the reader's eyes.
+    pub count: usize,
+    /// Until when the wall says how it is stopped (after a key was pressed).
+    pub hint_until: Option<Timestamp>,
+    /// Pages for the current view and size, laid out when the view changes (never per
+    /// frame).
+    pub pages: Vec<Page>,
+    /// When the page shown came on screen.
+    pub(super) page_started: Timestamp,
+}
+
+impl Pager {
+    pub fn new(now: Timestamp) -> Pager {
+        Pager {
+            page: 0,
+            count: 1,
+            hint_until: None,
+            pages: Vec::new(),
+            page_started: now,
+        }
+    }
+}
 
 /// How long the kiosk says how it is stopped, after the last key.
 pub const HINT_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(6);
@@ -12,7 +43,7 @@ impl AppState {
     /// says how it is stopped.
     pub(super) fn key_ignored(&mut self) {
         if self.cfg.mode == super::Mode::Kiosk {
-            self.kiosk_hint_until = Some(self.now + HINT_FOR);
+            self.kiosk.hint_until = Some(self.now + HINT_FOR);
         }
     }
 
@@ -22,7 +53,7 @@ impl AppState {
     /// it offers no key, as none would work.
     pub fn kiosk_hint(&self) -> Option<[String; 2]> {
         if self.cfg.mode != super::Mode::Kiosk
-            || self.kiosk_hint_until.is_none_or(|u| u <= self.now)
+            || self.kiosk.hint_until.is_none_or(|u| u <= self.now)
         {
             return None;
         }

@@ -231,20 +231,16 @@ pub struct Toast {
     pub until: Timestamp,
 }
 
-/// The whole state.
-#[derive(Debug)]
-pub struct AppState {
-    pub cfg: AppConfig,
-    pub keys: KeyTable,
-    pub now: Timestamp,
-    pub size: (u16, u16),
+/// What the sync task last said of itself and of the picture's reach.
+#[derive(Debug, Default)]
+pub struct SyncStatus {
     pub conn: Connection,
     /// Whether the sync task has scanned all history within the horizon (until then, an old
     /// participant of a room no list shows may still be missing).
     pub history_complete: bool,
     /// While the background scan of older history goes on: how much of it is done (0–1).
     pub history: Option<f32>,
-    /// How far back the picture reaches, and why, as the sync task last said.
+    /// How far back the picture reaches, and why.
     pub horizon: Option<sync::Horizon>,
     /// While the first picture fills in: participants with details / participants listed.
     pub loading: Option<(usize, usize)>,
@@ -253,6 +249,32 @@ pub struct AppState {
     pub channel: Option<Channel>,
     /// The request rate in use, once the API's 429s have cut it.
     pub rate: Option<sync::budget::Rate>,
+}
+
+/// What the app last told the sync task it wants, so that it says only what changed.
+#[derive(Debug, Default)]
+struct Told {
+    /// The participants on screen.
+    visible: Vec<Uuid>,
+    /// Whether every caller is wanted (the first search asks).
+    name_everyone: bool,
+    /// Whether a search is on.
+    searching: bool,
+    /// The participant whose record and caller are wanted first.
+    inspect: Option<Uuid>,
+    /// The rows on screen without a record.
+    awaited: Vec<Uuid>,
+}
+
+/// The whole state.
+#[derive(Debug)]
+pub struct AppState {
+    pub cfg: AppConfig,
+    pub keys: KeyTable,
+    pub now: Timestamp,
+    pub size: (u16, u16),
+    /// What the sync task last said of itself and of the picture's reach.
+    pub sync: SyncStatus,
     pub participants: IdMap<Participant>,
     pub conferences: IdMap<Conference>,
     pub callers: IdMap<Caller>,
@@ -294,30 +316,15 @@ pub struct AppState {
     watch_seen: std::collections::HashMap<Uuid, watch::Seen>,
     /// Verdicts of removals sent from here, by participant.
     verdicts: IdMap<Verdict>,
-    pub kiosk_page: usize,
-    /// The page count the wall shows: taken when a page turns (or the size changes), so it
-    /// holds still while people come and go rather than flapping under the reader's eyes.
-    pub kiosk_count: usize,
-    /// Until when the kiosk says how it is stopped (after a key was pressed).
-    pub kiosk_hint_until: Option<Timestamp>,
-    /// Kiosk pages for the current view and size, laid out when the view changes (never per
-    /// frame).
-    pub pages: Vec<kiosk::Page>,
-    page_started: Timestamp,
+    /// The wall's pages.
+    pub kiosk: kiosk::Pager,
     snapshots: u64,
     /// How many times the view was rebuilt (it should not be, when nothing changed).
     pub rebuilds: u64,
-    visible_sent: Vec<Uuid>,
-    /// Whether the sync task was asked to name every caller (the first search asks).
-    name_everyone: bool,
-    /// Whether the sync task was last told that a search is on.
-    searching_sent: bool,
+    /// What the sync task was last told of what is wanted.
+    told: Told,
     /// The recent keys, to tell typed text from commands.
     burst: burst::Burst,
-    /// The participant whose record and caller the sync task was last asked for first.
-    inspect_sent: Option<Uuid>,
-    /// The rows on screen without a record the sync task was last told of.
-    awaited_sent: Vec<Uuid>,
 }
 
 /// Applies one event at instant `now`; returns what the event loop should do.
@@ -329,7 +336,7 @@ pub fn update(s: &mut AppState, event: Event, now: Timestamp) -> Vec<Command> {
         Event::Tick => on_tick(s),
         Event::Resize(w, h) => {
             s.size = (w, h);
-            s.kiosk_count = 1;
+            s.kiosk.count = 1;
             // Scroll no further than the selection needs: a taller screen shows what is above.
             s.scroll = s.scroll.min((s.cursor + 1).saturating_sub(s.list_height()));
             s.ensure_visible();
@@ -451,10 +458,10 @@ fn on_tick(s: &mut AppState) {
     if changed {
         s.rebuild();
     }
-    if s.cfg.mode == Mode::Kiosk && now.duration_since(s.page_started) >= s.cfg.rotate {
-        s.kiosk_page = (s.kiosk_page + 1) % s.kiosk_pages();
-        s.kiosk_count = s.kiosk_pages();
-        s.page_started = now;
+    if s.cfg.mode == Mode::Kiosk && now.duration_since(s.kiosk.page_started) >= s.cfg.rotate {
+        s.kiosk.page = (s.kiosk.page + 1) % s.kiosk_pages();
+        s.kiosk.count = s.kiosk_pages();
+        s.kiosk.page_started = now;
     }
 }
 

@@ -18,14 +18,7 @@ impl AppState {
             keys,
             now,
             size,
-            conn: Connection::default(),
-            history_complete: false,
-            history: None,
-            horizon: None,
-            loading: None,
-            customer: None,
-            channel: None,
-            rate: None,
+            sync: SyncStatus::default(),
             participants: IdMap::default(),
             conferences: IdMap::default(),
             callers: IdMap::default(),
@@ -62,19 +55,11 @@ impl AppState {
                 .collect(),
             watch_seen: Default::default(),
             verdicts: IdMap::default(),
-            kiosk_page: 0,
-            kiosk_count: 1,
-            kiosk_hint_until: None,
-            pages: Vec::new(),
-            page_started: now,
+            kiosk: super::kiosk::Pager::new(now),
             snapshots: 0,
             rebuilds: 0,
-            visible_sent: Vec::new(),
-            name_everyone: false,
-            searching_sent: false,
+            told: Told::default(),
             burst: burst::Burst::default(),
-            inspect_sent: None,
-            awaited_sent: Vec::new(),
             cfg,
         }
     }
@@ -121,18 +106,20 @@ impl AppState {
     }
 
     pub fn freshness(&self) -> Freshness {
-        self.stale_rules().judge(&self.conn, self.now)
+        self.stale_rules().judge(&self.sync.conn, self.now)
     }
 
     /// The note that refreshes fail (`503`), while live: at once from the first failure,
     /// and held for as long as data takes to turn stale, so it does not flicker.
     pub fn retrying(&self) -> Option<&str> {
-        self.conn.retrying(self.now, self.stale_rules().stale_after)
+        self.sync
+            .conn
+            .retrying(self.now, self.stale_rules().stale_after)
     }
 
     /// When the data turns stale: later while push is healthy, as polls come less often.
     pub fn stale_rules(&self) -> StaleRules {
-        match &self.channel {
+        match &self.sync.channel {
             Some(Channel::Push { poll }) => self.cfg.stale.with_period(*poll),
             _ => self.cfg.stale,
         }
@@ -147,7 +134,7 @@ impl AppState {
     ) -> crate::audit::Subject {
         crate::audit::Subject {
             api_host: self.cfg.host.clone(),
-            customer_id: self.customer.as_ref().map(|(id, _)| *id),
+            customer_id: self.sync.customer.as_ref().map(|(id, _)| *id),
             conference_name,
             caller_name,
             caller_number,
@@ -156,7 +143,8 @@ impl AppState {
 
     /// The request rate, when it is below the ceiling because the API answered 429.
     pub fn rate_cut(&self) -> Option<sync::budget::Rate> {
-        self.rate
+        self.sync
+            .rate
             .filter(|r| r.cuts > 0 && r.per_second < r.ceiling * 0.95)
     }
 
@@ -201,7 +189,7 @@ impl AppState {
 
     /// Whether VoIPbin is pushing changes (rather than conftop only polling).
     pub fn pushing(&self) -> bool {
-        matches!(self.channel, Some(Channel::Push { .. }))
+        matches!(self.sync.channel, Some(Channel::Push { .. }))
     }
 
     /// Lines of the help as its box shows them at this size (long ones wrapped).
@@ -409,7 +397,7 @@ impl AppState {
             only: self.only.as_ref(),
             now: self.now,
             thresholds: self.cfg.thresholds,
-            settled: self.loading.is_none(),
+            settled: self.sync.loading.is_none(),
         });
         match self.selected_row() {
             Some(row) => {
@@ -442,24 +430,24 @@ impl AppState {
             return;
         }
         let (cols, _, height) = layout::kiosk_body(self.size.0, self.size.1);
-        self.pages = kiosk::paginate(&self.view, cols, height);
-        if self.kiosk_page >= self.kiosk_pages() {
-            self.kiosk_page = 0;
+        self.kiosk.pages = kiosk::paginate(&self.view, cols, height);
+        if self.kiosk.page >= self.kiosk_pages() {
+            self.kiosk.page = 0;
         }
         // A count never below the page shown; else it waits for the next turn.
-        if self.kiosk_count <= self.kiosk_page || self.kiosk_count == 1 {
-            self.kiosk_count = self.kiosk_pages();
+        if self.kiosk.count <= self.kiosk.page || self.kiosk.count == 1 {
+            self.kiosk.count = self.kiosk_pages();
         }
     }
 
     /// The page count to show ([`AppState::kiosk_count`]).
     pub fn kiosk_count_shown(&self) -> usize {
-        self.kiosk_count.max(self.kiosk_page + 1)
+        self.kiosk.count.max(self.kiosk.page + 1)
     }
 
     /// How many kiosk pages there are (at least one).
     pub fn kiosk_pages(&self) -> usize {
-        self.pages.len().max(1)
+        self.kiosk.pages.len().max(1)
     }
 
     pub(super) fn toast(&mut self, level: Level, text: String) {

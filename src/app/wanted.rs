@@ -44,11 +44,11 @@ impl AppState {
     /// one's (named before it turns).
     fn shown_rows(&self) -> Vec<Uuid> {
         if self.cfg.mode == Mode::Kiosk {
-            let pages = self.pages.len().max(1);
-            [self.kiosk_page, (self.kiosk_page + 1) % pages]
+            let pages = self.kiosk.pages.len().max(1);
+            [self.kiosk.page, (self.kiosk.page + 1) % pages]
                 .iter()
                 .take(pages.min(2))
-                .filter_map(|p| self.pages.get(*p))
+                .filter_map(|p| self.kiosk.pages.get(*p))
                 .flat_map(|page| page.columns.iter().flatten())
                 .filter_map(|placed| {
                     let members = &self.view.groups.get(placed.group)?.members;
@@ -84,15 +84,15 @@ impl AppState {
     /// Whether every caller is being looked up (since the first search), not only those on
     /// screen.
     pub fn name_everyone(&self) -> bool {
-        self.name_everyone
+        self.told.name_everyone
     }
 
     /// Tells the sync task when a search starts or ends: its names are wanted now.
     pub(super) fn report_searching(&mut self, out: &mut Vec<Command>) {
         let searching = self.filter_editing || !self.filter.is_empty();
-        if searching != self.searching_sent {
-            self.searching_sent = searching;
-            self.name_everyone |= searching;
+        if searching != self.told.searching {
+            self.told.searching = searching;
+            self.told.name_everyone |= searching;
             out.push(Command::Sync(sync::SyncCommand::Searching(searching)));
         }
     }
@@ -108,21 +108,21 @@ impl AppState {
                 .map(|p| p.id),
             _ => None,
         };
-        if wanted != self.inspect_sent {
-            self.inspect_sent = wanted;
+        if wanted != self.told.inspect {
+            self.told.inspect = wanted;
             out.push(Command::Sync(sync::SyncCommand::Inspect(wanted)));
         }
     }
 
     pub(super) fn report_visible(&mut self, out: &mut Vec<Command>) {
         let awaited = self.awaited_rows();
-        if awaited != self.awaited_sent {
-            self.awaited_sent = awaited.clone();
+        if awaited != self.told.awaited {
+            self.told.awaited = awaited.clone();
             out.push(Command::Sync(sync::SyncCommand::Awaited(awaited)));
         }
         let visible = self.visible_calls();
-        if visible != self.visible_sent {
-            self.visible_sent = visible.clone();
+        if visible != self.told.visible {
+            self.told.visible = visible.clone();
             if !visible.is_empty() {
                 out.push(Command::Sync(sync::SyncCommand::Visible(visible)));
             }

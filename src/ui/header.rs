@@ -48,7 +48,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
             demo_style(theme),
         );
     }
-    if let Some((id, name)) = &app.customer {
+    if let Some((id, name)) = &app.sync.customer {
         let who = if name.is_empty() {
             id.to_string()
         } else {
@@ -81,7 +81,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     let (right_text, right_style) = if right_text.is_empty() {
         // Trouble-first holds rooms in name order until the picture is whole: say so.
         let label = match app.sort {
-            SortMode::Trouble if app.loading.is_some() => "trouble first, once loaded",
+            SortMode::Trouble if app.sync.loading.is_some() => "trouble first, once loaded",
             sort => sort.label(),
         };
         let sort = if narrow {
@@ -96,7 +96,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         // A search over names still arriving is not final: "0 matches" would send a caller
         // away who is on a bridge.
         let (known, total) = app.names_known();
-        let count = if app.filter.is_empty() || (known == total && app.loading.is_none()) {
+        let count = if app.filter.is_empty() || (known == total && app.sync.loading.is_none()) {
             format!("{shown} {noun}")
         } else if narrow {
             format!("{shown} so far · names {known}/{total}")
@@ -180,12 +180,12 @@ pub enum Words {
 /// in long or short words.
 fn progress(app: &AppState, words: Words) -> String {
     let long = words == Words::Long;
-    let mut out = match (app.loading, app.history) {
+    let mut out = match (app.sync.loading, app.sync.history) {
         (Some((have, total)), _) if long => format!(" · loading {have}/{total}"),
         (Some((have, total)), _) => format!(" load {have}/{total}"),
         (None, Some(share)) if long => format!(" · history {:.0}%", share * 100.0),
         (None, Some(share)) => format!(" hist {:.0}%", share * 100.0),
-        (None, None) if long && !app.history_complete => " · history …".to_owned(),
+        (None, None) if long && !app.sync.history_complete => " · history …".to_owned(),
         (None, None) => String::new(),
     };
     if let Some(r) = app.rate_cut() {

@@ -80,7 +80,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
                 (format!("NO DATA{when}"), theme.error),
                 (reason.clone(), theme.text),
             ];
-            if let Some(hint) = app.conn.hint {
+            if let Some(hint) = app.sync.conn.hint {
                 lines.push((hint.to_owned(), theme.text));
             }
             lines.push((
@@ -179,6 +179,7 @@ fn draw_banner(
     if let Freshness::Stale { last_ok } = freshness {
         buf.set_style(area, theme.banner_stale);
         let reason = app
+            .sync
             .conn
             .last_error
             .as_ref()

@@ -436,14 +436,14 @@ fn the_header_says_how_far_the_picture_is() {
     let mut app = populated();
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(!s.contains("history") && !s.contains("loading"), "{s}");
-    app.history_complete = false;
-    app.history = Some(0.4);
+    app.sync.history_complete = false;
+    app.sync.history = Some(0.4);
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(
         s.contains("● live · polling · updated 0s ago · history 40%"),
         "{s}"
     );
-    app.loading = Some((212, 500));
+    app.sync.loading = Some((212, 500));
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(s.contains("· loading 212/500"), "{s}");
     // The rate in use shows only once the API's 429s have cut it.
@@ -452,10 +452,10 @@ fn the_header_says_how_far_the_picture_is() {
         ceiling: 8.0,
         cuts,
     };
-    app.rate = Some(rate(3.6, 0));
+    app.sync.rate = Some(rate(3.6, 0));
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(!s.contains("req/s"), "{s}");
-    app.rate = Some(rate(2.0, 1));
+    app.sync.rate = Some(rate(2.0, 1));
     let s = text(render(&app, &theme(), 120, 20).backend().buffer());
     assert!(s.contains("· 2.0/8 req/s"), "{s}");
 }
@@ -931,7 +931,7 @@ fn a_room_longer_than_a_column_goes_on_in_the_next_columns_and_pages() {
         assert!(pages > 1, "{w}x{h}: {long} people need more than a page");
         let mut screens = Vec::new();
         for page in 0..pages {
-            app.kiosk_page = page;
+            app.kiosk.page = page;
             screens.push(text(render(&app, &theme(), w, h).backend().buffer()));
         }
         let all = screens.concat();

@@ -259,7 +259,7 @@ async fn a_busy_accounts_first_screen_is_named_before_the_walk_ends() {
     live.until(Duration::from_secs(120), "the first screen named", named)
         .await;
     let requests = sim.counter().total();
-    let still_loading = live.app.loading.is_some();
+    let still_loading = live.app.sync.loading.is_some();
     println!("first screen named after {requests} requests (loading still: {still_loading})");
     // The walk alone is about a hundred pages and the listed participants' calls as many
     // again; the screen's forty rows cost two requests each.

@@ -100,7 +100,7 @@ async fn fault_case(faults: Faults, for_: Duration, reason: &str, what: &str) {
     // so that what stays on screen while the fault lasts is known.
     let server = sim_live(&sim);
     live.until(Duration::from_secs(20), "first picture", |a| {
-        a.loading.is_none() && a.history_complete && shown(a) == server
+        a.sync.loading.is_none() && a.sync.history_complete && shown(a) == server
     })
     .await;
     let before = live.shown();
@@ -231,7 +231,7 @@ async fn api_down_and_back_refetches_everything() {
     let mut sim = sim_with(scenario(300)).await;
     let mut live = Live::start(&sim, options());
     live.until(Duration::from_secs(10), "first picture", |a| {
-        a.conn.last_ok.is_some()
+        a.sync.conn.last_ok.is_some()
     })
     .await;
     let t0 = Instant::now();
@@ -266,7 +266,7 @@ async fn intermittent_errors_keep_the_data_fresh_enough() {
     let sim = sim_with(scenario(300)).await;
     let mut live = Live::start(&sim, options());
     live.until(Duration::from_secs(10), "first picture", |a| {
-        a.conn.last_ok.is_some()
+        a.sync.conn.last_ok.is_some()
     })
     .await;
     sim.reset_counter();
@@ -298,7 +298,7 @@ async fn a_pagination_loop_is_cut_short() {
     let t0 = Instant::now();
     let mut live = Live::start(&sim, options());
     live.until(Duration::from_secs(10), "a picture despite the loop", |a| {
-        a.conn.last_ok.is_some()
+        a.sync.conn.last_ok.is_some()
     })
     .await;
     live.pump(Duration::from_secs(4)).await;
@@ -320,7 +320,7 @@ async fn endless_pages_never_run_away() {
     live.until(
         Duration::from_secs(10),
         "a picture despite endless pages",
-        |a| a.conn.last_ok.is_some(),
+        |a| a.sync.conn.last_ok.is_some(),
     )
     .await;
     live.pump(Duration::from_secs(5)).await;
@@ -367,7 +367,7 @@ async fn rest_down_with_the_websocket_up_is_stale_not_live_and_probes_cheaply() 
         },
     );
     live.until(Duration::from_secs(20), "push and a first picture", |a| {
-        a.pushing() && a.conn.last_ok.is_some()
+        a.pushing() && a.sync.conn.last_ok.is_some()
     })
     .await;
     live.pump(Duration::from_secs(1)).await;
@@ -386,9 +386,9 @@ async fn rest_down_with_the_websocket_up_is_stale_not_live_and_probes_cheaply() 
     )
     .await;
     assert!(
-        live.app.conn.last_ok.unwrap() <= cut + jiff::SignedDuration::from_secs(1),
+        live.app.sync.conn.last_ok.unwrap() <= cut + jiff::SignedDuration::from_secs(1),
         "no update claimed after the API failed: {:?} vs {cut}",
-        live.app.conn.last_ok
+        live.app.sync.conn.last_ok
     );
     assert!(
         live.app.retrying().is_some_and(|r| r.starts_with('5')),

@@ -222,7 +222,7 @@ impl Live {
         loop {
             let before = self.refreshes;
             self.pump(Duration::from_millis(800)).await;
-            if self.refreshes == before && !self.app.conn.refreshing {
+            if self.refreshes == before && !self.app.sync.conn.refreshing {
                 return;
             }
             assert!(t0.elapsed() < Duration::from_secs(30), "never settled");

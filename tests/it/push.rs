@@ -133,7 +133,7 @@ async fn joins_and_leaves_arrive_by_push() {
         live.refreshes, refreshes,
         "no poll ran: push alone explains it"
     );
-    assert!(matches!(live.app.channel, Some(Channel::Push { .. })));
+    assert!(matches!(live.app.sync.channel, Some(Channel::Push { .. })));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,7 +180,7 @@ async fn a_refused_upgrade_means_polling_as_before() {
     live.until(
         Duration::from_secs(5),
         "push refused",
-        |a| matches!(&a.channel, Some(Channel::Polling { why }) if why.contains("refused")),
+        |a| matches!(&a.sync.channel, Some(Channel::Polling { why }) if why.contains("refused")),
     )
     .await;
     let before = live.refreshes;
@@ -226,7 +226,7 @@ async fn dropped_and_silent_sockets_reconnect_and_resubscribe() {
     live.until(
         Duration::from_secs(5),
         "a silent socket given up",
-        |a| matches!(&a.channel, Some(Channel::Polling { why }) if why.contains("silent")),
+        |a| matches!(&a.sync.channel, Some(Channel::Polling { why }) if why.contains("silent")),
     )
     .await;
     sim.set_ws_faults(WsFaults::default());
@@ -316,7 +316,7 @@ async fn no_failure_of_the_socket_shows_the_key() {
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(3) {
             live.pump(Duration::from_millis(100)).await;
-            if let Some(Channel::Polling { why }) = &live.app.channel {
+            if let Some(Channel::Polling { why }) = &live.app.sync.channel {
                 reasons.push(why.clone());
             }
         }

@@ -159,7 +159,7 @@ fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> (usiz
             },
         );
         live.until(Duration::from_secs(10), "picture", |a| {
-            a.conn.last_ok.is_some()
+            a.sync.conn.last_ok.is_some()
         })
         .await;
         // Every key is a deliberate press here (the typing rules have tests of their own):

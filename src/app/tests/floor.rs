@@ -253,7 +253,7 @@ fn cancelling_a_removal_opened_from_the_detail_pane_goes_back_to_it() {
 #[test]
 fn a_removal_carries_who_and_where_for_the_audit_log() {
     let mut s = floor();
-    s.customer = Some((Uuid::from_u128(7), "Acme".into()));
+    s.sync.customer = Some((Uuid::from_u128(7), "Acme".into()));
     select(&mut s, part_id(2));
     press_at(&mut s, ch('d'), t0());
     let cmds = press_at(&mut s, ch('y'), t0());

@@ -106,15 +106,15 @@ fn kiosk_ignores_every_key_and_rotates_pages() {
     }
     assert_eq!(s.overlay, Overlay::None);
     assert!(!s.filter_editing);
-    assert_eq!(s.kiosk_page, 0);
+    assert_eq!(s.kiosk.page, 0);
     update(&mut s, Event::Tick, t0() + secs(14));
-    assert_eq!(s.kiosk_page, 0);
+    assert_eq!(s.kiosk.page, 0);
     update(&mut s, Event::Tick, t0() + secs(15));
-    assert_eq!(s.kiosk_page, 1);
+    assert_eq!(s.kiosk.page, 1);
     for i in 1..=s.kiosk_pages() as i64 {
         update(&mut s, Event::Tick, t0() + secs(15 + 15 * i));
     }
-    assert_eq!(s.kiosk_page, 1, "wraps around");
+    assert_eq!(s.kiosk.page, 1, "wraps around");
 }
 
 #[test]

@@ -56,14 +56,14 @@ fn the_last_update_never_moves_backwards() {
         picture(Some(t0() + secs(4)), false),
         t0() + secs(11),
     );
-    assert_eq!(s.conn.last_ok, Some(t0() + secs(10)));
+    assert_eq!(s.sync.conn.last_ok, Some(t0() + secs(10)));
     // A confirmation is never later than the moment it arrives.
     update(
         &mut s,
         picture(Some(t0() + secs(60)), false),
         t0() + secs(12),
     );
-    assert_eq!(s.conn.last_ok, Some(t0() + secs(12)));
+    assert_eq!(s.sync.conn.last_ok, Some(t0() + secs(12)));
 }
 
 #[test]

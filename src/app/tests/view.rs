@@ -183,7 +183,7 @@ fn an_unchanged_snapshot_does_not_rebuild_the_view() {
     update(&mut s, Event::Sync(standard_snapshot()), t0() + secs(2));
     assert_eq!(s.rebuilds, before, "nothing changed");
     assert_eq!(
-        s.conn.last_ok,
+        s.sync.conn.last_ok,
         Some(t0() + secs(2)),
         "but the data is fresher"
     );
@@ -246,7 +246,7 @@ fn the_selection_stays_on_the_first_row_while_the_picture_fills_in() {
         _ => unreachable!(),
     };
     update(&mut s, Event::Sync(first), t0());
-    assert_eq!(s.loading, Some((0, 2)));
+    assert_eq!(s.sync.loading, Some((0, 2)));
     // Details arrive: participant 2 joined earlier, so it now sorts first.
     update(
         &mut s,
@@ -256,7 +256,7 @@ fn the_selection_stays_on_the_first_row_while_the_picture_fills_in() {
         )),
         t0(),
     );
-    assert_eq!(s.loading, None);
+    assert_eq!(s.sync.loading, None);
     let first_row = s.view.rows.iter().find_map(|r| match r {
         Row::Participant(_, id) => Some(*id),
         _ => None,
@@ -356,7 +356,7 @@ fn a_kiosk_asks_for_the_callers_of_its_page_and_the_next_only() {
         })
         .flatten()
         .collect();
-    let on_two_pages: usize = s.pages[..2]
+    let on_two_pages: usize = s.kiosk.pages[..2]
         .iter()
         .flat_map(|p| p.columns.iter().flatten())
         .map(|placed| placed.shown)

@@ -105,6 +105,6 @@ fn the_page_count_holds_still_until_a_page_turns() {
     assert!(s.kiosk_pages() > before);
     assert_eq!(s.kiosk_count_shown(), before, "not while the page is read");
     update(&mut s, Event::Tick, t0() + secs(16));
-    assert_eq!(s.kiosk_page, 1);
+    assert_eq!(s.kiosk.page, 1);
     assert_eq!(s.kiosk_count_shown(), s.kiosk_pages(), "at the turn");
 }

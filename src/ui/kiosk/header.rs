@@ -67,7 +67,7 @@ pub(super) fn draw_header(
         x
     };
     let mut who = format!(" conftop · {}", crate::text::sanitize(&app.cfg.host, 60));
-    if let Some((id, name)) = &app.customer {
+    if let Some((id, name)) = &app.sync.customer {
         who.push_str(" · ");
         who.push_str(if name.is_empty() { "" } else { name });
         if name.is_empty() {

@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
             (String::new(), theme.text),
             (reason.clone(), theme.text),
         ];
-        if let Some(hint) = app.conn.hint {
+        if let Some(hint) = app.sync.conn.hint {
             lines.push((hint.to_owned(), theme.muted));
         }
         centered_lines(buf, body, &lines);
@@ -107,7 +107,7 @@ fn draw_key_hint(buf: &mut Buffer, body: Rect, app: &AppState, theme: &Theme) {
 
 fn draw_status(buf: &mut Buffer, area: Rect, app: &AppState, freshness: &Freshness, theme: &Theme) {
     let right = area.right();
-    let page = format!(" page {}/{} ", app.kiosk_page + 1, app.kiosk_count_shown());
+    let page = format!(" page {}/{} ", app.kiosk.page + 1, app.kiosk_count_shown());
     match freshness {
         Freshness::Stale { last_ok } => {
             buf.set_style(area, theme.banner_stale);
@@ -149,7 +149,7 @@ fn draw_columns(
         put(buf, body.x + 2, body.y + 1, body.right(), &msg, theme.muted);
         return;
     }
-    let Some(page) = app.pages.get(app.kiosk_page) else {
+    let Some(page) = app.kiosk.pages.get(app.kiosk.page) else {
         return;
     };
     for (ci, column) in page.columns.iter().enumerate() {
@@ -162,7 +162,7 @@ fn draw_columns(
         };
         // A room cut at the foot of the last column goes on over the page.
         let next = if ci + 1 == per_page {
-            format!("on page {}", app.kiosk_page + 2)
+            format!("on page {}", app.kiosk.page + 2)
         } else {
             "in the next column".to_owned()
         };
