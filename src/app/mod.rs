@@ -270,7 +270,7 @@ struct Told {
 #[derive(Debug)]
 pub struct AppState {
     pub cfg: AppConfig,
-    pub keys: KeyTable,
+    pub(crate) keys: KeyTable,
     pub now: Timestamp,
     pub size: (u16, u16),
     /// What the sync task last said of itself and of the picture's reach.
@@ -279,48 +279,48 @@ pub struct AppState {
     pub conferences: IdMap<Conference>,
     pub callers: IdMap<Caller>,
     pub view: View,
-    pub selection: Option<Selection>,
+    pub(crate) selection: Option<Selection>,
     /// The selected row's index, to fall back on when the selected thing disappears.
-    pub cursor: usize,
+    pub(crate) cursor: usize,
     pub scroll: usize,
-    pub filter: String,
-    pub filter_editing: bool,
+    pub(crate) filter: String,
+    pub(crate) filter_editing: bool,
     /// Filters kept before, for `↑`/`↓` in the search line.
-    pub searches: history::SearchHistory,
+    pub(crate) searches: history::SearchHistory,
     /// The last click, to tell a double click.
-    pub last_click: Option<mouse::Click>,
+    last_click: Option<mouse::Click>,
     /// Only participants in this status are shown, when set (`f` cycles).
-    pub only: Option<ConferencecallStatus>,
-    pub sort: SortMode,
-    pub collapsed: HashSet<Uuid>,
+    pub(crate) only: Option<ConferencecallStatus>,
+    pub(crate) sort: SortMode,
+    collapsed: HashSet<Uuid>,
     pub overlay: Overlay,
     /// The participant the detail pane was opened on.
     detail_for: Option<Uuid>,
     /// Lines of the open overlay (the help, the departures) scrolled past.
-    pub overlay_scroll: usize,
+    overlay_scroll: usize,
     /// Actions sent and not yet answered, with whom they are about in words (for the
     /// answer's message, even if the row is gone by then).
     pub acting: std::collections::HashMap<(ActionKind, Uuid), String>,
     /// Whether any key has been pressed yet.
-    pub touched: bool,
+    touched: bool,
 
     pub toast: Option<Toast>,
     /// Who left in the last minutes, newest first.
-    pub departures: Vec<departures::Departure>,
+    pub(crate) departures: Vec<departures::Departure>,
     /// The last hour, a bucket a minute.
-    pub trend: trend::Trend,
+    pub(crate) trend: trend::Trend,
     /// Troubles on, and the alerts sent about them.
-    pub alerts: alerts::Alerts,
+    alerts: alerts::Alerts,
     /// Callers and conferences watched (`w`), and what was last seen of who they match.
-    pub watches: Vec<watch::Watching>,
+    watches: Vec<watch::Watching>,
     watch_seen: std::collections::HashMap<Uuid, watch::Seen>,
     /// Verdicts of removals sent from here, by participant.
     verdicts: IdMap<Verdict>,
     /// The wall's pages.
-    pub kiosk: kiosk::Pager,
+    pub(crate) kiosk: kiosk::Pager,
     snapshots: u64,
     /// How many times the view was rebuilt (it should not be, when nothing changed).
-    pub rebuilds: u64,
+    rebuilds: u64,
     /// What the sync task was last told of what is wanted.
     told: Told,
     /// The recent keys, to tell typed text from commands.
