@@ -39,6 +39,14 @@
 //!   asks of it; an app **command** is what the app asks of the event loop.
 //! - **name everyone**: every caller is wanted, not only those on screen (from the first search
 //!   on, and always in `conftop list`).
+//! - **trend**: the last hour, a [`app::trend::Minute`] each (people present, joins, leaves),
+//!   from what conftop saw; a **stay** is a participant's time in a conference as the cache
+//!   remembers it, from which a restart makes the trend again.
+//! - **watch**: a caller (by number or SIP address) or a conference the user asked to be told
+//!   about ([`app::watch::Watch`]); what it tells is a **notice** (toast, bell, desktop).
+//! - **trouble** / **alert**: a trouble is something wrong on screen (stuck, stale, a
+//!   conference emptied); an alert is one trouble's start or end, handed to the user's
+//!   `--alert-command` ([`app::alerts::Alert`]).
 
 pub mod alert;
 pub mod api;
