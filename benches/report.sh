@@ -5,6 +5,8 @@
 #   benches/report.sh            # all of them, then BENCHMARKS.md
 #   BENCHES="sync push" benches/report.sh
 #   BENCHES= BENCH_NOTE="…" benches/report.sh   # no bench: BENCHMARKS.md again from the logs
+#   BENCHES=hour benches/report.sh   # the busy account's hour of memory (about 65 minutes, not
+#                                    # in the default set; its log names the binary measured)
 #
 # Raw output goes to target/bench-report/<bench>.log.
 set -euo pipefail
@@ -30,6 +32,7 @@ for b in $benches; do
     live) run live env CONFTOP_BENCH_PHASES=idle,latency,memory cargo bench --bench live ;;
     viewers) run viewers env CONFTOP_BENCH_VIEWERS=1,4 cargo bench --bench viewers ;;
     busy) run busy benches/busy_account.sh ;;
+    hour) run hour bash -c 'cargo build --release --quiet && target/release/conftop --version && benches/busy_account.sh hour' ;;
     *) run "$b" cargo bench --bench "$b" ;;
   esac
 done
@@ -64,6 +67,11 @@ EOF
     printf 'The release binary in tmux at 200×50 against `conftop sim --busy`: 500 live participants in 50\n'
     printf 'conferences among 100,000 records, calls ending at the hour, the customer limit of 17/s.\n\n'
     grep -E '^\|' "$out/busy.log"
+  fi
+  if [ -f "$out/hour.log" ]; then
+    printf '\nThe churn viewer for an hour (`BENCHES=hour benches/report.sh`), measured with %s:\n\n' \
+      "$(grep -m1 '^conftop ' "$out/hour.log")"
+    grep -E '^\|' "$out/hour.log"
   fi
   section "API cost of the sync task (\`cargo bench --bench sync\`)" sync.log '^sync: (scenario|cold start|settled|requests per steady|answered 429)|^sync/.*time:'
   section "Drawing and state updates (\`cargo bench --bench render\`)" render.log 'time:|^render:|^app/|^render/'
