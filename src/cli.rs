@@ -61,7 +61,7 @@ pub enum Sub {
     List(ListArgs),
     /// Run the built-in VoIPbin simulator on its own, until stopped.
     Sim(Box<SimArgs>),
-    /// Print a shell completion script (the README says where each shell wants it).
+    /// Print a shell completion script (docs/development.md says where each shell wants it).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -76,7 +76,7 @@ pub enum Output {
     /// Aligned columns for people: as wide as the terminal, whole into a file or a pipe.
     #[default]
     Table,
-    /// The documented, versioned shape (see the README), for scripts.
+    /// The documented, versioned shape (docs/list.md), for scripts.
     Json,
     /// The same shape as JSON, as YAML.
     Yaml,
@@ -176,8 +176,8 @@ pub struct DashArgs {
     /// Time between refreshes while polling (minimum 1s) [default: 2s].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub interval: Option<Duration>,
-    /// Never remove anyone: removal disappears from keys, hints and help (also `read_only = true`
-    /// in the config file).
+    /// Never remove or mute anyone: both disappear from keys, hints and help (also
+    /// `read_only = true` in the config file).
     #[arg(long)]
     pub read_only: bool,
     /// Leave the mouse to the terminal (its own text selection without Shift); conftop then
@@ -210,7 +210,7 @@ pub struct DashArgs {
     /// Timeout of each API request [default: 10s].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// Where removals are recorded [default: audit.jsonl in the data directory].
+    /// Where removals and mutes are recorded [default: audit.jsonl in the data directory].
     #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
     /// Where the log goes [default: conftop.log in the data directory].
@@ -344,8 +344,8 @@ pub struct SimArgs {
     /// Frames queued per websocket before further ones are dropped (the server's is 2000).
     #[arg(long, value_name = "N")]
     pub ws_queue: Option<usize>,
-    /// Calls are never hung up after an hour: a server without VoIPbin's call limit (API.md §5),
-    /// where participants stay for as long as their callers do.
+    /// Calls are never hung up after an hour: a server without VoIPbin's call limit (its
+    /// call-manager ends every call at one hour), where participants stay as long as their callers.
     #[arg(long)]
     pub uncapped: bool,
     /// Every n-th history record shares its predecessor's tm_create (0 = none).

@@ -93,7 +93,7 @@ fn wrap(l: HelpLine, width: usize) -> Vec<HelpLine> {
 /// audit log.
 pub fn lines(app: &AppState) -> Vec<HelpLine> {
     let mut out = Vec::new();
-    // Where removals are recorded comes first, above the fold of any screen.
+    // Where actions are recorded comes first, above the fold of any screen.
     if app.cfg.mode.read_only() {
         let text = "Read-only: removing participants is switched off.";
         out.push(line(1, &[(text, Tone::ReadOnly)]));
@@ -101,7 +101,7 @@ pub fn lines(app: &AppState) -> Vec<HelpLine> {
         out.push(line(
             1,
             &[
-                ("Removals are logged (UTC) to ", Tone::Muted),
+                ("Removals and mutes are logged (UTC) to ", Tone::Muted),
                 (path, Tone::Text),
             ],
         ));
