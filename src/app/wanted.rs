@@ -32,17 +32,41 @@ impl AppState {
     }
 
     /// Participants on screen whose own record has not arrived yet (shown from their room's
-    /// list alone): the sync task reads those first.
+    /// list alone): the sync task reads those first. Then the rest of such participants in a
+    /// room only partly on screen: its rows are its first members by join time, and one
+    /// without a record sorts first until it comes, so until they all come, each read moves
+    /// another into view and the screen never settles.
     pub(super) fn awaited_rows(&self) -> Vec<Uuid> {
-        self.shown_rows()
-            .into_iter()
-            .filter(|id| self.participants.get(id).is_some_and(|p| !p.record_read()))
-            .collect()
+        let unread = |id: &Uuid| self.participants.get(id).is_some_and(|p| !p.record_read());
+        let shown = self.shown_rows();
+        let mut awaited: Vec<Uuid> = shown.iter().filter(|id| unread(id)).copied().collect();
+        let mut listed: HashSet<Uuid> = awaited.iter().copied().collect();
+        let mut rooms: Vec<usize> = Vec::new();
+        for id in &shown {
+            let row = self
+                .view
+                .row_of
+                .get(id)
+                .and_then(|r| self.view.rows.get(*r));
+            if let Some(Row::Participant(gi, _)) = row
+                && !rooms.contains(gi)
+            {
+                rooms.push(*gi);
+            }
+        }
+        for gi in rooms {
+            for id in self.view.groups.get(gi).map_or(&[][..], |g| &g.members) {
+                if unread(id) && listed.insert(*id) {
+                    awaited.push(*id);
+                }
+            }
+        }
+        awaited
     }
 
     /// The participant rows on screen: the list's, or on a kiosk this page's and the next
     /// one's (named before it turns).
-    fn shown_rows(&self) -> Vec<Uuid> {
+    pub(super) fn shown_rows(&self) -> Vec<Uuid> {
         if self.cfg.mode == Mode::Kiosk {
             let pages = self.kiosk.pages.len().max(1);
             [self.kiosk.page, (self.kiosk.page + 1) % pages]

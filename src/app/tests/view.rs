@@ -177,6 +177,58 @@ fn visible_rows_are_reported_for_call_lookups() {
 }
 
 #[test]
+fn a_room_partly_on_screen_has_every_member_without_a_record_awaited() {
+    let mut s = interactive();
+    // Eight rows: room A's title and its three, room B's title and three of its six.
+    s.size = (120, 12);
+    let listed = |n: u128, room: u128| -> crate::api::Conferencecall {
+        serde_json::from_value(serde_json::json!({
+            "id": part_id(n),
+            "conference_id": conference_id(room),
+            "status": "joined",
+        }))
+        .unwrap()
+    };
+    let mut parts: Vec<_> = (1..=3).map(|n| listed(n, 1)).collect();
+    parts.extend((11..=16).map(|n| listed(n, 2)));
+    let cmds = update(
+        &mut s,
+        Event::Sync(snapshot(parts, vec![conf(1, "A"), conf(2, "B")])),
+        t0(),
+    );
+    let awaited: Vec<Vec<Uuid>> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::Sync(SyncCommand::Awaited(ids)) => Some(ids.clone()),
+            _ => None,
+        })
+        .collect();
+    let [awaited] = &awaited[..] else {
+        panic!("one Awaited: {awaited:?}")
+    };
+    // The rows on screen first, in screen order; then the rest of B, whose first three by
+    // join time are not known until all six records are in.
+    assert_eq!(&awaited[..6], &s.shown_rows()[..]);
+    let rest: HashSet<Uuid> = awaited[6..].iter().copied().collect();
+    let b: HashSet<Uuid> = (11..=16).map(part_id).collect();
+    let on_screen: HashSet<Uuid> = awaited[..6].iter().copied().collect();
+    assert_eq!(rest, b.difference(&on_screen).copied().collect());
+    // Once B's records are in, only what is on screen and still unread is asked for.
+    let mut read: Vec<_> = (1..=3).map(|n| listed(n, 1)).collect();
+    read.extend((11..=16).map(|n| cc(n, 2, "joined", n as i64)));
+    let cmds = update(
+        &mut s,
+        Event::Sync(snapshot(read, vec![conf(1, "A"), conf(2, "B")])),
+        t0() + secs(1),
+    );
+    let awaited = cmds.iter().find_map(|c| match c {
+        Command::Sync(SyncCommand::Awaited(ids)) => Some(ids.clone()),
+        _ => None,
+    });
+    assert_eq!(awaited, Some((1..=3).map(part_id).collect::<Vec<_>>()));
+}
+
+#[test]
 fn an_unchanged_snapshot_does_not_rebuild_the_view() {
     let mut s = populated();
     let before = s.rebuilds;
