@@ -10,20 +10,26 @@ pub(super) fn filter_changed(s: &mut AppState) {
     s.rebuild();
     if !s.filter.is_empty() {
         // A folded room with a match opens, so the match is on screen.
-        let folded: Vec<Uuid> = s
-            .view
-            .groups
-            .iter()
-            .filter(|g| g.collapsed && !g.members.is_empty())
-            .map(|g| g.conference)
-            .collect();
-        if !folded.is_empty() {
-            for c in folded {
-                s.collapsed.remove(&c);
-            }
-            s.rebuild();
-        }
+        unfold_where(s, |_, _| true);
         first_match(s);
+    }
+}
+
+/// Opens the folded rooms holding a participant that `holds` accepts (the view shows only
+/// matches, so the members of a group are matches), then rebuilds the view once.
+fn unfold_where(s: &mut AppState, holds: impl Fn(&AppState, &Uuid) -> bool) {
+    let folded: Vec<Uuid> = s
+        .view
+        .groups
+        .iter()
+        .filter(|g| g.collapsed && g.members.iter().any(|id| holds(s, id)))
+        .map(|g| g.conference)
+        .collect();
+    if !folded.is_empty() {
+        for c in folded {
+            s.collapsed.remove(&c);
+        }
+        s.rebuild();
     }
 }
 
@@ -79,24 +85,7 @@ pub(super) fn next_trouble(s: &mut AppState) {
     let now = s.now;
     let stuck = |p: &Participant| th.level(Thresholds::stuck_for(p, now)) != view::Trouble::None;
     // A stuck participant in a folded room: the room opens first.
-    let folded: Vec<Uuid> = s
-        .view
-        .groups
-        .iter()
-        .filter(|g| {
-            g.collapsed
-                && g.members
-                    .iter()
-                    .any(|id| s.participants.get(id).is_some_and(&stuck))
-        })
-        .map(|g| g.conference)
-        .collect();
-    if !folded.is_empty() {
-        for c in folded {
-            s.collapsed.remove(&c);
-        }
-        s.rebuild();
-    }
+    unfold_where(s, |s, id| s.participants.get(id).is_some_and(&stuck));
     let parts = &s.participants;
     match seek(s, true, |id| parts.get(id).is_some_and(&stuck)) {
         Some(row) => s.select_row(row),

@@ -175,6 +175,17 @@ impl AppState {
         Thresholds::stuck_for(p, self.data_now())
     }
 
+    /// The longest one of a conference's members (as the view groups them) is stuck, as of
+    /// [`Self::data_now`]; zero when nobody is.
+    pub fn group_stuck(&self, members: &[Uuid]) -> SignedDuration {
+        members
+            .iter()
+            .filter_map(|id| self.participants.get(id))
+            .filter_map(|p| self.stuck(p))
+            .max()
+            .unwrap_or_default()
+    }
+
     /// The longest anyone shown is stuck, as of [`Self::data_now`].
     pub fn worst_stuck(&self) -> Option<SignedDuration> {
         let at = self.data_now();

@@ -253,13 +253,7 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
     }
     // The warning is the point of the line: the routine facts give way to it.
     let warning = (g.trouble != Trouble::None).then(|| {
-        let worst = g
-            .members
-            .iter()
-            .filter_map(|id| app.participants.get(id))
-            .filter_map(|p| app.stuck(p))
-            .max()
-            .unwrap_or_default();
+        let worst = app.group_stuck(&g.members);
         let style = if g.trouble == Trouble::Crit {
             theme.crit
         } else {

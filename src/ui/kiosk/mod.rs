@@ -215,13 +215,7 @@ fn draw_column(
             x = put(buf, x + 1, y, right.saturating_sub(10), REC, theme.error);
         }
         if let Some(style) = marker {
-            let worst = g
-                .members
-                .iter()
-                .filter_map(|id| app.participants.get(id))
-                .filter_map(|p| app.stuck(p))
-                .max()
-                .unwrap_or_default();
+            let worst = app.group_stuck(&g.members);
             put_right(
                 buf,
                 x + 1,
