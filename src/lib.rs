@@ -61,6 +61,7 @@ pub mod format;
 pub mod ids;
 pub mod list;
 pub mod logging;
+pub mod memory;
 pub mod settings;
 pub mod sim;
 pub mod sync;

@@ -130,6 +130,7 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     }
     app_config.clipboard_caveat = conftop::app::copy::clipboard_caveat(&|k| std::env::var(k).ok());
     let handle = sync::spawn(client, settings.sync_config(audit));
+    tokio::spawn(conftop::memory::give_back_freed());
     tracing::info!(mode = ?settings.mode, "conftop started");
 
     let log_shown = log_file.as_ref().map(|p| p.display().to_string());
