@@ -9,12 +9,13 @@
 //! user's alone (0600, in a 0700 directory); never the credential. Entries past the horizon
 //! are dropped and the size is bounded. A cache that cannot be read (corrupt, locked, from an
 //! older layout) is set aside with a warning and rebuilt; if even that fails, conftop runs
-//! without one.
+//! without one. Conftops using it at the same time share their reading through it
+//! ([`peers`]).
 
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -22,8 +23,15 @@ use uuid::Uuid;
 
 use crate::api::Call;
 
+mod peers;
+pub use peers::{CLAIM_FOR, Kind, Peers};
+
 /// The layout this version writes; another one is rebuilt.
-const LAYOUT: i64 = 2;
+const LAYOUT: i64 = 3;
+
+/// Each connection's page cache, in KiB (negative, as SQLite takes a size): a dashboard with
+/// ten thousand participants keeps the memory for itself, not for pages it read once.
+const PAGE_CACHE_KIB: i64 = -512;
 
 /// At most this many participants and calls are kept (about a day of a busy account's).
 pub const MOST: i64 = 50_000;
@@ -85,12 +93,14 @@ impl Batch {
     }
 }
 
-/// An open cache: writes go to its own thread, so they never hold up the sync task.
+/// An open cache: writes go to its own thread, so they never hold up the sync task; what
+/// peers share goes through a second connection ([`Peers`]).
 #[derive(Debug)]
 pub struct Cache {
     path: PathBuf,
     writes: mpsc::Sender<Batch>,
     writer: std::thread::JoinHandle<()>,
+    peers: Arc<Peers>,
 }
 
 /// The file for an API host and customer, in `dir`.
@@ -128,8 +138,14 @@ impl Cache {
                 load(conn, &path, horizon, now)?
             }
         };
-        let (writes, queue) = mpsc::channel::<Batch>();
         let shown = path.display().to_string();
+        let peers = side_connection(&path)
+            .map(|c| Arc::new(Peers::new(c, shown.clone())))
+            .map_err(|source| CacheError::Db {
+                path: shown.clone(),
+                source,
+            })?;
+        let (writes, queue) = mpsc::channel::<Batch>();
         let writer = std::thread::Builder::new()
             .name("conftop-cache".into())
             .spawn(move || write_all(conn, queue, &shown))
@@ -142,6 +158,7 @@ impl Cache {
                 path,
                 writes,
                 writer,
+                peers,
             },
             warm,
         ))
@@ -149,6 +166,11 @@ impl Cache {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// This conftop's side of the cache it shares with its peers.
+    pub fn peers(&self) -> Arc<Peers> {
+        self.peers.clone()
     }
 
     /// Waits for every queued batch to be written (at exit, and in tests).
@@ -185,17 +207,27 @@ fn connect(dir: &Path, path: &Path) -> Result<Connection, CacheError> {
         .open(path)
         .map_err(io)?;
     fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io)?;
-    let conn = Connection::open(path).map_err(db)?;
+    let mut conn = Connection::open(path).map_err(db)?;
     conn.busy_timeout(std::time::Duration::from_secs(3))
         .map_err(db)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(db)?;
-    let layout: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
+    // A cache loses nothing that matters in a power cut: commits need not wait for the disk.
+    conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(db)?;
-    if layout != LAYOUT {
-        conn.execute_batch(
-            "DROP TABLE IF EXISTS participants;
+    conn.pragma_update(None, "cache_size", PAGE_CACHE_KIB)
+        .map_err(db)?;
+    let layout =
+        |c: &Connection| c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0));
+    if layout(&conn).map_err(db)? != LAYOUT {
+        // Peers starting together: one of them lays it out, in one transaction, and the others
+        // find it done.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
+        if layout(&tx).map_err(db)? != LAYOUT {
+            tx.execute_batch(
+                "DROP TABLE IF EXISTS participants;
              DROP TABLE IF EXISTS calls;
              DROP TABLE IF EXISTS walked;
              CREATE TABLE participants (
@@ -206,12 +238,27 @@ fn connect(dir: &Path, path: &Path) -> Result<Connection, CacheError> {
              CREATE INDEX calls_created ON calls (created);
              CREATE TABLE walked (
                  one INTEGER PRIMARY KEY CHECK (one = 1), frontier INTEGER NOT NULL,
-                 deep TEXT, at INTEGER NOT NULL);",
-        )
-        .map_err(db)?;
-        conn.pragma_update(None, "user_version", LAYOUT)
+                 deep TEXT, at INTEGER NOT NULL);
+             DROP TABLE IF EXISTS claims;
+             CREATE TABLE claims (
+                 kind TEXT NOT NULL, id TEXT NOT NULL, owner INTEGER NOT NULL,
+                 until INTEGER NOT NULL, PRIMARY KEY (kind, id));",
+            )
             .map_err(db)?;
+            tx.pragma_update(None, "user_version", LAYOUT).map_err(db)?;
+        }
+        tx.commit().map_err(db)?;
     }
+    Ok(conn)
+}
+
+/// The connection for peers' short queries: it waits little for a lock (a busy cache means
+/// reading from the server, as alone).
+fn side_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_millis(500))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", PAGE_CACHE_KIB)?;
     Ok(conn)
 }
 
@@ -264,36 +311,11 @@ fn load(
     let mut warm = Warm::default();
     {
         let mut q = conn
-            .prepare("SELECT id, conference, call, joined, seen FROM participants")
+            .prepare(&format!("SELECT {KNOWN} FROM participants"))
             .map_err(db)?;
-        let rows = q
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, i64>(4)?,
-                ))
-            })
-            .map_err(db)?;
+        let rows = q.query_map([], known).map_err(db)?;
         for row in rows {
-            let (id, conference, call, joined, seen) = row.map_err(db)?;
-            // A row that does not read is skipped: the server is asked instead.
-            let (Ok(id), Ok(conference), Some(seen)) = (
-                Uuid::parse_str(&id),
-                Uuid::parse_str(&conference),
-                time(seen),
-            ) else {
-                continue;
-            };
-            warm.participants.push(Known {
-                id,
-                conference,
-                call: call.and_then(|c| Uuid::parse_str(&c).ok()),
-                joined: joined.and_then(time),
-                seen,
-            });
+            warm.participants.extend(row.map_err(db)?);
         }
         let mut q = conn.prepare("SELECT parties FROM calls").map_err(db)?;
         let rows = q.query_map([], |r| r.get::<_, String>(0)).map_err(db)?;
@@ -325,6 +347,26 @@ fn load(
             });
     }
     Ok((conn, warm))
+}
+
+/// The columns [`known`] reads, in its order.
+const KNOWN: &str = "id, conference, call, joined, seen";
+
+/// A participant's row; one that does not read is `None`, skipped (the server is asked
+/// instead).
+fn known(r: &rusqlite::Row) -> rusqlite::Result<Option<Known>> {
+    let (id, conference) = (r.get::<_, String>(0)?, r.get::<_, String>(1)?);
+    let call = r.get::<_, Option<String>>(2)?;
+    let (joined, seen) = (r.get::<_, Option<i64>>(3)?, r.get::<_, i64>(4)?);
+    Ok((|| {
+        Some(Known {
+            id: Uuid::parse_str(&id).ok()?,
+            conference: Uuid::parse_str(&conference).ok()?,
+            call: call.and_then(|c| Uuid::parse_str(&c).ok()),
+            joined: joined.and_then(time),
+            seen: time(seen)?,
+        })
+    })())
 }
 
 /// A call's parties, as the API sends them: what never changes of a call. Its status, mute
@@ -361,39 +403,43 @@ fn write_all(mut conn: Connection, queue: mpsc::Receiver<Batch>, path: &str) {
 
 fn write(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    {
-        let mut put = tx.prepare_cached(
-            "INSERT INTO participants (id, conference, call, joined, seen)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (id) DO UPDATE SET seen = max(seen, excluded.seen)",
+    put(&tx, &batch.participants, &batch.calls)?;
+    if let Some(w) = &batch.walked {
+        tx.execute(
+            "INSERT OR REPLACE INTO walked (one, frontier, deep, at) VALUES (1, ?1, ?2, ?3)",
+            params![micros(w.frontier), w.deep, micros(w.at)],
         )?;
-        for p in &batch.participants {
-            put.execute(params![
-                p.id.to_string(),
-                p.conference.to_string(),
-                p.call.map(|c| c.to_string()),
-                p.joined.map(micros),
-                micros(p.seen),
-            ])?;
-        }
-        let mut put = tx.prepare_cached(
-            "INSERT OR REPLACE INTO calls (id, created, parties) VALUES (?1, ?2, ?3)",
-        )?;
-        for c in &batch.calls {
-            put.execute(params![
-                c.id.to_string(),
-                c.tm_create.map(micros),
-                parties(c)
-            ])?;
-        }
-        if let Some(w) = &batch.walked {
-            tx.execute(
-                "INSERT OR REPLACE INTO walked (one, frontier, deep, at) VALUES (1, ?1, ?2, ?3)",
-                params![micros(w.frontier), w.deep, micros(w.at)],
-            )?;
-        }
     }
     tx.commit()
+}
+
+/// Participants and calls, within a transaction.
+fn put(conn: &Connection, participants: &[Known], calls: &[Call]) -> rusqlite::Result<()> {
+    let mut put = conn.prepare_cached(
+        "INSERT INTO participants (id, conference, call, joined, seen)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET seen = max(seen, excluded.seen)",
+    )?;
+    for p in participants {
+        put.execute(params![
+            p.id.to_string(),
+            p.conference.to_string(),
+            p.call.map(|c| c.to_string()),
+            p.joined.map(micros),
+            micros(p.seen),
+        ])?;
+    }
+    let mut put = conn.prepare_cached(
+        "INSERT OR REPLACE INTO calls (id, created, parties) VALUES (?1, ?2, ?3)",
+    )?;
+    for c in calls {
+        put.execute(params![
+            c.id.to_string(),
+            c.tm_create.map(micros),
+            parties(c)
+        ])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@
 //! - **horizon**: how far back a live participant can have joined, so how much history a
 //!   complete picture reads ([`sync::tracker::horizon`]).
 //! - **cache**: what never changes, on disk between runs ([`cache`]); a call the cache
-//!   **remembers** names its caller before the server is asked about its state.
+//!   **remembers** names its caller before the server is asked about its state. The other
+//!   conftops of the host using it at the same time are **peers**: a record or call one of them
+//!   is reading is **claimed** in the cache, and the others take it from there.
 //! - **action**: what conftop does to a participant: remove, mute, unmute
 //!   ([`verdict::ActionKind`]). An **attempt** is one action asked for once (a confirmation, a
 //!   key press); it is **in flight** until answered; its **outcome** carries the

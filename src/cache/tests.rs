@@ -201,3 +201,72 @@ fn the_size_is_bounded() {
         "the newest kept"
     );
 }
+
+#[test]
+fn a_claim_is_held_by_one_peer_until_it_lapses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = open(dir.path(), "h", 1, t0());
+    let (b, _) = open(dir.path(), "h", 1, t0());
+    let (a, b) = (a.peers(), b.peers());
+    let ids: Vec<Uuid> = (1..=3).map(Uuid::from_u128).collect();
+    assert_eq!(a.claim(Kind::Record, &ids[..2], t0()), ids[..2]);
+    // The other peer gets only what is free; the first keeps what it holds.
+    assert_eq!(b.claim(Kind::Record, &ids, t0()), ids[2..]);
+    assert_eq!(a.claim(Kind::Record, &ids[..1], t0()), ids[..1]);
+    // A call is not a record: the same id is a claim of its own.
+    assert_eq!(b.claim(Kind::Call, &ids[..1], t0()), ids[..1]);
+    // Let go, or lapsed, it is the other's to take.
+    a.release(Kind::Record, &ids[1..2]);
+    assert_eq!(b.claim(Kind::Record, &ids[..2], t0()), ids[1..2]);
+    let later = t0() + CLAIM_FOR + SignedDuration::from_secs(1);
+    assert_eq!(b.claim(Kind::Record, &ids[..1], later), ids[..1]);
+    assert!(a.claim(Kind::Record, &ids[..1], later).is_empty());
+}
+
+#[test]
+fn what_a_peer_reads_the_others_find_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = open(dir.path(), "h", 1, t0());
+    let (b, _) = open(dir.path(), "h", 1, t0());
+    let (a, b) = (a.peers(), b.peers());
+    assert!(b.participants_since(t0() - mins(1)).is_empty());
+    a.share(
+        &[known(1, t0()), known(2, t0() - mins(5))],
+        &[call(1, t0())],
+    );
+    // Shared at once, without the writer thread: written since a minute ago, only the first.
+    let since: Vec<Uuid> = b
+        .participants_since(t0() - mins(1))
+        .iter()
+        .map(|k| k.id)
+        .collect();
+    assert_eq!(since, vec![Uuid::from_u128(1)]);
+    let calls = b.calls(&[Uuid::from_u128(2001), Uuid::from_u128(2002)]);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].source.target_name, "Caller 1");
+    // Who rang whom, never the call's state.
+    assert_eq!(calls[0].mute_direction, "");
+}
+
+#[test]
+fn a_broken_shared_cache_leaves_every_read_to_each_peer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = open(dir.path(), "h", 1, t0());
+    let peers = a.peers();
+    peers.share(&[known(1, t0())], &[call(1, t0())]);
+    // Its tables go from under it (an older conftop laying the file out again, say).
+    Connection::open(a.path())
+        .unwrap()
+        .execute_batch("DROP TABLE claims; DROP TABLE participants; DROP TABLE calls;")
+        .unwrap();
+    let ids = [Uuid::from_u128(1)];
+    assert_eq!(
+        peers.claim(Kind::Record, &ids, t0()),
+        ids,
+        "everything is its own"
+    );
+    assert!(peers.participants_since(t0()).is_empty());
+    assert!(peers.calls(&[Uuid::from_u128(2001)]).is_empty());
+    peers.share(&[known(1, t0())], &[]);
+    peers.release(Kind::Record, &ids);
+}

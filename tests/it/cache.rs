@@ -242,22 +242,12 @@ async fn a_busy_accounts_first_screen_is_named_before_the_walk_ends() {
     );
     live.app.size = (200, 50);
     sim.reset_counter();
-    let named = |a: &conftop::app::AppState| {
-        let rows: Vec<Uuid> = a
-            .view
-            .rows
-            .iter()
-            .skip(a.scroll)
-            .take(a.list_height())
-            .filter_map(|r| match r {
-                conftop::app::view::Row::Participant(_, id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        rows.len() > 20 && rows.iter().all(|id| a.caller_of_id(*id).is_some())
-    };
-    live.until(Duration::from_secs(120), "the first screen named", named)
-        .await;
+    live.until(
+        Duration::from_secs(120),
+        "the first screen named",
+        first_screen_named,
+    )
+    .await;
     let requests = sim.counter().total();
     let still_loading = live.app.sync.loading.is_some();
     println!("first screen named after {requests} requests (loading still: {still_loading})");
@@ -267,4 +257,101 @@ async fn a_busy_accounts_first_screen_is_named_before_the_walk_ends() {
         requests <= 160,
         "{requests} requests before the screen was named"
     );
+}
+
+/// Whether every participant row on the screen has its caller (and there are rows).
+fn first_screen_named(a: &conftop::app::AppState) -> bool {
+    let rows: Vec<Uuid> = a
+        .view
+        .rows
+        .iter()
+        .skip(a.scroll)
+        .take(a.list_height())
+        .filter_map(|r| match r {
+            conftop::app::view::Row::Participant(_, id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    rows.len() > 20 && rows.iter().all(|id| a.caller_of_id(*id).is_some())
+}
+
+/// A wall screen of 200×50 on the busy account, with its cache in `dir`.
+fn wall_screen(sim: &Sim, dir: &std::path::Path) -> Live {
+    let mut live = Live::start(
+        sim,
+        Options {
+            mode: Mode::Interactive { read_only: true },
+            no_data_after: Duration::from_secs(600),
+            sync: SyncConfig {
+                tracker: TrackerConfig {
+                    cache: Some(dir.to_owned()),
+                    ..TrackerConfig::default()
+                },
+                budget: BudgetConfig::fixed(6.0, 12.0),
+                ..SyncConfig::polling_only()
+            },
+            ..Options::default()
+        },
+    );
+    live.app.size = (200, 50);
+    live
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_screens_of_one_host_started_together_share_the_reading() {
+    let sim = busy_sim().await;
+    // One screen alone, cold: what naming its first screen costs.
+    let alone_dir = tempfile::tempdir().unwrap();
+    sim.reset_counter();
+    let mut alone = wall_screen(&sim, alone_dir.path());
+    alone
+        .until(
+            Duration::from_secs(120),
+            "one screen named",
+            first_screen_named,
+        )
+        .await;
+    let alone_requests = sim.counter().total();
+    drop(alone);
+    // Two started together on one cache, cold: each reads part, and takes the rest from it.
+    let dir = tempfile::tempdir().unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    sim.reset_counter();
+    let mut a = wall_screen(&sim, dir.path());
+    let mut b = wall_screen(&sim, dir.path());
+    let (ta, tb) = tokio::join!(
+        a.until(
+            Duration::from_secs(120),
+            "the first named",
+            first_screen_named
+        ),
+        b.until(
+            Duration::from_secs(120),
+            "the second named",
+            first_screen_named
+        )
+    );
+    let together = sim.counter().total();
+    println!("alone: {alone_requests} requests; two together: {together} ({ta:?}, {tb:?})");
+    // Each alone would make as many as the one alone did: the pair shares the records and
+    // callers it reads one by one, and walks the pages each.
+    assert!(
+        together * 10 <= alone_requests * 14,
+        "{together} requests for two screens, {alone_requests} for one"
+    );
+    for (name, screen) in [("first", &a), ("second", &b)] {
+        let shown = screen.shown();
+        let server: HashSet<Uuid> = sim.with_world(|w| {
+            w.live_participants(0)
+                .iter()
+                .filter(|p| shown.contains(&p.id))
+                .map(|p| p.id)
+                .collect()
+        });
+        assert_eq!(
+            shown.len(),
+            server.len(),
+            "the {name} shows only who is live"
+        );
+    }
 }

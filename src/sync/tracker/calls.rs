@@ -154,6 +154,15 @@ impl Tracker {
         let token = self.calls_token.take();
         let mut pager = Pager::new(self.cfg.page_size, token, self.cfg.full_pages);
         while !left.is_empty() {
+            // Those peers named meanwhile are not looked for on the pages.
+            let unnamed = self
+                .calls_from_peers(left.iter().copied().collect(), events)
+                .await;
+            left = unnamed.into_iter().collect();
+            if left.is_empty() {
+                self.calls_reached = None;
+                break;
+            }
             let req = pager.request();
             // While a row on screen still lacks its name, the page is for the screen.
             let for_screen =
@@ -194,6 +203,7 @@ impl Tracker {
             }
             // Names appear page by page, and the app never takes in one huge batch.
             if !found.is_empty() {
+                self.share_calls(&found).await;
                 self.calls_read(&found);
                 let _ = events.send(SyncEvent::Calls(found)).await;
             }
@@ -231,28 +241,47 @@ impl Tracker {
     ) {
         let mut found: Vec<Call> = Vec::new();
         let mut faults = 0;
+        // Those peers named meanwhile; the rest, unless a peer is reading them now.
+        let ids = missing.iter().map(|w| w.2).collect();
+        let left: HashSet<Uuid> = self
+            .calls_from_peers(ids, events)
+            .await
+            .into_iter()
+            .collect();
         for (off_screen, _, id) in missing {
+            if !left.contains(&id) || !self.is_ours(Kind::Call, id).await {
+                continue;
+            }
             let sent = if off_screen && !wanted.searching {
                 f.spare(|c| c.get_call(id)).await
             } else {
                 f.shown(|c| c.get_call(id)).await
             };
             let Some(result) = sent else {
+                self.let_go(Kind::Call, id).await;
                 break;
             };
             match result {
                 Ok(call) => {
                     self.calls_done.insert(id);
+                    self.share_calls(std::slice::from_ref(&call)).await;
                     found.push(call);
                 }
                 Err(e) if matches!(e.kind, ErrorKind::Gone | ErrorKind::Forbidden) => {
                     // It will not resolve; do not ask again.
+                    self.let_go(Kind::Call, id).await;
                     self.calls_done.insert(id);
                 }
                 // A passing fault loses only this one (asked again next time); a second
                 // says the API is failing, and the rest wait.
-                Err(e) if e.kind == ErrorKind::Server && faults == 0 => faults += 1,
-                Err(_) => break,
+                Err(e) if e.kind == ErrorKind::Server && faults == 0 => {
+                    self.let_go(Kind::Call, id).await;
+                    faults += 1;
+                }
+                Err(_) => {
+                    self.let_go(Kind::Call, id).await;
+                    break;
+                }
             }
         }
         if !found.is_empty() {

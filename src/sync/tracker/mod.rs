@@ -41,6 +41,7 @@ use crate::api::{
     ApiError, Call, Conference, ConferenceStatus, ConferenceType, Conferencecall,
     ConferencecallStatus, ErrorKind,
 };
+use crate::cache::Kind;
 use crate::ids::{IdMap, IdSet};
 
 use crate::sync::fetch::Fetcher;
@@ -51,6 +52,7 @@ mod calls;
 mod checks;
 mod history;
 pub mod horizon;
+mod peers;
 mod picture;
 mod push;
 mod remember;
@@ -309,8 +311,12 @@ impl Tracker {
         let turn = self.turn;
         let retry = self.cfg.retry_unresolved;
         self.unresolved.retain(|_, t| turn - *t < retry);
+        // What peers read meanwhile need not be read again.
+        let mut ids = ids;
+        self.records_from_peers(&mut ids).await;
         // Rows on screen first; and, as their records come, their callers.
         let ids = self.screen_first(ids);
+        let mut theirs = Vec::new();
         for (i, id) in ids.into_iter().enumerate() {
             if self.live.contains_key(&id) || self.unresolved.contains_key(&id) {
                 continue;
@@ -318,28 +324,44 @@ impl Tracker {
             if i % 2 == 1 {
                 self.name_screen(f, events).await;
             }
-            match f.call(|c| c.get_conferencecall(id)).await {
-                Ok(cc) if cc.status.is_live() => {
-                    self.checked.insert(Target::Participant(id), turn);
-                    self.upsert(cc);
-                }
-                Ok(_)
-                | Err(ApiError {
-                    kind: ErrorKind::Gone,
-                    ..
-                }) => {
-                    self.unresolved.insert(id, turn);
-                    self.awaiting.remove(&id);
-                }
-                Err(e) => {
-                    // The API fails: the rest wait for a refresh it answers, rather than each
-                    // sending a request into the outage.
-                    tracing::warn!("skipped checking listed participant {id} and the rest: {e}");
-                    break;
-                }
+            if !self.is_ours(Kind::Record, id).await {
+                theirs.push(id);
+                continue;
+            }
+            if !self.read_listed(f, id).await {
+                return;
             }
             self.progress(f, events, false).await;
         }
+        self.await_peers(f, theirs, events).await;
+    }
+
+    /// Reads a listed participant's record by id; false when the API fails (the rest wait for
+    /// a refresh it answers, rather than each sending a request into the outage).
+    async fn read_listed(&mut self, f: &mut Fetcher<'_>, id: Uuid) -> bool {
+        let turn = self.turn;
+        match f.call(|c| c.get_conferencecall(id)).await {
+            Ok(cc) if cc.status.is_live() => {
+                self.checked.insert(Target::Participant(id), turn);
+                self.share_records(&[&cc]).await;
+                self.upsert(cc);
+            }
+            Ok(_)
+            | Err(ApiError {
+                kind: ErrorKind::Gone,
+                ..
+            }) => {
+                self.let_go(Kind::Record, id).await;
+                self.unresolved.insert(id, turn);
+                self.awaiting.remove(&id);
+            }
+            Err(e) => {
+                self.let_go(Kind::Record, id).await;
+                tracing::warn!("skipped checking listed participant {id} and the rest: {e}");
+                return false;
+            }
+        }
+        true
     }
 
     /// Forgets what no longer matters and sends the snapshot.

@@ -3,7 +3,7 @@
 //! its room lists it (joined, until its record says otherwise), and a call it knows names the
 //! caller while the call's state is read again, with spare budget.
 
-use crate::cache::{Batch, Cache, Known, Walked, Warm};
+use crate::cache::{Batch, Cache, Known, Peers, Walked, Warm};
 use crate::sync::snapshot::Stay;
 
 use super::*;
@@ -29,6 +29,12 @@ pub(super) struct Remembered {
     pub calls: Vec<Call>,
     /// When each participant was last written as seen.
     pub written: IdMap<Timestamp>,
+    /// This conftop's side of the cache shared with its peers (see [`super::peers`]).
+    pub peers: Option<Arc<Peers>>,
+    /// Participants written since this time have not been looked at for peers' reads.
+    pub peers_since: Timestamp,
+    /// A peer has been seen reading at the same time: the reading is shared.
+    pub peers_at_work: bool,
 }
 
 impl Tracker {
@@ -48,6 +54,8 @@ impl Tracker {
         match opened {
             Ok(Ok((cache, warm))) => {
                 tracing::info!(path = %cache.path().display(), participants = warm.participants.len(), calls = warm.calls.len(), "cache opened");
+                self.remembered.peers = Some(cache.peers());
+                self.remembered.peers_since = now;
                 self.remembered.cache = Some(cache);
                 self.take_warm(warm, events, now).await;
             }
@@ -219,7 +227,7 @@ impl Tracker {
 
 /// A record made of what the cache knows, in the room that lists it: joined (as a listed
 /// participant whose record has not been read is shown), with its real join time and call.
-fn unread(k: &Known, conference: Uuid) -> Conferencecall {
+pub(super) fn unread(k: &Known, conference: Uuid) -> Conferencecall {
     Conferencecall {
         id: k.id,
         customer_id: None,

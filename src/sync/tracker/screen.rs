@@ -9,12 +9,22 @@ use std::sync::Mutex;
 
 use super::*;
 
-/// Records and callers read for the screen between two pages of the walk, each.
+/// Records and callers read for the screen between two pages of the walk, each; twice as
+/// many while peers read with this one (each walks the same pages, so a page is worth less).
 const STEP: usize = 2;
 /// Records read for the screen in one walk, at most (a wall's screenful).
 const SCREENFUL: usize = 60;
 
 impl Tracker {
+    /// How many records and callers are read for the screen between two pages.
+    fn step(&self) -> usize {
+        if self.remembered.peers_at_work {
+            STEP * 2
+        } else {
+            STEP
+        }
+    }
+
     /// Reads what the screen wants from the sync task while a refresh runs.
     pub fn follow_screen(&mut self, screen: Arc<Mutex<Wanted>>) {
         self.screen = Some(screen);
@@ -45,14 +55,18 @@ impl Tracker {
             return;
         };
         let room = SCREENFUL.saturating_sub(self.screen_served);
-        let ids: Vec<Uuid> = wanted
-            .awaited
-            .iter()
-            .filter(|id| self.awaiting.contains_key(id))
-            .take(STEP.min(room))
-            .copied()
-            .collect();
-        let mut read = false;
+        let step = self.step();
+        // What peers read meanwhile; then the next few that no peer is reading.
+        let mut read = self.records_from_peers(&mut HashSet::new()).await > 0;
+        let mut ids = Vec::new();
+        for id in wanted.awaited {
+            if ids.len() >= step.min(room) {
+                break;
+            }
+            if self.awaiting.contains_key(&id) && self.is_ours(Kind::Record, id).await {
+                ids.push(id);
+            }
+        }
         for id in ids {
             self.screen_served += 1;
             // On the walk's own footing: optional work's half-interval is long gone in a walk
@@ -60,13 +74,23 @@ impl Tracker {
             match f.call(|c| c.get_conferencecall(id)).await {
                 Ok(cc) => {
                     self.checked.insert(Target::Participant(id), self.turn);
+                    if cc.status.is_live() {
+                        self.share_records(&[&cc]).await;
+                    } else {
+                        // It left: the cache keeps only who is live, so peers ask themselves.
+                        self.let_go(Kind::Record, id).await;
+                    }
                     self.upsert(cc);
                     read = true;
                 }
                 Err(e) if e.kind == ErrorKind::Gone => {
+                    self.let_go(Kind::Record, id).await;
                     self.awaiting.remove(&id);
                 }
-                Err(_) => break,
+                Err(_) => {
+                    self.let_go(Kind::Record, id).await;
+                    break;
+                }
             }
         }
         self.name_screen(f, events).await;
@@ -89,14 +113,24 @@ impl Tracker {
             .awaited
             .iter()
             .filter_map(|id| self.live.get(id).and_then(|p| p.reference_id));
-        let calls: Vec<Uuid> = wanted
-            .visible
-            .iter()
-            .copied()
-            .chain(of_awaited)
-            .filter(|c| !self.calls_done.contains(c))
-            .take(STEP)
-            .collect();
+        let mut unnamed: Vec<Uuid> = Vec::new();
+        for c in wanted.visible.iter().copied().chain(of_awaited) {
+            if !self.calls_done.contains(&c) && !unnamed.contains(&c) {
+                unnamed.push(c);
+            }
+        }
+        // Those peers named meanwhile; then the next few that no peer is reading.
+        let unnamed = self.calls_from_peers(unnamed, events).await;
+        let mut calls = Vec::new();
+        let step = self.step();
+        for id in unnamed {
+            if calls.len() >= step {
+                break;
+            }
+            if self.is_ours(Kind::Call, id).await {
+                calls.push(id);
+            }
+        }
         let mut found = Vec::new();
         for id in calls {
             match f.call(|c| c.get_call(id)).await {
@@ -105,12 +139,17 @@ impl Tracker {
                     found.push(call);
                 }
                 Err(e) if matches!(e.kind, ErrorKind::Gone | ErrorKind::Forbidden) => {
+                    self.let_go(Kind::Call, id).await;
                     self.calls_done.insert(id);
                 }
-                Err(_) => break,
+                Err(_) => {
+                    self.let_go(Kind::Call, id).await;
+                    break;
+                }
             }
         }
         if !found.is_empty() {
+            self.share_calls(&found).await;
             self.calls_read(&found);
             let _ = events.send(SyncEvent::Calls(found)).await;
         }

@@ -249,3 +249,71 @@ fn the_newest_callers_are_listed_even_when_an_old_one_is_wanted_too() {
     assert!(!share.iter().any(|w| w.2 == id(99)), "the old one by id");
     assert!(t.bulk_share(&missing[10..]).is_empty(), "one alone: by id");
 }
+
+/// Two trackers on one cache file, as two conftops of one host.
+fn peers_on(dir: &std::path::Path) -> (Tracker, Tracker) {
+    let open = || {
+        let mut t = Tracker::new(TrackerConfig::default());
+        let (cache, _) = crate::cache::Cache::open(
+            dir,
+            "h",
+            id(7),
+            SignedDuration::from_hours(1),
+            Timestamp::now(),
+        )
+        .unwrap();
+        t.remembered.peers = Some(cache.peers());
+        t.remembered.peers_since = Timestamp::now() - SignedDuration::from_secs(5);
+        t.remembered.cache = Some(cache);
+        t
+    };
+    (open(), open())
+}
+
+#[tokio::test]
+async fn a_record_one_peer_reads_is_the_others_without_a_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = peers_on(dir.path());
+    let listed = room(1, "progressing", &[1, 2]);
+    b.await_listed(&listed);
+    let mut expected: HashSet<Uuid> = [id(1), id(2)].into();
+    assert_eq!(
+        b.records_from_peers(&mut expected).await,
+        0,
+        "nothing read yet"
+    );
+    // The first reads one record and shares it; the other takes it from the cache.
+    let record = cc(1, 1, "joined", 300);
+    a.share_records(&[&record]).await;
+    assert_eq!(b.records_from_peers(&mut expected).await, 1);
+    assert_eq!(expected, [id(2)].into(), "no longer looked for on a page");
+    assert!(!b.awaiting.contains_key(&id(1)), "no longer awaited");
+    let placed = b.live.get(&id(1)).expect("in the picture");
+    assert_eq!(placed.conference_id, id(1001));
+    assert_eq!(placed.reference_id, Some(id(2001)));
+    assert_eq!(placed.tm_create, record.tm_create);
+    // Shown as its room lists it: the record's own status is read from the server only.
+    assert_eq!(placed.status, ConferencecallStatus::Joined);
+    assert!(b.remembered.unread.contains(&id(1)));
+    // One the room does not list, and nobody awaits, is not taken in.
+    a.share_records(&[&cc(3, 1, "joined", 10)]).await;
+    assert_eq!(b.records_from_peers(&mut expected).await, 0);
+    assert!(!b.live.contains_key(&id(3)));
+}
+
+#[tokio::test]
+async fn what_one_peer_is_reading_the_other_leaves_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = peers_on(dir.path());
+    let ids = [id(1), id(2), id(3)];
+    assert!(a.is_ours(Kind::Record, id(2)).await);
+    let split = b.ours(Kind::Record, &ids).await;
+    assert_eq!(split.ours, vec![id(1), id(3)]);
+    assert_eq!(split.theirs, vec![id(2)]);
+    // A read that failed is let go: the other reads it itself.
+    a.let_go(Kind::Record, id(2)).await;
+    assert!(b.is_ours(Kind::Record, id(2)).await);
+    // Without a cache there are no peers: everything is its own.
+    let mut alone = Tracker::new(TrackerConfig::default());
+    assert_eq!(alone.ours(Kind::Call, &ids).await.ours, ids.to_vec());
+}

@@ -39,9 +39,23 @@ impl Tracker {
             if page.skipped > 0 {
                 tracing::warn!("{} undecodable participant records skipped", page.skipped);
             }
+            if full {
+                // Peers starting at the same time walk the same pages: what each finds is
+                // theirs at once, and what they found is not looked for further here.
+                let live: Vec<&Conferencecall> =
+                    page.items.iter().filter(|cc| cc.status.is_live()).collect();
+                self.share_records(&live).await;
+            }
             let found = self.take_page(&mut walk, page.items, expected);
+            // What peers found counts as found here: they read the same pages (or the deeper
+            // ones, which this walk would read next), so the pages pay as they would alone.
+            let from_peers = if full {
+                self.records_from_peers(expected).await
+            } else {
+                0
+            };
             let step = pager.after(raw, page.next_page_token, &mut self.page_limit, full);
-            recent_yield.push(found.listed);
+            recent_yield.push(found.listed + from_peers);
             if full {
                 self.progress(f, events, false).await;
                 self.serve_screen(f, events).await;

@@ -1,0 +1,193 @@
+//! Sharing the reading with peers (other conftops of this host and customer, on the same
+//! cache; see [`crate::cache::Peers`]). Four screens of a wall started together would each
+//! read the same records and callers; instead, each record or call read one by one is claimed
+//! first, read by the one that holds the claim, and written to the cache at once, where the
+//! others take it. What a peer read counts as what the cache knows: the participant shows as
+//! its room lists it, the caller by name while its state is read again with spare budget.
+//!
+//! Without a cache (`--no-cache`, the demo) there are no peers, and everything below is the
+//! identity: every id is this conftop's to read.
+
+use std::time::Duration;
+
+use crate::cache::{CLAIM_FOR, Kind, Known};
+
+use super::*;
+
+/// How often claims held by peers are looked at again while waiting for what they read.
+const PEER_POLL: Duration = Duration::from_millis(200);
+
+/// The ids to read, split: those this conftop reads, and those a peer is reading now (they
+/// will be in the cache), each in the order given.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Split {
+    pub ours: Vec<Uuid>,
+    pub theirs: Vec<Uuid>,
+}
+
+impl Tracker {
+    /// Participants whose record a peer wrote since last asked: in the picture as the cache's
+    /// are, no longer awaited (nor looked for on a page). Returns how many came.
+    pub(super) async fn records_from_peers(&mut self, expected: &mut HashSet<Uuid>) -> usize {
+        let Some(peers) = self.remembered.peers.clone() else {
+            return 0;
+        };
+        if self.awaiting.is_empty() && expected.is_empty() {
+            return 0;
+        }
+        let since = self.remembered.peers_since;
+        let now = Timestamp::now();
+        let written = off_thread(peers, Vec::new(), move |p| p.participants_since(since)).await;
+        // A row is stamped before its transaction commits: the last seconds are read again.
+        self.remembered.peers_since = now - SignedDuration::from_secs(5);
+        let mut came = 0;
+        for k in written {
+            if self.live.contains_key(&k.id) {
+                continue;
+            }
+            let room = self.awaiting.get(&k.id).copied();
+            if room.is_none() && !expected.contains(&k.id) {
+                continue;
+            }
+            let room = room.unwrap_or(k.conference);
+            self.awaiting.remove(&k.id);
+            expected.remove(&k.id);
+            self.live.insert(k.id, Arc::new(remember::unread(&k, room)));
+            self.remembered.unread.insert(k.id);
+            self.remembered.written.insert(k.id, k.seen);
+            came += 1;
+        }
+        self.remembered.peers_at_work |= came > 0;
+        came
+    }
+
+    /// Of `ids` (calls wanted), those a peer has named: sent as the cache's are (names now, state
+    /// later); returns the rest, in order.
+    pub(super) async fn calls_from_peers(&mut self, ids: Vec<Uuid>, events: &Events) -> Vec<Uuid> {
+        let Some(peers) = self.remembered.peers.clone() else {
+            return ids;
+        };
+        let asked = ids.clone();
+        let found = off_thread(peers, Vec::new(), move |p| p.calls(&asked)).await;
+        if found.is_empty() {
+            return ids;
+        }
+        self.remembered.peers_at_work = true;
+        let named: HashSet<Uuid> = found.iter().map(|c| c.id).collect();
+        for c in &found {
+            self.calls_done.insert(c.id);
+            self.remembered.stale_calls.insert(c.id);
+        }
+        let _ = events.send(SyncEvent::Remembered(found)).await;
+        ids.into_iter().filter(|id| !named.contains(id)).collect()
+    }
+
+    /// Of `ids`, those this conftop reads: all without peers; with them, those it could claim.
+    pub(super) async fn ours(&mut self, kind: Kind, ids: &[Uuid]) -> Split {
+        let Some(peers) = self.remembered.peers.clone() else {
+            return Split {
+                ours: ids.to_vec(),
+                theirs: Vec::new(),
+            };
+        };
+        let asked = ids.to_vec();
+        let claimed: HashSet<Uuid> = off_thread(peers, ids.to_vec(), move |p| {
+            p.claim(kind, &asked, Timestamp::now())
+        })
+        .await
+        .into_iter()
+        .collect();
+        let (ours, theirs): (Vec<Uuid>, Vec<Uuid>) =
+            ids.iter().partition(|id| claimed.contains(id));
+        self.remembered.peers_at_work |= !theirs.is_empty();
+        Split { ours, theirs }
+    }
+
+    /// Whether this conftop reads `id` (claims it when there are peers).
+    pub(super) async fn is_ours(&mut self, kind: Kind, id: Uuid) -> bool {
+        !self.ours(kind, &[id]).await.ours.is_empty()
+    }
+
+    /// Lets go of a claim whose read failed: a peer reads it instead.
+    pub(super) async fn let_go(&self, kind: Kind, id: Uuid) {
+        if let Some(peers) = self.remembered.peers.clone() {
+            off_thread(peers, (), move |p| p.release(kind, &[id])).await;
+        }
+    }
+
+    /// Writes records just read, at once, for peers waiting on them.
+    pub(super) async fn share_records(&mut self, records: &[&Conferencecall]) {
+        let Some(peers) = self.remembered.peers.clone() else {
+            return;
+        };
+        let now = Timestamp::now();
+        let known: Vec<Known> = records
+            .iter()
+            .filter(|cc| cc.status.is_live())
+            .map(|cc| Known {
+                id: cc.id,
+                conference: cc.conference_id,
+                call: cc.reference_id,
+                joined: cc.tm_create,
+                seen: now,
+            })
+            .collect();
+        if known.is_empty() {
+            return;
+        }
+        for k in &known {
+            self.remembered.written.insert(k.id, now);
+        }
+        off_thread(peers, (), move |p| p.share(&known, &[])).await;
+    }
+
+    /// Writes calls just read, at once, for peers waiting on them.
+    pub(super) async fn share_calls(&self, calls: &[Call]) {
+        if let Some(peers) = self.remembered.peers.clone() {
+            let calls = calls.to_vec();
+            off_thread(peers, (), move |p| p.share(&[], &calls)).await;
+        }
+    }
+
+    /// Waits for the records peers are reading (`theirs`), and reads itself any whose claim
+    /// lapsed or was let go, until none is left or the longest a claim holds has passed.
+    pub(super) async fn await_peers(
+        &mut self,
+        f: &mut Fetcher<'_>,
+        mut theirs: Vec<Uuid>,
+        events: &Events,
+    ) {
+        let deadline = tokio::time::Instant::now() + CLAIM_FOR.unsigned_abs() + PEER_POLL;
+        while !theirs.is_empty() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(PEER_POLL).await;
+            let mut waiting: HashSet<Uuid> = theirs.iter().copied().collect();
+            if self.records_from_peers(&mut waiting).await > 0 {
+                self.progress(f, events, true).await;
+            }
+            theirs.retain(|id| self.awaiting.contains_key(id) && !self.live.contains_key(id));
+            let Split {
+                ours,
+                theirs: still,
+            } = self.ours(Kind::Record, &theirs).await;
+            theirs = still;
+            for id in ours {
+                if !self.read_listed(f, id).await {
+                    return;
+                }
+                self.progress(f, events, false).await;
+            }
+        }
+    }
+}
+
+/// Runs a query on the shared cache off the async thread (a peer's long transaction must not
+/// hold up the screen); `fallback` if that thread could not run it.
+async fn off_thread<T: Send + 'static>(
+    peers: Arc<crate::cache::Peers>,
+    fallback: T,
+    f: impl FnOnce(&crate::cache::Peers) -> T + Send + 'static,
+) -> T {
+    tokio::task::spawn_blocking(move || f(&peers))
+        .await
+        .unwrap_or(fallback)
+}
