@@ -5,7 +5,7 @@
 # markdown table row per measure.
 #
 #   benches/busy_account.sh            # every measure (about 15 minutes)
-#   benches/busy_account.sh first list # some of them: first four warm power list ten churn
+#   benches/busy_account.sh first list # some of them: first four fourhosts warm power list ten churn
 #   benches/busy_account.sh hour       # the churn viewer's memory over an hour (not in "every")
 #
 # CONFTOP_BENCH_BIN runs that binary instead of building one; CONFTOP_BENCH_PORT moves the
@@ -21,7 +21,7 @@ work=$PWD/target/bench-busy
 rm -rf "$work"
 mkdir -p "$work"
 port=${CONFTOP_BENCH_PORT:-18700}
-only=" ${*:-first four warm power list ten churn} "
+only=" ${*:-first four fourhosts warm power list ten churn} "
 
 sim_start() { # [sim options…]: a fresh busy simulator on $port; sets $key and $sim
   port=$((port + 1))
@@ -95,15 +95,24 @@ if [[ $only == *" first "* ]]; then
   sim_stop
 fi
 
-if [[ $only == *" four "* ]]; then
+four() { # label one|hosts: four viewers started together, on one host (one cache) or on four
   sim_start
   t0=$(now)
-  for i in 1 2 3 4; do viewer "four$i" "$work/c-four$i"; done
+  for i in 1 2 3 4; do
+    if [ "$2" = one ]; then viewer "four$i" "$work/c-four"; else viewer "four$i" "$work/c-fourhosts$i"; fi
+  done
   times=""
   for i in 1 2 3 4; do times+="$(wait_for named "four$i" 120 "$t0") "; done
-  row "the same, four viewers started together" "$times s; $(stat 429) × 429" "≤ 10 s each, ≤ 8 × 429"
+  row "$1" "$times s; $(stat requests) requests, $(stat 429) × 429" "≤ 10 s each, ≤ 8 × 429"
   for i in 1 2 3 4; do viewer_stop "four$i"; done
   sim_stop
+}
+if [[ $only == *" four "* ]]; then
+  # A wall PC driving four screens: one host, so one cache, which they share as they read.
+  four "the same, four viewers started together on one host (one cache)" one
+fi
+if [[ $only == *" fourhosts "* ]]; then
+  four "the same, four viewers started together on four hosts (no shared cache)" hosts
 fi
 
 if [[ $only == *" warm "* ]]; then
