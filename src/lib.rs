@@ -22,6 +22,9 @@
 //!   minutes, whether this session saw it go or read it from the history.
 //! - **snapshot**: the sync task's picture of every live participant after one job; it is
 //!   **confirmed** as of the server's last answer to that job (push alone confirms nothing).
+//!   The sync task is the one owner of who is in and in what status (statuses only move
+//!   forward; a removal's answer is laid over its snapshots by its **relay** until they agree),
+//!   and the app shows the latest snapshot as it is.
 //! - **job**: what the sync task runs, one at a time: a **refresh** (normal, or light while push
 //!   is healthy), pushed records applied, or a **names** lookup between refreshes. While the
 //!   API fails, refreshes are **probes**: one try each, at growing pauses.

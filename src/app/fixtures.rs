@@ -156,15 +156,20 @@ pub fn repeat(c: KeyCode) -> Event {
 /// 4–5 (5 leaving).
 pub fn standard_snapshot() -> SyncEvent {
     snapshot(
-        vec![
-            cc(1, 1, "joined", 300),
-            cc(2, 1, "joined", 200),
-            cc(3, 1, "joining", 5),
-            cc(4, 2, "joined", 100),
-            cc(5, 2, "leaving", 50),
-        ],
+        standard_snapshot_records(),
         vec![conf(1, "Alpha"), conf(2, "Bravo")],
     )
+}
+
+/// The participants of [`standard_snapshot`].
+pub fn standard_snapshot_records() -> Vec<Conferencecall> {
+    vec![
+        cc(1, 1, "joined", 300),
+        cc(2, 1, "joined", 200),
+        cc(3, 1, "joining", 5),
+        cc(4, 2, "joined", 100),
+        cc(5, 2, "leaving", 50),
+    ]
 }
 
 /// [`standard_snapshot`] applied, with every caller known.

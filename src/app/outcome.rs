@@ -18,20 +18,9 @@ pub(super) fn on_outcome(s: &mut AppState, o: Outcome) {
         .or(pinned)
         .unwrap_or_else(|| format!("participant {}", short_id(&o.participant)));
     let conference = s.conference_label(&o.conference);
-    let now = s.now;
     match (o.action, o.verdict) {
-        (ActionKind::Remove, _) => {
-            if let (Some(cc), Some(p)) = (&o.record, s.participants.get_mut(&o.participant)) {
-                p.merge(cc, now);
-            }
-            if o.verdict == Verdict::Gone {
-                if let Some(p) = s.participants.get_mut(&o.participant) {
-                    p.gone_at.get_or_insert(now);
-                }
-                s.departure_seen(o.participant, now);
-            }
-            s.note_verdict(o.participant, o.verdict);
-        }
+        // What the answer did to the row came just before, in the sync task's snapshot.
+        (ActionKind::Remove, _) => s.note_verdict(o.participant, o.verdict),
         // The server said yes; the call read back (or pushed) confirms the direction.
         (_, Verdict::Muted | Verdict::Unmuted) => {
             if let Some(c) = o.call.and_then(|call| s.callers.get_mut(&call)) {

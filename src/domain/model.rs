@@ -56,12 +56,12 @@ impl Participant {
         self.tm_create.is_some() || self.tm_update.is_some()
     }
 
-    /// Merges a newer record. Statuses only move forward, so a snapshot taken before a removal
-    /// answered never undoes the `leaving` that answer showed. Returns whether anything the
-    /// view shows changed.
+    /// Takes the sync task's latest word on it: the sync task is the one owner of statuses
+    /// (it keeps them moving forward only, removals' answers included), so this only keeps
+    /// what the screen derives from them. Returns whether anything the view shows changed.
     pub fn merge(&mut self, cc: &Conferencecall, now: Timestamp) -> bool {
         let mut changed = false;
-        if cc.status != self.status && cc.status.supersedes(&self.status) {
+        if cc.status != self.status {
             self.status = cc.status.clone();
             self.status_since = status_since(cc, now);
             changed = true;
@@ -258,10 +258,10 @@ mod tests {
     }
 
     #[test]
-    fn status_only_moves_forward() {
+    fn a_new_status_counts_from_the_records_update() {
         let now = t("2026-11-24T10:00:00Z");
         let mut p = Participant::from_api(&cc("joined", "2026-11-24T09:00:00Z", None), now);
-        p.merge(
+        let changed = p.merge(
             &cc(
                 "leaving",
                 "2026-11-24T09:00:00Z",
@@ -269,15 +269,18 @@ mod tests {
             ),
             now,
         );
+        assert!(changed);
         assert_eq!(p.status, ConferencecallStatus::Leaving);
         assert_eq!(p.status_since, t("2026-11-24T09:59:50Z"));
-        p.merge(&cc("joined", "2026-11-24T09:00:00Z", None), now);
-        assert_eq!(
-            p.status,
-            ConferencecallStatus::Leaving,
-            "an older answer never undoes"
-        );
         assert!(!p.removable());
+        // The same word again changes nothing.
+        let again = cc(
+            "leaving",
+            "2026-11-24T09:00:00Z",
+            Some("2026-11-24T09:59:50Z"),
+        );
+        assert!(!p.merge(&again, now + jiff::SignedDuration::from_secs(5)));
+        assert_eq!(p.status_since, t("2026-11-24T09:59:50Z"));
     }
 
     #[test]

@@ -12,13 +12,16 @@
 //! are unit tests: refreshes never overlap, failures turn refreshes into cheap probes, an
 //! action is sent once. [`run`] only waits, steps it and carries out what it says. Every
 //! request, actions included, draws on one [`budget::Budget`], and a 429 pauses it for the
-//! server's `Retry-After`.
+//! server's `Retry-After`. What the app hears passes through one [`relay`], which lays the
+//! answers to removals over the tracker's snapshots until the tracker has caught up: the sync
+//! task is the one owner of who is in which conference, in what status.
 
 pub mod action;
 pub mod budget;
 mod fetch;
 mod pager;
 pub mod push;
+mod relay;
 pub mod schedule;
 mod snapshot;
 pub mod tracker;
@@ -154,6 +157,10 @@ async fn run(
         name_everyone: config.name_everyone,
     };
     let (mut scheduler, first) = Scheduler::new(rules, Instant::now(), fastrand::u64(..));
+    // Everything for the app goes through the relay, in order (see [`relay`]).
+    let (inbox, relayed) = mpsc::channel::<SyncEvent>(256);
+    tokio::spawn(relay_to_app(relayed, events));
+    let events = inbox;
     let (push_tx, mut push_rx) = mpsc::channel::<PushEvent>(1024);
     let (answered, mut answers) = mpsc::unbounded_channel();
     let screen = Arc::new(std::sync::Mutex::new(scheduler.wanted().clone()));
@@ -202,6 +209,19 @@ async fn run(
         w.carry_out(effects).await;
     }
     w.stop(&mut scheduler, &mut answers).await;
+}
+
+/// Passes what the sync task's parts say to the app through the [`relay::Relay`], until they
+/// have all stopped or the app has.
+async fn relay_to_app(mut inbox: mpsc::Receiver<SyncEvent>, app: mpsc::Sender<SyncEvent>) {
+    let mut relay = relay::Relay::default();
+    while let Some(event) = inbox.recv().await {
+        for event in relay.pass(event, Timestamp::now()) {
+            if app.send(event).await.is_err() {
+                return;
+            }
+        }
+    }
 }
 
 impl Worker {

@@ -114,6 +114,13 @@ fn removal_outcomes() {
     press_at(&mut s, ch('d'), t0());
     press_at(&mut s, ch('y'), t0());
     let leaving = cc(1, 1, "leaving", 300);
+    // The sync task sends its picture with the answer in it, then the answer's verdict (its
+    // relay keeps an older picture from undoing it: sync::relay's tests).
+    let mut others = standard_snapshot_records();
+    others.retain(|p| p.id != part_id(1));
+    others.push(leaving.clone());
+    let ev = snapshot(others, vec![conf(1, "Alpha"), conf(2, "Bravo")]);
+    update(&mut s, Event::Sync(ev), t0() + secs(1));
     let ev = removal_answer(part_id(1), conference_id(1), Ok(leaving));
     update(&mut s, ev, t0() + secs(1));
     assert_eq!(
@@ -128,19 +135,12 @@ fn removal_outcomes() {
             .text
             .starts_with("Removed Caller 1")
     );
-    // A snapshot from before the removal must not turn it back to joined.
-    let ev = snapshot(vec![cc(1, 1, "joined", 300)], vec![conf(1, "Alpha")]);
-    update(&mut s, Event::Sync(ev), t0() + secs(2));
-    assert_eq!(
-        s.participants[&part_id(1)].status,
-        ConferencecallStatus::Leaving
-    );
 
-    for (status, words, gone) in [
-        (403u16, "Not permitted", false),
-        (400, "refused to remove", false),
-        (429, "Rate limited", false),
-        (404, "already gone", true),
+    for (status, words) in [
+        (403u16, "Not permitted"),
+        (400, "refused to remove"),
+        (429, "Rate limited"),
+        (404, "already gone"),
     ] {
         let mut s = populated();
         let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, status, None, b"");
@@ -148,11 +148,8 @@ fn removal_outcomes() {
         update(&mut s, ev, t0() + secs(3));
         let text = &s.toast.as_ref().unwrap().text;
         assert!(text.contains(words), "{status}: {text}");
-        assert_eq!(
-            s.participants[&part_id(2)].gone_at.is_some(),
-            gone,
-            "{status}"
-        );
+        // The row is the sync task's to change, in its next picture.
+        assert!(s.participants[&part_id(2)].gone_at.is_none(), "{status}");
     }
 }
 
