@@ -50,6 +50,7 @@ use crate::sync::snapshot::{Snapshot, SyncEvent};
 
 mod calls;
 mod checks;
+mod departures;
 mod history;
 pub mod horizon;
 mod peers;
@@ -149,9 +150,9 @@ pub struct Tracker {
     scanned_to: Option<Timestamp>,
     /// When the last snapshot went out.
     last_sent: Option<std::time::Instant>,
-    /// Participants seen to have left recently, sent to the app once each, with when they
-    /// left (forgotten once out of the window).
-    departures: IdMap<Timestamp>,
+    /// Departures told to the app, with when they left, so that each is told once (the app
+    /// keeps the departures; this is only what it was told, forgotten once out of the window).
+    departures_told: IdMap<Timestamp>,
     /// Those not sent yet.
     unsent_departures: Vec<Arc<Conferencecall>>,
     /// How far back the picture reaches.
@@ -191,7 +192,7 @@ impl Tracker {
             awaiting: IdMap::default(),
             scanned_to: None,
             last_sent: None,
-            departures: IdMap::default(),
+            departures_told: IdMap::default(),
             unsent_departures: Vec::new(),
             remembered: remember::Remembered::default(),
             screen: None,
@@ -395,36 +396,6 @@ impl Tracker {
         self.send_departures(events).await;
         self.remember();
         f.essential_done();
-    }
-
-    /// Notes a record of a participant that left within the departures window (pages read
-    /// anyway hold them: no request is made for this).
-    fn note_departure(&mut self, cc: &Conferencecall, now: Timestamp) {
-        if cc.status != ConferencecallStatus::Leaved || self.departures.contains_key(&cc.id) {
-            return;
-        }
-        let Some(left) = cc.tm_update.or(cc.tm_delete) else {
-            return;
-        };
-        let window = SignedDuration::try_from(crate::defaults::DEPARTURES)
-            .unwrap_or(SignedDuration::from_mins(15));
-        if now.duration_since(left) < window && left <= now {
-            self.departures.insert(cc.id, left);
-            self.unsent_departures.push(Arc::new(cc.clone()));
-        }
-    }
-
-    /// Sends the departures noted since last time, and forgets those out of the window.
-    async fn send_departures(&mut self, events: &Events) {
-        let now = Timestamp::now();
-        let window = SignedDuration::try_from(crate::defaults::DEPARTURES)
-            .unwrap_or(SignedDuration::from_mins(15));
-        self.departures
-            .retain(|_, left| now.duration_since(*left) < window);
-        if !self.unsent_departures.is_empty() {
-            let unsent_departures = std::mem::take(&mut self.unsent_departures);
-            let _ = events.send(SyncEvent::Departed(unsent_departures)).await;
-        }
     }
 
     /// Every page of `GET /conferences` (normally one).
