@@ -9,18 +9,18 @@
 #   benches/busy_account.sh hour       # the churn viewer's memory over an hour (not in "every")
 #
 # CONFTOP_BENCH_BIN runs that binary instead of building one; CONFTOP_BENCH_PORT moves the
-# simulators' ports (from 18701), so that two runs can go on at once.
+# simulators' ports (from 18701) and the work directory, so that two runs can go on at once.
 #
 # Needs tmux, curl and python3. Each measure runs against a fresh simulator; caches live in a
-# fresh directory under target/, never the user's.
+# fresh directory under target/ (bench-busy-PORT), never the user's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -n "${CONFTOP_BENCH_BIN:-}" ] || cargo build --release --quiet
 bin=${CONFTOP_BENCH_BIN:-$PWD/target/release/conftop}
-work=$PWD/target/bench-busy
+port=${CONFTOP_BENCH_PORT:-18700}
+work=$PWD/target/bench-busy-$port
 rm -rf "$work"
 mkdir -p "$work"
-port=${CONFTOP_BENCH_PORT:-18700}
 only=" ${*:-first four fourhosts warm power list ten churn} "
 
 sim_start() { # [sim options…]: a fresh busy simulator on $port; sets $key and $sim
