@@ -52,7 +52,14 @@ impl Relay {
                 if self.answered(&o, now)
                     && let Some(last) = self.last.clone()
                 {
-                    out.push(SyncEvent::Snapshot(self.lay_over(&last)));
+                    let laid = self.lay_over(&last);
+                    if !Arc::ptr_eq(&laid, &last) {
+                        // Sent between the tracker's own: it says nothing of a refresh under
+                        // way, nor that one ended.
+                        let mut again = (*laid).clone();
+                        again.interim = true;
+                        out.push(SyncEvent::Snapshot(Arc::new(again)));
+                    }
                 }
                 out.push(SyncEvent::Acted(o));
                 out
@@ -211,6 +218,8 @@ mod tests {
         let out = r.pass(removal(1, Ok(cc(1, "leaving"))), t0() + secs(1));
         assert_eq!(pictures(&out), vec![vec![(1, Leaving), (2, Joined)]]);
         assert!(matches!(out.last(), Some(SyncEvent::Acted(_))));
+        // Sent between refreshes: it does not say that one ended.
+        assert!(matches!(&out[0], SyncEvent::Snapshot(s) if s.interim));
         // A refresh read before the removal (or one that does not read the record) still
         // says joined: the answer stays laid over it.
         let out = r.pass(
@@ -275,6 +284,10 @@ mod tests {
         assert!(matches!(out[0], SyncEvent::Acted(_)));
         let out = r.pass(SyncEvent::Refreshing, t0() + secs(2));
         assert!(matches!(out[..], [SyncEvent::Refreshing]));
+        // Nor does one the picture already shows.
+        r.pass(snapshot(&[(1, "leaving")], t0() + secs(3)), t0() + secs(3));
+        let out = r.pass(removal(1, Ok(cc(1, "leaving"))), t0() + secs(4));
+        assert!(matches!(out[..], [SyncEvent::Acted(_)]));
         // Before any picture, an answer is only its verdict.
         let mut fresh = Relay::default();
         let out = fresh.pass(removal(1, Ok(cc(1, "leaving"))), t0());
