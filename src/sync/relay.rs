@@ -8,8 +8,8 @@
 //! picture has caught up: a `leaving` answer shows at once (the last snapshot is sent again
 //! with it, before the answer's verdict), and a snapshot read before the removal never turns
 //! the participant back to `joined`, because statuses only move forward
-//! ([`crate::api::ConferencecallStatus::rank`]). A participant the server says is gone (404) is left
-//! out until a picture confirmed after that answer still has it live.
+//! ([`crate::api::ConferencecallStatus::rank`]). A participant the server says is gone (404)
+//! is left out until the rooms, listed after that answer, still have it.
 
 use std::sync::Arc;
 
@@ -121,8 +121,9 @@ impl Relay {
                 }
                 // The tracker has caught up (or gone further).
                 Answer::Record(_) => false,
-                // Confirmed by the server since it said "gone": the picture is its word.
-                Answer::Gone(at) if s.confirmed.is_some_and(|c| c > *at) => false,
+                // The rooms were listed since the server said "gone" and it is still in one:
+                // the picture is the server's word.
+                Answer::Gone(at) if s.listed.is_some_and(|l| l > *at) => false,
                 Answer::Gone(_) => {
                     patched.get_or_insert_with(|| (**s).clone());
                     drop.push(i);
@@ -170,10 +171,18 @@ mod tests {
         .unwrap()
     }
 
-    fn snapshot(parts: &[(u128, &str)], confirmed: Timestamp) -> SyncEvent {
+    /// A snapshot whose rooms were listed, and which the server last answered, at `at`.
+    fn snapshot(parts: &[(u128, &str)], at: Timestamp) -> SyncEvent {
+        listed_then(parts, at, at)
+    }
+
+    /// A snapshot whose rooms were listed at `listed` and which the server last answered at
+    /// `confirmed` (a light refresh reads no room list).
+    fn listed_then(parts: &[(u128, &str)], listed: Timestamp, confirmed: Timestamp) -> SyncEvent {
         SyncEvent::Snapshot(Arc::new(Snapshot {
             participants: parts.iter().map(|(n, s)| Arc::new(cc(*n, s))).collect(),
             confirmed: Some(confirmed),
+            listed: Some(listed),
             ..Snapshot::default()
         }))
     }
@@ -253,19 +262,20 @@ mod tests {
     }
 
     #[test]
-    fn gone_hides_the_row_until_a_picture_confirmed_after_the_answer_still_has_it() {
+    fn gone_hides_the_row_until_rooms_listed_after_the_answer_still_have_it() {
         let mut r = Relay::default();
         r.pass(snapshot(&[(1, "joined"), (2, "joined")], t0()), t0());
         let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, 404, None, b"");
         let out = r.pass(removal(1, Err(err)), t0() + secs(1));
         assert_eq!(pictures(&out), vec![vec![(2, Joined)]]);
-        // A picture the server confirmed before the answer does not bring it back…
+        // A picture whose rooms were listed before the answer does not bring it back, even
+        // one a later light refresh confirmed…
         let out = r.pass(
-            snapshot(&[(1, "joined"), (2, "joined")], t0()),
+            listed_then(&[(1, "joined"), (2, "joined")], t0(), t0() + secs(2)),
             t0() + secs(2),
         );
         assert_eq!(pictures(&out), vec![vec![(2, Joined)]]);
-        // …one confirmed after it does: the server's rooms still list it.
+        // …one whose rooms were listed after it does: the server's rooms still list it.
         let out = r.pass(
             snapshot(&[(1, "joined"), (2, "joined")], t0() + secs(5)),
             t0() + secs(5),
