@@ -49,6 +49,25 @@ pub enum CacheError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error(
+        "cannot use the cache {path}: a later version of conftop laid it out (layout {layout})"
+    )]
+    Newer { path: String, layout: i64 },
+}
+
+impl CacheError {
+    /// Whether the file is not a sound database (corrupt, or not SQLite at all): it can only
+    /// be set aside. One that is busy, or a later version's, is left as it is.
+    fn unreadable(&self) -> bool {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        match self {
+            CacheError::Db { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(DatabaseCorrupt | NotADatabase)
+            ),
+            CacheError::Io { .. } | CacheError::Newer { .. } => false,
+        }
+    }
 }
 
 /// A participant as far as never changes, and when it was last seen live.
@@ -131,12 +150,15 @@ impl Cache {
         let path = path_for(dir, host, customer);
         let (conn, warm) = match connect(dir, &path).and_then(|c| load(c, &path, horizon, now)) {
             Ok(found) => found,
-            Err(e) => {
+            // Only a file that is not a sound database is set aside: one that is locked or
+            // busy may be a peer's at work, and goes on without this conftop.
+            Err(e) if e.unreadable() => {
                 tracing::warn!("{e}; starting it afresh");
                 set_aside(&path);
                 let conn = connect(dir, &path)?;
                 load(conn, &path, horizon, now)?
             }
+            Err(e) => return Err(e),
         };
         let shown = path.display().to_string();
         let peers = side_connection(&path)
@@ -219,20 +241,29 @@ fn connect(dir: &Path, path: &Path) -> Result<Connection, CacheError> {
         .map_err(db)?;
     let layout =
         |c: &Connection| c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0));
-    if layout(&conn).map_err(db)? != LAYOUT {
+    let found = layout(&conn).map_err(db)?;
+    if found > LAYOUT {
+        // A later conftop's, perhaps running beside this one: left to it, not laid out again.
+        return Err(CacheError::Newer {
+            path: path.display().to_string(),
+            layout: found,
+        });
+    }
+    if found != LAYOUT {
         // Peers starting together: one of them lays it out, in one transaction, and the others
         // find it done.
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(db)?;
-        if layout(&tx).map_err(db)? != LAYOUT {
+        if layout(&tx).map_err(db)? < LAYOUT {
             tx.execute_batch(
                 "DROP TABLE IF EXISTS participants;
              DROP TABLE IF EXISTS calls;
              DROP TABLE IF EXISTS walked;
              CREATE TABLE participants (
                  id TEXT PRIMARY KEY, conference TEXT NOT NULL, call TEXT,
-                 joined INTEGER, seen INTEGER NOT NULL);
+                 joined INTEGER, seen INTEGER NOT NULL,
+                 status TEXT, updated INTEGER, read INTEGER);
              CREATE INDEX participants_seen ON participants (seen);
              CREATE TABLE calls (id TEXT PRIMARY KEY, created INTEGER, parties TEXT NOT NULL);
              CREATE INDEX calls_created ON calls (created);

@@ -270,3 +270,37 @@ fn a_broken_shared_cache_leaves_every_read_to_each_peer() {
     peers.share(&[known(1, t0())], &[]);
     peers.release(Kind::Record, &ids);
 }
+
+#[test]
+fn a_busy_or_newer_cache_is_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cache, _) = open(dir.path(), "h", 1, t0());
+    cache.save(Batch {
+        participants: vec![known(1, t0())],
+        ..Batch::default()
+    });
+    let path = cache.path().to_owned();
+    cache.close();
+    // A peer holds the write lock longer than a start waits: this start goes without the
+    // cache, and the peer's file stays.
+    let holder = Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let e = Cache::open(dir.path(), "h", Uuid::from_u128(1), HOUR, t0()).unwrap_err();
+    assert!(e.to_string().contains("cannot use the cache"), "{e}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    let (_, warm) = open(dir.path(), "h", 1, t0());
+    assert_eq!(warm.participants.len(), 1, "not set aside");
+    // A later version's layout is its own: not laid out again.
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", LAYOUT + 1)
+        .unwrap();
+    let e = Cache::open(dir.path(), "h", Uuid::from_u128(1), HOUR, t0()).unwrap_err();
+    assert!(e.to_string().contains("later version"), "{e}");
+    let layout: i64 = Connection::open(&path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(layout, LAYOUT + 1);
+}
