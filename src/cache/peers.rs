@@ -19,8 +19,9 @@ use uuid::Uuid;
 use super::{Known, micros};
 use crate::api::Call;
 
-/// How long a claim holds: longer than a read takes with the budget's waits, short enough that
-/// a peer that quit does not hold the screen up for long.
+/// How long a claim holds: a read normally ends well within it (one held up longer by 429
+/// pauses may be read twice, which costs a request, never a stall), and a peer that quit
+/// holds the screen up no longer than this.
 pub const CLAIM_FOR: SignedDuration = SignedDuration::from_secs(10);
 
 /// What is claimed: a participant's record or a call.

@@ -165,17 +165,19 @@ impl Tracker {
                 self.progress(f, events, true).await;
             }
             theirs.retain(|id| self.awaiting.contains_key(id) && !self.live.contains_key(id));
-            let Split {
-                ours,
-                theirs: still,
-            } = self.ours(Kind::Record, &theirs).await;
-            theirs = still;
-            for id in ours {
+            // Those whose claim lapsed or was let go are read here, each claimed just before.
+            let mut still = Vec::new();
+            for id in std::mem::take(&mut theirs) {
+                if !self.is_ours(Kind::Record, id).await {
+                    still.push(id);
+                    continue;
+                }
                 if !self.read_listed(f, id).await {
                     return;
                 }
                 self.progress(f, events, false).await;
             }
+            theirs = still;
         }
     }
 }

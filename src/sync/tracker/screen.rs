@@ -56,18 +56,18 @@ impl Tracker {
         };
         let room = SCREENFUL.saturating_sub(self.screen_served);
         let step = self.step();
-        // What peers read meanwhile; then the next few that no peer is reading.
+        // What peers read meanwhile; then the next few that no peer is reading, each claimed
+        // just before it is read (so a failure leaves no claim behind but its own, let go).
         let mut read = self.records_from_peers(&mut HashSet::new()).await > 0;
-        let mut ids = Vec::new();
+        let mut served = 0;
         for id in wanted.awaited {
-            if ids.len() >= step.min(room) {
+            if served >= step.min(room) {
                 break;
             }
-            if self.awaiting.contains_key(&id) && self.is_ours(Kind::Record, id).await {
-                ids.push(id);
+            if !self.awaiting.contains_key(&id) || !self.is_ours(Kind::Record, id).await {
+                continue;
             }
-        }
-        for id in ids {
+            served += 1;
             self.screen_served += 1;
             // On the walk's own footing: optional work's half-interval is long gone in a walk
             // this long, and this is what the user is looking at.
@@ -114,25 +114,26 @@ impl Tracker {
             .iter()
             .filter_map(|id| self.live.get(id).and_then(|p| p.reference_id));
         let mut unnamed: Vec<Uuid> = Vec::new();
+        let mut listed = HashSet::new();
         for c in wanted.visible.iter().copied().chain(of_awaited) {
-            if !self.calls_done.contains(&c) && !unnamed.contains(&c) {
+            if !self.calls_done.contains(&c) && listed.insert(c) {
                 unnamed.push(c);
             }
         }
-        // Those peers named meanwhile; then the next few that no peer is reading.
+        // Those peers named meanwhile; then the next few that no peer is reading, each claimed
+        // just before it is read.
         let unnamed = self.calls_from_peers(unnamed, events).await;
-        let mut calls = Vec::new();
         let step = self.step();
+        let mut found = Vec::new();
+        let mut asked = 0;
         for id in unnamed {
-            if calls.len() >= step {
+            if asked >= step {
                 break;
             }
-            if self.is_ours(Kind::Call, id).await {
-                calls.push(id);
+            if !self.is_ours(Kind::Call, id).await {
+                continue;
             }
-        }
-        let mut found = Vec::new();
-        for id in calls {
+            asked += 1;
             match f.call(|c| c.get_call(id)).await {
                 Ok(call) => {
                     self.calls_done.insert(id);
