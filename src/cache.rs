@@ -21,7 +21,7 @@ use jiff::{SignedDuration, Timestamp};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::api::Call;
+use crate::api::{Call, ConferencecallStatus};
 
 mod peers;
 pub use peers::{CLAIM_FOR, Kind, Peers};
@@ -78,6 +78,18 @@ pub struct Known {
     pub call: Option<Uuid>,
     pub joined: Option<Timestamp>,
     pub seen: Timestamp,
+    /// Its status as a conftop read it from the server, and when: for peers, which take it
+    /// only while it is seconds old (never a start from what an earlier run read).
+    pub read: Option<Read>,
+}
+
+/// A status read from the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    pub status: ConferencecallStatus,
+    /// The record's `tm_update`: since when it has had that status.
+    pub updated: Option<Timestamp>,
+    pub at: Timestamp,
 }
 
 /// How far the history had been read at `at`: every record down to `frontier` (the newest
@@ -381,7 +393,7 @@ fn load(
 }
 
 /// The columns [`known`] reads, in its order.
-const KNOWN: &str = "id, conference, call, joined, seen";
+const KNOWN: &str = "id, conference, call, joined, seen, status, updated, read";
 
 /// A participant's row; one that does not read is `None`, skipped (the server is asked
 /// instead).
@@ -389,6 +401,13 @@ fn known(r: &rusqlite::Row) -> rusqlite::Result<Option<Known>> {
     let (id, conference) = (r.get::<_, String>(0)?, r.get::<_, String>(1)?);
     let call = r.get::<_, Option<String>>(2)?;
     let (joined, seen) = (r.get::<_, Option<i64>>(3)?, r.get::<_, i64>(4)?);
+    let status = r.get::<_, Option<String>>(5)?;
+    let (updated, read) = (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<i64>>(7)?);
+    let read = status.zip(read.and_then(time)).map(|(status, at)| Read {
+        status: ConferencecallStatus::from(status.as_str()),
+        updated: updated.and_then(time),
+        at,
+    });
     Ok((|| {
         Some(Known {
             id: Uuid::parse_str(&id).ok()?,
@@ -396,6 +415,7 @@ fn known(r: &rusqlite::Row) -> rusqlite::Result<Option<Known>> {
             call: call.and_then(|c| Uuid::parse_str(&c).ok()),
             joined: joined.and_then(time),
             seen: time(seen)?,
+            read,
         })
     })())
 }
@@ -446,18 +466,27 @@ fn write(conn: &mut Connection, batch: &Batch) -> rusqlite::Result<()> {
 
 /// Participants and calls, within a transaction.
 fn put(conn: &Connection, participants: &[Known], calls: &[Call]) -> rusqlite::Result<()> {
+    // A status is kept only if it was read later than the one there (a write without one,
+    // "still seen", leaves it).
     let mut put = conn.prepare_cached(
-        "INSERT INTO participants (id, conference, call, joined, seen)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET seen = max(seen, excluded.seen)",
+        "INSERT INTO participants (id, conference, call, joined, seen, status, updated, read)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET seen = max(seen, excluded.seen),
+           status = CASE WHEN excluded.read > coalesce(read, 0) THEN excluded.status ELSE status END,
+           updated = CASE WHEN excluded.read > coalesce(read, 0) THEN excluded.updated ELSE updated END,
+           read = max(coalesce(read, 0), coalesce(excluded.read, 0))",
     )?;
     for p in participants {
+        let read = p.read.as_ref();
         put.execute(params![
             p.id.to_string(),
             p.conference.to_string(),
             p.call.map(|c| c.to_string()),
             p.joined.map(micros),
             micros(p.seen),
+            read.map(|r| r.status.as_str().to_owned()),
+            read.and_then(|r| r.updated).map(micros),
+            read.map(|r| micros(r.at)),
         ])?;
     }
     let mut put = conn.prepare_cached(

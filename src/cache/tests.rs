@@ -21,6 +21,7 @@ fn known(n: u128, seen: Timestamp) -> Known {
         call: Some(Uuid::from_u128(2000 + n)),
         joined: Some(seen - mins(10)),
         seen,
+        read: None,
     }
 }
 
@@ -269,6 +270,40 @@ fn a_broken_shared_cache_leaves_every_read_to_each_peer() {
     assert!(peers.calls(&[Uuid::from_u128(2001)]).is_empty());
     peers.share(&[known(1, t0())], &[]);
     peers.release(Kind::Record, &ids);
+}
+
+#[test]
+fn the_latest_status_read_is_kept_and_a_write_without_one_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = open(dir.path(), "h", 1, t0());
+    let peers = a.peers();
+    let read = |status: &str, at: Timestamp| Known {
+        read: Some(Read {
+            status: status.into(),
+            updated: Some(at - mins(1)),
+            at,
+        }),
+        ..known(1, at)
+    };
+    peers.share(&[read("leaving", t0())], &[]);
+    // Read earlier (a slower peer's answer), and "still seen" without a status: neither
+    // replaces it.
+    peers.share(
+        &[read("joined", t0() - mins(1)), known(1, t0() + mins(1))],
+        &[],
+    );
+    let got = peers.participants_since(t0() - mins(5));
+    let k = &got[0];
+    assert_eq!(k.read.as_ref().map(|r| r.status.as_str()), Some("leaving"));
+    assert_eq!(k.read.as_ref().map(|r| r.at), Some(t0()));
+    assert_eq!(k.seen, t0() + mins(1));
+    // A later read does.
+    peers.share(&[read("joined", t0() + mins(2))], &[]);
+    let got = peers.participants_since(t0() - mins(5));
+    assert_eq!(
+        got[0].read.as_ref().map(|r| r.status.as_str()),
+        Some("joined")
+    );
 }
 
 #[test]

@@ -2,20 +2,28 @@
 //! cache; see [`crate::cache::Peers`]). Four screens of a wall started together would each
 //! read the same records and callers; instead, each record or call read one by one is claimed
 //! first, read by the one that holds the claim, and written to the cache at once, where the
-//! others take it. What a peer read counts as what the cache knows: the participant shows as
-//! its room lists it, the caller by name while its state is read again with spare budget.
+//! others take it. A participant a peer read shows with the status the peer read, while that
+//! is seconds old (else as its room lists it, as the cache's do); a caller by name, while its
+//! call's state is read again with spare budget.
 //!
 //! Without a cache (`--no-cache`, the demo) there are no peers, and everything below is the
 //! identity: every id is this conftop's to read.
 
 use std::time::Duration;
 
-use crate::cache::{CLAIM_FOR, Kind, Known};
+use crate::cache::{CLAIM_FOR, Kind, Known, Read};
 
 use super::*;
 
 /// How often claims held by peers are looked at again while waiting for what they read.
 const PEER_POLL: Duration = Duration::from_millis(200);
+
+/// A status a peer read from the server is taken while it is this fresh; an older one is not
+/// (the participant shows as its room lists it, as the cache's do).
+const FRESH: SignedDuration = SignedDuration::from_secs(30);
+
+/// How long after a peer was last seen reading this one counts on it.
+const AT_WORK: SignedDuration = SignedDuration::from_secs(30);
 
 /// The ids to read, split: those this conftop reads, and those a peer is reading now (they
 /// will be in the cache), each in the order given.
@@ -26,6 +34,13 @@ pub(super) struct Split {
 }
 
 impl Tracker {
+    /// Whether a peer has been seen reading lately: the reading is shared.
+    pub(super) fn peers_at_work(&self) -> bool {
+        self.remembered
+            .peers_seen
+            .is_some_and(|t| Timestamp::now().duration_since(t) < AT_WORK)
+    }
+
     /// Participants whose record a peer wrote since last asked: in the picture as the cache's
     /// are, no longer awaited (nor looked for on a page). Returns how many came.
     pub(super) async fn records_from_peers(&mut self, expected: &mut HashSet<Uuid>) -> usize {
@@ -42,7 +57,9 @@ impl Tracker {
         self.remembered.peers_since = now - SignedDuration::from_secs(5);
         let mut came = 0;
         for k in written {
-            if self.live.contains_key(&k.id) {
+            // This one's own reading wins: one it has (or that did not resolve to someone
+            // live) is not taken from a peer's older word.
+            if self.live.contains_key(&k.id) || self.unresolved.contains_key(&k.id) {
                 continue;
             }
             let room = self.awaiting.get(&k.id).copied();
@@ -52,12 +69,25 @@ impl Tracker {
             let room = room.unwrap_or(k.conference);
             self.awaiting.remove(&k.id);
             expected.remove(&k.id);
-            self.live.insert(k.id, Arc::new(remember::unread(&k, room)));
-            self.remembered.unread.insert(k.id);
+            let mut record = remember::unread(&k, room);
+            match k.read.as_ref().filter(|r| now.duration_since(r.at) < FRESH) {
+                // The server's word, seconds old: as good as read here.
+                Some(r) if r.status.is_live() => {
+                    record.status = r.status.clone();
+                    record.tm_update = r.updated;
+                    self.checked.insert(Target::Participant(k.id), self.turn);
+                }
+                _ => {
+                    self.remembered.unread.insert(k.id);
+                }
+            }
+            self.live.insert(k.id, Arc::new(record));
             self.remembered.written.insert(k.id, k.seen);
             came += 1;
         }
-        self.remembered.peers_at_work |= came > 0;
+        if came > 0 {
+            self.remembered.peers_seen = Some(now);
+        }
         came
     }
 
@@ -72,7 +102,7 @@ impl Tracker {
         if found.is_empty() {
             return ids;
         }
-        self.remembered.peers_at_work = true;
+        self.remembered.peers_seen = Some(Timestamp::now());
         let named: HashSet<Uuid> = found.iter().map(|c| c.id).collect();
         for c in &found {
             self.calls_done.insert(c.id);
@@ -99,7 +129,9 @@ impl Tracker {
         .collect();
         let (ours, theirs): (Vec<Uuid>, Vec<Uuid>) =
             ids.iter().partition(|id| claimed.contains(id));
-        self.remembered.peers_at_work |= !theirs.is_empty();
+        if !theirs.is_empty() {
+            self.remembered.peers_seen = Some(Timestamp::now());
+        }
         Split { ours, theirs }
     }
 
@@ -130,6 +162,11 @@ impl Tracker {
                 call: cc.reference_id,
                 joined: cc.tm_create,
                 seen: now,
+                read: Some(Read {
+                    status: cc.status.clone(),
+                    updated: cc.tm_update,
+                    at: now,
+                }),
             })
             .collect();
         if known.is_empty() {

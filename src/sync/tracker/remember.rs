@@ -33,8 +33,8 @@ pub(super) struct Remembered {
     pub peers: Option<Arc<Peers>>,
     /// Participants written since this time have not been looked at for peers' reads.
     pub peers_since: Timestamp,
-    /// A peer has been seen reading at the same time: the reading is shared.
-    pub peers_at_work: bool,
+    /// When a peer was last seen reading at the same time (see [`Tracker::peers_at_work`]).
+    pub peers_seen: Option<Timestamp>,
 }
 
 impl Tracker {
@@ -168,6 +168,7 @@ impl Tracker {
                     call: p.reference_id,
                     joined: p.tm_create,
                     seen: now,
+                    read: None,
                 });
             }
         }

@@ -18,11 +18,7 @@ const SCREENFUL: usize = 60;
 impl Tracker {
     /// How many records and callers are read for the screen between two pages.
     fn step(&self) -> usize {
-        if self.remembered.peers_at_work {
-            STEP * 2
-        } else {
-            STEP
-        }
+        if self.peers_at_work() { STEP * 2 } else { STEP }
     }
 
     /// Reads what the screen wants from the sync task while a refresh runs.

@@ -292,13 +292,50 @@ async fn a_record_one_peer_reads_is_the_others_without_a_request() {
     assert_eq!(placed.conference_id, id(1001));
     assert_eq!(placed.reference_id, Some(id(2001)));
     assert_eq!(placed.tm_create, record.tm_create);
-    // Shown as its room lists it: the record's own status is read from the server only.
+    // With the status the peer just read, as good as read here.
     assert_eq!(placed.status, ConferencecallStatus::Joined);
-    assert!(b.remembered.unread.contains(&id(1)));
+    assert!(!b.remembered.unread.contains(&id(1)));
+    // One this tracker read itself and found gone is not brought back by a peer's row.
+    b.unresolved.insert(id(2), b.turn);
+    a.share_records(&[&cc(2, 1, "joined", 200)]).await;
+    assert_eq!(b.records_from_peers(&mut expected).await, 0);
+    assert!(!b.live.contains_key(&id(2)));
     // One the room does not list, and nobody awaits, is not taken in.
     a.share_records(&[&cc(3, 1, "joined", 10)]).await;
     assert_eq!(b.records_from_peers(&mut expected).await, 0);
     assert!(!b.live.contains_key(&id(3)));
+}
+
+#[tokio::test]
+async fn a_status_a_peer_read_is_taken_only_while_it_is_seconds_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut b) = peers_on(dir.path());
+    b.await_listed(&room(1, "progressing", &[1, 2]));
+    let peers = a.remembered.peers.clone().unwrap();
+    let now = Timestamp::now();
+    let known = |n: u128, status: &str, read_ago: i64| crate::cache::Known {
+        id: id(n),
+        conference: id(1001),
+        call: Some(id(2000 + n)),
+        joined: Some(t0()),
+        seen: now,
+        read: Some(crate::cache::Read {
+            status: status.into(),
+            updated: Some(now - SignedDuration::from_secs(read_ago + 40)),
+            at: now - SignedDuration::from_secs(read_ago),
+        }),
+    };
+    // Stuck leaving, read by the peer a moment ago; and one it read a minute ago.
+    peers.share(&[known(1, "leaving", 1), known(2, "leaving", 60)], &[]);
+    let mut expected = HashSet::new();
+    assert_eq!(b.records_from_peers(&mut expected).await, 2);
+    assert_eq!(status(&b, 1), Some(ConferencecallStatus::Leaving));
+    assert!(!b.remembered.unread.contains(&id(1)));
+    let since = b.live[&id(1)].tm_update;
+    assert!(since.is_some(), "since when it has been leaving");
+    // A minute-old word is no status: shown as its room lists it, read again here.
+    assert_eq!(status(&b, 2), Some(ConferencecallStatus::Joined));
+    assert!(b.remembered.unread.contains(&id(2)));
 }
 
 #[tokio::test]
