@@ -199,6 +199,10 @@ impl Tracker {
                 if left.remove(&call.id) {
                     self.calls_done.insert(call.id);
                     found.push(call);
+                } else if self.remembered.stale_calls.contains(&call.id) {
+                    // Named from the cache or by a peer, its state not read here yet: this
+                    // page, read anyway, has it.
+                    found.push(call);
                 }
             }
             // Names appear page by page, and the app never takes in one huge batch.
