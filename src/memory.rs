@@ -14,7 +14,8 @@ pub async fn give_back_freed() {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         every.tick().await;
-        trim();
+        // It walks the heap holding the allocator's locks: not on the thread that draws.
+        let _ = tokio::task::spawn_blocking(trim).await;
     }
 }
 
