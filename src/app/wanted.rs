@@ -41,7 +41,7 @@ impl AppState {
         let shown = self.shown_rows();
         let mut awaited: Vec<Uuid> = shown.iter().filter(|id| unread(id)).copied().collect();
         let mut listed: HashSet<Uuid> = awaited.iter().copied().collect();
-        let mut rooms: Vec<usize> = Vec::new();
+        let mut groups: Vec<usize> = Vec::new();
         for id in &shown {
             let row = self
                 .view
@@ -49,12 +49,12 @@ impl AppState {
                 .get(id)
                 .and_then(|r| self.view.rows.get(*r));
             if let Some(Row::Participant(gi, _)) = row
-                && !rooms.contains(gi)
+                && !groups.contains(gi)
             {
-                rooms.push(*gi);
+                groups.push(*gi);
             }
         }
-        for gi in rooms {
+        for gi in groups {
             for id in self.view.groups.get(gi).map_or(&[][..], |g| &g.members) {
                 if unread(id) && listed.insert(*id) {
                     awaited.push(*id);

@@ -123,7 +123,7 @@ impl Relay {
                 Answer::Record(_) => false,
                 // The rooms were listed since the server said "gone" and it is still in one:
                 // the picture is the server's word.
-                Answer::Gone(at) if s.listed.is_some_and(|l| l > *at) => false,
+                Answer::Gone(at) if s.conferences_listed.is_some_and(|l| l > *at) => false,
                 Answer::Gone(_) => {
                     patched.get_or_insert_with(|| (**s).clone());
                     drop.push(i);
@@ -182,7 +182,7 @@ mod tests {
         SyncEvent::Snapshot(Arc::new(Snapshot {
             participants: parts.iter().map(|(n, s)| Arc::new(cc(*n, s))).collect(),
             confirmed: Some(confirmed),
-            listed: Some(listed),
+            conferences_listed: Some(listed),
             ..Snapshot::default()
         }))
     }
@@ -262,7 +262,7 @@ mod tests {
     }
 
     #[test]
-    fn gone_hides_the_row_until_rooms_listed_after_the_answer_still_have_it() {
+    fn gone_hides_the_row_until_conferences_listed_after_the_answer_still_have_it() {
         let mut r = Relay::default();
         r.pass(snapshot(&[(1, "joined"), (2, "joined")], t0()), t0());
         let err = ApiError::from_response("DELETE /conferencecalls/{id}", true, 404, None, b"");

@@ -35,7 +35,7 @@ pub struct Snapshot {
     pub confirmed: Option<Timestamp>,
     /// When the rooms were last listed (`GET /conferences`): who is in each is the server's
     /// word as of then (a light refresh reads no room list).
-    pub listed: Option<Timestamp>,
+    pub conferences_listed: Option<Timestamp>,
     /// How far back the picture reaches, and why.
     pub horizon: super::tracker::Horizon,
 }

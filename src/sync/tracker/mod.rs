@@ -148,8 +148,8 @@ pub struct Tracker {
     awaiting: IdMap<Uuid>,
     /// The oldest record time any walk reached, for the history scan's progress.
     scanned_to: Option<Timestamp>,
-    /// When the rooms were last listed: who is in each is the server's word as of then.
-    rooms_listed: Option<Timestamp>,
+    /// When the conferences were last listed: who is in each is the server's word as of then.
+    conferences_listed: Option<Timestamp>,
     /// When the last snapshot went out.
     last_sent: Option<std::time::Instant>,
     /// Departures told to the app, with when they left, so that each is told once (the app
@@ -193,7 +193,7 @@ impl Tracker {
             page_limit: usize::MAX,
             awaiting: IdMap::default(),
             scanned_to: None,
-            rooms_listed: None,
+            conferences_listed: None,
             last_sent: None,
             departures_told: IdMap::default(),
             unsent_departures: Vec::new(),
@@ -265,7 +265,7 @@ impl Tracker {
         let mut expected: HashSet<Uuid> = HashSet::new();
         if !light {
             let listed = self.list_rooms(f, full).await?;
-            self.rooms_listed = Some(Timestamp::now());
+            self.conferences_listed = Some(Timestamp::now());
             let was_listed = std::mem::take(&mut self.listed);
             for conference in listed {
                 self.listed.insert(conference.id);

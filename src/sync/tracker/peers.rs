@@ -62,14 +62,14 @@ impl Tracker {
             if self.live.contains_key(&k.id) || self.unresolved.contains_key(&k.id) {
                 continue;
             }
-            let room = self.awaiting.get(&k.id).copied();
-            if room.is_none() && !expected.contains(&k.id) {
+            let listed_in = self.awaiting.get(&k.id).copied();
+            if listed_in.is_none() && !expected.contains(&k.id) {
                 continue;
             }
-            let room = room.unwrap_or(k.conference);
+            let conference = listed_in.unwrap_or(k.conference);
             self.awaiting.remove(&k.id);
             expected.remove(&k.id);
-            let mut record = remember::unread(&k, room);
+            let mut record = remember::unread(&k, conference);
             match k.read.as_ref().filter(|r| now.duration_since(r.at) < FRESH) {
                 // The server's word, seconds old: as good as read here.
                 Some(r) if r.status.is_live() => {

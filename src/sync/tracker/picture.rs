@@ -41,7 +41,7 @@ impl Tracker {
             history,
             interim,
             confirmed: f.answered,
-            listed: self.rooms_listed,
+            conferences_listed: self.conferences_listed,
             horizon: self.horizon,
         };
         self.last_sent = Some(std::time::Instant::now());
