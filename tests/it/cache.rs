@@ -355,3 +355,51 @@ async fn two_screens_of_one_host_started_together_share_the_reading() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_calls_page_read_anyway_confirms_the_calls_the_cache_named() {
+    let sim = crate::common::quiet_sim(40).await;
+    let dir = tempfile::tempdir().unwrap();
+    // A first run names everyone, into the cache.
+    whole_picture(&sim, with_cache(dir.path()), Duration::from_secs(60)).await;
+    // Three newcomers since: a page of calls is read for their callers.
+    sim.with_world(|w| {
+        let room = w.open_conferences(0)[0].id;
+        for _ in 0..3 {
+            w.spawn_participant(room).unwrap();
+        }
+    });
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    sim.reset_counter();
+    let mut handle = sync::spawn(client_for(&sim), with_cache(dir.path()));
+    let (mut remembered, mut confirmed) = (HashSet::new(), HashSet::new());
+    let deadline = Instant::now() + Duration::from_secs(6);
+    while let Ok(Some(ev)) = timeout(deadline - Instant::now(), handle.events.recv()).await {
+        match ev {
+            SyncEvent::Remembered(calls) => remembered.extend(calls.iter().map(|c| c.id)),
+            SyncEvent::Calls(calls) => confirmed.extend(
+                calls
+                    .iter()
+                    .map(|c| c.id)
+                    .filter(|id| remembered.contains(id)),
+            ),
+            _ => {}
+        }
+    }
+    drop(handle.commands);
+    let by_id = sim.counter().get("GET", "/calls/{id}");
+    let pages = sim.counter().get("GET", "/calls");
+    println!(
+        "{} remembered, {} of them confirmed; {by_id} read by id, {pages} pages",
+        remembered.len(),
+        confirmed.len()
+    );
+    assert!(remembered.len() >= 40, "the cache named them");
+    // Their state is read again: mostly from the page read for the newcomers anyway.
+    assert!(confirmed.len() * 2 >= remembered.len(), "confirmed");
+    assert!(
+        by_id * 4 < confirmed.len() as u64,
+        "{by_id} by id for {} confirmed",
+        confirmed.len()
+    );
+}
