@@ -152,9 +152,9 @@ pub(super) fn apply_snapshot(s: &mut AppState, snap: &Snapshot) {
     s.sync.history_complete = snap.complete;
     s.sync.history = snap.history;
     s.sync.horizon = Some(snap.horizon);
-    let loading = (snap.pending > 0).then(|| {
+    let loading = (snap.awaited > 0).then(|| {
         let total = snap.participants.len();
-        (total - snap.pending.min(total), total)
+        (total - snap.awaited.min(total), total)
     });
     changed |= loading != s.sync.loading;
     // While the first picture fills in, rows move as their details arrive: until the user

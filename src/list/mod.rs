@@ -171,7 +171,7 @@ async fn wait(
                 failures = 0;
                 // Complete: the history within the horizon scanned and every listed
                 // participant's own record in (none shown from its room's list alone).
-                if snapshot.interim || !snapshot.complete || snapshot.pending > 0 {
+                if snapshot.interim || !snapshot.complete || snapshot.awaited > 0 {
                     partial = Some(snapshot);
                     continue;
                 }

@@ -21,9 +21,9 @@ pub struct Snapshot {
     /// The whole history within the health-check horizon has been scanned, so participants of
     /// unlisted rooms that joined long ago are included too.
     pub complete: bool,
-    /// Participants listed by their room whose records have not arrived yet: shown as joined,
+    /// Participants listed by their conference whose records have not arrived yet (awaited): shown as joined,
     /// caller and times unknown (they are among `participants`).
-    pub pending: usize,
+    pub awaited: usize,
     /// While the background scan of older history goes on: the share of the horizon scanned.
     pub history: Option<f32>,
     /// An interim picture sent while a long (full) refresh goes on; the refresh's own picture

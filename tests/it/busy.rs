@@ -60,21 +60,21 @@ async fn the_first_picture_comes_from_the_room_lists() {
         .map(|c| c.conferencecall_ids.len())
         .sum();
     assert!(first.participants.len() >= listed, "a row per listed id");
-    assert!(first.pending > listed / 2, "{} pending", first.pending);
+    assert!(first.awaited > listed / 2, "{} awaited", first.awaited);
     let placeholders = first.participants.iter().filter(|p| p.tm_create.is_none());
-    assert_eq!(placeholders.count(), first.pending);
+    assert_eq!(placeholders.count(), first.awaited);
 
     // Then the details fill in, within the budget, and the picture completes.
     let t0 = Instant::now();
     let mut last = first;
-    while last.pending > 0 {
+    while last.awaited > 0 {
         let ev = timeout(Duration::from_secs(120), handle.events.recv())
             .await
             .expect("the picture completes")
             .expect("the sync task runs");
         if let SyncEvent::Snapshot(s) = ev {
             assert!(
-                s.pending <= last.pending || s.pending < 20,
+                s.awaited <= last.awaited || s.awaited < 20,
                 "progress only goes on"
             );
             last = s;
@@ -113,7 +113,7 @@ async fn viewers_started_together_share_the_limit_without_a_storm() {
         for (i, v) in viewers.iter_mut().enumerate() {
             while let Ok(ev) = v.events.try_recv() {
                 if let SyncEvent::Snapshot(s) = ev
-                    && s.pending == 0
+                    && s.awaited == 0
                     && complete[i].is_none()
                 {
                     complete[i] = Some(t0.elapsed());

@@ -65,7 +65,7 @@ async fn whole_picture(
             .expect("the sync task runs");
         match ev {
             SyncEvent::Snapshot(s) if !s.interim => {
-                complete = s.complete && s.pending == 0;
+                complete = s.complete && s.awaited == 0;
                 participants = s.participants.iter().map(|p| p.id).collect();
                 let wanted: HashSet<Uuid> = s
                     .participants

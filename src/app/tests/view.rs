@@ -292,7 +292,7 @@ fn the_selection_stays_on_the_first_row_while_the_picture_fills_in() {
     };
     let first = match snapshot(vec![placeholder(1), placeholder(2)], vec![conf(1, "Alpha")]) {
         SyncEvent::Snapshot(mut snap) => {
-            std::sync::Arc::make_mut(&mut snap).pending = 2;
+            std::sync::Arc::make_mut(&mut snap).awaited = 2;
             SyncEvent::Snapshot(snap)
         }
         _ => unreachable!(),

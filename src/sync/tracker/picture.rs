@@ -19,11 +19,11 @@ impl Tracker {
 
     pub(super) async fn send_snapshot(&mut self, f: &Fetcher<'_>, events: &Events, interim: bool) {
         let mut participants: Vec<Arc<Conferencecall>> = self.live.values().cloned().collect();
-        let mut pending = 0;
+        let mut awaited = 0;
         for (id, conference) in &self.awaiting {
             if !self.live.contains_key(id) {
                 participants.push(Arc::new(placeholder(*id, *conference)));
-                pending += 1;
+                awaited += 1;
             }
         }
         let now = Timestamp::now();
@@ -37,7 +37,7 @@ impl Tracker {
             conferences: self.conferences.clone(),
             requests: f.requests,
             complete: self.deep.is_none(),
-            pending,
+            awaited,
             history,
             interim,
             confirmed: f.answered,
