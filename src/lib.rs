@@ -3,19 +3,21 @@
 //! Data flows one way: [`api`] (HTTP client and wire types) → [`sync`] (the task that follows
 //! the API) → [`app`] (the only owner of state, updated by a pure function) → [`ui`] (a pure
 //! draw), with [`tui`] running the loop. [`settings`] turns the command line, environment and
-//! config file into one validated value before any of it starts. [`sim`] is a
+//! config file into one validated value before any of it starts; [`defaults`] are the values
+//! every layer falls back to. [`domain`] is what both front ends (the dashboard and `conftop
+//! list`) mean by a participant, a conference, a filter and a status. [`sim`] is a
 //! VoIPbin-compatible server used by `--demo`, `conftop sim` and the tests.
 //!
 //! # Glossary: one word per thing
 //! - **participant**: one person in a conference. VoIPbin calls it a *conferencecall*:
-//!   [`api::Conferencecall`] is the wire record, [`app::model::Participant`] what the app
+//!   [`api::Conferencecall`] is the wire record, [`domain::model::Participant`] what the app
 //!   knows of one. Its **record** is what `GET /conferencecalls/{id}` answers; a participant
 //!   shown before its record arrived (its conference's list named it) is **awaited**.
 //! - **conference**: a room people are in (types `conference`, `connect`, `queue`).
-//!   [`api::Conference`] is the wire record, [`app::model::Conference`] the app's; on screen
+//!   [`api::Conference`] is the wire record, [`domain::model::Conference`] the app's; on screen
 //!   each is a **group** of rows. ("Room" is the same thing, in prose only.)
 //! - **call**: the participant's phone or SIP call ([`api::Call`]); it says who the
-//!   **caller** is ([`app::model::Caller`]: name and number of the remote party, and the
+//!   **caller** is ([`domain::model::Caller`]: name and number of the remote party, and the
 //!   call's state).
 //! - **left**: no longer in the conference. The API's status is `leaved`, the badge `LEFT`;
 //!   a row that left is kept a moment (`gone_at`); a **departure** is one that left in the last
