@@ -252,7 +252,7 @@ fn start_sim(rt: &Runtime, conferences: usize) -> Sim {
             history: 5_000,
             conferences,
             participants: 10,
-            connect_rooms: 0,
+            connect_conferences: 0,
             churn_per_min: 0.0,
             ..Scenario::default()
         },
@@ -355,7 +355,7 @@ fn idle(pty: &Pty, sim: &Sim, s: &Settings) {
 fn latency(pty: &Pty, sim: &Sim, s: &Settings) {
     // The conference drawn first: its new member is the last row of the first group.
     let screen = pty.text();
-    let rooms: Vec<(uuid::Uuid, String)> = sim.with_world(|w| {
+    let conferences: Vec<(uuid::Uuid, String)> = sim.with_world(|w| {
         w.open_conferences(0)
             .iter()
             .filter(|r| r.kind == ConferenceKind::Conference)
@@ -363,7 +363,7 @@ fn latency(pty: &Pty, sim: &Sim, s: &Settings) {
             .collect()
     });
     let lines: Vec<&str> = screen.lines().collect();
-    let (room, name) = rooms
+    let (conference, name) = conferences
         .iter()
         .filter_map(|(id, name)| {
             let header = format!("▾ {name}  ");
@@ -386,7 +386,7 @@ fn latency(pty: &Pty, sim: &Sim, s: &Settings) {
     for trial in 0..s.trials {
         // A random phase against the refresh cycle.
         std::thread::sleep(Duration::from_millis(500 + rng.u64(..INTERVAL_S * 1000)));
-        match one_change(pty, sim, room) {
+        match one_change(pty, sim, conference) {
             Some((ms, short)) => {
                 println!("latency: trial {:>2}: {ms:7.1} ms  ({short})", trial + 1);
                 results.push(ms);
@@ -413,7 +413,7 @@ fn latency(pty: &Pty, sim: &Sim, s: &Settings) {
             std::thread::sleep(Duration::from_millis(1));
         }
         std::thread::sleep(WORST_GUARD);
-        match one_change(pty, sim, room) {
+        match one_change(pty, sim, conference) {
             Some((ms, short)) => {
                 println!(
                     "latency: worst-phase trial {:>2}: {ms:7.1} ms (+{} ms guard)  ({short})",
@@ -440,10 +440,12 @@ fn latency(pty: &Pty, sim: &Sim, s: &Settings) {
 /// so that the request has surely been answered without it.
 const WORST_GUARD: Duration = Duration::from_millis(20);
 
-/// Spawns a participant in `room`, waits until its short id is on screen, then hangs it up.
+/// Spawns a participant in `conference`, waits until its short id is on screen, then hangs it up.
 /// Returns the milliseconds it took and the short id.
-fn one_change(pty: &Pty, sim: &Sim, room: uuid::Uuid) -> Option<(f64, String)> {
-    let id = sim.with_world(|w| w.spawn_participant(room)).expect("room");
+fn one_change(pty: &Pty, sim: &Sim, conference: uuid::Uuid) -> Option<(f64, String)> {
+    let id = sim
+        .with_world(|w| w.spawn_participant(conference))
+        .expect("the conference exists");
     let t0 = Instant::now();
     let short: String = id.simple().to_string()[..8].to_owned();
     pty.watch(&short);

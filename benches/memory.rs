@@ -174,7 +174,7 @@ fn sync_side() {
                 history: 5_000,
                 conferences: 1_000,
                 participants: 10,
-                connect_rooms: 0,
+                connect_conferences: 0,
                 churn_per_min: 0.0,
                 ..Scenario::default()
             },

@@ -45,8 +45,8 @@ fn start_sim(rt: &Runtime, refuse_ws: bool) -> Sim {
             // Every room on one screen, so that every arrival is.
             conferences: 5,
             participants: 8,
-            connect_rooms: 0,
-            queue_rooms: 0,
+            connect_conferences: 0,
+            queue_conferences: 0,
             churn_per_min: 0.0,
             join_delay: JOIN_DELAY,
             ..Scenario::default()

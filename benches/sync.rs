@@ -62,7 +62,7 @@ fn sim_config() -> SimConfig {
             history: HISTORY,
             conferences: CONFERENCES,
             participants: PER_CONFERENCE,
-            connect_rooms: 0,
+            connect_conferences: 0,
             churn_per_min: 0.0,
             ..Scenario::default()
         },

@@ -264,10 +264,10 @@ pub struct SimArgs {
     pub participants: Option<usize>,
     /// 1:1 connect rooms (not listed by GET /conferences).
     #[arg(long)]
-    pub connect_rooms: Option<usize>,
+    pub connect_conferences: Option<usize>,
     /// Queue rooms with three waiting callers each (not listed by GET /conferences either).
     #[arg(long)]
-    pub queue_rooms: Option<usize>,
+    pub queue_conferences: Option<usize>,
     /// Finished participants in the history.
     #[arg(long)]
     pub history: Option<usize>,

@@ -71,7 +71,7 @@ pub const LAST: &[&str] = &[
     "Lindqvist",
     "Okafor",
 ];
-pub const ROOMS: &[&str] = &[
+pub const CONFERENCE_NAMES: &[&str] = &[
     "Daily Standup",
     "Board Prep",
     "Customer Onboarding",
@@ -88,12 +88,17 @@ pub fn ts(t: Timestamp) -> String {
 
 /// One world: the snapshot the sync task would send and the call details for it.
 pub struct World {
-    pub rooms: Vec<Conference>,
+    pub conferences: Vec<Conference>,
     pub participants: Vec<Conferencecall>,
     pub calls: Vec<Call>,
 }
 
-pub fn participant(rng: &mut Rng, room: Uuid, i: usize, now: Timestamp) -> (Conferencecall, Call) {
+pub fn participant(
+    rng: &mut Rng,
+    conference: Uuid,
+    i: usize,
+    now: Timestamp,
+) -> (Conferencecall, Call) {
     let id = rng.uuid();
     let call_id = rng.uuid();
     let (status, age_s) = match i % 200 {
@@ -114,7 +119,7 @@ pub fn participant(rng: &mut Rng, room: Uuid, i: usize, now: Timestamp) -> (Conf
         "id": id,
         "customer_id": "5e4a0680-804e-11ec-8477-2fea5968d85b",
         "activeflow_id": rng.uuid(),
-        "conference_id": room,
+        "conference_id": conference,
         "reference_type": "call",
         "reference_id": call_id,
         "status": status,
@@ -141,7 +146,7 @@ pub fn participant(rng: &mut Rng, room: Uuid, i: usize, now: Timestamp) -> (Conf
         "customer_id": "5e4a0680-804e-11ec-8477-2fea5968d85b",
         "type": "sip",
         "source": {"type": kind, "target": target, "target_name": name},
-        "destination": {"type": "conference", "target": room.to_string()},
+        "destination": {"type": "conference", "target": conference.to_string()},
         "status": "progressing",
         "direction": "incoming",
         "tm_create": ts(created - SignedDuration::from_secs(3)),
@@ -151,17 +156,17 @@ pub fn participant(rng: &mut Rng, room: Uuid, i: usize, now: Timestamp) -> (Conf
     (cc, call)
 }
 
-pub fn world(conferences: usize, per: usize, seed: u64) -> World {
+pub fn world(count: usize, per: usize, seed: u64) -> World {
     let now = t0();
     let mut rng = Rng(seed);
-    let mut rooms = Vec::with_capacity(conferences);
-    let mut participants = Vec::with_capacity(conferences * per);
-    let mut calls = Vec::with_capacity(conferences * per);
-    for r in 0..conferences {
-        let room_id = rng.uuid();
+    let mut conferences = Vec::with_capacity(count);
+    let mut participants = Vec::with_capacity(count * per);
+    let mut calls = Vec::with_capacity(count * per);
+    for r in 0..count {
+        let conference_id = rng.uuid();
         let mut ids = Vec::with_capacity(per);
         for k in 0..per {
-            let (cc, call) = participant(&mut rng, room_id, r * per + k, now);
+            let (cc, call) = participant(&mut rng, conference_id, r * per + k, now);
             if cc.status.as_str() != "joining" {
                 ids.push(cc.id);
             }
@@ -169,22 +174,22 @@ pub fn world(conferences: usize, per: usize, seed: u64) -> World {
             calls.push(call);
         }
         let created = now - SignedDuration::from_secs(3 * 3600 + rng.below(3600) as i64);
-        let room: Conference = serde_json::from_value(json!({
-            "id": room_id,
+        let conference: Conference = serde_json::from_value(json!({
+            "id": conference_id,
             "customer_id": "5e4a0680-804e-11ec-8477-2fea5968d85b",
             "type": "conference",
             "status": "progressing",
-            "name": format!("{} {:04}", ROOMS[r % ROOMS.len()], r),
+            "name": format!("{} {:04}", CONFERENCE_NAMES[r % CONFERENCE_NAMES.len()], r),
             "detail": "weekly",
             "conferencecall_ids": ids,
             "tm_create": ts(created),
             "tm_update": ts(created),
         }))
         .expect("conference decodes");
-        rooms.push(room);
+        conferences.push(conference);
     }
     World {
-        rooms,
+        conferences,
         participants,
         calls,
     }
@@ -199,7 +204,7 @@ impl World {
         Arc::new(Snapshot {
             participants: self.participants.iter().cloned().map(Into::into).collect(),
             conferences: self
-                .rooms
+                .conferences
                 .iter()
                 .map(|r| (r.id, r.clone().into()))
                 .collect(),
@@ -211,7 +216,7 @@ impl World {
         })
     }
 
-    /// The same world with 1% of the participants replaced by newcomers in the same rooms.
+    /// The same world with 1% of the participants replaced by newcomers in the same conferences.
     pub fn churned(&self, seed: u64) -> World {
         let mut rng = Rng(seed);
         let mut participants = self.participants.clone();
@@ -224,7 +229,7 @@ impl World {
             }
         }
         World {
-            rooms: self.rooms.clone(),
+            conferences: self.conferences.clone(),
             participants,
             calls,
         }

@@ -40,14 +40,14 @@ impl CopyMenu {
                 let party = s.caller_of(p).map(|c| c.remote());
                 let number = party.map(|r| clean(r.shown())).unwrap_or_default();
                 let name = party.map(|r| clean(&r.name)).unwrap_or_default();
-                let room = conference_name(s, &p.conference_id);
+                let conference = conference_name(s, &p.conference_id);
                 let mut summary = match (name.is_empty(), number.is_empty()) {
                     (false, false) => format!("{name} {number}"),
                     (false, true) => name.clone(),
                     (true, false) => number.clone(),
                     (true, true) => "caller not known".to_owned(),
                 };
-                summary.push_str(&format!(" in {room}, {}", p.shown_status().as_str()));
+                summary.push_str(&format!(" in {conference}, {}", p.shown_status().as_str()));
                 if let Some(d) = s.in_conference(p) {
                     summary.push_str(&format!(" for {}", crate::format::duration(d)));
                 }
@@ -66,14 +66,14 @@ impl CopyMenu {
                 );
             }
             Selection::Group(c) => {
-                let room = conference_name(s, &c);
+                let conference = conference_name(s, &c);
                 let people = s.view.groups.iter().find(|g| g.conference == c);
                 let present = people.map_or(0, |g| g.present);
                 add(
                     "summary",
-                    format!("{room}: {present} present · conference {c}"),
+                    format!("{conference}: {present} present · conference {c}"),
                 );
-                add("conference name", room);
+                add("conference name", conference);
                 add("conference id", c.to_string());
             }
         }

@@ -152,8 +152,8 @@ pub(super) fn on_paste(s: &mut AppState, text: &str) {
         return;
     }
     if s.filter_editing {
-        let room = 64usize.saturating_sub(s.filter.chars().count());
-        s.filter.extend(clean.chars().take(room));
+        let space = 64usize.saturating_sub(s.filter.chars().count());
+        s.filter.extend(clean.chars().take(space));
         filter_changed(s);
     } else {
         typed_text(s, clean);
@@ -256,13 +256,13 @@ fn fold_all(s: &mut AppState) {
         s.toast(Level::Info, "Every conference unfolded".to_owned());
     } else {
         // The cursor stays with its room.
-        let room = match s.selection {
+        let conference = match s.selection {
             Some(Selection::Participant(id)) => s.participants.get(&id).map(|p| p.conference_id),
             Some(Selection::Group(c)) => Some(c),
             None => None,
         };
         s.collapsed.extend(all);
-        s.selection = room.map(Selection::Group);
+        s.selection = conference.map(Selection::Group);
         s.rebuild();
         s.toast(
             Level::Info,

@@ -195,11 +195,11 @@ fn flow_with(view: &View, per_page: usize, height: usize, fit_whole: bool) -> Ve
         loop {
             // A blank line between groups.
             let gap = usize::from(!column.is_empty());
-            let room = height.saturating_sub(used + gap);
+            let space = height.saturating_sub(used + gap);
             let rest = members - first;
             // Header + the members left.
             let need = 1 + rest;
-            if need <= room {
+            if need <= space {
                 column.push(Placed {
                     group: gi,
                     first,
@@ -212,14 +212,14 @@ fn flow_with(view: &View, per_page: usize, height: usize, fit_whole: bool) -> Ve
             // Start afresh in the next column when too little is left here to begin the room
             // (or, on a page of its own, when it fits the next column whole: a balanced page
             // splits no room).
-            let begin_here = room >= FILL_MIN && !(fit_whole && need <= height);
+            let begin_here = space >= FILL_MIN && !(fit_whole && need <= height);
             if !column.is_empty() && !begin_here {
                 push_column(std::mem::take(&mut column), &mut pages);
                 used = 0;
                 continue;
             }
             // Header, as many rows as fit, and a "+N more" line; the rest continues.
-            let shown = room - 2;
+            let shown = space - 2;
             column.push(Placed {
                 group: gi,
                 first,

@@ -428,10 +428,10 @@ fn on_tick(s: &mut AppState) {
     if changed {
         let calls: HashSet<Uuid> = s.participants.values().filter_map(|p| p.call_id).collect();
         s.callers.retain(|id, _| calls.contains(id));
-        let rooms_in_use: HashSet<Uuid> =
+        let conferences_in_use: HashSet<Uuid> =
             s.participants.values().map(|p| p.conference_id).collect();
         s.conferences
-            .retain(|id, r| rooms_in_use.contains(id) || r.listed);
+            .retain(|id, r| conferences_in_use.contains(id) || r.listed);
     }
     // Crossing a trouble threshold may reorder conferences. Only participants in `joining`
     // or `leaving` can cross one with time alone.

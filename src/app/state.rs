@@ -70,21 +70,21 @@ impl AppState {
             self.trend.pass(self.now);
             return;
         }
-        let rooms = self.present_by_conference();
-        let live = rooms.values().sum();
-        self.trend.sample(self.now, live, &rooms);
+        let by_conference = self.present_by_conference();
+        let live = by_conference.values().sum();
+        self.trend.sample(self.now, live, &by_conference);
     }
 
     /// Who is in each conference now, whatever the filter shows (the view's counts are of what
     /// it shows).
     pub fn present_by_conference(&self) -> std::collections::HashMap<Uuid, u32> {
-        let mut rooms = std::collections::HashMap::new();
+        let mut present = std::collections::HashMap::new();
         for p in self.participants.values() {
             if p.gone_at.is_none() && p.status.is_live() {
-                *rooms.entry(p.conference_id).or_insert(0) += 1;
+                *present.entry(p.conference_id).or_insert(0) += 1;
             }
         }
-        rooms
+        present
     }
 
     /// Whether this action on this participant was sent and is not answered yet.

@@ -27,7 +27,7 @@ pub struct Minute {
     /// minutes made again from the cache near its last write, see only some).
     pub counted: bool,
     /// The most live in each conference in this minute.
-    pub rooms: HashMap<Uuid, u32>,
+    pub conferences: HashMap<Uuid, u32>,
 }
 
 /// The last [`MINUTES`] minutes, oldest first; the last one is the minute in progress.
@@ -69,13 +69,13 @@ impl Trend {
 
     /// What is live now (only while the data on screen is live: stale data is not the truth
     /// of this minute).
-    pub fn sample(&mut self, now: Timestamp, live: u32, rooms: &HashMap<Uuid, u32>) {
+    pub fn sample(&mut self, now: Timestamp, live: u32, conferences: &HashMap<Uuid, u32>) {
         let started = *self.started.get_or_insert(minute_of(now));
         let m = self.current(now);
         m.counted |= m.at > started;
         m.live = Some(m.live.map_or(live, |l| l.max(live)));
-        for (id, n) in rooms {
-            let e = m.rooms.entry(*id).or_insert(0);
+        for (id, n) in conferences {
+            let e = m.conferences.entry(*id).or_insert(0);
             *e = (*e).max(*n);
         }
     }
@@ -135,7 +135,7 @@ impl Trend {
             for m in minutes.iter_mut() {
                 if m.at >= j && m.at <= e {
                     *m.live.get_or_insert(0) += 1;
-                    *m.rooms.entry(s.conference).or_insert(0) += 1;
+                    *m.conferences.entry(s.conference).or_insert(0) += 1;
                 }
                 if m.at == j {
                     m.joins += 1;
@@ -167,10 +167,10 @@ impl Trend {
     }
 
     /// A conference's live counts of the last `n` minutes (`None`: no data then).
-    pub fn room(&self, id: Uuid, now: Timestamp, n: usize) -> Vec<Option<u64>> {
+    pub fn conference(&self, id: Uuid, now: Timestamp, n: usize) -> Vec<Option<u64>> {
         self.series(now, n, |m| {
             m.live
-                .map(|_| u64::from(m.rooms.get(&id).copied().unwrap_or(0)))
+                .map(|_| u64::from(m.conferences.get(&id).copied().unwrap_or(0)))
         })
     }
 
@@ -221,7 +221,7 @@ mod tests {
         Timestamp::from_second(1_800_000_000 + min * 60 + sec).unwrap()
     }
 
-    fn rooms(pairs: &[(u128, u32)]) -> HashMap<Uuid, u32> {
+    fn conferences(pairs: &[(u128, u32)]) -> HashMap<Uuid, u32> {
         pairs
             .iter()
             .map(|(r, n)| (Uuid::from_u128(*r), *n))
@@ -231,19 +231,19 @@ mod tests {
     #[test]
     fn a_minute_keeps_its_peak_and_a_stale_minute_is_a_gap_not_a_zero() {
         let mut tr = Trend::default();
-        tr.sample(t(0, 5), 10, &rooms(&[(1, 10)]));
-        tr.sample(t(0, 30), 14, &rooms(&[(1, 14)]));
-        tr.sample(t(0, 50), 12, &rooms(&[(1, 12)]));
+        tr.sample(t(0, 5), 10, &conferences(&[(1, 10)]));
+        tr.sample(t(0, 30), 14, &conferences(&[(1, 14)]));
+        tr.sample(t(0, 50), 12, &conferences(&[(1, 12)]));
         tr.pass(t(1, 10));
         tr.pass(t(2, 10));
-        tr.sample(t(3, 0), 9, &rooms(&[(1, 9)]));
+        tr.sample(t(3, 0), 9, &conferences(&[(1, 9)]));
         assert_eq!(tr.live(t(3, 0), 4), vec![Some(14), None, None, Some(9)]);
         assert_eq!(
-            tr.room(Uuid::from_u128(1), t(3, 0), 4),
+            tr.conference(Uuid::from_u128(1), t(3, 0), 4),
             vec![Some(14), None, None, Some(9)]
         );
-        // A room nobody is in, while the data is live, holds zero.
-        assert_eq!(tr.room(Uuid::from_u128(2), t(3, 0), 1), vec![Some(0)]);
+        // A conference nobody is in, while the data is live, holds zero.
+        assert_eq!(tr.conference(Uuid::from_u128(2), t(3, 0), 1), vec![Some(0)]);
     }
 
     #[test]
@@ -291,9 +291,9 @@ mod tests {
 
     #[test]
     fn after_a_restart_the_hour_is_made_again_from_the_stays() {
-        let room = Uuid::from_u128(7);
+        let conference = Uuid::from_u128(7);
         let stay = |joined: Timestamp, seen: Timestamp| Stay {
-            conference: room,
+            conference,
             joined: Some(joined),
             seen,
         };
@@ -306,7 +306,7 @@ mod tests {
         ];
         let mut tr = Trend::default();
         // This run has seen a minute already: it is kept as seen.
-        tr.sample(t(40, 5), 1, &rooms(&[(7, 1)]));
+        tr.sample(t(40, 5), 1, &conferences(&[(7, 1)]));
         tr.backfill(&stays, written, t(40, 10));
         let l = tr.live(t(40, 10), 41);
         // The earliest seen (20:40) is where the cache knows everyone: before it, those who
@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(tr.per_minute(t(26, 0)), Some((1, 0)));
         // Near the last write, leaves are not known yet: nothing is claimed.
         assert_eq!(tr.per_minute(t(30, 30)), None);
-        assert_eq!(tr.room(room, t(40, 10), 41)[27], Some(2));
+        assert_eq!(tr.conference(conference, t(40, 10), 41)[27], Some(2));
         assert!(!tr.is_empty());
     }
 

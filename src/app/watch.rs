@@ -234,8 +234,8 @@ impl AppState {
                 continue;
             };
             let who = super::apply::describe(self, p);
-            let room = self.conference_label(&p.conference_id);
-            let body = crate::text::sanitize(&format!("{who} {what} · {room}"), 200);
+            let conference = self.conference_label(&p.conference_id);
+            let body = crate::text::sanitize(&format!("{who} {what} · {conference}"), 200);
             self.toast(Level::Info, format!("Watch: {body}"));
             out.push(Command::Notify(Notice {
                 title: "conftop".to_owned(),

@@ -190,14 +190,14 @@ pub fn build(i: &Inputs<'_>) -> View {
     }
     totals.conferences = by_conference.len();
 
-    let room_name = |id: &Uuid| i.conferences.get(id).map(|r| r.name.as_str()).unwrap_or("");
+    let conference_name = |id: &Uuid| i.conferences.get(id).map(|r| r.name.as_str()).unwrap_or("");
     let mut groups: Vec<(Group, &str, Option<Timestamp>)> = Vec::with_capacity(by_conference.len());
     for (conference, mut members) in by_conference {
-        let name = room_name(&conference);
+        let name = conference_name(&conference);
         // The room's own count, whatever the filter hides.
         let present = members.iter().filter(|p| p.gone_at.is_none()).count();
-        let room_hit = needle.matches_conference(&conference, i.conferences.get(&conference));
-        if !room_hit {
+        let conference_hit = needle.matches_conference(&conference, i.conferences.get(&conference));
+        if !conference_hit {
             members.retain(|p| {
                 needle.matches_participant(p, p.call_id.and_then(|c| i.callers.get(&c)))
             });
@@ -205,7 +205,7 @@ pub fn build(i: &Inputs<'_>) -> View {
         if let Some(only) = i.only {
             members.retain(|p| p.shown_status() == *only);
         }
-        if members.is_empty() && (!room_hit || i.only.is_some()) {
+        if members.is_empty() && (!conference_hit || i.only.is_some()) {
             continue;
         }
         let trouble = members

@@ -110,15 +110,15 @@ impl Listing {
         let shown = matches(p, filter.unwrap_or(""), region);
         let mut conferences: Vec<Conference> = Vec::new();
         let mut totals = Totals::default();
-        let mut by_room: IdMap<Vec<&crate::api::Conferencecall>> = IdMap::default();
+        let mut by_conference: IdMap<Vec<&crate::api::Conferencecall>> = IdMap::default();
         for cc in &p.snapshot.participants {
             if shown.participants.contains(&cc.id) {
-                by_room.entry(cc.conference_id).or_default().push(cc);
+                by_conference.entry(cc.conference_id).or_default().push(cc);
             }
         }
         for id in &shown.conferences {
-            let room = p.snapshot.conferences.get(id);
-            let mut members = by_room.remove(id).unwrap_or_default();
+            let conference = p.snapshot.conferences.get(id);
+            let mut members = by_conference.remove(id).unwrap_or_default();
             members.sort_by_key(|cc| (cc.tm_create, cc.id));
             let participants: Vec<Participant> =
                 members.iter().map(|cc| participant(p, cc)).collect();
@@ -133,9 +133,11 @@ impl Listing {
             totals.participants += participants.len();
             conferences.push(Conference {
                 id: *id,
-                name: room.map(|r| r.name.clone()).unwrap_or_default(),
-                kind: room.map(|r| r.kind.as_str().to_owned()).unwrap_or_default(),
-                status: room
+                name: conference.map(|r| r.name.clone()).unwrap_or_default(),
+                kind: conference
+                    .map(|r| r.kind.as_str().to_owned())
+                    .unwrap_or_default(),
+                status: conference
                     .map(|r| r.status.as_str().to_owned())
                     .unwrap_or_default(),
                 participants,

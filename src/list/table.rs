@@ -27,13 +27,13 @@ const FLEXIBLE: [usize; 3] = [0, 3, 4];
 pub fn table(l: &Listing, fit: Option<usize>) -> String {
     let mut out = String::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
-    for room in &l.conferences {
-        let name = if room.name.is_empty() {
-            format!("({})", sanitize(&room.kind, 16))
+    for conference in &l.conferences {
+        let name = if conference.name.is_empty() {
+            format!("({})", sanitize(&conference.kind, 16))
         } else {
-            sanitize(&room.name, 64)
+            sanitize(&conference.name, 64)
         };
-        for p in &room.participants {
+        for p in &conference.participants {
             rows.push(row(&name, p));
         }
     }
@@ -77,7 +77,7 @@ pub fn table(l: &Listing, fit: Option<usize>) -> String {
     out
 }
 
-fn row(room: &str, p: &Participant) -> Vec<String> {
+fn row(conference: &str, p: &Participant) -> Vec<String> {
     let mut id = p.id.simple().to_string();
     id.truncate(8);
     let (caller, number) = match &p.caller {
@@ -105,7 +105,7 @@ fn row(room: &str, p: &Participant) -> Vec<String> {
         (None, _) => "?".to_owned(),
     };
     vec![
-        room.to_owned(),
+        conference.to_owned(),
         id,
         sanitize(&p.status, 16),
         caller,

@@ -15,9 +15,9 @@ pub struct Scenario {
     /// Live participants per conference room at the start (and churn's target).
     pub participants: usize,
     /// 1:1 rooms of type `connect`, two participants each, absent from `GET /conferences`.
-    pub connect_rooms: usize,
+    pub connect_conferences: usize,
     /// Rooms of type `queue` (the queue system's own), three callers each, also unlisted.
-    pub queue_rooms: usize,
+    pub queue_conferences: usize,
     /// Finished (`leaved`) participants from the two weeks before the start.
     pub history: usize,
     /// Share (0.0–1.0) of `history` placed in the last `recent_window` instead, short calls
@@ -34,7 +34,7 @@ pub struct Scenario {
     /// except for what requests and controls do.
     pub churn_per_min: f64,
     /// Mean lifetime of a conference room before it is deleted and replaced; 0 = forever.
-    pub room_lifetime: Micros,
+    pub conference_lifetime: Micros,
     /// Typical time in `joining` (the pre-flow) before `joined`.
     pub join_delay: Micros,
     /// Typical time in `leaving` before `leaved`.
@@ -52,14 +52,14 @@ impl Default for Scenario {
             seed: 1,
             conferences: 8,
             participants: 6,
-            connect_rooms: 3,
-            queue_rooms: 0,
+            connect_conferences: 3,
+            queue_conferences: 0,
             history: 5_000,
             recent_share: 0.0,
             recent_window: 3 * HOUR,
             call_limit: Some(HOUR),
             churn_per_min: 0.0,
-            room_lifetime: 0,
+            conference_lifetime: 0,
             join_delay: 2 * SECOND,
             leave_delay: SECOND,
             ties: 0,
@@ -75,11 +75,11 @@ impl Scenario {
             seed: 7,
             conferences: 8,
             participants: 6,
-            connect_rooms: 3,
-            queue_rooms: 1,
+            connect_conferences: 3,
+            queue_conferences: 1,
             history: 20_000,
             churn_per_min: 24.0,
-            room_lifetime: 15 * MINUTE,
+            conference_lifetime: 15 * MINUTE,
             ..Scenario::default()
         }
     }
@@ -92,8 +92,8 @@ impl Scenario {
             seed: 11,
             conferences: 50,
             participants: 10,
-            connect_rooms: 0,
-            queue_rooms: 0,
+            connect_conferences: 0,
+            queue_conferences: 0,
             history: 100_000,
             recent_share: 0.3,
             recent_window: 3 * HOUR,
@@ -111,8 +111,8 @@ impl Scenario {
     /// Mean stay that keeps the live population steady at the configured size.
     pub fn mean_stay(&self) -> Micros {
         let live = (self.conferences * self.participants
-            + 2 * self.connect_rooms
-            + QUEUE_CALLERS * self.queue_rooms)
+            + 2 * self.connect_conferences
+            + QUEUE_CALLERS * self.queue_conferences)
             .max(1) as f64;
         if self.churn_per_min <= 0.0 {
             return Micros::MAX / 4;

@@ -64,12 +64,12 @@ pub fn draw(frame: &mut Frame, body: Rect, app: &AppState, theme: &Theme) {
         x = put(buf, x + 2, y, right, &d.who, theme.text);
         x = put(buf, x, y, right, " · ", theme.muted);
         // The removal's outcome, when there is one, keeps the end of the line.
-        let room_end = if d.removal.is_some() {
+        let conference_end = if d.removal.is_some() {
             right.saturating_sub(20)
         } else {
             right
         };
-        put(buf, x, y, room_end, &d.conference, theme.group);
+        put(buf, x, y, conference_end, &d.conference, theme.group);
         if let Some(v) = d.removal {
             put_right(
                 buf,

@@ -74,7 +74,7 @@ fn conference_detail(
         .width
         .saturating_sub(14)
         .min(crate::app::trend::MINUTES as u16);
-    let values = app.trend.room(conference, app.now, width as usize);
+    let values = app.trend.conference(conference, app.now, width as usize);
     if y < inner.bottom() && width >= super::trend::MIN_SPARK && values.iter().any(Option::is_some)
     {
         let label = super::trend::span_label(values.len());

@@ -265,7 +265,7 @@ fn group_row(buf: &mut Buffer, line: Rect, app: &AppState, g: &Group, theme: &Th
     const TREND: u16 = 15;
     let trend = buf.area.width >= crate::app::layout::WIDE_WALL && line.width >= 100;
     let right = if trend {
-        super::trend::room(
+        super::trend::conference(
             buf,
             right.saturating_sub(1),
             y,
@@ -325,22 +325,22 @@ fn participant_row(
     let name_end = x + cols.name as u16;
     // Marks at the end of the name, in words and brackets so they never read as part of it:
     // a muted call, a participant who just came.
-    let mut name_room = name_end;
+    let mut name_right = name_end;
     let mut tag_end = name_end.saturating_sub(1);
     if let Some(d) = caller.and_then(|c| c.mute).filter(|_| !gone) {
         let tag = format!(" [{}]", crate::app::mute::direction_words(d).0);
         tag_end = put_right(buf, x, tag_end, y, &tag, theme.warn);
-        name_room = tag_end;
+        name_right = tag_end;
     }
     // A row in a watched conference is marked by its title.
     if app.watched(p.id) && !app.conference_watched(p.conference_id) {
         tag_end = put_right(buf, x, tag_end, y, " [watched]", theme.accent);
-        name_room = tag_end;
+        name_right = tag_end;
     }
     if fresh {
-        name_room = put_right(buf, x, tag_end, y, " [new]", theme.new_row);
+        name_right = put_right(buf, x, tag_end, y, " [new]", theme.new_row);
     }
-    put(buf, x, y, name_room, name, name_style);
+    put(buf, x, y, name_right, name, name_style);
     x = name_end + 1;
     if cols.number > 0 {
         let number = caller.map(|c| c.remote().shown()).unwrap_or("");

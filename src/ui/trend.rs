@@ -80,12 +80,12 @@ pub fn line(buf: &mut Buffer, x: u16, y: u16, right: u16, app: &AppState, theme:
     let Some(text) = words(app) else {
         return x;
     };
-    let room = right.saturating_sub(x);
+    let space = right.saturating_sub(x);
     let text_w = crate::text::width(&text) as u16 + 1;
-    // The widest label ("last 59 min") decides the room left for the picture.
+    // The widest label ("last 59 min") decides the space left for the picture.
     let label_w = "last 59 min ".len() as u16;
-    if room >= label_w + MIN_SPARK + 1 + text_w {
-        let n = (room - label_w - 1 - text_w).min(MINUTES as u16);
+    if space >= label_w + MIN_SPARK + 1 + text_w {
+        let n = (space - label_w - 1 - text_w).min(MINUTES as u16);
         let label = format!("{} ", span_label(n as usize));
         let x = put(buf, x, y, right, &label, theme.muted);
         let values = app.trend.live(app.now, n as usize);
@@ -98,8 +98,16 @@ pub fn line(buf: &mut Buffer, x: u16, y: u16, right: u16, app: &AppState, theme:
 
 /// A conference's last `n` minutes, right-aligned before `right` (for a title line), once three
 /// of them are known.
-pub fn room(buf: &mut Buffer, right: u16, y: u16, n: u16, id: Uuid, app: &AppState, theme: &Theme) {
-    let values = app.trend.room(id, app.now, n as usize);
+pub fn conference(
+    buf: &mut Buffer,
+    right: u16,
+    y: u16,
+    n: u16,
+    id: Uuid,
+    app: &AppState,
+    theme: &Theme,
+) {
+    let values = app.trend.conference(id, app.now, n as usize);
     // A picture of a minute or two is only noise beside a title.
     if values.iter().flatten().count() < 3 {
         return;

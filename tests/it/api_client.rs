@@ -536,7 +536,7 @@ async fn tied_creation_times_lose_a_record_at_a_page_boundary_as_the_server_does
         scenario: Scenario {
             history: 1_000,
             conferences: 0,
-            connect_rooms: 0,
+            connect_conferences: 0,
             ties: 10,
             ..Scenario::default()
         },

@@ -15,7 +15,7 @@ async fn small_sim() -> Sim {
             history: 300,
             conferences: 3,
             participants: 3,
-            connect_rooms: 1,
+            connect_conferences: 1,
             leave_delay: 1_500_000,
             ..Scenario::default()
         },

@@ -21,7 +21,7 @@ fn scenario(history: usize) -> SimConfig {
             history,
             conferences: 4,
             participants: 3,
-            connect_rooms: 1,
+            connect_conferences: 1,
             ..Scenario::default()
         },
         server: ServerOptions {

@@ -22,8 +22,8 @@ async fn still_sim() -> Sim {
             seed: 11,
             conferences: 3,
             participants: 3,
-            connect_rooms: 1,
-            queue_rooms: 1,
+            connect_conferences: 1,
+            queue_conferences: 1,
             history: 30,
             churn_per_min: 0.0,
             ..Scenario::default()

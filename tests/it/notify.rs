@@ -20,7 +20,7 @@ async fn sim(join_delay: i64) -> Sim {
             history: 300,
             conferences: 3,
             participants: 3,
-            connect_rooms: 1,
+            connect_conferences: 1,
             join_delay,
             leave_delay: 1_000_000,
             ..Scenario::default()

@@ -85,8 +85,8 @@ async fn only_callers_on_screen_are_looked_up_until_a_search() {
     let sim = still(Scenario {
         conferences: 30,
         participants: 10,
-        connect_rooms: 0,
-        queue_rooms: 0,
+        connect_conferences: 0,
+        queue_conferences: 0,
         history: 100,
         ..Scenario::default()
     })

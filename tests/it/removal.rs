@@ -21,7 +21,7 @@ fn scenario() -> SimConfig {
             history: 200,
             conferences: 4,
             participants: 6,
-            connect_rooms: 1,
+            connect_conferences: 1,
             ..Scenario::default()
         },
         server: ServerOptions {

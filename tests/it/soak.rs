@@ -22,9 +22,9 @@ async fn memory_stays_bounded_through_thousands_of_joins_and_leaves() {
             history: 2_000,
             conferences: 40,
             participants: 10,
-            connect_rooms: 4,
+            connect_conferences: 4,
             churn_per_min: 1_500.0,
-            room_lifetime: 2 * 60 * 1_000_000,
+            conference_lifetime: 2 * 60 * 1_000_000,
             join_delay: 1_000_000,
             leave_delay: 1_000_000,
             ..Scenario::default()

@@ -155,7 +155,7 @@ fn still(history: usize, conferences: usize, participants: usize, connect: usize
             history,
             conferences,
             participants,
-            connect_rooms: connect,
+            connect_conferences: connect,
             join_delay: 2_500_000,
             leave_delay: 3_000_000,
             ..Scenario::default()
@@ -773,7 +773,7 @@ async fn queue_room_participants_are_not_lost() {
     // Queue rooms, like connect rooms, are absent from GET /conferences (API.md §4).
     let sim = sim_with(SimConfig {
         scenario: Scenario {
-            queue_rooms: 2,
+            queue_conferences: 2,
             ..still(2_000, 3, 3, 1).scenario
         },
         ..still(2_000, 3, 3, 1)

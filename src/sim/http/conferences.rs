@@ -1,4 +1,4 @@
-//! `/conferences`: the room list, one room, and its deletion.
+//! `/conferences`: the conference list, one conference, and its deletion.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -49,7 +49,7 @@ pub(super) async fn get(
     }
 }
 
-/// Deletes a room: terminating, out of the list at once, everyone in it kicked (API.md §4).
+/// Deletes a conference: terminating, out of the list at once, everyone in it kicked (API.md §4).
 pub(super) async fn delete(
     State(sh): State<Arc<Shared>>,
     Extension(Identity { customer: c, .. }): Extension<Identity>,
@@ -62,7 +62,7 @@ pub(super) async fn delete(
         Some(owner) if owner != c => forbidden(&sh),
         Some(_) => {
             w.end_conference(id);
-            let r = w.conference(id).expect("the room exists");
+            let r = w.conference(id).expect("the conference exists");
             axum::Json(wire::conference(&w, r, form)).into_response()
         }
     }

@@ -3,9 +3,9 @@
 use super::*;
 
 impl World {
-    /// A new participant in `room`, in `joining`; it joins after the scenario's join delay.
-    pub fn spawn_participant(&mut self, room: Uuid) -> Option<Uuid> {
-        let &r = self.conference_index.get(&room)?;
+    /// A new participant in `conference`, in `joining`; it joins after the scenario's join delay.
+    pub fn spawn_participant(&mut self, conference: Uuid) -> Option<Uuid> {
+        let &r = self.conference_index.get(&conference)?;
         Some(self.arrive(r))
     }
 
@@ -18,12 +18,12 @@ impl World {
         }
     }
 
-    /// Deletes a conference room now, kicking everyone in it.
+    /// Deletes a `conference`-type conference now, kicking everyone in it.
     pub fn end_conference(&mut self, id: Uuid) {
         self.delete_conference(id);
     }
 
-    /// Opens a new room for the main customer now.
+    /// Opens a new conference for the main customer now.
     pub fn open_conference(&mut self, kind: ConferenceKind) -> Uuid {
         let t = self.next_create();
         let r = self.new_conference(0, kind, t);
@@ -72,9 +72,9 @@ impl World {
         }
     }
 
-    /// Renames a room.
-    pub fn set_conference_name(&mut self, room: Uuid, name: &str) -> bool {
-        match self.conference_index.get(&room) {
+    /// Renames a conference.
+    pub fn set_conference_name(&mut self, conference: Uuid, name: &str) -> bool {
+        match self.conference_index.get(&conference) {
             Some(&r) => {
                 self.conferences[r].name = name.to_owned();
                 true
@@ -91,7 +91,7 @@ impl World {
             .collect()
     }
 
-    /// Every room of a customer that is still open (neither deleted nor ended) or still has
+    /// Every conference of a customer that is still open (neither deleted nor ended) or still has
     /// live participants.
     pub fn open_conferences(&self, customer: usize) -> Vec<&Conference> {
         self.conferences

@@ -22,7 +22,7 @@ impl World {
             return;
         }
         let History { start, end, recent } = span;
-        // Stays and room ends stop before now, with room for the kicks and hang-ups after
+        // Stays and conference ends stop before now, with conference for the kicks and hang-ups after
         // them; arrivals stop earlier still (the span ends before this).
         let cap = if recent {
             self.now - 15 * SECOND
@@ -47,13 +47,13 @@ impl World {
             let first = start + i as i64 * step;
             let r = self.new_conference(customer, kind, first - MINUTE);
             if kind == ConferenceKind::Conference {
-                // Past meetings reuse the usual names (a daily standup is a new room every
+                // Past meetings reuse the usual names (a daily standup is a new conference every
                 // day), and leave the distinct names to the live rooms.
                 self.conference_names_used -= 1;
                 let pick = self.rng.usize(..names::CONFERENCE_NAMES.len());
                 self.conferences[r].name = names::CONFERENCE_NAMES[pick].to_owned();
             }
-            let room_id = self.conferences[r].id;
+            let conference_id = self.conferences[r].id;
             // (participant, its call, arrival, when it would hang up if nothing ended it first)
             let mut members: Vec<(usize, usize, Micros, Micros)> = Vec::with_capacity(size);
             for k in 0..size {
@@ -68,7 +68,7 @@ impl World {
                 } else {
                     self.between(30 * SECOND, 40 * MINUTE)
                 };
-                self.create_participant(customer, room_id, t, ParticipantStatus::Leaved);
+                self.create_participant(customer, conference_id, t, ParticipantStatus::Leaved);
                 members.push((
                     self.participants.len() - 1,
                     self.calls.len() - 1,
@@ -78,7 +78,7 @@ impl World {
             }
             i += size;
             let last_arrival = members.iter().map(|m| m.2).max().unwrap_or(first);
-            // When the room ends and kicks whoever is still in it.
+            // When the conference ends and kicks whoever is still in it.
             let ends = match kind {
                 ConferenceKind::Connect => {
                     // The first to hang up ends it: the other side is ejected.
@@ -114,7 +114,7 @@ impl World {
                         last_out = last_out.max(Some(natural));
                     }
                 } else {
-                    // Kicked when the room ended; the call went on to the end of its flow.
+                    // Kicked when the conference ended; the call went on to the end of its flow.
                     let left = ends + self.between(200_000, 2 * SECOND);
                     self.participants[pi].tm_update = Some(left);
                     let over = left + self.between(SECOND, 10 * SECOND);
@@ -128,7 +128,7 @@ impl World {
                 rm.tm_end = last_out;
                 rm.tm_update = last_out;
             } else {
-                // Deleted at `ends`; the last participant leaving destroyed it. A room that
+                // Deleted at `ends`; the last participant leaving destroyed it. A conference that
                 // was already empty stays terminating with no end time (API.md §4).
                 rm.tm_delete = Some(ends);
                 rm.status = if last_out.is_some() {

@@ -29,8 +29,8 @@ impl World {
                 }
                 self.participants[i].status = ParticipantStatus::Joined;
                 self.participants[i].tm_update = Some(now);
-                let room = self.participants[i].conference;
-                if let Some(&r) = self.conference_index.get(&room) {
+                let conference = self.participants[i].conference;
+                if let Some(&r) = self.conference_index.get(&conference) {
                     self.conferences[r].members.push(id);
                     self.conferences[r].tm_update = Some(now);
                     self.emit_conference("conference_updated", r);
@@ -71,8 +71,8 @@ impl World {
                 }
             }
             Due::Arrival => {
-                if let Some(room) = self.pick_conference_for_arrival() {
-                    self.arrive(room);
+                if let Some(conference) = self.pick_conference_for_arrival() {
+                    self.arrive(conference);
                 }
                 let gap = self.arrival_gap();
                 self.at(now.saturating_add(gap), Due::Arrival);
@@ -80,20 +80,20 @@ impl World {
             Due::ConnectSpawn => {
                 let main = 0;
                 let t = self.next_create();
-                let room = self.new_conference(main, ConferenceKind::Connect, t);
+                let conference = self.new_conference(main, ConferenceKind::Connect, t);
                 for _ in 0..2 {
-                    self.arrive(room);
+                    self.arrive(conference);
                 }
             }
             Due::ConferenceDelete(id) => self.delete_conference(id),
             Due::ConferenceCreate => {
                 let t = self.next_create();
-                let room = self.new_conference(0, ConferenceKind::Conference, t);
-                self.conferences[room].target = self.scenario.participants;
-                self.arm_timeout(room);
-                if self.scenario.room_lifetime > 0 {
-                    let life = self.exp(self.scenario.room_lifetime);
-                    let id = self.conferences[room].id;
+                let conference = self.new_conference(0, ConferenceKind::Conference, t);
+                self.conferences[conference].target = self.scenario.participants;
+                self.arm_timeout(conference);
+                if self.scenario.conference_lifetime > 0 {
+                    let life = self.exp(self.scenario.conference_lifetime);
+                    let id = self.conferences[conference].id;
                     self.at(now.saturating_add(life), Due::ConferenceDelete(id));
                 }
             }
@@ -106,7 +106,7 @@ impl World {
         self.last_create
     }
 
-    /// The main customer's room furthest below its target (connect rooms are replaced whole;
+    /// The main customer's conference furthest below its target (connect rooms are replaced whole;
     /// queue rooms refill like conference rooms).
     pub(super) fn pick_conference_for_arrival(&mut self) -> Option<usize> {
         let mut best: Option<(i64, usize)> = None;
@@ -126,12 +126,12 @@ impl World {
         best.map(|(_, i)| i)
     }
 
-    /// A new participant enters `room` in `joining`; it joins (or, rarely, fails) shortly after.
-    pub(super) fn arrive(&mut self, room: usize) -> Uuid {
-        let (room_id, customer, kind) = (
-            self.conferences[room].id,
-            self.conferences[room].customer,
-            self.conferences[room].kind,
+    /// A new participant enters `conference` in `joining`; it joins (or, rarely, fails) shortly after.
+    pub(super) fn arrive(&mut self, conference: usize) -> Uuid {
+        let (conference_id, customer, kind) = (
+            self.conferences[conference].id,
+            self.conferences[conference].customer,
+            self.conferences[conference].kind,
         );
         let t = self.next_create();
         // The call began a few seconds before the flow reached `conference_join`.
@@ -144,7 +144,7 @@ impl World {
             shown_created: None,
             id,
             customer,
-            conference: room_id,
+            conference: conference_id,
             call,
             activeflow,
             status: ParticipantStatus::Joining,
@@ -153,7 +153,7 @@ impl World {
         });
         self.participant_index
             .insert(id, self.participants.len() - 1);
-        self.conferences[room].present.push(id);
+        self.conferences[conference].present.push(id);
         self.limit_call(id, call_t);
         let delay = self.between(
             self.scenario.join_delay / 2,
@@ -192,7 +192,7 @@ impl World {
         id
     }
 
-    /// A room with a timeout is deleted when it expires (API.md §4).
+    /// A conference with a timeout is deleted when it expires (API.md §4).
     pub(super) fn arm_timeout(&mut self, r: usize) {
         let rm = &self.conferences[r];
         if rm.timeout > 0 && rm.tm_delete.is_none() {
@@ -233,14 +233,14 @@ impl World {
         }
     }
 
-    /// → `leaved`: out of the room's list; a `connect` room ejects the other side; a
-    /// terminating room that empties is destroyed. `hangup` is who ended the call and why when
+    /// → `leaved`: out of the conference's list; a `connect` conference ejects the other side; a
+    /// terminating conference that empties is destroyed. `hangup` is who ended the call and why when
     /// the call's end caused the leave; a kicked call goes on to the end of its flow.
     pub(super) fn finish(&mut self, i: usize, hangup: Option<(&'static str, &'static str)>) {
         let now = self.now;
         self.participants[i].status = ParticipantStatus::Leaved;
         self.participants[i].tm_update = Some(now);
-        let (id, room, call) = (
+        let (id, conference, call) = (
             self.participants[i].id,
             self.participants[i].conference,
             self.participants[i].call,
@@ -256,7 +256,7 @@ impl World {
                 self.at(over, Due::CallEnd(call));
             }
         }
-        let Some(&r) = self.conference_index.get(&room) else {
+        let Some(&r) = self.conference_index.get(&conference) else {
             return;
         };
         self.conferences[r].present.retain(|m| *m != id);
@@ -328,8 +328,8 @@ impl World {
         rm.tm_delete = Some(now);
         let customer = rm.customer;
         self.emit_conference("conference_deleted", r);
-        // Only the last participant leaving destroys a room (status terminated, tm_end set); a
-        // room deleted while already empty stays terminating with no tm_end (API.md §4).
+        // Only the last participant leaving destroys a conference (status terminated, tm_end set); a
+        // conference deleted while already empty stays terminating with no tm_end (API.md §4).
         self.kick_conference_members(r);
         if customer == 0 {
             let gap = self.between(20 * SECOND, 90 * SECOND);

@@ -119,8 +119,8 @@ pub struct Conference {
     /// Every live participant (`joining` too), so kicks and emptiness checks need no scan.
     pub present: Vec<Uuid>,
     pub direct_hash: String,
-    /// The recording in progress, if any (every fourth named room records, so the demo shows
-    /// it; derived from the room's id, so no random draw moves).
+    /// The recording in progress, if any (every fourth named conference records, so the demo shows
+    /// it; derived from the conference's id, so no random draw moves).
     pub recording: Option<Uuid>,
     /// How many participants churn aims to keep here.
     pub target: usize,
@@ -180,7 +180,7 @@ pub struct CallRec {
 enum Due {
     /// `joining` → `joined`.
     Joined(Uuid),
-    /// A failed join: `joining` → `leaved` without ever being in the room.
+    /// A failed join: `joining` → `leaved` without ever being in the conference.
     JoinFailed(Uuid),
     /// The participant hangs up: `joined` → `leaved` at once (no `leaving`).
     Leave(Uuid),
@@ -192,11 +192,11 @@ enum Due {
     CallEnd(Uuid),
     /// A new participant arrives somewhere (the churn process).
     Arrival,
-    /// A new 1:1 `connect` room starts.
+    /// A new 1:1 `connect` conference starts.
     ConnectSpawn,
-    /// A conference room is deleted (or times out): everyone is kicked.
+    /// A `conference`-type conference is deleted (or times out): everyone is kicked.
     ConferenceDelete(Uuid),
-    /// A new conference room opens for the main customer.
+    /// A new `conference`-type conference opens for the main customer.
     ConferenceCreate,
 }
 

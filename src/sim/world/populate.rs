@@ -45,26 +45,26 @@ impl World {
         };
         for _ in 0..self.scenario.conferences {
             let age = self.between(ages.0, ages.1);
-            let room = self.new_conference(main, ConferenceKind::Conference, now - age);
-            self.keep_open(room, 30 * MINUTE);
+            let conference = self.new_conference(main, ConferenceKind::Conference, now - age);
+            self.keep_open(conference, 30 * MINUTE);
             let n = self.scenario.participants;
-            self.conferences[room].target = n;
-            self.seed_participants(room, n, live_window);
+            self.conferences[conference].target = n;
+            self.seed_participants(conference, n, live_window);
         }
-        for _ in 0..self.scenario.connect_rooms {
-            let room = self.new_conference(main, ConferenceKind::Connect, now - 10 * MINUTE);
-            self.seed_participants(room, 2, 10 * MINUTE);
+        for _ in 0..self.scenario.connect_conferences {
+            let conference = self.new_conference(main, ConferenceKind::Connect, now - 10 * MINUTE);
+            self.seed_participants(conference, 2, 10 * MINUTE);
         }
-        for _ in 0..self.scenario.queue_rooms {
-            let room = self.new_conference(main, ConferenceKind::Queue, now - 20 * MINUTE);
-            self.conferences[room].target = QUEUE_CALLERS;
-            self.seed_participants(room, QUEUE_CALLERS, 10 * MINUTE);
+        for _ in 0..self.scenario.queue_conferences {
+            let conference = self.new_conference(main, ConferenceKind::Queue, now - 20 * MINUTE);
+            self.conferences[conference].target = QUEUE_CALLERS;
+            self.seed_participants(conference, QUEUE_CALLERS, 10 * MINUTE);
         }
         for _ in 0..2 {
-            let room = self.new_conference(other, ConferenceKind::Conference, now - HOUR);
-            self.keep_open(room, 30 * MINUTE);
-            self.conferences[room].target = 3;
-            self.seed_participants(room, 3, 30 * MINUTE);
+            let conference = self.new_conference(other, ConferenceKind::Conference, now - HOUR);
+            self.keep_open(conference, 30 * MINUTE);
+            self.conferences[conference].target = 3;
+            self.seed_participants(conference, 3, 30 * MINUTE);
         }
         self.reindex();
         let live_calls: Vec<usize> = self
@@ -77,7 +77,7 @@ impl World {
             self.maybe_start_muted(c);
         }
         self.last_create = self.participants.last().map_or(0, |p| p.tm_create);
-        // A room with a timeout is deleted when it expires (API.md §4), like a DELETE.
+        // A conference with a timeout is deleted when it expires (API.md §4), like a DELETE.
         let timed: Vec<(Uuid, Micros)> = self
             .conferences
             .iter()
@@ -88,7 +88,7 @@ impl World {
             self.at(when, Due::ConferenceDelete(id));
         }
 
-        // Churn: arrivals keep each room near its target; stays are exponential.
+        // Churn: arrivals keep each conference near its target; stays are exponential.
         if self.scenario.churn_per_min > 0.0 {
             let live: Vec<(Uuid, usize, ConferenceKind)> = self
                 .participants
@@ -109,8 +109,8 @@ impl World {
             let gap = self.arrival_gap();
             self.at(now.saturating_add(gap), Due::Arrival);
         }
-        if self.scenario.room_lifetime > 0 {
-            let rooms: Vec<Uuid> = self
+        if self.scenario.conference_lifetime > 0 {
+            let open: Vec<Uuid> = self
                 .conferences
                 .iter()
                 .filter(|r| {
@@ -120,8 +120,8 @@ impl World {
                 })
                 .map(|r| r.id)
                 .collect();
-            for id in rooms {
-                let life = self.exp(self.scenario.room_lifetime);
+            for id in open {
+                let life = self.exp(self.scenario.conference_lifetime);
                 self.at(now.saturating_add(life), Due::ConferenceDelete(id));
             }
         }
@@ -190,7 +190,7 @@ impl World {
         r
     }
 
-    /// A live room's timeout, if it has one, ends it no sooner than `margin` from now.
+    /// A live conference's timeout, if it has one, ends it no sooner than `margin` from now.
     pub(super) fn keep_open(&mut self, r: usize, margin: Micros) {
         let rm = &mut self.conferences[r];
         if rm.timeout == 0 {
@@ -202,26 +202,26 @@ impl World {
     }
 
     /// `n` joined participants who arrived within `window` before now.
-    pub(super) fn seed_participants(&mut self, room: usize, n: usize, window: Micros) {
-        let (room_id, customer, room_created) = (
-            self.conferences[room].id,
-            self.conferences[room].customer,
-            self.conferences[room].tm_create,
+    pub(super) fn seed_participants(&mut self, conference: usize, n: usize, window: Micros) {
+        let (conference_id, customer, created) = (
+            self.conferences[conference].id,
+            self.conferences[conference].customer,
+            self.conferences[conference].tm_create,
         );
-        let from = (self.now - window).max(room_created + SECOND);
+        let from = (self.now - window).max(created + SECOND);
         let mut times: Vec<Micros> = (0..n)
             .map(|_| self.between(from, self.now - 5 * SECOND))
             .collect();
         times.sort_unstable();
         for t in times {
-            let id = self.create_participant(customer, room_id, t, ParticipantStatus::Joined);
+            let id = self.create_participant(customer, conference_id, t, ParticipantStatus::Joined);
             let idx = self.participants.len() - 1;
             self.participants[idx].tm_update = Some(t + 2 * SECOND);
-            self.conferences[room].members.push(id);
+            self.conferences[conference].members.push(id);
             let call_began = self.calls[self.calls.len() - 1].tm_create;
             self.limit_call(id, call_began);
         }
-        if self.conferences[room].kind == ConferenceKind::Connect && n == 2 {
+        if self.conferences[conference].kind == ConferenceKind::Connect && n == 2 {
             // One leg rang in, the other was dialled out.
             let last = self.calls.len() - 1;
             self.calls[last].incoming = false;
@@ -234,7 +234,7 @@ impl World {
     pub(super) fn create_participant(
         &mut self,
         customer: usize,
-        room: Uuid,
+        conference: Uuid,
         t: Micros,
         status: ParticipantStatus,
     ) -> Uuid {
@@ -247,7 +247,7 @@ impl World {
             shown_created: None,
             id,
             customer,
-            conference: room,
+            conference,
             call,
             activeflow,
             status,
@@ -255,7 +255,7 @@ impl World {
             tm_update: None,
         });
         if status.is_live()
-            && let Some(&r) = self.conference_index.get(&room)
+            && let Some(&r) = self.conference_index.get(&conference)
         {
             self.conferences[r].present.push(id);
         }

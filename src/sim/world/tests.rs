@@ -49,7 +49,7 @@ fn recent_history_ends_the_same_way_and_before_now() {
     }
 }
 
-/// Every finished room ended as real ones do, and its participants with it.
+/// Every finished conference ended as real ones do, and its participants with it.
 fn check_history(w: &World) {
     let mut kinds = HashMap::new();
     for r in w
@@ -76,7 +76,7 @@ fn check_history(w: &World) {
         }
         match r.kind {
             ConferenceKind::Connect => {
-                assert!(members.len() <= 2, "a connect room holds two parties");
+                assert!(members.len() <= 2, "a connect conference holds two parties");
                 assert_eq!(r.status, ConferenceStatus::Terminated);
                 assert_eq!(r.tm_end, last_out);
             }
@@ -127,7 +127,7 @@ fn a_room_is_deleted_when_its_timeout_expires() {
                 .min_by_key(|t| t.1)?;
             Some((w, timed.0, timed.1))
         })
-        .expect("some seed has a room with a timeout");
+        .expect("some seed has a conference with a timeout");
     // Live rooms never expire within half an hour of the start.
     assert!(expires >= NOW + 30 * MINUTE);
     w.advance(expires - 1);

@@ -101,7 +101,7 @@ impl Tracker {
                         self.live.retain(|_, p| p.conference_id != conference);
                     }
                     Err(e) => {
-                        tracing::warn!("skipped checking room {conference}: {e}");
+                        tracing::warn!("skipped checking conference {conference}: {e}");
                         return false;
                     }
                 }

@@ -264,7 +264,7 @@ impl Tracker {
         // 1. The listed rooms and their joined/leaving sets.
         let mut expected: HashSet<Uuid> = HashSet::new();
         if !light {
-            let listed = self.list_rooms(f, full).await?;
+            let listed = self.list_conferences(f, full).await?;
             self.conferences_listed = Some(Timestamp::now());
             let was_listed = std::mem::take(&mut self.listed);
             for conference in listed {
@@ -403,7 +403,7 @@ impl Tracker {
     }
 
     /// Every page of `GET /conferences` (normally one).
-    async fn list_rooms(
+    async fn list_conferences(
         &mut self,
         f: &mut Fetcher<'_>,
         probe: bool,

@@ -50,14 +50,14 @@ impl Tracker {
         let Some(wanted) = self.screen_now() else {
             return;
         };
-        let room = SCREENFUL.saturating_sub(self.screen_served);
+        let left = SCREENFUL.saturating_sub(self.screen_served);
         let step = self.step();
         // What peers read meanwhile; then the next few that no peer is reading, each claimed
         // just before it is read (so a failure leaves no claim behind but its own, let go).
         let mut read = self.records_from_peers(&mut HashSet::new()).await > 0;
         let mut served = 0;
         for id in wanted.awaited {
-            if served >= step.min(room) {
+            if served >= step.min(left) {
                 break;
             }
             if !self.awaiting.contains_key(&id) || !self.is_ours(Kind::Record, id).await {

@@ -23,7 +23,7 @@ mod header;
 use header::{draw_header, stale_style};
 
 /// Minutes of a room's trend beside its title on a wide wall.
-const ROOM_TREND: u16 = 15;
+const CONFERENCE_TREND: u16 = 15;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &AppState, theme: &Theme) {
     let buf = frame.buffer_mut();
@@ -226,11 +226,11 @@ fn draw_column(
             );
         } else if buf.area.width >= layout::WIDE_WALL
             && area.width >= 40
-            && x + 2 + ROOM_TREND < right
+            && x + 2 + CONFERENCE_TREND < right
         {
             // On a wide wall: the room's last quarter hour beside its title (trouble, when
             // there is some, takes this place).
-            trend::room(buf, right, y, ROOM_TREND, g.conference, app, theme);
+            trend::conference(buf, right, y, CONFERENCE_TREND, g.conference, app, theme);
         }
         y += 1;
         for id in g.members.iter().skip(placed.first).take(placed.shown) {
