@@ -3,6 +3,11 @@
 
 use super::*;
 
+/// How long a departure is kept ([`crate::defaults::DEPARTURES`]).
+fn window() -> SignedDuration {
+    SignedDuration::try_from(crate::defaults::DEPARTURES).unwrap_or(SignedDuration::from_mins(15))
+}
+
 impl Tracker {
     /// Notes a record of a participant that left within the departures window (pages read
     /// anyway hold them: no request is made for this).
@@ -13,8 +18,7 @@ impl Tracker {
         let Some(left) = cc.tm_update.or(cc.tm_delete) else {
             return;
         };
-        let window = SignedDuration::try_from(crate::defaults::DEPARTURES)
-            .unwrap_or(SignedDuration::from_mins(15));
+        let window = window();
         if now.duration_since(left) < window && left <= now {
             self.departures_told.insert(cc.id, left);
             self.unsent_departures.push(Arc::new(cc.clone()));
@@ -24,8 +28,7 @@ impl Tracker {
     /// Sends the departures noted since last time, and forgets those out of the window.
     pub(super) async fn send_departures(&mut self, events: &Events) {
         let now = Timestamp::now();
-        let window = SignedDuration::try_from(crate::defaults::DEPARTURES)
-            .unwrap_or(SignedDuration::from_mins(15));
+        let window = window();
         self.departures_told
             .retain(|_, left| now.duration_since(*left) < window);
         if !self.unsent_departures.is_empty() {
