@@ -97,7 +97,7 @@ impl Relay {
             }
         }
         let mut patched: Option<Snapshot> = None;
-        let mut drop = Vec::new();
+        let mut left_out = Vec::new();
         self.answers.retain(|id, answer| {
             let Some(&i) = in_picture.get(id) else {
                 // Not in the picture: it left, and the tracker knows.
@@ -115,7 +115,7 @@ impl Relay {
                     if record.status.is_live() {
                         p.participants[i] = record.clone();
                     } else {
-                        drop.push(i);
+                        left_out.push(i);
                     }
                     true
                 }
@@ -126,7 +126,7 @@ impl Relay {
                 Answer::Gone(at) if s.conferences_listed.is_some_and(|l| l > *at) => false,
                 Answer::Gone(_) => {
                     patched.get_or_insert_with(|| (**s).clone());
-                    drop.push(i);
+                    left_out.push(i);
                     true
                 }
             }
@@ -134,8 +134,8 @@ impl Relay {
         let Some(mut p) = patched else {
             return s.clone();
         };
-        drop.sort_unstable();
-        for i in drop.into_iter().rev() {
+        left_out.sort_unstable();
+        for i in left_out.into_iter().rev() {
             p.participants.swap_remove(i);
         }
         Arc::new(p)
