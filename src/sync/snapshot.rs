@@ -33,8 +33,8 @@ pub struct Snapshot {
     /// participants are confirmed as of then. `None` when the job asked the server nothing
     /// (pushed records applied as they are): the picture changed, but nobody confirmed it.
     pub confirmed: Option<Timestamp>,
-    /// When the rooms were last listed (`GET /conferences`): who is in each is the server's
-    /// word as of then (a light refresh reads no room list).
+    /// When the conferences were last asked for (`GET /conferences`): who is in each is the
+    /// server's word as of then (a light refresh reads no room list).
     pub conferences_listed: Option<Timestamp>,
     /// How far back the picture reaches, and why.
     pub horizon: super::tracker::Horizon,

@@ -148,7 +148,7 @@ pub struct Tracker {
     awaiting: IdMap<Uuid>,
     /// The oldest record time any walk reached, for the history scan's progress.
     scanned_to: Option<Timestamp>,
-    /// When the conferences were last listed: who is in each is the server's word as of then.
+    /// When the conferences were last asked for: who is in each is the server's word as of then.
     conferences_listed: Option<Timestamp>,
     /// When the last snapshot went out.
     last_sent: Option<std::time::Instant>,
@@ -264,8 +264,11 @@ impl Tracker {
         // 1. The listed rooms and their joined/leaving sets.
         let mut expected: HashSet<Uuid> = HashSet::new();
         if !light {
+            // As of when they were asked: a list answered after a removal's 404 may have been
+            // read before it.
+            let asked = Timestamp::now();
             let listed = self.list_conferences(f, full).await?;
-            self.conferences_listed = Some(Timestamp::now());
+            self.conferences_listed = Some(asked);
             let was_listed = std::mem::take(&mut self.listed);
             for conference in listed {
                 self.listed.insert(conference.id);
