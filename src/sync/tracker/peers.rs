@@ -25,14 +25,6 @@ const FRESH: SignedDuration = SignedDuration::from_secs(30);
 /// How long after a peer was last seen reading this one counts on it.
 const AT_WORK: SignedDuration = SignedDuration::from_secs(30);
 
-/// The ids to read, split: those this conftop reads, and those a peer is reading now (they
-/// will be in the cache), each in the order given.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct Split {
-    pub ours: Vec<Uuid>,
-    pub theirs: Vec<Uuid>,
-}
-
 impl Tracker {
     /// Whether a peer has been seen reading lately: the reading is shared.
     pub(super) fn peers_at_work(&self) -> bool {
@@ -112,32 +104,21 @@ impl Tracker {
         ids.into_iter().filter(|id| !named.contains(id)).collect()
     }
 
-    /// Of `ids`, those this conftop reads: all without peers; with them, those it could claim.
-    pub(super) async fn ours(&mut self, kind: Kind, ids: &[Uuid]) -> Split {
+    /// Whether this conftop reads `id`: always without peers; with them, when it could claim
+    /// it (a peer reading it now holds the claim).
+    pub(super) async fn is_ours(&mut self, kind: Kind, id: Uuid) -> bool {
         let Some(peers) = self.remembered.peers.clone() else {
-            return Split {
-                ours: ids.to_vec(),
-                theirs: Vec::new(),
-            };
+            return true;
         };
-        let asked = ids.to_vec();
-        let claimed: HashSet<Uuid> = off_thread(peers, ids.to_vec(), move |p| {
-            p.claim(kind, &asked, Timestamp::now())
+        let claimed = off_thread(peers, vec![id], move |p| {
+            p.claim(kind, &[id], Timestamp::now())
         })
         .await
-        .into_iter()
-        .collect();
-        let (ours, theirs): (Vec<Uuid>, Vec<Uuid>) =
-            ids.iter().partition(|id| claimed.contains(id));
-        if !theirs.is_empty() {
+        .contains(&id);
+        if !claimed {
             self.remembered.peers_seen = Some(Timestamp::now());
         }
-        Split { ours, theirs }
-    }
-
-    /// Whether this conftop reads `id` (claims it when there are peers).
-    pub(super) async fn is_ours(&mut self, kind: Kind, id: Uuid) -> bool {
-        !self.ours(kind, &[id]).await.ours.is_empty()
+        claimed
     }
 
     /// Lets go of a claim whose read failed: a peer reads it instead.
