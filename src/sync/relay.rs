@@ -8,8 +8,8 @@
 //! picture has caught up: a `leaving` answer shows at once (the last snapshot is sent again
 //! with it, before the answer's verdict), and a snapshot read before the removal never turns
 //! the participant back to `joined`, because statuses only move forward
-//! ([`crate::api::ConferencecallStatus::rank`]). A participant the server says is gone (404)
-//! is left out until the rooms, listed after that answer, still have it.
+//! ([`crate::api::ConferencecallStatus::supersedes`]). A participant the server says is gone
+//! (404) is left out until the conferences, asked for after that answer, still have it.
 
 use std::sync::Arc;
 
@@ -105,12 +105,9 @@ impl Relay {
             };
             let current = &s.participants[i];
             match answer {
-                // Further on than the tracker's picture (a status it does not know is the
-                // server's newer word, taken as it is).
-                Answer::Record(record)
-                    if record.status.rank() > current.status.rank()
-                        && current.status.rank() > 0 =>
-                {
+                // Further on than the tracker's picture: the picture's status would not
+                // replace the answer's (a status it does not know is the server's newer word).
+                Answer::Record(record) if !current.status.supersedes(&record.status) => {
                     let p = patched.get_or_insert_with(|| (**s).clone());
                     if record.status.is_live() {
                         p.participants[i] = record.clone();
