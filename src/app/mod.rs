@@ -16,6 +16,7 @@ pub use crate::domain::{model, search, status, view};
 
 pub mod alerts;
 mod apply;
+mod callers;
 mod confirm;
 pub mod copy;
 mod input;
@@ -278,6 +279,8 @@ pub struct AppState {
     pub participants: IdMap<Participant>,
     pub conferences: IdMap<Conference>,
     pub callers: IdMap<Caller>,
+    /// Since when no participant has had a caller's call (see [`callers`]).
+    callers_unclaimed: IdMap<Timestamp>,
     pub view: View,
     pub(crate) selection: Option<Selection>,
     /// The selected row's index, to fall back on when the selected thing disappears.
@@ -425,9 +428,8 @@ fn on_tick(s: &mut AppState) {
         .retain(|_, p| p.gone_at.is_none_or(|g| now.duration_since(g) < linger));
     s.prune_departures();
     let mut changed = s.participants.len() != before;
+    s.sweep_callers(changed);
     if changed {
-        let calls: HashSet<Uuid> = s.participants.values().filter_map(|p| p.call_id).collect();
-        s.callers.retain(|id, _| calls.contains(id));
         let conferences_in_use: HashSet<Uuid> =
             s.participants.values().map(|p| p.conference_id).collect();
         s.conferences

@@ -22,6 +22,7 @@ impl AppState {
             participants: IdMap::default(),
             conferences: IdMap::default(),
             callers: IdMap::default(),
+            callers_unclaimed: IdMap::default(),
             view: View::default(),
             selection: None,
             cursor: 0,

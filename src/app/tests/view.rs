@@ -83,8 +83,66 @@ fn rows_that_leave_linger_marked_then_go() {
         !s.participants.contains_key(&part_id(5)),
         "evicted after the linger"
     );
-    assert!(!s.callers.contains_key(&call_id(5)), "its call details too");
     assert!(!s.view.row_of.contains_key(&part_id(5)));
+    // Its caller stays a while (the call may be put through to another conference), then goes.
+    assert!(s.callers.contains_key(&call_id(5)));
+    update(&mut s, Event::Tick, t0() + secs(8) + callers::UNCLAIMED_FOR);
+    assert!(!s.callers.contains_key(&call_id(5)), "its call details too");
+    assert_eq!(s.callers.len(), 4, "only its own");
+}
+
+/// The sync task names a call once. A caller that comes before the picture with its
+/// participant (named as soon as the record is read, the picture sent after), or whose call
+/// comes back as a new participant (a queue's caller put through to an agent), must still be
+/// there when the participant is, though departures are swept meanwhile.
+#[test]
+fn a_caller_that_comes_before_its_participant_is_kept_for_it() {
+    let mut s = populated();
+    let early = call(6, "Early Bird", "+15550106");
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Remembered(vec![early])),
+        t0() + secs(1),
+    );
+    // Participant 5 leaves and lingers out: a sweep of callers while 6 has no participant yet.
+    let mut left = standard_snapshot_records();
+    left.pop();
+    update(
+        &mut s,
+        Event::Sync(snapshot(
+            left.clone(),
+            vec![conf(1, "Alpha"), conf(2, "Bravo")],
+        )),
+        t0() + secs(2),
+    );
+    update(&mut s, Event::Tick, t0() + secs(8));
+    assert!(!s.participants.contains_key(&part_id(5)), "swept");
+    // Participant 6 comes, and participant 7: a new participant of participant 4's call.
+    let mut moved = cc(7, 1, "joined", 1);
+    moved.reference_id = Some(call_id(4));
+    left.retain(|r| r.id != part_id(4));
+    left.extend([cc(6, 2, "joined", 3), moved]);
+    update(
+        &mut s,
+        Event::Sync(snapshot(left, vec![conf(1, "Alpha"), conf(2, "Bravo")])),
+        t0() + secs(9),
+    );
+    update(&mut s, Event::Tick, t0() + secs(20));
+    assert!(!s.participants.contains_key(&part_id(4)), "swept");
+    let name = |s: &AppState, n| {
+        let p = &s.participants[&part_id(n)];
+        s.caller_of(p).map(|c| c.remote().name.clone())
+    };
+    assert_eq!(name(&s, 6).as_deref(), Some("Early Bird"));
+    assert_eq!(name(&s, 7).as_deref(), Some("Caller 4"));
+    // Kept as long as a participant has the call, not only for a while.
+    update(
+        &mut s,
+        Event::Tick,
+        t0() + secs(20) + callers::UNCLAIMED_FOR * 2,
+    );
+    assert!(!s.callers.contains_key(&call_id(5)), "a sweep ran");
+    assert_eq!(name(&s, 6).as_deref(), Some("Early Bird"));
 }
 
 #[test]
