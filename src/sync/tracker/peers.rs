@@ -22,17 +22,7 @@ const PEER_POLL: Duration = Duration::from_millis(200);
 /// (the participant shows as its room lists it, as the cache's do).
 const FRESH: SignedDuration = SignedDuration::from_secs(30);
 
-/// How long after a peer was last seen reading this one counts on it.
-const AT_WORK: SignedDuration = SignedDuration::from_secs(30);
-
 impl Tracker {
-    /// Whether a peer has been seen reading lately: the reading is shared.
-    pub(super) fn peers_at_work(&self) -> bool {
-        self.remembered
-            .peers_seen
-            .is_some_and(|t| Timestamp::now().duration_since(t) < AT_WORK)
-    }
-
     /// Participants whose record a peer wrote since last asked: in the picture as the cache's
     /// are, no longer awaited (nor looked for on a page). Returns how many came.
     pub(super) async fn records_from_peers(&mut self, expected: &mut HashSet<Uuid>) -> usize {
@@ -77,9 +67,6 @@ impl Tracker {
             self.remembered.written.insert(k.id, k.seen);
             came += 1;
         }
-        if came > 0 {
-            self.remembered.peers_seen = Some(now);
-        }
         came
     }
 
@@ -94,7 +81,6 @@ impl Tracker {
         if found.is_empty() {
             return ids;
         }
-        self.remembered.peers_seen = Some(Timestamp::now());
         let named: HashSet<Uuid> = found.iter().map(|c| c.id).collect();
         for c in &found {
             self.calls_done.insert(c.id);
@@ -106,19 +92,15 @@ impl Tracker {
 
     /// Whether this conftop reads `id`: always without peers; with them, when it could claim
     /// it (a peer reading it now holds the claim).
-    pub(super) async fn is_ours(&mut self, kind: Kind, id: Uuid) -> bool {
+    pub(super) async fn is_ours(&self, kind: Kind, id: Uuid) -> bool {
         let Some(peers) = self.remembered.peers.clone() else {
             return true;
         };
-        let claimed = off_thread(peers, vec![id], move |p| {
+        off_thread(peers, vec![id], move |p| {
             p.claim(kind, &[id], Timestamp::now())
         })
         .await
-        .contains(&id);
-        if !claimed {
-            self.remembered.peers_seen = Some(Timestamp::now());
-        }
-        claimed
+        .contains(&id)
     }
 
     /// Lets go of a claim whose read failed: a peer reads it instead.

@@ -33,8 +33,6 @@ pub(super) struct Remembered {
     pub peers: Option<Arc<Peers>>,
     /// Participants written since this time have not been looked at for peers' reads.
     pub peers_since: Timestamp,
-    /// When a peer was last seen reading at the same time (see [`Tracker::peers_at_work`]).
-    pub peers_seen: Option<Timestamp>,
 }
 
 impl Tracker {

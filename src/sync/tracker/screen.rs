@@ -1,26 +1,19 @@
 //! The rows on screen first. On a busy account the first, full refresh walks a hundred
 //! pages before every listed participant's record is found, and callers are looked up after
 //! it; meanwhile the screen would show rows without caller or time. So while it walks, the
-//! rows on screen are served between its pages, a few at a time: their records by id and
-//! their callers. The walk itself goes on exactly as it would (the records served are still
-//! looked for on its pages, so it stops where it would have), only a little slower.
+//! rows on screen are served between its pages: their records by id and their callers, all
+//! of them (a page finds a few of the screen's records at best; reading them is what the user
+//! waits for). The walk itself goes on exactly as it would (the records served are still
+//! looked for on its pages, so it stops where it would have), only later.
 
 use std::sync::Mutex;
 
 use super::*;
 
-/// Records and callers read for the screen between two pages of the walk, each; twice as
-/// many while peers read with this one (each walks the same pages, so a page is worth less).
-const STEP: usize = 2;
 /// Records read for the screen in one walk, at most (a wall's screenful).
 const SCREENFUL: usize = 60;
 
 impl Tracker {
-    /// How many records and callers are read for the screen between two pages.
-    fn step(&self) -> usize {
-        if self.peers_at_work() { STEP * 2 } else { STEP }
-    }
-
     /// Reads what the screen wants from the sync task while a refresh runs.
     pub fn follow_screen(&mut self, screen: Arc<Mutex<Wanted>>) {
         self.screen = Some(screen);
@@ -45,19 +38,18 @@ impl Tracker {
         ids
     }
 
-    /// Between two pages of a full walk: a few records and callers of the rows on screen.
+    /// Between two pages of a full walk: the records and callers the rows on screen lack.
     pub(super) async fn serve_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
         let Some(wanted) = self.screen_now() else {
             return;
         };
         let left = SCREENFUL.saturating_sub(self.screen_served);
-        let step = self.step();
         // What peers read meanwhile; then the next few that no peer is reading, each claimed
         // just before it is read (so a failure leaves no claim behind but its own, let go).
         let mut read = self.records_from_peers(&mut HashSet::new()).await > 0;
         let mut served = 0;
         for id in wanted.awaited {
-            if served >= step.min(left) {
+            if served >= left {
                 break;
             }
             if !self.awaiting.contains_key(&id) || !self.is_ours(Kind::Record, id).await {
@@ -89,15 +81,18 @@ impl Tracker {
                 }
             }
         }
-        self.name_screen(f, events).await;
+        // The picture at once: the app places the rows, and asks for their callers.
         if read {
             self.progress(f, events, true).await;
         }
+        self.name_screen(f, events).await;
     }
 
-    /// A few callers of the rows on screen, while the first picture fills in: those the app
-    /// asked for, and those of rows whose record just came (the app has not seen their call
-    /// yet).
+    /// The callers of the rows on screen, while the first picture fills in: those the app
+    /// asked for. Not those of records just read: until the app has placed them, a record of a
+    /// conference partly on screen may well be of a row below it (its rows are its first
+    /// members by join time, known only once their records are in), and the next page gives
+    /// the app the time to say.
     pub(super) async fn name_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
         if self.warm {
             return;
@@ -105,31 +100,21 @@ impl Tracker {
         let Some(wanted) = self.screen_now() else {
             return;
         };
-        let of_awaited = wanted
-            .awaited
-            .iter()
-            .filter_map(|id| self.live.get(id).and_then(|p| p.reference_id));
         let mut unnamed: Vec<Uuid> = Vec::new();
         let mut listed = HashSet::new();
-        for c in wanted.visible.iter().copied().chain(of_awaited) {
+        for c in wanted.visible.iter().copied() {
             if !self.calls_done.contains(&c) && listed.insert(c) {
                 unnamed.push(c);
             }
         }
-        // Those peers named meanwhile; then the next few that no peer is reading, each claimed
-        // just before it is read.
+        // Those peers named meanwhile; then those no peer is reading, each claimed just before
+        // it is read.
         let unnamed = self.calls_from_peers(unnamed, events).await;
-        let step = self.step();
         let mut found = Vec::new();
-        let mut asked = 0;
         for id in unnamed {
-            if asked >= step {
-                break;
-            }
             if !self.is_ours(Kind::Call, id).await {
                 continue;
             }
-            asked += 1;
             match f.call(|c| c.get_call(id)).await {
                 Ok(call) => {
                     self.calls_done.insert(id);

@@ -341,7 +341,7 @@ async fn a_status_a_peer_read_is_taken_only_while_it_is_seconds_old() {
 #[tokio::test]
 async fn what_one_peer_is_reading_the_other_leaves_to_it() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut a, mut b) = peers_on(dir.path());
+    let (a, b) = peers_on(dir.path());
     let ids = [id(1), id(2), id(3)];
     assert!(a.is_ours(Kind::Record, id(2)).await);
     let mut ours = Vec::new();
@@ -355,7 +355,7 @@ async fn what_one_peer_is_reading_the_other_leaves_to_it() {
     a.let_go(Kind::Record, id(2)).await;
     assert!(b.is_ours(Kind::Record, id(2)).await);
     // Without a cache there are no peers: everything is its own.
-    let mut alone = Tracker::new(TrackerConfig::default());
+    let alone = Tracker::new(TrackerConfig::default());
     for i in ids {
         assert!(alone.is_ours(Kind::Call, i).await);
     }
