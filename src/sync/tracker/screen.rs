@@ -44,9 +44,11 @@ impl Tracker {
             return;
         };
         let left = SCREENFUL.saturating_sub(self.screen_served);
-        // What peers read meanwhile; then the next few that no peer is reading, each claimed
-        // just before it is read (so a failure leaves no claim behind but its own, let go).
-        let mut read = self.records_from_peers(&mut HashSet::new()).await > 0;
+        // What peers read meanwhile; then those no peer is reading, each claimed just before
+        // it is read (so a failure leaves no claim behind but its own, let go).
+        if self.records_from_peers(&mut HashSet::new()).await > 0 {
+            self.progress(f, events, true).await;
+        }
         let mut served = 0;
         for id in wanted.awaited {
             if served >= left {
@@ -55,6 +57,9 @@ impl Tracker {
             if !self.awaiting.contains_key(&id) || !self.is_ours(Kind::Record, id).await {
                 continue;
             }
+            // Between two records, the callers of the rows the app placed meanwhile: names
+            // appear from the top down as the records come.
+            self.name_screen(f, events).await;
             served += 1;
             self.screen_served += 1;
             // On the walk's own footing: optional work's half-interval is long gone in a walk
@@ -69,7 +74,8 @@ impl Tracker {
                         self.let_go(Kind::Record, id).await;
                     }
                     self.upsert(cc);
-                    read = true;
+                    // The picture at once: the app places the row, and asks for its caller.
+                    self.progress(f, events, true).await;
                 }
                 Err(e) if e.kind == ErrorKind::Gone => {
                     self.let_go(Kind::Record, id).await;
@@ -81,18 +87,13 @@ impl Tracker {
                 }
             }
         }
-        // The picture at once: the app places the rows, and asks for their callers.
-        if read {
-            self.progress(f, events, true).await;
-        }
         self.name_screen(f, events).await;
     }
 
     /// The callers of the rows on screen, while the first picture fills in: those the app
-    /// asked for. Not those of records just read: until the app has placed them, a record of a
-    /// conference partly on screen may well be of a row below it (its rows are its first
-    /// members by join time, known only once their records are in), and the next page gives
-    /// the app the time to say.
+    /// asked for, but those of a conference whose members are not all read yet. Its rows on
+    /// screen are its first members by join time, known once their records are in: a row
+    /// shown now may yet be pushed below the screen by a member who joined before it.
     pub(super) async fn name_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
         if self.warm {
             return;
@@ -100,10 +101,24 @@ impl Tracker {
         let Some(wanted) = self.screen_now() else {
             return;
         };
+        let unsettled: HashSet<Uuid> = self
+            .awaiting
+            .iter()
+            .filter(|(id, _)| !self.live.contains_key(id))
+            .map(|(_, conference)| *conference)
+            .collect();
+        let conference_of: HashMap<Uuid, Uuid> = self
+            .live
+            .values()
+            .filter_map(|p| Some((p.reference_id?, p.conference_id)))
+            .collect();
         let mut unnamed: Vec<Uuid> = Vec::new();
         let mut listed = HashSet::new();
         for c in wanted.visible.iter().copied() {
-            if !self.calls_done.contains(&c) && listed.insert(c) {
+            let settled = conference_of
+                .get(&c)
+                .is_none_or(|conference| !unsettled.contains(conference));
+            if settled && !self.calls_done.contains(&c) && listed.insert(c) {
                 unnamed.push(c);
             }
         }
