@@ -91,9 +91,7 @@ impl Tracker {
     }
 
     /// The callers of the rows on screen, while the first picture fills in: those the app
-    /// asked for, but those of a conference whose members are not all read yet. Its rows on
-    /// screen are its first members by join time, known once their records are in: a row
-    /// shown now may yet be pushed below the screen by a member who joined before it.
+    /// asked for, as [`Tracker::to_name_on_screen`] orders them.
     pub(super) async fn name_screen(&mut self, f: &mut Fetcher<'_>, events: &Events) {
         if self.warm {
             return;
@@ -101,27 +99,7 @@ impl Tracker {
         let Some(wanted) = self.screen_now() else {
             return;
         };
-        let unsettled: HashSet<Uuid> = self
-            .awaiting
-            .iter()
-            .filter(|(id, _)| !self.live.contains_key(id))
-            .map(|(_, conference)| *conference)
-            .collect();
-        let conference_of: HashMap<Uuid, Uuid> = self
-            .live
-            .values()
-            .filter_map(|p| Some((p.reference_id?, p.conference_id)))
-            .collect();
-        let mut unnamed: Vec<Uuid> = Vec::new();
-        let mut listed = HashSet::new();
-        for c in wanted.visible.iter().copied() {
-            let settled = conference_of
-                .get(&c)
-                .is_none_or(|conference| !unsettled.contains(conference));
-            if settled && !self.calls_done.contains(&c) && listed.insert(c) {
-                unnamed.push(c);
-            }
-        }
+        let unnamed = self.to_name_on_screen(&wanted.visible);
         // Those peers named meanwhile; then those no peer is reading, each claimed just before
         // it is read.
         let unnamed = self.calls_from_peers(unnamed, events).await;
@@ -150,5 +128,34 @@ impl Tracker {
             self.calls_read(&found);
             let _ = events.send(SyncEvent::Calls(found)).await;
         }
+    }
+
+    /// Of the calls on screen without a name, those to read now, in screen order: not those
+    /// read already, nor those of a conference whose members are not all read yet (its rows
+    /// on screen are its first members by join time, known once their records are in: a row
+    /// shown now may yet be pushed below the screen by a member who joined before it).
+    pub(super) fn to_name_on_screen(&self, visible: &[Uuid]) -> Vec<Uuid> {
+        let unsettled: HashSet<Uuid> = self
+            .awaiting
+            .iter()
+            .filter(|(id, _)| !self.live.contains_key(id))
+            .map(|(_, conference)| *conference)
+            .collect();
+        let conference_of: HashMap<Uuid, Uuid> = self
+            .live
+            .values()
+            .filter_map(|p| Some((p.reference_id?, p.conference_id)))
+            .collect();
+        let mut listed = HashSet::new();
+        visible
+            .iter()
+            .copied()
+            .filter(|c| {
+                conference_of
+                    .get(c)
+                    .is_none_or(|conference| !unsettled.contains(conference))
+            })
+            .filter(|c| !self.calls_done.contains(c) && listed.insert(*c))
+            .collect()
     }
 }

@@ -104,6 +104,30 @@ fn a_rooms_listed_participants_without_a_record_wait_for_it() {
 }
 
 #[test]
+fn callers_on_screen_wait_until_their_conference_is_read_whole() {
+    // Conference 1 lists 1, 2 and 3, whose records are in but 3's; conference 2 lists 4.
+    let mut t = tracker_with(vec![
+        cc(1, 1, "joined", 300),
+        cc(2, 1, "joined", 200),
+        cc(4, 2, "joined", 100),
+    ]);
+    t.await_listed(&room(1, "progressing", &[1, 2, 3]));
+    t.await_listed(&room(2, "progressing", &[4]));
+    let call = |n: u128| id(2000 + n);
+    let on_screen = [call(1), call(2), call(4), call(4)];
+    // 3 may have joined before 1 or 2 and push one of them off the screen: they wait.
+    assert_eq!(t.to_name_on_screen(&on_screen), vec![call(4)]);
+    t.upsert(cc(3, 1, "joined", 250));
+    assert_eq!(
+        t.to_name_on_screen(&on_screen),
+        vec![call(1), call(2), call(4)]
+    );
+    // Read once.
+    t.calls_done.insert(call(2));
+    assert_eq!(t.to_name_on_screen(&on_screen), vec![call(1), call(4)]);
+}
+
+#[test]
 fn pages_pay_while_they_find_a_listed_participant_each() {
     assert!(
         walk::pages_pay_off(&[0; 5], 40),
