@@ -1,7 +1,9 @@
 //! The cache's rules, on files in a temporary directory.
 
+use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
+use super::file::LAYOUT;
 use super::*;
 
 fn t0() -> Timestamp {
