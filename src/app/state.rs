@@ -452,7 +452,8 @@ impl AppState {
         }
     }
 
-    /// The page count to show ([`AppState::kiosk_count`]).
+    /// The page count to show: the one taken when a page turned ([`kiosk::Pager::count`]), but
+    /// never fewer than the page shown.
     pub fn kiosk_count_shown(&self) -> usize {
         self.kiosk.count.max(self.kiosk.page + 1)
     }
