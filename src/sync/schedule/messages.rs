@@ -89,7 +89,7 @@ pub enum Input {
     Finished(Finished),
     /// An action's answer was reported (its key).
     Answered((ActionKind, Uuid)),
-    /// [`Scheduler::wake_at`] passed.
+    /// [`super::Scheduler::wake_at`] passed.
     Timer,
 }
 
