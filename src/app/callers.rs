@@ -1,9 +1,9 @@
 //! Which callers the app keeps. A caller is kept while a participant has its call, and for a
-//! while after no participant has: the sync task may name a call before the picture with its
-//! participant comes (it names the rows whose records it has just read, then sends the
-//! picture), and a call put through from a queue to an agent is a new participant of the same
-//! call. The sync task asks for a call once; a caller dropped in between would leave its row
-//! without a name for good.
+//! while after no participant has: a call put through from a queue to an agent is a new
+//! participant of the same call, which may come in a later picture than the old one's
+//! departure; and a name from the cache or a peer may come before the picture with its
+//! participant. The sync task sends a call once; a caller dropped in between would leave its
+//! row without a name until the sync task sees the app still lacks it (half a minute).
 
 use std::collections::HashSet;
 

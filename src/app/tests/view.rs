@@ -91,10 +91,10 @@ fn rows_that_leave_linger_marked_then_go() {
     assert_eq!(s.callers.len(), 4, "only its own");
 }
 
-/// The sync task names a call once. A caller that comes before the picture with its
-/// participant (named as soon as the record is read, the picture sent after), or whose call
-/// comes back as a new participant (a queue's caller put through to an agent), must still be
-/// there when the participant is, though departures are swept meanwhile.
+/// The sync task sends a call once. A caller that comes before the picture with its
+/// participant (a name from the cache or a peer), or whose call comes back as a new
+/// participant (a queue's caller put through to an agent), must still be there when the
+/// participant is, though departures are swept meanwhile.
 #[test]
 fn a_caller_that_comes_before_its_participant_is_kept_for_it() {
     let mut s = populated();
@@ -117,18 +117,26 @@ fn a_caller_that_comes_before_its_participant_is_kept_for_it() {
     );
     update(&mut s, Event::Tick, t0() + secs(8));
     assert!(!s.participants.contains_key(&part_id(5)), "swept");
-    // Participant 6 comes, and participant 7: a new participant of participant 4's call.
-    let mut moved = cc(7, 1, "joined", 1);
-    moved.reference_id = Some(call_id(4));
+    // Participant 6 comes; participant 4 leaves and is swept.
     left.retain(|r| r.id != part_id(4));
-    left.extend([cc(6, 2, "joined", 3), moved]);
+    left.push(cc(6, 2, "joined", 3));
+    let conferences = || vec![conf(1, "Alpha"), conf(2, "Bravo")];
     update(
         &mut s,
-        Event::Sync(snapshot(left, vec![conf(1, "Alpha"), conf(2, "Bravo")])),
+        Event::Sync(snapshot(left.clone(), conferences())),
         t0() + secs(9),
     );
     update(&mut s, Event::Tick, t0() + secs(20));
     assert!(!s.participants.contains_key(&part_id(4)), "swept");
+    // Then participant 7 comes: a new participant of participant 4's call.
+    let mut moved = cc(7, 1, "joined", 1);
+    moved.reference_id = Some(call_id(4));
+    left.push(moved);
+    update(
+        &mut s,
+        Event::Sync(snapshot(left, conferences())),
+        t0() + secs(30),
+    );
     let name = |s: &AppState, n| {
         let p = &s.participants[&part_id(n)];
         s.caller_of(p).map(|c| c.remote().name.clone())
@@ -143,6 +151,8 @@ fn a_caller_that_comes_before_its_participant_is_kept_for_it() {
     );
     assert!(!s.callers.contains_key(&call_id(5)), "a sweep ran");
     assert_eq!(name(&s, 6).as_deref(), Some("Early Bird"));
+    assert_eq!(name(&s, 7).as_deref(), Some("Caller 4"));
+    assert!(s.callers_unclaimed.is_empty(), "nothing left to sweep");
 }
 
 #[test]

@@ -38,6 +38,10 @@ impl Wanted {
 /// is asked for.
 pub(super) type Missing = (bool, Reverse<Option<Timestamp>>, Uuid);
 
+/// A call sent to the app this long ago that a row on screen still lacks was lost on the way
+/// (its caller dropped while the participant was out of the picture): it is asked for again.
+const RESEND: SignedDuration = SignedDuration::from_secs(30);
+
 /// How long before its participant joins a call usually began.
 const USUAL_LEAD: SignedDuration = SignedDuration::from_secs(10);
 
@@ -71,19 +75,36 @@ impl Tracker {
 
     /// How many wanted callers are not looked up yet.
     pub fn callers_left(&self, wanted: &Wanted) -> usize {
-        self.missing_calls(wanted).len()
+        self.missing_calls(wanted, Timestamp::now()).len()
+    }
+
+    /// Notes a call sent to the app (read here, or named from the cache or by a peer).
+    pub(super) fn call_sent(&mut self, id: Uuid) {
+        self.calls_done.insert(id, Timestamp::now());
+    }
+
+    /// Whether a call is to be asked for: not if it was sent to the app already, unless a row
+    /// on screen still lacks it [`RESEND`] after (the app lost it: asked for again); never if
+    /// it does not resolve.
+    pub(super) fn call_wanted(&self, id: &Uuid, on_screen: bool, now: Timestamp) -> bool {
+        if self.calls_gone.contains(id) {
+            return false;
+        }
+        self.calls_done
+            .get(id)
+            .is_none_or(|sent| on_screen && now.duration_since(*sent) >= RESEND)
     }
 
     /// The wanted calls not looked up yet: (off screen, newest first, call id).
-    fn missing_calls(&self, wanted: &Wanted) -> Vec<Missing> {
+    pub(super) fn missing_calls(&self, wanted: &Wanted, now: Timestamp) -> Vec<Missing> {
         let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
         let live_calls: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
         let mut missing: Vec<_> = self
             .live
             .values()
             .filter_map(|p| p.reference_id.map(|r| (p, r)))
-            .filter(|(_, r)| !self.calls_done.contains(r))
             .filter(|(_, r)| wanted.everyone || on_screen.contains(r))
+            .filter(|(_, r)| self.call_wanted(r, on_screen.contains(r), now))
             .map(|(p, r)| (!on_screen.contains(&r), Reverse(p.tm_create), r))
             .collect();
         // Calls on screen that are not a live participant's (recent departures).
@@ -91,7 +112,7 @@ impl Tracker {
             wanted
                 .visible
                 .iter()
-                .filter(|c| !live_calls.contains(c) && !self.calls_done.contains(c))
+                .filter(|c| !live_calls.contains(c) && self.call_wanted(c, true, now))
                 .map(|c| (false, Reverse(None), *c)),
         );
         missing
@@ -107,9 +128,10 @@ impl Tracker {
     ) {
         let live_calls: HashSet<Uuid> = self.live.values().filter_map(|p| p.reference_id).collect();
         let on_screen: HashSet<&Uuid> = wanted.visible.iter().collect();
-        self.calls_done
-            .retain(|id| live_calls.contains(id) || on_screen.contains(id));
-        let mut missing = self.missing_calls(wanted);
+        let keep = |id: &Uuid| live_calls.contains(id) || on_screen.contains(id);
+        self.calls_done.retain(|id, _| keep(id));
+        self.calls_gone.retain(|id| keep(id));
+        let mut missing = self.missing_calls(wanted, Timestamp::now());
         if missing.is_empty() {
             return;
         }
@@ -197,7 +219,7 @@ impl Tracker {
                     self.calls_reached = Some(self.calls_reached.map_or(t, |r| r.min(t)));
                 }
                 if left.remove(&call.id) {
-                    self.calls_done.insert(call.id);
+                    self.call_sent(call.id);
                     found.push(call);
                 } else if self.remembered.stale_calls.contains(&call.id) {
                     // Named from the cache or by a peer, its state not read here yet: this
@@ -267,14 +289,14 @@ impl Tracker {
             };
             match result {
                 Ok(call) => {
-                    self.calls_done.insert(id);
+                    self.call_sent(id);
                     self.share_calls(std::slice::from_ref(&call)).await;
                     found.push(call);
                 }
                 Err(e) if matches!(e.kind, ErrorKind::Gone | ErrorKind::Forbidden) => {
                     // It will not resolve; do not ask again.
                     self.let_go(Kind::Call, id).await;
-                    self.calls_done.insert(id);
+                    self.calls_gone.insert(id);
                 }
                 // A passing fault loses only this one (asked again next time); a second
                 // says the API is failing, and the rest wait.

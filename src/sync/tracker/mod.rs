@@ -133,8 +133,10 @@ pub struct Tracker {
     /// Listed ids that did not resolve to a live participant, and when that was learned.
     unresolved: IdMap<u64>,
     customer: Option<Uuid>,
-    /// Call ids already sent to the app (or known not to resolve).
-    calls_done: IdSet,
+    /// Call ids already sent to the app, and when (see [`Tracker::call_wanted`]).
+    calls_done: IdMap<Timestamp>,
+    /// Call ids known not to resolve (404, 403): never asked for again.
+    calls_gone: IdSet,
     /// Where the bulk `GET /calls` walk continues.
     calls_token: Option<String>,
     /// The oldest call time the bulk walk has reached (`None`: it starts from the newest).
@@ -186,7 +188,8 @@ impl Tracker {
             checked: HashMap::new(),
             unresolved: IdMap::default(),
             customer: None,
-            calls_done: IdSet::default(),
+            calls_done: IdMap::default(),
+            calls_gone: IdSet::default(),
             calls_token: None,
             calls_reached: None,
             calls_density: None,

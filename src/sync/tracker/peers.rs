@@ -83,7 +83,7 @@ impl Tracker {
         }
         let named: HashSet<Uuid> = found.iter().map(|c| c.id).collect();
         for c in &found {
-            self.calls_done.insert(c.id);
+            self.call_sent(c.id);
             self.remembered.stale_calls.insert(c.id);
         }
         let _ = events.send(SyncEvent::Remembered(found)).await;

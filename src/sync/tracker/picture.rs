@@ -5,7 +5,8 @@ use super::*;
 
 impl Tracker {
     /// Sends the picture as it stands while a long refresh goes on (at most a few times a
-    /// second), so the screen fills in as details arrive.
+    /// second, or `now`: after each record read for the screen, at most a screenful a walk),
+    /// so the screen fills in as details arrive.
     pub(super) async fn progress(&mut self, f: &Fetcher<'_>, events: &Events, now: bool) {
         const EVERY: std::time::Duration = std::time::Duration::from_millis(300);
         // Only a full refresh takes long enough to be worth showing as it goes.

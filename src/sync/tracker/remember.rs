@@ -73,7 +73,7 @@ impl Tracker {
             walked,
         } = warm;
         for c in &calls {
-            self.calls_done.insert(c.id);
+            self.call_sent(c.id);
             self.remembered.stale_calls.insert(c.id);
         }
         if !calls.is_empty() {

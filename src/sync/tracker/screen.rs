@@ -2,8 +2,8 @@
 //! pages before every listed participant's record is found, and callers are looked up after
 //! it; meanwhile the screen would show rows without caller or time. So while it walks, the
 //! rows on screen are served between its pages: their records by id and their callers, all
-//! of them (a page finds a few of the screen's records at best; reading them is what the user
-//! waits for). The walk itself goes on exactly as it would (the records served are still
+//! of them up to a wall's screenful a walk (a page finds a few of the screen's records at
+//! best; reading them is what the user waits for). The walk itself goes on exactly as it would (the records served are still
 //! looked for on its pages, so it stops where it would have), only later.
 
 use std::sync::Mutex;
@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use super::*;
 
 /// Records read for the screen in one walk, at most (a wall's screenful).
-const SCREENFUL: usize = 60;
+pub(super) const SCREENFUL: usize = 60;
 
 impl Tracker {
     /// Reads what the screen wants from the sync task while a refresh runs.
@@ -54,12 +54,15 @@ impl Tracker {
             if served >= left {
                 break;
             }
-            if !self.awaiting.contains_key(&id) || !self.is_ours(Kind::Record, id).await {
+            if !self.awaiting.contains_key(&id) {
                 continue;
             }
             // Between two records, the callers of the rows the app placed meanwhile: names
             // appear from the top down as the records come.
             self.name_screen(f, events).await;
+            if !self.is_ours(Kind::Record, id).await {
+                continue;
+            }
             served += 1;
             self.screen_served += 1;
             // On the walk's own footing: optional work's half-interval is long gone in a walk
@@ -70,8 +73,10 @@ impl Tracker {
                     if cc.status.is_live() {
                         self.share_records(&[&cc]).await;
                     } else {
-                        // It left: the cache keeps only who is live, so peers ask themselves.
+                        // It left: the cache keeps only who is live, so peers ask themselves;
+                        // and it is not asked for again after the walk.
                         self.let_go(Kind::Record, id).await;
+                        self.unresolved.insert(id, self.turn);
                     }
                     self.upsert(cc);
                     // The picture at once: the app places the row, and asks for its caller.
@@ -79,11 +84,13 @@ impl Tracker {
                 }
                 Err(e) if e.kind == ErrorKind::Gone => {
                     self.let_go(Kind::Record, id).await;
+                    self.unresolved.insert(id, self.turn);
                     self.awaiting.remove(&id);
                 }
+                // The API fails: no more requests into it until the next page answers.
                 Err(_) => {
                     self.let_go(Kind::Record, id).await;
-                    break;
+                    return;
                 }
             }
         }
@@ -99,7 +106,7 @@ impl Tracker {
         let Some(wanted) = self.screen_now() else {
             return;
         };
-        let unnamed = self.to_name_on_screen(&wanted.visible);
+        let unnamed = self.to_name_on_screen(&wanted.visible, Timestamp::now());
         // Those peers named meanwhile; then those no peer is reading, each claimed just before
         // it is read.
         let unnamed = self.calls_from_peers(unnamed, events).await;
@@ -110,12 +117,12 @@ impl Tracker {
             }
             match f.call(|c| c.get_call(id)).await {
                 Ok(call) => {
-                    self.calls_done.insert(id);
+                    self.call_sent(id);
                     found.push(call);
                 }
                 Err(e) if matches!(e.kind, ErrorKind::Gone | ErrorKind::Forbidden) => {
                     self.let_go(Kind::Call, id).await;
-                    self.calls_done.insert(id);
+                    self.calls_gone.insert(id);
                 }
                 Err(_) => {
                     self.let_go(Kind::Call, id).await;
@@ -131,31 +138,32 @@ impl Tracker {
     }
 
     /// Of the calls on screen without a name, those to read now, in screen order: not those
-    /// read already, nor those of a conference whose members are not all read yet (its rows
-    /// on screen are its first members by join time, known once their records are in: a row
+    /// sent already ([`Tracker::call_wanted`]), nor, while this walk still reads records for
+    /// the screen, those of a conference whose members are not all read yet (its rows on
+    /// screen are its first members by join time, known once their records are in: a row
     /// shown now may yet be pushed below the screen by a member who joined before it).
-    pub(super) fn to_name_on_screen(&self, visible: &[Uuid]) -> Vec<Uuid> {
-        let unsettled: HashSet<Uuid> = self
-            .awaiting
-            .iter()
-            .filter(|(id, _)| !self.live.contains_key(id))
-            .map(|(_, conference)| *conference)
-            .collect();
-        let conference_of: HashMap<Uuid, Uuid> = self
-            .live
-            .values()
-            .filter_map(|p| Some((p.reference_id?, p.conference_id)))
-            .collect();
+    pub(super) fn to_name_on_screen(&self, visible: &[Uuid], now: Timestamp) -> Vec<Uuid> {
+        let mut waiting: HashSet<Uuid> = HashSet::new();
+        if self.screen_served < SCREENFUL {
+            let unsettled: HashSet<Uuid> = self
+                .awaiting
+                .iter()
+                .filter(|(id, _)| !self.live.contains_key(id))
+                .map(|(_, conference)| *conference)
+                .collect();
+            waiting = self
+                .live
+                .values()
+                .filter(|p| unsettled.contains(&p.conference_id))
+                .filter_map(|p| p.reference_id)
+                .collect();
+        }
         let mut listed = HashSet::new();
         visible
             .iter()
             .copied()
-            .filter(|c| {
-                conference_of
-                    .get(c)
-                    .is_none_or(|conference| !unsettled.contains(conference))
-            })
-            .filter(|c| !self.calls_done.contains(c) && listed.insert(*c))
+            .filter(|c| !waiting.contains(c) && self.call_wanted(c, true, now))
+            .filter(|c| listed.insert(*c))
             .collect()
     }
 }

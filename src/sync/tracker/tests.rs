@@ -115,16 +115,54 @@ fn callers_on_screen_wait_until_their_conference_is_read_whole() {
     t.await_listed(&room(2, "progressing", &[4]));
     let call = |n: u128| id(2000 + n);
     let on_screen = [call(1), call(2), call(4), call(4)];
+    let now = t0();
     // 3 may have joined before 1 or 2 and push one of them off the screen: they wait.
-    assert_eq!(t.to_name_on_screen(&on_screen), vec![call(4)]);
-    t.upsert(cc(3, 1, "joined", 250));
+    assert_eq!(t.to_name_on_screen(&on_screen, now), vec![call(4)]);
+    // Unless this walk reads no more records for the screen: then nothing would settle them.
+    t.screen_served = screen::SCREENFUL;
     assert_eq!(
-        t.to_name_on_screen(&on_screen),
+        t.to_name_on_screen(&on_screen, now),
         vec![call(1), call(2), call(4)]
     );
-    // Read once.
-    t.calls_done.insert(call(2));
-    assert_eq!(t.to_name_on_screen(&on_screen), vec![call(1), call(4)]);
+    t.screen_served = 0;
+    t.upsert(cc(3, 1, "joined", 250));
+    assert_eq!(
+        t.to_name_on_screen(&on_screen, now),
+        vec![call(1), call(2), call(4)]
+    );
+    // Sent once.
+    t.calls_done.insert(call(2), now);
+    assert_eq!(t.to_name_on_screen(&on_screen, now), vec![call(1), call(4)]);
+}
+
+#[test]
+fn a_call_the_app_still_lacks_on_screen_long_after_it_was_sent_is_asked_again() {
+    let mut t = tracker_with(vec![cc(1, 1, "joined", 300), cc(2, 1, "joined", 200)]);
+    let (c1, c2) = (id(2001), id(2002));
+    t.calls_done.insert(c1, t0());
+    t.calls_done.insert(c2, t0());
+    let wanted = |visible: Vec<Uuid>| Wanted {
+        visible,
+        everyone: true,
+        ..Wanted::default()
+    };
+    let missing = |t: &Tracker, w: &Wanted, at| -> Vec<Uuid> {
+        let mut m: Vec<Uuid> = t.missing_calls(w, at).iter().map(|m| m.2).collect();
+        m.sort();
+        m
+    };
+    // Sent moments ago: on its way to the app.
+    assert!(missing(&t, &wanted(vec![c1]), t0() + SignedDuration::from_secs(5)).is_empty());
+    // Long after, the row on screen still has no name: the app lost it. Off screen, a call
+    // sent is not asked for again, however long ago.
+    let later = t0() + SignedDuration::from_secs(60);
+    assert_eq!(missing(&t, &wanted(vec![c1]), later), vec![c1]);
+    assert_eq!(t.to_name_on_screen(&[c1], later), vec![c1]);
+    // One that does not resolve is never asked for again.
+    t.calls_done.remove(&c1);
+    t.calls_gone.insert(c1);
+    assert!(missing(&t, &wanted(vec![c1]), later).is_empty());
+    assert!(t.to_name_on_screen(&[c1], later).is_empty());
 }
 
 #[test]
