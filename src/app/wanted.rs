@@ -144,12 +144,12 @@ impl AppState {
             self.told.awaited = awaited.clone();
             out.push(Command::Sync(sync::SyncCommand::Awaited(awaited)));
         }
+        // Said when it empties too: the sync task asks again for a call the screen still
+        // lacks long after it was sent, so what it holds must be the screen's now.
         let visible = self.visible_calls();
         if visible != self.told.visible {
             self.told.visible = visible.clone();
-            if !visible.is_empty() {
-                out.push(Command::Sync(sync::SyncCommand::Visible(visible)));
-            }
+            out.push(Command::Sync(sync::SyncCommand::Visible(visible)));
         }
     }
 }

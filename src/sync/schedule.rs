@@ -192,8 +192,10 @@ impl Scheduler {
                 self.push.next_check = now;
             }
             SyncCommand::Visible(v) => {
+                if !v.is_empty() {
+                    self.names_since.get_or_insert(now);
+                }
                 self.wanted.visible = v;
-                self.names_since.get_or_insert(now);
             }
             SyncCommand::Awaited(ids) => {
                 // A full walk reads these as it goes (the screen is shared with it); after

@@ -338,6 +338,27 @@ fn a_names_only_job_never_moves_the_schedule() {
 }
 
 #[test]
+fn a_screen_with_every_name_starts_no_names_job_and_the_next_refresh_knows_it() {
+    let mut b = Bench::new(rules());
+    b.step(Input::Command(SyncCommand::Visible(vec![Uuid::from_u128(
+        9,
+    )])));
+    b.next_job();
+    b.at(ms(100)).ok();
+    let due = b.s.wake_at().unwrap();
+    // The name came: the screen lacks none now.
+    b.at(ms(300));
+    b.step(Input::Command(SyncCommand::Visible(Vec::new())));
+    assert_eq!(b.s.wake_at(), Some(due), "nothing to look up");
+    let plan = b.next_job();
+    assert_ne!(plan.job, Job::Names);
+    assert!(
+        plan.wanted.visible.is_empty(),
+        "a call named long ago is not taken for one the screen still lacks"
+    );
+}
+
+#[test]
 fn a_refresh_asked_for_during_a_names_job_runs_right_after_it() {
     let mut b = Bench::new(rules());
     b.next_job();
