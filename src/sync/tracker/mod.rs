@@ -167,6 +167,8 @@ pub struct Tracker {
     screen: Option<Arc<std::sync::Mutex<Wanted>>>,
     /// Records read for the screen during this walk.
     screen_served: usize,
+    /// Callers read for the screen during this walk.
+    screen_named: usize,
 }
 
 /// Where a refresh sends what it learns.
@@ -203,6 +205,7 @@ impl Tracker {
             remembered: remember::Remembered::default(),
             screen: None,
             screen_served: 0,
+            screen_named: 0,
         }
     }
 

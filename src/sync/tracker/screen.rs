@@ -10,8 +10,12 @@ use std::sync::Mutex;
 
 use super::*;
 
-/// Records read for the screen in one walk, at most (a wall's screenful).
+/// Records read for the screen in one walk, at most, and callers read at once (a wall's
+/// screenful). A kiosk's screen is two pages, turning every few seconds: past a screenful, its
+/// callers are left to the walks of `GET /calls`, cheaper for everyone's, but for [`STEP`].
 pub(super) const SCREENFUL: usize = 60;
+/// Callers read for the screen between two pages, past a screenful.
+const STEP: usize = 2;
 
 impl Tracker {
     /// Reads what the screen wants from the sync task while a refresh runs.
@@ -110,11 +114,13 @@ impl Tracker {
         // Those peers named meanwhile; then those no peer is reading, each claimed just before
         // it is read.
         let unnamed = self.calls_from_peers(unnamed, events).await;
+        let most = self.callers_at_once();
         let mut found = Vec::new();
-        for id in unnamed {
+        for id in unnamed.into_iter().take(most) {
             if !self.is_ours(Kind::Call, id).await {
                 continue;
             }
+            self.screen_named += 1;
             match f.call(|c| c.get_call(id)).await {
                 Ok(call) => {
                     self.call_sent(id);
@@ -135,6 +141,12 @@ impl Tracker {
             self.calls_read(&found);
             let _ = events.send(SyncEvent::Calls(found)).await;
         }
+    }
+
+    /// How many callers of the screen may be read now, one by one: the rest of a screenful
+    /// this walk, and past it a few between two pages.
+    pub(super) fn callers_at_once(&self) -> usize {
+        SCREENFUL.saturating_sub(self.screen_named).max(STEP)
     }
 
     /// Of the calls on screen without a name, those to read now, in screen order: not those

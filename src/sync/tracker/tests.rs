@@ -136,6 +136,17 @@ fn callers_on_screen_wait_until_their_conference_is_read_whole() {
 }
 
 #[test]
+fn a_screenful_of_callers_is_read_at_once_then_a_few_between_pages() {
+    let mut t = tracker_with(Vec::new());
+    assert_eq!(t.callers_at_once(), screen::SCREENFUL);
+    t.screen_named = screen::SCREENFUL - 10;
+    assert_eq!(t.callers_at_once(), 10);
+    // A kiosk's pages turn: past a screenful, the walks of the calls list name the rest.
+    t.screen_named = screen::SCREENFUL + 40;
+    assert_eq!(t.callers_at_once(), 2);
+}
+
+#[test]
 fn a_call_the_app_still_lacks_on_screen_long_after_it_was_sent_is_asked_again() {
     let mut t = tracker_with(vec![cc(1, 1, "joined", 300), cc(2, 1, "joined", 200)]);
     let (c1, c2) = (id(2001), id(2002));

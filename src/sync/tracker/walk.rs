@@ -31,6 +31,7 @@ impl Tracker {
         if full {
             self.deep = None;
             self.screen_served = 0;
+            self.screen_named = 0;
         }
         loop {
             let req = pager.request();
