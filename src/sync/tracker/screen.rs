@@ -3,8 +3,9 @@
 //! it; meanwhile the screen would show rows without caller or time. So while it walks, the
 //! rows on screen are served between its pages: their records by id and their callers, all
 //! of them up to a wall's screenful a walk (a page finds a few of the screen's records at
-//! best; reading them is what the user waits for). The walk itself goes on exactly as it would (the records served are still
-//! looked for on its pages, so it stops where it would have), only later.
+//! best; reading them is what the user waits for). The walk itself goes on exactly as it
+//! would (the records served are still looked for on its pages, so it stops where it would
+//! have), only later.
 
 use std::sync::Mutex;
 
