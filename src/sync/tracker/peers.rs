@@ -76,6 +76,10 @@ impl Tracker {
         let Some(peers) = self.remembered.peers.clone() else {
             return ids;
         };
+        // Asked between every two records read for the screen: no query for nothing.
+        if ids.is_empty() {
+            return ids;
+        }
         let asked = ids.clone();
         let found = off_thread(peers, Vec::new(), move |p| p.calls(&asked)).await;
         if found.is_empty() {
