@@ -44,14 +44,18 @@ section() { # title log pattern
   printf '```\n'
 }
 
+if [ -n "${BENCH_NOTE:-}" ]; then
+  measured="at the commits the note below names"
+else
+  measured="at \`$commit\`${dirty:+ (with uncommitted changes)} (the last commit that changed \`src/\`)"
+fi
 {
   cat <<EOF
 # Benchmarks
 
 What conftop costs the API it watches and the machine it runs on, and how soon it shows a
-change, against its targets. Everything below was printed by the benches at \`$commit\`${dirty:+ (with uncommitted changes)}
-(the last commit that changed \`src/\`) and put here by \`benches/report.sh\`; earlier figures are in
-this file's history.
+change, against its targets. Everything below was printed by the benches $measured
+and put here by \`benches/report.sh\`; earlier figures are in this file's history.
 
 The machine has two cores, and wall-clock timings on it vary by up to 2× between runs: read a single figure as an order of magnitude, and compare only figures
 measured side by side in one run (push against polling, one viewer against four). Request
