@@ -201,10 +201,15 @@ impl AppState {
                 .map(|w| w.since)
                 .min()
                 .unwrap_or(self.now);
+            // Not looked at before (the watch is new, or it came and went within the second
+            // between two looks): what happened before the watch was set is not news.
+            let left_at = match p.status {
+                ConferencecallStatus::Leaving | ConferencecallStatus::Leaved => p.status_since,
+                _ => p.gone_at.unwrap_or(p.status_since),
+            };
             let before = before.unwrap_or(Seen {
-                // Already there when the watch was set: not news.
                 joined: seen.joined && p.first_seen < since,
-                left: seen.left && p.first_seen < since,
+                left: seen.left && left_at < since,
                 stuck: false,
             });
             let what = if seen.left && !before.left {

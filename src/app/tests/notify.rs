@@ -361,3 +361,24 @@ fn a_sip_caller_is_watched_by_address_and_an_agent_cannot_be() {
     );
     assert!(!said.contains("yet"), "{said}");
 }
+
+#[test]
+fn a_watched_participant_on_the_first_screen_that_leaves_before_the_first_look_is_told() {
+    let mut s = interactive();
+    // As a watch from the config is: set at start, before anything is known.
+    s.watches.push(Watching {
+        watch: Watch::Conference(conference_id(2)),
+        since: t0(),
+    });
+    let rooms = || vec![conf(1, "Sales bridge"), conf(2, "Support")];
+    let at = |ms| t0() + SignedDuration::from_millis(ms);
+    let first = vec![cc(1, 2, "joined", 50), cc(2, 2, "leaved", 40)];
+    update(&mut s, Event::Sync(snapshot(first, rooms())), at(100));
+    // Gone from the next picture, within the second: no look at the watch in between.
+    update(&mut s, Event::Sync(snapshot(vec![], rooms())), at(400));
+    let told = notices(&update(&mut s, Event::Tick, at(1000)));
+    assert_eq!(told.len(), 1, "only who left while watched: {told:?}");
+    assert!(told[0].contains(" left · Support"), "{told:?}");
+    assert!(told[0].contains(&short_id(&part_id(1))), "{told:?}");
+    assert!(notices(&update(&mut s, Event::Tick, at(2000))).is_empty());
+}
