@@ -4,10 +4,15 @@
 //! - printable command keys other than movement and `/` are held for [`GAP`] and act only if
 //!   no other key follows within it: the first letter of a word never acts;
 //! - two different printable keys within [`GAP`] of each other are text: they start a search
-//!   (or, over the removal dialog, are dropped);
-//! - the same key repeated that fast is a key held down: it moves, and does nothing else;
-//! - the removal dialog is confirmed only by a key pressed after [`READ_TIME`] of quiet, at
-//!   least [`READ_TIME`] after the dialog opened (see `confirm`).
+//!   (over the removal dialog, they close it, nothing sent, and start the search);
+//! - the same key repeated that fast is a key held down: it moves, and does nothing else.
+//!
+//! Someone typing slowly (half a second a key, or more) presses every key on its own, so the
+//! two keys that harm someone (`m` mutes; `y` or Enter on Remove confirms a removal) ask
+//! more: no letter in the [`COMMIT`] before them, and none in the [`COMMIT`] after. Until
+//! then the mute or removal is pending, the screen says so, and any key cancels it: a word
+//! typed at up to a key a second never mutes or removes anyone. The removal dialog also needs
+//! [`READ_TIME`] open and quiet before its key (see `confirm`).
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -21,6 +26,10 @@ pub const GAP: SignedDuration = SignedDuration::from_millis(200);
 /// a key that came sooner was pressed before anyone could have read the dialog.
 pub const READ_TIME: SignedDuration = SignedDuration::from_millis(500);
 
+/// How long a mute or a confirmed removal waits for any other key, and how long no letter
+/// may have come before its key: a slow typist's next letter comes within it.
+pub const COMMIT: SignedDuration = SignedDuration::from_secs(1);
+
 /// A command key waiting to see whether it starts a burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Held {
@@ -30,12 +39,47 @@ pub struct Held {
     pub at: Timestamp,
     /// How long no key had been pressed before it.
     pub quiet: SignedDuration,
+    /// How long no printable key had been pressed before it.
+    pub letter_quiet: SignedDuration,
+    /// When it acts, if no other key comes first.
+    pub due: Timestamp,
+    /// A mute or a removal waiting out [`COMMIT`]: another key cancels it.
+    pub commit: bool,
+    /// The character the key types.
+    pub key: Option<char>,
+    /// The participant a mute was pressed on.
+    pub target: Option<uuid::Uuid>,
 }
 
 impl Held {
-    /// When it acts, if no other key comes first.
-    pub fn due(&self) -> Timestamp {
-        self.at + GAP
+    /// A key held for [`GAP`]; `quiet` is how long no key, and no printable key, came before.
+    pub fn new(
+        action: Action,
+        context: Context,
+        at: Timestamp,
+        quiet: [SignedDuration; 2],
+        key: Option<char>,
+    ) -> Held {
+        Held {
+            action,
+            context,
+            at,
+            quiet: quiet[0],
+            letter_quiet: quiet[1],
+            due: at + GAP,
+            commit: false,
+            key,
+            target: None,
+        }
+    }
+
+    /// The same key, now waiting out [`COMMIT`] from when it was pressed.
+    pub fn committing(self) -> Held {
+        Held {
+            due: self.at + COMMIT,
+            commit: true,
+            ..self
+        }
     }
 }
 
@@ -55,6 +99,8 @@ pub enum Kind {
 pub struct Burst {
     /// When the last key was pressed.
     last: Option<Timestamp>,
+    /// When the last printable key was pressed.
+    last_letter: Option<Timestamp>,
     /// The printable keys of the current burst, in order.
     run: String,
     /// A command key waiting for [`GAP`] to pass.
@@ -89,6 +135,7 @@ impl Burst {
             self.run.clear();
             return (quiet, Kind::Alone);
         };
+        self.last_letter = Some(now);
         if quiet.is_negative() {
             // The wall clock stepped back: start afresh, but claim no quiet.
             self.run.clear();
@@ -120,6 +167,13 @@ impl Burst {
         self.held = None;
     }
 
+    /// How long no printable key has been pressed, at `now` (before noting the next key).
+    pub fn letter_quiet(&self, now: Timestamp) -> SignedDuration {
+        self.last_letter.map_or(SignedDuration::MAX, |t| {
+            now.duration_since(t).max(SignedDuration::ZERO)
+        })
+    }
+
     /// When the last key was pressed.
     pub fn last(&self) -> Option<Timestamp> {
         self.last
@@ -128,14 +182,14 @@ impl Burst {
     /// Takes the held key if it is due at `now`.
     pub fn due(&mut self, now: Timestamp) -> Option<Held> {
         match self.held {
-            Some(h) if now >= h.due() => self.held.take(),
+            Some(h) if now >= h.due => self.held.take(),
             _ => None,
         }
     }
 
     /// When the app wants to be woken to act on a held key.
     pub fn deadline(&self) -> Option<Timestamp> {
-        self.held.map(|h| h.due())
+        self.held.map(|h| h.due)
     }
 }
 
@@ -185,18 +239,25 @@ mod tests {
 
     #[test]
     fn a_held_key_is_due_after_the_gap() {
+        let held = Held::new(
+            Action::Mute,
+            Context::List,
+            at(0),
+            [SignedDuration::MAX; 2],
+            Some('m'),
+        );
         let mut b = Burst {
-            held: Some(Held {
-                action: Action::Mute,
-                context: Context::List,
-                at: at(0),
-                quiet: SignedDuration::MAX,
-            }),
+            held: Some(held),
             ..Burst::default()
         };
         assert_eq!(b.deadline(), Some(at(200)));
         assert!(b.due(at(199)).is_none());
         assert_eq!(b.due(at(200)).map(|h| h.action), Some(Action::Mute));
         assert!(b.held.is_none());
+        // Committing waits a second from the key, not from the gap.
+        b.held = Some(held.committing());
+        assert_eq!(b.deadline(), Some(at(1000)));
+        assert!(b.due(at(999)).is_none());
+        assert!(b.due(at(1000)).is_some_and(|h| h.commit));
     }
 }

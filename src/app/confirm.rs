@@ -1,7 +1,10 @@
 //! The removal dialog's life cycle: opened on one participant, pinned to it, sends exactly
-//! one removal when confirmed, and only by a key pressed after the dialog could be read.
+//! one removal when confirmed, and only by a key pressed on its own after the dialog could be
+//! read, once a second has passed with no other key (see [`burst`]). Letters typed at it are
+//! a word: they close it, nothing sent, and become a search.
 
 use super::*;
+use burst::Held;
 
 /// A dialog button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +27,13 @@ pub struct Confirm {
     pub from_detail: bool,
     /// When it opened: a key to confirm it must come [`burst::READ_TIME`] after.
     pub opened: Timestamp,
-    /// A key came too soon to confirm it (or text was typed at it) and was ignored: the
-    /// dialog says so.
+    /// A key came too soon to confirm it and was ignored: the dialog says so.
     pub ignored: bool,
+    /// Confirmed, waiting out [`burst::COMMIT`]: any key cancels it.
+    pub pending: bool,
+    /// The letters typed since (and including) the key that opened it: the word, should
+    /// they turn out to be one.
+    pub typed: String,
 }
 
 impl Confirm {
@@ -91,28 +98,41 @@ pub(super) fn open_confirm(s: &mut AppState) {
         from_detail: s.overlay == Overlay::Detail,
         opened: s.now,
         ignored: false,
+        pending: false,
+        typed: String::new(),
     };
     s.overlay = Overlay::Confirm(confirm);
 }
 
-/// A dialog key pressed at `at` after `quiet` without keys. Removing takes a deliberate
-/// act: a key after [`burst::READ_TIME`] of quiet, once the dialog has been open that long;
-/// one that came sooner is ignored, and the dialog says so.
-pub(super) fn dialog_action(
-    s: &mut AppState,
-    action: Action,
-    at: Timestamp,
-    quiet: SignedDuration,
-    out: &mut Vec<Command>,
-) {
+/// A dialog key pressed at `at` after `quiet` without keys (`letter_quiet` without letters).
+/// Removing takes a deliberate act: a key after [`burst::READ_TIME`] of quiet, once the dialog
+/// has been open that long (one that came sooner is ignored, and the dialog says so), and no
+/// letter in the [`burst::COMMIT`] before it (else it is a word: the dialog closes into a
+/// search). Then the removal waits out [`burst::COMMIT`] after the key, which any key cancels.
+pub(super) fn dialog_action(s: &mut AppState, held: Held) {
     let Overlay::Confirm(c) = &mut s.overlay else {
         return;
     };
+    let action = held.action;
     let removes =
         action == Action::Confirm || (action == Action::Activate && c.focus == Button::Remove);
-    let read = at.duration_since(c.opened) >= burst::READ_TIME && quiet >= burst::READ_TIME;
-    if removes && !read {
-        c.ignored = true;
+    if removes {
+        let read =
+            held.at.duration_since(c.opened) >= burst::READ_TIME && held.quiet >= burst::READ_TIME;
+        if !read {
+            c.ignored = true;
+        } else if held.letter_quiet < burst::COMMIT {
+            if action == Action::Confirm {
+                let word = c.typed.clone();
+                dialog_to_search(s, &word);
+            } else {
+                c.ignored = true;
+            }
+        } else {
+            c.pending = true;
+            c.ignored = false;
+            s.burst.held = Some(held.committing());
+        }
         return;
     }
     match action {
@@ -123,13 +143,31 @@ pub(super) fn dialog_action(
             };
         }
         Action::Cancel => close(s),
-        Action::Confirm => send_removal(s, out),
-        Action::Activate => match c.focus {
-            Button::Remove => send_removal(s, out),
-            Button::Cancel => close(s),
-        },
+        Action::Activate => close(s),
         _ => {}
     }
+}
+
+/// A key within [`burst::COMMIT`] of the confirmation: the removal is not sent.
+pub(super) fn cancel_pending(s: &mut AppState) {
+    if let Overlay::Confirm(c) = &mut s.overlay {
+        c.pending = false;
+        c.focus = Button::Cancel;
+    }
+}
+
+/// Letters typed at the dialog: a word, not an answer. The dialog closes, nothing sent, and
+/// the word starts a search, as it would have with no dialog open.
+pub(super) fn dialog_to_search(s: &mut AppState, word: &str) {
+    if !matches!(s.overlay, Overlay::Confirm(_)) {
+        return;
+    }
+    s.overlay = Overlay::None;
+    super::input::typed_text(s, word.to_owned());
+    s.toast(
+        Level::Warn,
+        "Typed letters closed the removal dialog: nothing was sent · they are a search".to_owned(),
+    );
 }
 
 /// Closes the dialog, back to the detail pane when it was opened from there.

@@ -93,8 +93,8 @@ pub fn interactive() -> AppState {
     app(Mode::Interactive { read_only: false })
 }
 
-/// How long a person takes between deliberate key presses in these tests: longer than
-/// [`burst::READ_TIME`], so each press is a key on its own, never part of typed text.
+/// How long a person takes between deliberate key presses in these tests: as long as
+/// [`burst::COMMIT`], so each press is a key on its own, never part of typed text.
 pub const KEY_STEP: SignedDuration = SignedDuration::from_secs(1);
 
 /// A deliberate key press at `at`, or a [`KEY_STEP`] after the last event or key if later,
@@ -103,7 +103,8 @@ pub fn press_at(s: &mut AppState, ev: Event, at: Timestamp) -> Vec<Command> {
     let last_key = s.burst.last().map_or(at, |t| t + KEY_STEP);
     let at = at.max(s.now + KEY_STEP).max(last_key);
     let mut out = update(s, ev, at);
-    if let Some(due) = s.deadline() {
+    // A held key, then a mute or a removal waiting out its second.
+    while let Some(due) = s.deadline() {
         out.extend(update(s, Event::Wake, due));
     }
     out

@@ -10,13 +10,32 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     }
     s.touched = true;
     let now = s.now;
-    // A held key acts only if no other key came within the gap: else it began a burst.
-    if let Some(held) = s.burst.held.take()
-        && now >= held.due()
-    {
-        act_held(s, held, out);
-    }
     let typed = burst::printable(&key);
+    let letter_quiet = s.burst.letter_quiet(now);
+    // A held key acts only if no other key came within its wait: else it began a burst, or
+    // (a mute, a removal) it was not meant.
+    let mut held = s.burst.held.take();
+    if let Some(h) = held.filter(|h| now >= h.due) {
+        act_held(s, h, out);
+        held = s.burst.held.take();
+    }
+    if let Some(h) = held.filter(|h| h.commit && now < h.due) {
+        let word = cancel_commit(s, h);
+        if let Some(ch) = typed {
+            s.burst.press(now, typed);
+            // Another letter continues a word; the same key again is a key held down.
+            if Some(ch) != h.key && key.kind != KeyEventKind::Repeat {
+                if let Overlay::Confirm(c) = &mut s.overlay {
+                    c.typed.push(ch);
+                }
+                typed_text(s, format!("{word}{ch}"));
+            }
+            return;
+        }
+    }
+    if let (Overlay::Confirm(c), Some(ch)) = (&mut s.overlay, typed) {
+        c.typed.push(ch);
+    }
     let (quiet, mut kind) = s.burst.press(now, typed);
     if key.kind == KeyEventKind::Repeat {
         kind = Kind::Repeat;
@@ -29,7 +48,14 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         if ctrl_c {
             out.push(Command::Quit);
         } else if kind == Kind::Alone && s.keys.lookup(Context::List, &key) == Some(Action::Quit) {
-            hold(s, Action::Quit, Context::List, quiet);
+            let held = Held::new(
+                Action::Quit,
+                Context::List,
+                now,
+                [quiet, letter_quiet],
+                typed,
+            );
+            s.burst.held = Some(held);
         }
         return;
     }
@@ -52,17 +78,23 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         }
         return;
     }
-    if let Overlay::Confirm(_) = s.overlay {
+    if let Overlay::Confirm(c) = &s.overlay {
         let Some(action) = s.keys.lookup(Context::Dialog, &key) else {
+            // A letter that answers nothing: the start of a word.
+            if typed.is_some() && !repeat {
+                let word = c.typed.clone();
+                super::confirm::dialog_to_search(s, &word);
+            }
             return;
         };
         if repeat {
             return;
         }
+        let held = Held::new(action, Context::Dialog, now, [quiet, letter_quiet], typed);
         if typed.is_some() {
-            hold(s, action, Context::Dialog, quiet);
+            s.burst.held = Some(held);
         } else {
-            dialog_action(s, action, now, quiet, out);
+            dialog_action(s, held);
         }
         return;
     }
@@ -85,21 +117,78 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     {
         return;
     }
+    if action == Action::Mute {
+        let held = Held::new(action, Context::List, now, [quiet, letter_quiet], typed);
+        begin_mute(s, held);
+        return;
+    }
     if typed.is_some() && !burst::acts_at_once(action) {
-        hold(s, action, Context::List, quiet);
+        let held = Held::new(action, Context::List, now, [quiet, letter_quiet], typed);
+        s.burst.held = Some(held);
         return;
     }
     list_key(s, action, out);
 }
 
-/// Holds a command key for [`burst::GAP`]: it acts then, unless another key comes first.
-fn hold(s: &mut AppState, action: Action, context: Context, quiet: SignedDuration) {
+/// `m`: a mute (or unmute) waits out [`burst::COMMIT`], saying so, and only after a second
+/// with no letter typed: a slow typist's word never mutes anyone.
+fn begin_mute(s: &mut AppState, held: Held) {
+    if held.letter_quiet < burst::COMMIT {
+        // Within a second of other letters: a word being typed, as the rest of it will be.
+        typed_text(s, held.key.map(String::from).unwrap_or_default());
+        s.toast(
+            Level::Warn,
+            "Nothing muted: m came within a second of other letters, so it is a search · \
+             press m on its own to mute"
+                .to_owned(),
+        );
+        return;
+    }
+    let Some(p) = s.selected_participant() else {
+        s.toast(Level::Info, "Select a participant to mute".to_owned());
+        return;
+    };
+    let who = describe(s, p);
+    let muted = p
+        .call_id
+        .and_then(|c| s.callers.get(&c))
+        .is_some_and(|c| c.mute.is_some());
+    let doing = if muted { "Unmuting" } else { "Muting" };
+    let target = Some(p.id);
+    s.toast(
+        Level::Info,
+        format!("{doing} {who} in a second · any key cancels"),
+    );
     s.burst.held = Some(Held {
-        action,
-        context,
-        at: s.now,
-        quiet,
+        target,
+        ..held.committing()
     });
+}
+
+/// A key within [`burst::COMMIT`] of a mute or a removal's confirmation: it is not sent.
+/// Returns the letters typed so far, should the key turn out to continue a word.
+fn cancel_commit(s: &mut AppState, held: Held) -> String {
+    match held.context {
+        Context::Dialog => {
+            let word = match &s.overlay {
+                Overlay::Confirm(c) => c.typed.clone(),
+                _ => String::new(),
+            };
+            super::confirm::cancel_pending(s);
+            s.toast(
+                Level::Warn,
+                "Removal cancelled: a key came within a second · nothing was sent".to_owned(),
+            );
+            word
+        }
+        _ => {
+            s.toast(
+                Level::Warn,
+                "Mute cancelled: a key came within a second · nothing was sent".to_owned(),
+            );
+            held.key.map(String::from).unwrap_or_default()
+        }
+    }
 }
 
 /// A held key whose gap passed with no other key: it was meant.
@@ -111,13 +200,23 @@ pub(super) fn act_held(s: &mut AppState, held: Held, out: &mut Vec<Command>) {
         }
         return;
     }
+    let dialog = matches!(s.overlay, Overlay::Confirm(_));
     match held.context {
-        Context::List if !s.filter_editing && !matches!(s.overlay, Overlay::Confirm(_)) => {
+        // A mute waited out its second: for the participant it was pressed on.
+        Context::List if held.commit => {
+            let on = s.selected_participant().map(|p| p.id);
+            if !s.filter_editing && !dialog && on == held.target {
+                super::mute::toggle_mute(s, out);
+            }
+        }
+        Context::List if !s.filter_editing && !dialog => {
             list_key(s, held.action, out);
+            if let (Overlay::Confirm(c), Some(ch)) = (&mut s.overlay, held.key) {
+                c.typed.push(ch);
+            }
         }
-        Context::Dialog if matches!(s.overlay, Overlay::Confirm(_)) => {
-            dialog_action(s, held.action, held.at, held.quiet, out);
-        }
+        Context::Dialog if held.commit && dialog => super::confirm::send_removal(s, out),
+        Context::Dialog if dialog => dialog_action(s, held),
         _ => {}
     }
 }
@@ -125,9 +224,10 @@ pub(super) fn act_held(s: &mut AppState, held: Held, out: &mut Vec<Command>) {
 /// Text typed without `/` (or pasted): it starts a search, as the user meant; over the
 /// removal dialog it is dropped, and the dialog says so.
 pub(super) fn typed_text(s: &mut AppState, text: String) {
-    if let Overlay::Confirm(c) = &mut s.overlay {
-        c.focus = Button::Cancel;
-        c.ignored = true;
+    if let Overlay::Confirm(c) = &s.overlay {
+        // A word typed at the dialog: the whole word, from the key that opened it.
+        let word = c.typed.clone();
+        super::confirm::dialog_to_search(s, &word);
         return;
     }
     if matches!(s.overlay, Overlay::Help | Overlay::Copy(_)) {
@@ -149,6 +249,10 @@ pub(super) fn on_paste(s: &mut AppState, text: &str) {
     let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let clean: String = line.chars().filter(|c| !c.is_control()).collect();
     if clean.is_empty() {
+        return;
+    }
+    if matches!(s.overlay, Overlay::Confirm(_)) {
+        super::confirm::dialog_to_search(s, &clean);
         return;
     }
     if s.filter_editing {

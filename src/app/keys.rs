@@ -234,7 +234,7 @@ pub const ALL: &[Binding] = &[
         keys: &[ch('m')],
         keys_label: "m",
         hint: "mute",
-        help: "Mute the participant (both ways), or unmute; no confirmation",
+        help: "Mute (both ways) or unmute, after a second that any key cancels",
         rank: 3,
         dangerous: true,
     },

@@ -1,5 +1,6 @@
 //! Mute: `m` mutes the selected participant's call (both directions) or, if muted, unmutes
-//! it. No confirmation (it is reversible), exactly one request per key press, never on a
+//! it. No dialog (it is reversible), but the key waits a second that any key cancels (see
+//! [`super::burst`]); exactly one request per key press, never on a
 //! participant leaving or gone, never while the data is withdrawn, none while one is
 //! unanswered; the footer names who and how it ended.
 

@@ -86,7 +86,16 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
         "y remove · n/Esc cancel · ←/→ choose · Enter presses",
         theme.muted,
     );
-    if c.ignored {
+    if c.pending {
+        put(
+            buf,
+            inner.x + 1,
+            y + 1,
+            right,
+            "Removing in a second · any key cancels",
+            theme.danger,
+        );
+    } else if c.ignored {
         put(
             buf,
             inner.x + 1,

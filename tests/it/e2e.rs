@@ -75,8 +75,9 @@ async fn see_a_participant_remove_it_and_see_it_leave() {
         s.contains("Remove participant?") && s.contains(&short)
     })
     .await;
-    // A person reads the dialog before confirming; a key sooner would be ignored.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // A person reads the dialog before confirming: a key sooner would be ignored, and one
+    // within a second of the `d` would be a word being typed.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     pty.type_keys(&["y"]).await;
     pty.wait_for(WAIT, |s| {
         s.lines()
@@ -417,9 +418,10 @@ async fn credentials_never_reach_the_screen_the_log_or_help() {
         .await;
     // A removal (for the audit log), a failure (for error messages), then quit.
     pty.type_keys(&["d"]).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     pty.type_keys(&["y"]).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The removal goes out a second after the `y`.
+    tokio::time::sleep(Duration::from_millis(1800)).await;
     sim.set_faults(conftop::sim::Faults {
         error_rate: 1.0,
         ..conftop::sim::Faults::default()
@@ -698,11 +700,14 @@ async fn names_typed_without_slash_or_pasted_remove_and_mute_nobody() {
     }
     // Names typed as a hurried person types into a search box, forgetting `/`: each holds
     // keys that remove (`d` … `y`), mute (`m`) or fold (space) when pressed on their own.
+    // The last two are typed slowly, every key on its own: still a search, whole.
     for (text, every) in [
         ("Andy", 90),
         ("Emma Smith", 60),
         ("dolly", 140),
         ("my day", 30),
+        ("maria", 250),
+        ("dylan", 700),
     ] {
         for c in text.chars() {
             pty.send(&c.to_string());

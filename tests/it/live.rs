@@ -32,8 +32,8 @@ pub struct Live {
 }
 
 /// How long a person pauses between keys they mean one by one (the app tells typed text from
-/// commands by such pauses, and confirms a dialog only after one).
-const PAUSE: Duration = Duration::from_millis(800);
+/// commands by such pauses, and mutes or confirms a removal only after a second of them).
+const PAUSE: Duration = Duration::from_millis(1100);
 
 pub struct Options {
     pub mode: Mode,
@@ -165,7 +165,8 @@ impl Live {
         }
         let mut cmds = self.apply(Event::Key(k)).await;
         self.last_key = Some(self.now());
-        if let Some(due) = self.app.deadline() {
+        // A held key, then a mute or a removal waiting out its second.
+        while let Some(due) = self.app.deadline() {
             let wait = self.now().duration_until(due);
             self.pass(wait).await;
             cmds.extend(self.apply(Event::Wake).await);

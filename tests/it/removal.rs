@@ -80,6 +80,10 @@ async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
 
     // The participant is still there; removing it again takes a new confirmation.
     sim.set_faults(Faults::default());
+    live.until(Duration::from_secs(10), "data on screen again", |a| {
+        !a.withdrawn()
+    })
+    .await;
     live.pump(Duration::from_millis(1500)).await;
     assert_eq!(live.app.selected_participant().map(|p| p.id), Some(target));
     assert_eq!(
@@ -88,7 +92,12 @@ async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
         "no dialog is open"
     );
     live.key(KeyCode::Char('d')).await;
-    assert!(matches!(live.app.overlay, Overlay::Confirm(_)));
+    assert!(
+        matches!(live.app.overlay, Overlay::Confirm(_)),
+        "{:?} {:?}",
+        live.app.overlay,
+        live.app.toast
+    );
     assert_eq!(removes(&live.key(KeyCode::Char('y')).await), 1);
     live.until(Duration::from_secs(10), "removed", |a| a.acting.is_empty())
         .await;
