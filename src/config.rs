@@ -154,7 +154,7 @@ pub fn load(path: Option<&Path>) -> Result<(FileConfig, Vec<String>), ConfigErro
     };
     let config: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
         path: shown.clone(),
-        message: e.to_string().trim().to_owned(),
+        message: parse_error(&text, &e),
     })?;
     let mut warnings = Vec::new();
     if (config.access_key.is_some() || config.token.is_some()) && shared_readable(&path) {
@@ -164,6 +164,50 @@ pub fn load(path: Option<&Path>) -> Result<(FileConfig, Vec<String>), ConfigErro
         ));
     }
     Ok((config, warnings))
+}
+
+/// Where the file went wrong and why, in words, never with the file's text: the line at
+/// fault may hold the credential (a missing quote, a key not quoted), and an error is shown
+/// on screen and may be pasted into a ticket. A credential's value is blanked even from the
+/// reason (a key of digits alone reads as a number, and the reason names it).
+fn parse_error(text: &str, e: &toml::de::Error) -> String {
+    let mut message = e.message().trim().to_owned();
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(['"', '\'']);
+        if !matches!(key, "access_key" | "token") {
+            continue;
+        }
+        let value = value.trim().trim_matches(['"', '\'', '[', ']', ' ']);
+        if value.len() >= 3 {
+            message = message.replace(value, "…");
+        }
+    }
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            // The line's key, as a name is safe to show where its value is not.
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim())
+                .filter(|k| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_-\"".contains(c))
+                });
+            match key {
+                Some(key) => format!("line {line} ({key}), column {column}: {message}"),
+                None => format!("line {line}, column {column}: {message}"),
+            }
+        }
+        None => message,
+    }
 }
 
 #[cfg(unix)]
@@ -366,6 +410,30 @@ mod tests {
         assert!(e.contains("interval") && e.contains("soon"), "{e}");
         let p = write("syntax.toml", "api_url = \n");
         assert!(matches!(load(Some(&p)), Err(ConfigError::Invalid { .. })));
+        // A credential on the line at fault never reaches the message, however it is broken.
+        let secret = "sim-800c4646118f7e3d04367353cf61a151";
+        for (name, text) in [
+            (
+                "open.toml",
+                format!("interval = \"3s\"\naccess_key = \"{secret}\n"),
+            ),
+            ("bare.toml", format!("access_key = {secret}\n")),
+            ("list.toml", format!("access_key = [\"{secret}\"]\n")),
+            (
+                "twice.toml",
+                format!("access_key = \"{secret}\"\naccess_key = \"{secret}\"\n"),
+            ),
+            ("digits.toml", "token = 80046461183\n".to_owned()),
+            ("misnamed.toml", format!("accesskey = \"{secret}\"\n")),
+        ] {
+            let p = write(name, &text);
+            let e = load(Some(&p)).unwrap_err().to_string();
+            assert!(
+                !e.contains(secret) && !e.contains("80046461183"),
+                "{name}: {e}"
+            );
+            assert!(e.contains("line "), "{name}: where it went wrong: {e}");
+        }
         let e = load(Some(&dir.path().join("missing.toml"))).unwrap_err();
         assert!(matches!(e, ConfigError::Read { .. }));
 
