@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Reads `2`, `2s`, `1500ms`, `5m` or `1h` as a duration.
+/// Reads `2`, `2s`, `1500ms`, `5m`, `1h` or `7d` as a duration (at most seven days).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = match s.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
@@ -22,10 +22,15 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "s" | "sec" | "secs" => n,
         "m" | "min" => n * 60.0,
         "h" => n * 3600.0,
-        _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ms, s, m or h)")),
+        "d" => n * 86400.0,
+        _ => {
+            return Err(format!(
+                "{s:?}: unknown unit {unit:?} (use ms, s, m, h or d)"
+            ));
+        }
     };
     if !secs.is_finite() || !(0.0..=7.0 * 86400.0).contains(&secs) {
-        return Err(format!("{s:?} is out of range"));
+        return Err(format!("{s:?} is out of range (at most 7d)"));
     }
     Ok(Duration::from_secs_f64(secs))
 }
@@ -436,6 +441,12 @@ mod tests {
         );
         assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
         assert_eq!(parse_duration("0.5s").unwrap(), Duration::from_millis(500));
+        // The help gives the horizon's range in days, so days are a unit.
+        assert_eq!(
+            parse_duration("7d").unwrap(),
+            Duration::from_secs(7 * 86400)
+        );
+        assert!(parse_duration("8d").unwrap_err().contains("at most 7d"));
         for bad in ["", "fast", "2 weeks", "-1s", "9999h", "1e400"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
