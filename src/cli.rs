@@ -101,7 +101,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
     /// Give up if the picture (every live participant) is not complete within this long
-    /// [default: 30s].
+    /// [default: 2m].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     #[command(flatten)]

@@ -23,8 +23,9 @@ use crate::sync::{Snapshot, SyncConfig, SyncEvent};
 pub use shape::{Listing, SCHEMA_VERSION};
 pub use table::table;
 
-/// How long `conftop list` waits for a complete picture unless `--timeout` says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long `conftop list` waits for a complete picture unless `--timeout` says otherwise: a
+/// busy account's first run (no cache yet) takes most of a minute within the budget.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The exit status of a picture not complete in time (printed or not).
 pub const INCOMPLETE_EXIT: u8 = 5;
