@@ -463,12 +463,31 @@ impl AppState {
         self.kiosk.pages.len().max(1)
     }
 
+    /// A toast no key asked for (a watch's notice, which rings and notifies as well): it
+    /// does not hide a warning shown in the last few seconds, such as why a dialog closed.
+    pub(super) fn toast_unasked(&mut self, level: Level, text: String) {
+        const KEEP: SignedDuration = SignedDuration::from_secs(3);
+        let warned = self.toast.as_ref().is_some_and(|t| {
+            t.level != Level::Info && level == Level::Info && t.until - self.now > SHOWN - KEEP
+        });
+        if !warned {
+            self.toast(level, text);
+        }
+    }
+
     pub(super) fn toast(&mut self, level: Level, text: String) {
-        let secs = if level == Level::Error { 10 } else { 6 };
+        let shown = if level == Level::Error {
+            SignedDuration::from_secs(10)
+        } else {
+            SHOWN
+        };
         self.toast = Some(Toast {
             text,
             level,
-            until: self.now + SignedDuration::from_secs(secs),
+            until: self.now + shown,
         });
     }
 }
+
+/// How long a toast other than an error stays.
+const SHOWN: SignedDuration = SignedDuration::from_secs(6);

@@ -241,7 +241,7 @@ impl AppState {
             let who = super::apply::describe(self, p);
             let conference = self.conference_label(&p.conference_id);
             let body = crate::text::sanitize(&format!("{who} {what} · {conference}"), 200);
-            self.toast(Level::Info, format!("Watch: {body}"));
+            self.toast_unasked(Level::Info, format!("Watch: {body}"));
             out.push(Command::Notify(Notice {
                 title: "conftop".to_owned(),
                 body,

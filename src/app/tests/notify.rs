@@ -382,3 +382,34 @@ fn a_watched_participant_on_the_first_screen_that_leaves_before_the_first_look_i
     assert!(told[0].contains(&short_id(&part_id(1))), "{told:?}");
     assert!(notices(&update(&mut s, Event::Tick, at(2000))).is_empty());
 }
+
+#[test]
+fn a_watch_notice_does_not_hide_why_the_removal_dialog_just_closed() {
+    let mut s = interactive();
+    s.watches.push(Watching {
+        watch: Watch::Conference(conference_id(2)),
+        since: t0(),
+    });
+    picture(
+        &mut s,
+        0,
+        vec![cc(1, 2, "joined", 50), cc(2, 2, "joined", 9)],
+    );
+    select(&mut s, part_id(1));
+    press_at(&mut s, ch('d'), t0() + secs(2));
+    assert!(matches!(s.overlay, Overlay::Confirm(_)));
+    let at = s.now.duration_since(t0()).as_secs() + 1;
+    let told = notices(&picture(&mut s, at, vec![cc(2, 2, "joined", 9)]));
+    assert_eq!(told.len(), 1, "the bell and notice still go out: {told:?}");
+    assert_eq!(s.overlay, Overlay::None);
+    let toast = &s.toast.as_ref().unwrap().text;
+    assert!(toast.contains("the dialog closed"), "{toast}");
+    // A few seconds on, the next notice shows again.
+    let told = notices(&picture(
+        &mut s,
+        at + 4,
+        vec![cc(2, 2, "joined", 9), cc(3, 2, "joined", 0)],
+    ));
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(s.toast.as_ref().unwrap().text.starts_with("Watch: "));
+}
