@@ -85,10 +85,13 @@ pub(super) fn open_confirm(s: &mut AppState) {
     let confirm = Confirm {
         participant: p.id,
         conference: p.conference_id,
-        caller: caller
-            .map(|c| c.remote().name.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "unknown caller".to_owned()),
+        // In the list's words: a known caller without a name is "(name withheld)".
+        caller: match caller {
+            Some(c) if !c.remote().name.is_empty() => c.remote().name.clone(),
+            Some(c) if c.remote().address.is_empty() => "(no caller id)".to_owned(),
+            Some(_) => "(name withheld)".to_owned(),
+            None => "unknown caller".to_owned(),
+        },
         number: caller
             .map(|c| c.remote().shown().to_owned())
             .unwrap_or_default(),
@@ -189,11 +192,11 @@ pub(super) fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
     if s.cfg.mode.read_only() || s.action_on(c.participant).is_some() {
         return;
     }
-    let caller_name = if s.caller_of_id(c.participant).is_some() {
-        c.caller.clone()
-    } else {
-        String::new()
-    };
+    // The name as the server has it (none, for a withheld one), not the dialog's words.
+    let caller_name = s
+        .caller_of_id(c.participant)
+        .map(|x| x.remote().name.clone())
+        .unwrap_or_default();
     let about = s.subject(c.conference_name.clone(), caller_name, c.number.clone());
     s.acting
         .insert((ActionKind::Remove, c.participant), c.who());

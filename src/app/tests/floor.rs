@@ -529,3 +529,25 @@ fn what_the_copy_menu_offers_holds_no_control_character() {
         assert!(!item.text.chars().any(char::is_control), "{:?}", item.text);
     }
 }
+
+#[test]
+fn a_caller_whose_name_is_withheld_is_named_so_in_the_dialog_and_left_blank_in_the_audit() {
+    let mut s = floor();
+    update(
+        &mut s,
+        Event::Sync(SyncEvent::Calls(vec![call(2, "", "+61491570806")])),
+        t0(),
+    );
+    select(&mut s, part_id(2));
+    press_at(&mut s, ch('d'), t0());
+    let Overlay::Confirm(c) = &s.overlay else {
+        panic!("the dialog")
+    };
+    assert_eq!(c.who(), "(name withheld) +61491570806", "as the row says");
+    let cmds = press_at(&mut s, ch('y'), t0());
+    let Some(Command::Sync(SyncCommand::Act(Attempt { about, .. }))) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(about.caller_name, "", "the server's word, not the dialog's");
+    assert_eq!(about.caller_number, "+61491570806");
+}
