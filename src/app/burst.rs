@@ -9,10 +9,11 @@
 //!
 //! Someone typing slowly (half a second a key, or more) presses every key on its own, so the
 //! two keys that harm someone (`m` mutes; `y` or Enter on Remove confirms a removal) ask
-//! more: no letter in the [`COMMIT`] before them, and none in the [`COMMIT`] after. Until
-//! then the mute or removal is pending, the screen says so, and any key cancels it: a word
-//! typed at up to a key a second never mutes or removes anyone. The removal dialog also needs
-//! [`READ_TIME`] open and quiet before its key (see `confirm`).
+//! more: no letter in the [`COMMIT`] before them, and no key in the [`COMMIT`] after (a
+//! removal, which cannot be undone: [`REMOVAL_WAIT`]). Until then the mute or removal is
+//! pending, the screen says so, and any key cancels it: a word typed at up to a key a second
+//! never mutes anyone, and at up to two seconds a key removes no one. The removal dialog also
+//! needs [`READ_TIME`] open and quiet before its key (see `confirm`).
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -26,9 +27,13 @@ pub const GAP: SignedDuration = SignedDuration::from_millis(200);
 /// a key that came sooner was pressed before anyone could have read the dialog.
 pub const READ_TIME: SignedDuration = SignedDuration::from_millis(500);
 
-/// How long a mute or a confirmed removal waits for any other key, and how long no letter
-/// may have come before its key: a slow typist's next letter comes within it.
+/// How long no letter may have come before a mute's or a removal's key, and how long a mute
+/// then waits for any other key: a slow typist's next letter comes within it.
 pub const COMMIT: SignedDuration = SignedDuration::from_secs(1);
+
+/// How long a confirmed removal waits for any other key: longer than a mute's second, as a
+/// removal cannot be undone, so a word typed slower still (`dylan` at 1.5 s a key) cancels it.
+pub const REMOVAL_WAIT: SignedDuration = SignedDuration::from_secs(2);
 
 /// A command key waiting to see whether it starts a burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,10 +78,10 @@ impl Held {
         }
     }
 
-    /// The same key, now waiting out [`COMMIT`] from when it was pressed.
-    pub fn committing(self) -> Held {
+    /// The same key, now waiting out `wait` from when it was pressed.
+    pub fn committing(self, wait: SignedDuration) -> Held {
         Held {
-            due: self.at + COMMIT,
+            due: self.at + wait,
             commit: true,
             ..self
         }
@@ -255,7 +260,7 @@ mod tests {
         assert_eq!(b.due(at(200)).map(|h| h.action), Some(Action::Mute));
         assert!(b.held.is_none());
         // Committing waits a second from the key, not from the gap.
-        b.held = Some(held.committing());
+        b.held = Some(held.committing(COMMIT));
         assert_eq!(b.deadline(), Some(at(1000)));
         assert!(b.due(at(999)).is_none());
         assert!(b.due(at(1000)).is_some_and(|h| h.commit));

@@ -29,7 +29,7 @@ pub struct Confirm {
     pub opened: Timestamp,
     /// A key came too soon to confirm it and was ignored: the dialog says so.
     pub ignored: bool,
-    /// Confirmed, waiting out [`burst::COMMIT`]: any key cancels it.
+    /// Confirmed, waiting out [`burst::REMOVAL_WAIT`]: any key cancels it.
     pub pending: bool,
     /// The letters typed since (and including) the key that opened it: the word, should
     /// they turn out to be one.
@@ -111,7 +111,8 @@ pub(super) fn open_confirm(s: &mut AppState) {
 /// Removing takes a deliberate act: a key after [`burst::READ_TIME`] of quiet, once the dialog
 /// has been open that long (one that came sooner is ignored, and the dialog says so), and no
 /// letter in the [`burst::COMMIT`] before it (else it is a word: the dialog closes into a
-/// search). Then the removal waits out [`burst::COMMIT`] after the key, which any key cancels.
+/// search). Then the removal waits out [`burst::REMOVAL_WAIT`] after the key, which any key
+/// cancels.
 pub(super) fn dialog_action(s: &mut AppState, held: Held) {
     let Overlay::Confirm(c) = &mut s.overlay else {
         return;
@@ -134,17 +135,14 @@ pub(super) fn dialog_action(s: &mut AppState, held: Held) {
         } else {
             c.pending = true;
             c.ignored = false;
-            s.burst.held = Some(held.committing());
+            c.focus = Button::Remove;
+            s.burst.held = Some(held.committing(burst::REMOVAL_WAIT));
         }
         return;
     }
     match action {
-        Action::SwitchButton => {
-            c.focus = match c.focus {
-                Button::Cancel => Button::Remove,
-                Button::Remove => Button::Cancel,
-            };
-        }
+        Action::FocusCancel => c.focus = Button::Cancel,
+        Action::FocusRemove => c.focus = Button::Remove,
         Action::Cancel => close(s),
         Action::Activate => close(s),
         _ => {}

@@ -161,7 +161,7 @@ fn begin_mute(s: &mut AppState, held: Held) {
     );
     s.burst.held = Some(Held {
         target,
-        ..held.committing()
+        ..held.committing(burst::COMMIT)
     });
 }
 
@@ -251,8 +251,10 @@ pub(super) fn on_paste(s: &mut AppState, text: &str) {
     if clean.is_empty() {
         return;
     }
-    if matches!(s.overlay, Overlay::Confirm(_)) {
-        super::confirm::dialog_to_search(s, &clean);
+    if let Overlay::Confirm(c) = &s.overlay {
+        // The word from the `d` that opened the dialog, as typed letters are.
+        let word = format!("{}{clean}", c.typed);
+        super::confirm::dialog_to_search(s, &word);
         return;
     }
     if s.filter_editing {
@@ -490,7 +492,8 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
         Action::Quit => out.push(Command::Quit),
         Action::Confirm
         | Action::Cancel
-        | Action::SwitchButton
+        | Action::FocusCancel
+        | Action::FocusRemove
         | Action::Activate
         | Action::CopyPick
         | Action::CopyClose => {}

@@ -36,7 +36,9 @@ pub enum Action {
     // In the confirm dialog.
     Confirm,
     Cancel,
-    SwitchButton,
+    /// Focus Cancel (left) or Remove (right); neither wraps round.
+    FocusCancel,
+    FocusRemove,
     Activate,
     // In the copy menu.
     CopyPick,
@@ -370,19 +372,23 @@ pub const ALL: &[Binding] = &[
         dangerous: false,
     },
     Binding {
-        action: Action::SwitchButton,
+        action: Action::FocusCancel,
         context: Context::Dialog,
-        keys: &[
-            plain(KeyCode::Left),
-            plain(KeyCode::Right),
-            plain(KeyCode::Tab),
-            plain(KeyCode::BackTab),
-            ch('h'),
-            ch('l'),
-        ],
+        keys: &[plain(KeyCode::Left), ch('h')],
         keys_label: "←/→",
         hint: "choose",
+        // Not Tab: in the list it is the next conference, and a habit must not arm a removal.
         help: "Move between Cancel and Remove",
+        rank: 99,
+        dangerous: false,
+    },
+    Binding {
+        action: Action::FocusRemove,
+        context: Context::Dialog,
+        keys: &[plain(KeyCode::Right), ch('l')],
+        keys_label: "",
+        hint: "",
+        help: "",
         rank: 99,
         dangerous: false,
     },

@@ -92,7 +92,7 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
             inner.x + 1,
             y + 1,
             right,
-            "Removing in a second · any key cancels",
+            "Removing in 2 seconds · any key cancels",
             theme.danger,
         );
     } else if c.ignored {
@@ -101,7 +101,7 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
             inner.x + 1,
             y + 1,
             right,
-            "A key came too soon and was ignored: press y again",
+            "A key came too soon and was ignored: press it again",
             theme.warn,
         );
     }

@@ -180,11 +180,12 @@ fn text_typed_at_the_dialog_closes_it_into_a_search_and_sends_nothing() {
 }
 
 #[test]
-fn a_confirmed_removal_waits_a_second_that_any_key_cancels() {
+fn a_confirmed_removal_waits_two_seconds_that_any_key_cancels() {
     let mut s = populated();
     select(&mut s, part_id(2));
     press(&mut s, ch('d'));
-    // `y` on its own, then `l` 600 ms later ("dylan" typed very slowly): cancelled.
+    // `y` on its own, then `l` 1.9 s later ("dylan" typed slower than a key a second):
+    // cancelled.
     let at = s.now + secs(2);
     let cmds = update(&mut s, ch('y'), at);
     let cmds = [cmds, update(&mut s, Event::Wake, at + burst::GAP)].concat();
@@ -193,8 +194,13 @@ fn a_confirmed_removal_waits_a_second_that_any_key_cancels() {
         panic!("open, pending")
     };
     assert!(c.pending);
-    assert_eq!(s.deadline(), Some(at + burst::COMMIT));
-    let cmds = update(&mut s, ch('l'), at + ms(600));
+    assert_eq!(
+        c.focus,
+        Button::Remove,
+        "the countdown shows what it will press"
+    );
+    assert_eq!(s.deadline(), Some(at + burst::REMOVAL_WAIT));
+    let cmds = update(&mut s, ch('l'), at + ms(1900));
     let cmds = [cmds, left_alone(&mut s)].concat();
     assert!(removes(&cmds).is_empty(), "{cmds:?}");
     assert_eq!(s.overlay, Overlay::None);
@@ -232,10 +238,41 @@ fn a_paste_is_always_text() {
     select(&mut s, part_id(2));
     press(&mut s, ch('d'));
     let at = s.now + secs(2);
-    let cmds = update(&mut s, Event::Paste("y".into()), at);
+    let cmds = update(&mut s, Event::Paste("ylan".into()), at);
     assert!(removes(&cmds).is_empty());
     assert_eq!(s.overlay, Overlay::None, "the paste closed the dialog");
-    assert_eq!(s.filter, "y", "and is the search");
+    assert_eq!(
+        s.filter, "dylan",
+        "and is the search, from the d that opened it"
+    );
+}
+
+#[test]
+fn only_a_deliberate_move_focuses_remove_and_nothing_wraps_round_to_it() {
+    let mut s = populated();
+    select(&mut s, part_id(2));
+    press(&mut s, key(KeyCode::Delete));
+    let focus = |s: &AppState| match &s.overlay {
+        Overlay::Confirm(c) => c.focus,
+        _ => panic!("the dialog is open"),
+    };
+    // Tab is the next conference in the list: a habit, not a choice here.
+    press(&mut s, key(KeyCode::Tab));
+    press(&mut s, key(KeyCode::BackTab));
+    assert_eq!(focus(&s), Button::Cancel);
+    // Left of Cancel is Cancel still.
+    press(&mut s, key(KeyCode::Left));
+    assert_eq!(focus(&s), Button::Cancel);
+    let cmds = press(&mut s, key(KeyCode::Enter));
+    assert!(removes(&cmds).is_empty());
+    assert_eq!(s.overlay, Overlay::None, "Enter on Cancel closes it");
+    // Right, then Enter, each on its own: meant.
+    press(&mut s, key(KeyCode::Delete));
+    press(&mut s, key(KeyCode::Right));
+    press(&mut s, key(KeyCode::Right));
+    assert_eq!(focus(&s), Button::Remove);
+    let cmds = press(&mut s, key(KeyCode::Enter));
+    assert_eq!(removes(&cmds), vec![part_id(2)]);
 }
 
 #[test]
