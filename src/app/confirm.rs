@@ -85,13 +85,10 @@ pub(super) fn open_confirm(s: &mut AppState) {
     let confirm = Confirm {
         participant: p.id,
         conference: p.conference_id,
-        // In the list's words: a known caller without a name is "(name withheld)".
-        caller: match caller {
-            Some(c) if !c.remote().name.is_empty() => c.remote().name.clone(),
-            Some(c) if c.remote().address.is_empty() => "(no caller id)".to_owned(),
-            Some(_) => "(name withheld)".to_owned(),
-            None => "unknown caller".to_owned(),
-        },
+        // In the list's words.
+        caller: caller
+            .map_or("unknown caller", |c| c.remote().name_or_why().0)
+            .to_owned(),
         number: caller
             .map(|c| c.remote().shown().to_owned())
             .unwrap_or_default(),

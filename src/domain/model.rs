@@ -168,6 +168,18 @@ impl Party {
         }
     }
 
+    /// The name as the list shows it, and whether it is one: a party without a name is
+    /// "(name withheld)" when its number is known, "(no caller id)" when nothing is.
+    pub fn name_or_why(&self) -> (&str, bool) {
+        if !self.name.is_empty() {
+            (&self.name, true)
+        } else if self.address.is_empty() {
+            ("(no caller id)", false)
+        } else {
+            ("(name withheld)", false)
+        }
+    }
+
     /// The target as a column shows it: numbers and URIs as they are (without `sip:`), ids
     /// of agents, extensions or rooms replaced by their kind (the name already says who).
     pub fn shown(&self) -> &str {

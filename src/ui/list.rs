@@ -311,10 +311,9 @@ fn participant_row(
     x = cell(buf, x, y, badge::WIDTH + 1, &badge_text, badge_style);
 
     let caller = app.caller_of(p);
-    let (name, name_style) = match caller {
-        Some(c) if !c.remote().name.is_empty() => (c.remote().name.as_str(), base),
-        Some(c) if c.remote().address.is_empty() => ("(no caller id)", dim(base, theme)),
-        Some(_) => ("(name withheld)", dim(base, theme)),
+    let (name, name_style) = match caller.map(|c| c.remote().name_or_why()) {
+        Some((name, true)) => (name, base),
+        Some((why, false)) => (why, dim(base, theme)),
         None => ("…", dim(base, theme)),
     };
     let name_style = if fresh {
