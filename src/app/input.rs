@@ -144,23 +144,24 @@ fn begin_mute(s: &mut AppState, held: Held) {
         );
         return;
     }
-    let Some(p) = s.selected_participant() else {
-        s.toast(Level::Info, "Select a participant to mute".to_owned());
-        return;
+    // What cannot be muted is said at once, not after the second.
+    let plan = match super::mute::mute_plan(s) {
+        Ok(plan) => plan,
+        Err((level, why)) => {
+            s.toast(level, why);
+            return;
+        }
     };
-    let who = describe(s, p);
-    let muted = p
-        .call_id
-        .and_then(|c| s.callers.get(&c))
-        .is_some_and(|c| c.mute.is_some());
-    let doing = if muted { "Unmuting" } else { "Muting" };
-    let target = Some(p.id);
     s.toast(
         Level::Info,
-        format!("{doing} {who} in a second · any key cancels"),
+        format!(
+            "{} {} in a second · any key cancels",
+            plan.doing(),
+            plan.who
+        ),
     );
     s.burst.held = Some(Held {
-        target,
+        target: Some(plan.participant),
         ..held.committing(burst::COMMIT)
     });
 }

@@ -29,32 +29,47 @@ pub fn direction_words(d: MuteDirection) -> (&'static str, [&'static str; 2]) {
     }
 }
 
-pub(super) fn toggle_mute(s: &mut AppState, out: &mut Vec<Command>) {
+/// A mute or an unmute the selection allows now, or why not (in words for the footer).
+pub(super) struct MutePlan {
+    pub participant: Uuid,
+    conference: Uuid,
+    call: Uuid,
+    /// Mute (else unmute).
+    pub mute: bool,
+    pub who: String,
+}
+
+impl MutePlan {
+    /// "Muting" or "Unmuting".
+    pub fn doing(&self) -> &'static str {
+        if self.mute { "Muting" } else { "Unmuting" }
+    }
+}
+
+/// What `m` would do on the selection now: the one place its rules are (the key's wait asks
+/// before it says "Muting X in a second", and asks again when the second is over).
+pub(super) fn mute_plan(s: &AppState) -> Result<MutePlan, (Level, String)> {
     if s.withdrawn() {
-        s.toast(
+        return Err((
             Level::Warn,
             "No data on screen: nothing can be muted".to_owned(),
-        );
-        return;
+        ));
     }
     let Some(p) = s.selected_participant() else {
-        s.toast(Level::Info, "Select a participant to mute".to_owned());
-        return;
+        return Err((Level::Info, "Select a participant to mute".to_owned()));
     };
     let who = describe(s, p);
     if !p.removable() {
-        s.toast(
+        return Err((
             Level::Warn,
             format!("{who} is leaving or gone: nothing to mute"),
-        );
-        return;
+        ));
     }
     let Some(call) = p.call_id else {
-        s.toast(
+        return Err((
             Level::Warn,
             format!("{who}: its call is not known yet; try again shortly"),
-        );
-        return;
+        ));
     };
     if let Some(action) = s.action_on(p.id) {
         let what = match action {
@@ -62,32 +77,46 @@ pub(super) fn toggle_mute(s: &mut AppState, out: &mut Vec<Command>) {
             ActionKind::Mute => "A mute",
             ActionKind::Unmute => "An unmute",
         };
-        s.toast(Level::Warn, format!("{what} of {who} is already under way"));
-        return;
+        return Err((Level::Warn, format!("{what} of {who} is already under way")));
     }
-    let (participant, conference) = (p.id, p.conference_id);
-    let caller = s.callers.get(&call);
-    let mute = caller.is_none_or(|c| c.mute.is_none());
+    Ok(MutePlan {
+        participant: p.id,
+        conference: p.conference_id,
+        call,
+        mute: s.callers.get(&call).is_none_or(|c| c.mute.is_none()),
+        who,
+    })
+}
+
+pub(super) fn toggle_mute(s: &mut AppState, out: &mut Vec<Command>) {
+    let plan = match mute_plan(s) {
+        Ok(plan) => plan,
+        Err((level, why)) => {
+            s.toast(level, why);
+            return;
+        }
+    };
+    let caller = s.callers.get(&plan.call);
     let about = s.subject(
-        s.conference_label(&conference),
+        s.conference_label(&plan.conference),
         caller.map(|c| c.remote().name.clone()).unwrap_or_default(),
         caller
             .map(|c| c.remote().shown().to_owned())
             .unwrap_or_default(),
     );
-    let action = if mute {
+    let action = if plan.mute {
         ActionKind::Mute
     } else {
         ActionKind::Unmute
     };
-    s.acting.insert((action, participant), who.clone());
+    s.acting
+        .insert((action, plan.participant), plan.who.clone());
     out.push(Command::Sync(sync::SyncCommand::Act(sync::Attempt {
         action,
-        participant,
-        conference,
-        call: Some(call),
+        participant: plan.participant,
+        conference: plan.conference,
+        call: Some(plan.call),
         about,
     })));
-    let doing = if mute { "Muting" } else { "Unmuting" };
-    s.toast(Level::Info, format!("{doing} {who}…"));
+    s.toast(Level::Info, format!("{} {}…", plan.doing(), plan.who));
 }

@@ -59,7 +59,14 @@ fn a_key_pressed_on_its_own_still_acts_after_a_second_that_says_so() {
     );
     let cmds = update(&mut s, Event::Wake, at + burst::COMMIT);
     assert_eq!(mutes(&cmds), 1);
+    // One under way is said at once, with no second to wait.
+    let at = s.now + secs(5);
+    update(&mut s, ch('m'), at);
+    assert!(s.deadline().is_none());
+    let toast = &s.toast.as_ref().unwrap().text;
+    assert!(toast.contains("already under way"), "{toast}");
     // Any key within the second cancels it: an arrow.
+    select(&mut s, part_id(3));
     let at = s.now + secs(5);
     update(&mut s, ch('m'), at);
     update(&mut s, key(KeyCode::Down), at + ms(700));
