@@ -48,7 +48,8 @@ pub struct Held {
     pub letter_quiet: SignedDuration,
     /// When it acts, if no other key comes first.
     pub due: Timestamp,
-    /// A mute or a removal waiting out [`COMMIT`]: another key cancels it.
+    /// A mute or a removal waiting out its wait ([`COMMIT`], [`REMOVAL_WAIT`]): another key
+    /// cancels it.
     pub commit: bool,
     /// The character the key types.
     pub key: Option<char>,

@@ -1,6 +1,6 @@
 //! The removal dialog's life cycle: opened on one participant, pinned to it, sends exactly
 //! one removal when confirmed, and only by a key pressed on its own after the dialog could be
-//! read, once a second has passed with no other key (see [`burst`]). Letters typed at it are
+//! read, then left alone for [`burst::REMOVAL_WAIT`] (see [`burst`]). Letters typed at it are
 //! a word: they close it, nothing sent, and become a search.
 
 use super::*;
@@ -104,8 +104,7 @@ pub(super) fn open_confirm(s: &mut AppState) {
     s.overlay = Overlay::Confirm(confirm);
 }
 
-/// A dialog key pressed at `at` after `quiet` without keys (`letter_quiet` without letters).
-/// Removing takes a deliberate act: a key after [`burst::READ_TIME`] of quiet, once the dialog
+/// A dialog key, with when it was pressed and the quiet before it. Removing takes a deliberate act: a key after [`burst::READ_TIME`] of quiet, once the dialog
 /// has been open that long (one that came sooner is ignored, and the dialog says so), and no
 /// letter in the [`burst::COMMIT`] before it (else it is a word: the dialog closes into a
 /// search). Then the removal waits out [`burst::REMOVAL_WAIT`] after the key, which any key
@@ -146,7 +145,7 @@ pub(super) fn dialog_action(s: &mut AppState, held: Held) {
     }
 }
 
-/// A key within [`burst::COMMIT`] of the confirmation: the removal is not sent.
+/// A key before the confirmed removal went out: it is not sent.
 pub(super) fn cancel_pending(s: &mut AppState) {
     if let Overlay::Confirm(c) = &mut s.overlay {
         c.pending = false;

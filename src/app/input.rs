@@ -20,15 +20,19 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         held = s.burst.held.take();
     }
     if let Some(h) = held.filter(|h| h.commit && now < h.due) {
-        let word = cancel_commit(s, h);
+        cancel_commit(s, h);
         if let Some(ch) = typed {
             s.burst.press(now, typed);
             // Another letter continues a word; the same key again is a key held down.
             if Some(ch) != h.key && key.kind != KeyEventKind::Repeat {
-                if let Overlay::Confirm(c) = &mut s.overlay {
-                    c.typed.push(ch);
-                }
-                typed_text(s, format!("{word}{ch}"));
+                let word = match &mut s.overlay {
+                    Overlay::Confirm(c) => {
+                        c.typed.push(ch);
+                        c.typed.clone()
+                    }
+                    _ => h.key.into_iter().chain([ch]).collect(),
+                };
+                typed_text(s, word);
             }
             return;
         }
@@ -166,30 +170,19 @@ fn begin_mute(s: &mut AppState, held: Held) {
     });
 }
 
-/// A key within [`burst::COMMIT`] of a mute or a removal's confirmation: it is not sent.
-/// Returns the letters typed so far, should the key turn out to continue a word.
-fn cancel_commit(s: &mut AppState, held: Held) -> String {
-    match held.context {
+/// A key before a pending mute or removal went out: it is not sent.
+fn cancel_commit(s: &mut AppState, held: Held) {
+    let what = match held.context {
         Context::Dialog => {
-            let word = match &s.overlay {
-                Overlay::Confirm(c) => c.typed.clone(),
-                _ => String::new(),
-            };
             super::confirm::cancel_pending(s);
-            s.toast(
-                Level::Warn,
-                "Removal cancelled: a key came within a second · nothing was sent".to_owned(),
-            );
-            word
+            "Removal"
         }
-        _ => {
-            s.toast(
-                Level::Warn,
-                "Mute cancelled: a key came within a second · nothing was sent".to_owned(),
-            );
-            held.key.map(String::from).unwrap_or_default()
-        }
-    }
+        _ => "Mute",
+    };
+    s.toast(
+        Level::Warn,
+        format!("{what} cancelled: a key came before it went out · nothing was sent"),
+    );
 }
 
 /// A held key whose gap passed with no other key: it was meant.
@@ -223,7 +216,7 @@ pub(super) fn act_held(s: &mut AppState, held: Held, out: &mut Vec<Command>) {
 }
 
 /// Text typed without `/` (or pasted): it starts a search, as the user meant; over the
-/// removal dialog it is dropped, and the dialog says so.
+/// removal dialog, the word from the key that opened it does, and the dialog closes.
 pub(super) fn typed_text(s: &mut AppState, text: String) {
     if let Overlay::Confirm(c) = &s.overlay {
         // A word typed at the dialog: the whole word, from the key that opened it.

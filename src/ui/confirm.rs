@@ -87,12 +87,13 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
         theme.muted,
     );
     if c.pending {
+        let wait = crate::app::burst::REMOVAL_WAIT.as_secs();
         put(
             buf,
             inner.x + 1,
             y + 1,
             right,
-            "Removing in 2 seconds · any key cancels",
+            &format!("Removing in {wait} seconds · any key cancels"),
             theme.danger,
         );
     } else if c.ignored {
