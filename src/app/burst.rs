@@ -2,18 +2,17 @@
 //! a name typed without `/` first, or a paste into a terminal without bracketed paste, comes
 //! as a burst of keys faster than anyone presses separate commands. So:
 //! - printable command keys other than movement and `/` are held for [`GAP`] and act only if
-//!   no other key follows within it: the first letter of a word never acts;
+//!   no other printable key follows within it (a key that types nothing, an arrow or Enter,
+//!   lets the held key act first): the first letter of a word never acts;
 //! - two different printable keys within [`GAP`] of each other are text: they start a search
 //!   (over the removal dialog, they close it, nothing sent, and start the search);
 //! - the same key repeated that fast is a key held down: it moves, and does nothing else.
 //!
-//! Someone typing slowly (half a second a key, or more) presses every key on its own, so the
-//! two keys that harm someone (`m` mutes; `y` or Enter on Remove confirms a removal) ask
-//! more: no letter in the [`COMMIT`] before them, and no key in the [`COMMIT`] after (a
-//! removal, which cannot be undone: [`REMOVAL_WAIT`]). Until then the mute or removal is
-//! pending, the screen says so, and any key cancels it: a word typed at up to a key a second
-//! never mutes anyone, and at up to two seconds a key removes no one. The removal dialog also
-//! needs [`READ_TIME`] open and quiet before its key (see `confirm`).
+//! A removal needs no timing rule: only Enter on the dialog's Remove button sends one, and no
+//! printable key presses it. A mute has no dialog (it is reversible), so `m` asks for time
+//! instead: no letter in the [`COMMIT`] before it, and none in the [`COMMIT`] after, which the
+//! screen counts down and any key cancels. Else the `m` is part of a word, and the screen says
+//! it was taken as a search.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -23,17 +22,9 @@ use super::keys::{Action, Context};
 /// pressing separate commands pauses longer.
 pub const GAP: SignedDuration = SignedDuration::from_millis(200);
 
-/// The least time a dialog must be open, and the least quiet before the key that confirms it:
-/// a key that came sooner was pressed before anyone could have read the dialog.
-pub const READ_TIME: SignedDuration = SignedDuration::from_millis(500);
-
-/// How long no letter may have come before a mute's or a removal's key, and how long a mute
-/// then waits for any other key: a slow typist's next letter comes within it.
+/// How long no letter may have come before `m`, and how long the mute then waits for any
+/// other key: a slow typist's next letter comes within it.
 pub const COMMIT: SignedDuration = SignedDuration::from_secs(1);
-
-/// How long a confirmed removal waits for any other key: longer than a mute's second, as a
-/// removal cannot be undone, so a word typed slower still (`dylan` at 1.5 s a key) cancels it.
-pub const REMOVAL_WAIT: SignedDuration = SignedDuration::from_secs(2);
 
 /// A command key waiting to see whether it starts a burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,14 +33,11 @@ pub struct Held {
     pub context: Context,
     /// When it was pressed.
     pub at: Timestamp,
-    /// How long no key had been pressed before it.
-    pub quiet: SignedDuration,
     /// How long no printable key had been pressed before it.
     pub letter_quiet: SignedDuration,
     /// When it acts, if no other key comes first.
     pub due: Timestamp,
-    /// A mute or a removal waiting out its wait ([`COMMIT`], [`REMOVAL_WAIT`]): another key
-    /// cancels it.
+    /// A mute waiting out its [`COMMIT`]: another key cancels it.
     pub commit: bool,
     /// The character the key types.
     pub key: Option<char>,
@@ -58,20 +46,19 @@ pub struct Held {
 }
 
 impl Held {
-    /// A key held for [`GAP`]; `quiet` is how long no key, and no printable key, came before.
+    /// A key held for [`GAP`]; `letter_quiet` is how long no printable key came before.
     pub fn new(
         action: Action,
         context: Context,
         at: Timestamp,
-        quiet: [SignedDuration; 2],
+        letter_quiet: SignedDuration,
         key: Option<char>,
     ) -> Held {
         Held {
             action,
             context,
             at,
-            quiet: quiet[0],
-            letter_quiet: quiet[1],
+            letter_quiet,
             due: at + GAP,
             commit: false,
             key,
@@ -130,23 +117,23 @@ pub fn printable(key: &crossterm::event::KeyEvent) -> Option<char> {
 }
 
 impl Burst {
-    /// Notes a key pressed at `now` (`typed`: the character it types, if any). Returns how long
-    /// it had been quiet before it, and what it is.
-    pub fn press(&mut self, now: Timestamp, typed: Option<char>) -> (SignedDuration, Kind) {
+    /// Notes a key pressed at `now` (`typed`: the character it types, if any). Returns what it
+    /// is.
+    pub fn press(&mut self, now: Timestamp, typed: Option<char>) -> Kind {
         let quiet = self
             .last
             .map_or(SignedDuration::MAX, |t| now.duration_since(t));
         self.last = Some(now);
         let Some(c) = typed else {
             self.run.clear();
-            return (quiet, Kind::Alone);
+            return Kind::Alone;
         };
         self.last_letter = Some(now);
         if quiet.is_negative() {
-            // The wall clock stepped back: start afresh, but claim no quiet.
+            // The wall clock stepped back: start afresh.
             self.run.clear();
             self.run.push(c);
-            return (SignedDuration::ZERO, Kind::Alone);
+            return Kind::Alone;
         }
         if quiet >= GAP {
             self.run.clear();
@@ -157,12 +144,11 @@ impl Burst {
         }
         let mut chars = self.run.chars();
         let first = chars.next();
-        let kind = match chars.next() {
+        match chars.next() {
             None => Kind::Alone,
             Some(_) if self.run.chars().all(|x| Some(x) == first) => Kind::Repeat,
             Some(_) => Kind::Text(self.run.clone()),
-        };
-        (quiet, kind)
+        }
     }
 
     /// A paste arrived at `now`: it is text, cancels a held key, and is no quiet before the
@@ -220,27 +206,22 @@ mod tests {
     #[test]
     fn different_keys_close_together_are_text_the_same_key_is_a_repeat() {
         let mut b = Burst::default();
-        assert_eq!(b.press(at(0), Some('A')).1, Kind::Alone);
-        assert_eq!(b.press(at(120), Some('n')).1, Kind::Text("An".into()));
-        assert_eq!(b.press(at(240), Some('d')).1, Kind::Text("And".into()));
+        assert_eq!(b.press(at(0), Some('A')), Kind::Alone);
+        assert_eq!(b.press(at(120), Some('n')), Kind::Text("An".into()));
+        assert_eq!(b.press(at(240), Some('d')), Kind::Text("And".into()));
         // A pause ends the burst.
-        let (quiet, kind) = b.press(at(700), Some('j'));
-        assert_eq!(
-            (quiet, kind),
-            (SignedDuration::from_millis(460), Kind::Alone)
-        );
-        assert_eq!(b.press(at(730), Some('j')).1, Kind::Repeat);
-        assert_eq!(b.press(at(760), Some('j')).1, Kind::Repeat);
-        assert_eq!(b.press(at(790), Some('k')).1, Kind::Text("jjjk".into()));
-        // A key that types nothing ends a burst too.
+        assert_eq!(b.press(at(700), Some('j')), Kind::Alone);
+        assert_eq!(b.letter_quiet(at(900)), SignedDuration::from_millis(200));
+        assert_eq!(b.press(at(730), Some('j')), Kind::Repeat);
+        assert_eq!(b.press(at(760), Some('j')), Kind::Repeat);
+        assert_eq!(b.press(at(790), Some('k')), Kind::Text("jjjk".into()));
+        // A key that types nothing ends a burst too, and is no letter.
         b.press(at(800), None);
-        assert_eq!(b.press(at(850), Some('x')).1, Kind::Alone);
-        // A clock stepped back starts afresh and claims no quiet.
-        assert_eq!(
-            b.press(at(10), Some('y')),
-            (SignedDuration::ZERO, Kind::Alone)
-        );
-        assert_eq!(b.press(at(60), Some('o')).1, Kind::Text("yo".into()));
+        assert_eq!(b.letter_quiet(at(900)), SignedDuration::from_millis(110));
+        assert_eq!(b.press(at(850), Some('x')), Kind::Alone);
+        // A clock stepped back starts afresh.
+        assert_eq!(b.press(at(10), Some('y')), Kind::Alone);
+        assert_eq!(b.press(at(60), Some('o')), Kind::Text("yo".into()));
     }
 
     #[test]
@@ -249,7 +230,7 @@ mod tests {
             Action::Mute,
             Context::List,
             at(0),
-            [SignedDuration::MAX; 2],
+            SignedDuration::MAX,
             Some('m'),
         );
         let mut b = Burst {

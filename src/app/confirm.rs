@@ -1,10 +1,9 @@
-//! The removal dialog's life cycle: opened on one participant, pinned to it, sends exactly
-//! one removal when confirmed, and only by a key pressed on its own after the dialog could be
-//! read, then left alone for [`burst::REMOVAL_WAIT`] (see [`burst`]). Letters typed at it are
-//! a word: they close it, nothing sent, and become a search.
+//! The removal dialog's life cycle: opened on one participant, pinned to it, Cancel focused.
+//! Exactly one removal is sent, and only by Enter on Remove, which only `→`/`l` focuses: no
+//! printable key and no paste removes anyone, at any pace. Letters that answer nothing are a
+//! word: they close the dialog, nothing sent, and become a search.
 
 use super::*;
-use burst::Held;
 
 /// A dialog button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,12 +24,6 @@ pub struct Confirm {
     pub focus: Button,
     /// Opened from the detail pane: closing the dialog goes back to it.
     pub from_detail: bool,
-    /// When it opened: a key to confirm it must come [`burst::READ_TIME`] after.
-    pub opened: Timestamp,
-    /// A key came too soon to confirm it and was ignored: the dialog says so.
-    pub ignored: bool,
-    /// Confirmed, waiting out [`burst::REMOVAL_WAIT`]: any key cancels it.
-    pub pending: bool,
     /// The letters typed since (and including) the key that opened it: the word, should
     /// they turn out to be one.
     pub typed: String,
@@ -96,60 +89,22 @@ pub(super) fn open_confirm(s: &mut AppState) {
         conference_name: s.conference_label(&p.conference_id),
         focus: Button::Cancel,
         from_detail: s.overlay == Overlay::Detail,
-        opened: s.now,
-        ignored: false,
-        pending: false,
         typed: String::new(),
     };
     s.overlay = Overlay::Confirm(confirm);
 }
 
-/// A dialog key, with when it was pressed and the quiet before it. Removing takes a deliberate act: a key after [`burst::READ_TIME`] of quiet, once the dialog
-/// has been open that long (one that came sooner is ignored, and the dialog says so), and no
-/// letter in the [`burst::COMMIT`] before it (else it is a word: the dialog closes into a
-/// search). Then the removal waits out [`burst::REMOVAL_WAIT`] after the key, which any key
-/// cancels.
-pub(super) fn dialog_action(s: &mut AppState, held: Held) {
+/// A dialog key. Enter presses the focused button: on Remove it sends the removal.
+pub(super) fn dialog_action(s: &mut AppState, action: Action, out: &mut Vec<Command>) {
     let Overlay::Confirm(c) = &mut s.overlay else {
         return;
     };
-    let action = held.action;
-    let removes =
-        action == Action::Confirm || (action == Action::Activate && c.focus == Button::Remove);
-    if removes {
-        let read =
-            held.at.duration_since(c.opened) >= burst::READ_TIME && held.quiet >= burst::READ_TIME;
-        if !read {
-            c.ignored = true;
-        } else if held.letter_quiet < burst::COMMIT {
-            if action == Action::Confirm {
-                let word = c.typed.clone();
-                dialog_to_search(s, &word);
-            } else {
-                c.ignored = true;
-            }
-        } else {
-            c.pending = true;
-            c.ignored = false;
-            c.focus = Button::Remove;
-            s.burst.held = Some(held.committing(burst::REMOVAL_WAIT));
-        }
-        return;
-    }
     match action {
         Action::FocusCancel => c.focus = Button::Cancel,
         Action::FocusRemove => c.focus = Button::Remove,
-        Action::Cancel => close(s),
-        Action::Activate => close(s),
+        Action::Activate if c.focus == Button::Remove => send_removal(s, out),
+        Action::Cancel | Action::Activate => close(s),
         _ => {}
-    }
-}
-
-/// A key before the confirmed removal went out: it is not sent.
-pub(super) fn cancel_pending(s: &mut AppState) {
-    if let Overlay::Confirm(c) = &mut s.overlay {
-        c.pending = false;
-        c.focus = Button::Cancel;
     }
 }
 
@@ -163,7 +118,9 @@ pub(super) fn dialog_to_search(s: &mut AppState, word: &str) {
     super::input::typed_text(s, word.to_owned());
     s.toast(
         Level::Warn,
-        "Typed letters closed the removal dialog: nothing was sent · they are a search".to_owned(),
+        "Letters never remove (→ then Enter does): the dialog closed, nothing sent · they are \
+         a search"
+            .to_owned(),
     );
 }
 
@@ -179,7 +136,7 @@ fn close(s: &mut AppState) {
 }
 
 /// Sends exactly one removal for the participant pinned when the dialog opened.
-pub(super) fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
+fn send_removal(s: &mut AppState, out: &mut Vec<Command>) {
     let Overlay::Confirm(c) = std::mem::take(&mut s.overlay) else {
         return;
     };

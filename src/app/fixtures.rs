@@ -134,6 +134,14 @@ pub fn type_keys(s: &mut AppState, text: &str, every: SignedDuration) -> Vec<Com
     out
 }
 
+/// At the open removal dialog, the only way to remove: `→` to Remove, then Enter, each a
+/// deliberate press. Returns every command.
+pub fn confirm_removal(s: &mut AppState) -> Vec<Command> {
+    let mut out = press(s, key(KeyCode::Right));
+    out.extend(press(s, key(KeyCode::Enter)));
+    out
+}
+
 /// Text typed into the filter line (already open), 50 ms a key.
 pub fn type_text(s: &mut AppState, text: &str) {
     type_keys(s, text, SignedDuration::from_millis(50));

@@ -12,27 +12,24 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     let now = s.now;
     let typed = burst::printable(&key);
     let letter_quiet = s.burst.letter_quiet(now);
-    // A held key acts only if no other key came within its wait: else it began a burst, or
-    // (a mute, a removal) it was not meant.
     let mut held = s.burst.held.take();
-    if let Some(h) = held.filter(|h| now >= h.due) {
+    // A held key acts if its wait passed, or if what follows types nothing (an arrow, Enter:
+    // no word goes on that way); another letter within its wait makes it part of a word.
+    if let Some(h) = held.filter(|h| now >= h.due || (!h.commit && typed.is_none())) {
         act_held(s, h, out);
         held = s.burst.held.take();
     }
+    // Any key before a pending mute went out cancels it; another letter continues a word, the
+    // same key again is a key held down.
     if let Some(h) = held.filter(|h| h.commit && now < h.due) {
-        cancel_commit(s, h);
+        s.toast(
+            Level::Warn,
+            "Mute cancelled: a key came before it went out · nothing was sent".to_owned(),
+        );
         if let Some(ch) = typed {
             s.burst.press(now, typed);
-            // Another letter continues a word; the same key again is a key held down.
             if Some(ch) != h.key && key.kind != KeyEventKind::Repeat {
-                let word = match &mut s.overlay {
-                    Overlay::Confirm(c) => {
-                        c.typed.push(ch);
-                        c.typed.clone()
-                    }
-                    _ => h.key.into_iter().chain([ch]).collect(),
-                };
-                typed_text(s, word);
+                typed_text(s, h.key.into_iter().chain([ch]).collect());
             }
             return;
         }
@@ -40,7 +37,7 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
     if let (Overlay::Confirm(c), Some(ch)) = (&mut s.overlay, typed) {
         c.typed.push(ch);
     }
-    let (quiet, mut kind) = s.burst.press(now, typed);
+    let mut kind = s.burst.press(now, typed);
     if key.kind == KeyEventKind::Repeat {
         kind = Kind::Repeat;
     }
@@ -52,13 +49,7 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         if ctrl_c {
             out.push(Command::Quit);
         } else if kind == Kind::Alone && s.keys.lookup(Context::List, &key) == Some(Action::Quit) {
-            let held = Held::new(
-                Action::Quit,
-                Context::List,
-                now,
-                [quiet, letter_quiet],
-                typed,
-            );
+            let held = Held::new(Action::Quit, Context::List, now, letter_quiet, typed);
             s.burst.held = Some(held);
         }
         return;
@@ -68,7 +59,19 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         return;
     }
     if let Kind::Text(text) = kind {
+        // An `m` taken as a letter of a word is not taken silently.
+        let key_of = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let mute = text
+            .chars()
+            .any(|c| s.keys.lookup(Context::List, &key_of(c)) == Some(Action::Mute));
+        let dialog = matches!(s.overlay, Overlay::Confirm(_));
         typed_text(s, text);
+        if mute && !dialog {
+            s.toast(
+                Level::Warn,
+                "Typed letters are a search: nothing muted · press m on its own to mute".to_owned(),
+            );
+        }
         return;
     }
     let repeat = kind == Kind::Repeat;
@@ -94,11 +97,11 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         if repeat {
             return;
         }
-        let held = Held::new(action, Context::Dialog, now, [quiet, letter_quiet], typed);
         if typed.is_some() {
+            let held = Held::new(action, Context::Dialog, now, letter_quiet, typed);
             s.burst.held = Some(held);
         } else {
-            dialog_action(s, held);
+            dialog_action(s, action, out);
         }
         return;
     }
@@ -122,12 +125,12 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent, out: &mut Vec<Command>) {
         return;
     }
     if action == Action::Mute {
-        let held = Held::new(action, Context::List, now, [quiet, letter_quiet], typed);
+        let held = Held::new(action, Context::List, now, letter_quiet, typed);
         begin_mute(s, held);
         return;
     }
     if typed.is_some() && !burst::acts_at_once(action) {
-        let held = Held::new(action, Context::List, now, [quiet, letter_quiet], typed);
+        let held = Held::new(action, Context::List, now, letter_quiet, typed);
         s.burst.held = Some(held);
         return;
     }
@@ -170,22 +173,7 @@ fn begin_mute(s: &mut AppState, held: Held) {
     });
 }
 
-/// A key before a pending mute or removal went out: it is not sent.
-fn cancel_commit(s: &mut AppState, held: Held) {
-    let what = match held.context {
-        Context::Dialog => {
-            super::confirm::cancel_pending(s);
-            "Removal"
-        }
-        _ => "Mute",
-    };
-    s.toast(
-        Level::Warn,
-        format!("{what} cancelled: a key came before it went out · nothing was sent"),
-    );
-}
-
-/// A held key whose gap passed with no other key: it was meant.
+/// A held key whose gap passed with no other letter: it was meant.
 pub(super) fn act_held(s: &mut AppState, held: Held, out: &mut Vec<Command>) {
     if layout::too_small(s.size.0, s.size.1) {
         // Nothing else is on screen to act on.
@@ -209,8 +197,7 @@ pub(super) fn act_held(s: &mut AppState, held: Held, out: &mut Vec<Command>) {
                 c.typed.push(ch);
             }
         }
-        Context::Dialog if held.commit && dialog => super::confirm::send_removal(s, out),
-        Context::Dialog if dialog => dialog_action(s, held),
+        Context::Dialog if dialog => dialog_action(s, held.action, out),
         _ => {}
     }
 }
@@ -484,8 +471,7 @@ pub(super) fn list_action(s: &mut AppState, action: Action, out: &mut Vec<Comman
             }
         }
         Action::Quit => out.push(Command::Quit),
-        Action::Confirm
-        | Action::Cancel
+        Action::Cancel
         | Action::FocusCancel
         | Action::FocusRemove
         | Action::Activate

@@ -78,34 +78,23 @@ pub fn confirm(frame: &mut Frame, body: Rect, app: &AppState, c: &Confirm, theme
         focus_style(c.focus == Button::Remove, theme.danger, theme),
     );
     y += 2;
+    // Exactly which keys remove, from where the focus is.
+    let (keys, style) = match c.focus {
+        Button::Cancel => ("→ then Enter removes · n/Esc cancels", theme.muted),
+        Button::Remove => (
+            "Enter removes now · ← back to Cancel · Esc cancels",
+            theme.danger,
+        ),
+    };
+    put(buf, inner.x + 1, y, right, keys, style);
     put(
         buf,
         inner.x + 1,
-        y,
+        y + 1,
         right,
-        "y remove · n/Esc cancel · ←/→ choose · Enter presses",
+        "Letters never remove: they close this and search",
         theme.muted,
     );
-    if c.pending {
-        let wait = crate::app::burst::REMOVAL_WAIT.as_secs();
-        put(
-            buf,
-            inner.x + 1,
-            y + 1,
-            right,
-            &format!("Removing in {wait} seconds · any key cancels"),
-            theme.danger,
-        );
-    } else if c.ignored {
-        put(
-            buf,
-            inner.x + 1,
-            y + 1,
-            right,
-            "A key came too soon and was ignored: press it again",
-            theme.warn,
-        );
-    }
 }
 
 /// A button's label: the focused one is marked by arrows as well as by its style, so it

@@ -17,6 +17,12 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
     let y = area.y;
     let right = area.right();
     if app.filter_editing {
+        // A message (why typed letters became this search) shows above the line being typed.
+        if let Some(t) = &app.toast
+            && y > 0
+        {
+            toast(buf, area, y.saturating_sub(1), t, theme);
+        }
         let x = put(buf, area.x, y, right, " /", theme.key);
         let x = put(buf, x, y, right, &app.filter, theme.text);
         put(buf, x, y, right, "▏", theme.accent);
@@ -36,24 +42,7 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
         return;
     }
     if let Some(t) = &app.toast {
-        let style = match t.level {
-            Level::Info => theme.accent,
-            Level::Warn => theme.warn,
-            Level::Error => theme.error,
-        };
-        // A message takes the whole footer; one too long for it grows upwards over the last
-        // rows of the list, wrapped, rather than losing its end (often the fix).
-        let lines = super::paint::wrap(&t.text, area.width.saturating_sub(2) as usize);
-        let shown = lines.len().min(MAX_TOAST_LINES);
-        let top = (y + 1).saturating_sub(shown as u16);
-        for (i, l) in lines.iter().take(shown).enumerate() {
-            let row = top + i as u16;
-            buf.set_style(Rect::new(area.x, row, area.width, 1), theme.text);
-            for x in area.x..right {
-                buf[(x, row)].set_symbol(" ");
-            }
-            put(buf, area.x + 1, row, right, l, style);
-        }
+        toast(buf, area, y, t, theme);
         return;
     }
     // The removal dialog says its own keys; the footer repeats them, as the list's would mislead.
@@ -104,4 +93,27 @@ pub fn footer(buf: &mut Buffer, area: Rect, app: &AppState, theme: &Theme) {
 fn hint(buf: &mut Buffer, x: u16, y: u16, right: u16, (k, w): (&str, &str), theme: &Theme) -> u16 {
     let x = put(buf, x, y, right, k, theme.key);
     put(buf, x + 1, y, right, w, theme.muted)
+}
+
+/// A message whose last line is on row `bottom`: it takes the whole width, and one too long
+/// for a line grows upwards over the last rows of the list, wrapped, rather than losing its
+/// end (often the fix).
+fn toast(buf: &mut Buffer, area: Rect, bottom: u16, t: &crate::app::Toast, theme: &Theme) {
+    let style = match t.level {
+        Level::Info => theme.accent,
+        Level::Warn => theme.warn,
+        Level::Error => theme.error,
+    };
+    let right = area.right();
+    let lines = super::paint::wrap(&t.text, area.width.saturating_sub(2) as usize);
+    let shown = lines.len().min(MAX_TOAST_LINES);
+    let top = (bottom + 1).saturating_sub(shown as u16);
+    for (i, l) in lines.iter().take(shown).enumerate() {
+        let row = top + i as u16;
+        buf.set_style(Rect::new(area.x, row, area.width, 1), theme.text);
+        for x in area.x..right {
+            buf[(x, row)].set_symbol(" ");
+        }
+        put(buf, area.x + 1, row, right, l, style);
+    }
 }

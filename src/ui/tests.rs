@@ -627,6 +627,19 @@ fn nothing_matches_yet_says_names_are_still_arriving() {
 }
 
 #[test]
+fn why_letters_became_a_search_shows_above_the_search_being_typed() {
+    let mut app = populated();
+    press_at(&mut app, ch('d'), t0());
+    press(&mut app, key(crossterm::event::KeyCode::Right));
+    press(&mut app, ch('y'));
+    assert!(app.filter_editing);
+    let s = text(render(&app, &theme(), 100, 24).backend().buffer());
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(lines[23].starts_with(" /dy"), "{s}");
+    assert!(lines[22].contains("Letters never remove"), "{s}");
+}
+
+#[test]
 fn a_removal_dialog_on_stale_data_says_how_old_it_is() {
     let mut app = populated();
     press_at(&mut app, ch('d'), t0());

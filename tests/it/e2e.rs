@@ -75,10 +75,9 @@ async fn see_a_participant_remove_it_and_see_it_leave() {
         s.contains("Remove participant?") && s.contains(&short)
     })
     .await;
-    // A person reads the dialog before confirming: a key sooner would be ignored, and one
-    // within a second of the `d` would be a word being typed.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    pty.type_keys(&["y"]).await;
+    // The dialog says which keys remove; a practised hand presses them at once.
+    assert!(pty.text().contains("→ then Enter removes"));
+    pty.type_keys(&["\x1b[C", "\r"]).await;
     pty.wait_for(WAIT, |s| {
         s.lines()
             .any(|l| l.contains(&short) && (l.contains("LEAVING") || l.contains("LEFT")))
@@ -417,11 +416,8 @@ async fn credentials_never_reach_the_screen_the_log_or_help() {
     pty.wait_for(Duration::from_secs(40), |s| s.contains("· push ·"))
         .await;
     // A removal (for the audit log), a failure (for error messages), then quit.
-    pty.type_keys(&["d"]).await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    pty.type_keys(&["y"]).await;
-    // The removal goes out a second after the `y`.
-    tokio::time::sleep(Duration::from_millis(1800)).await;
+    pty.type_keys(&["d", "\x1b[C", "\r"]).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
     sim.set_faults(conftop::sim::Faults {
         error_rate: 1.0,
         ..conftop::sim::Faults::default()
@@ -721,6 +717,17 @@ async fn names_typed_without_slash_or_pasted_remove_and_mute_nobody() {
     // A paste (bracketed, as the terminal sends it) is text too.
     pty.send("\x1b[200~dy m\x1b[201~");
     pty.wait_for(WAIT, |s| s.contains("/dy m")).await;
+    pty.send("\x1b");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The habit of other tools, `d`, a pause, `y`, even on Remove: the letter is a search.
+    for k in ["d", "\x1b[C", "y"] {
+        pty.send(k);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    pty.wait_for(WAIT, |s| {
+        s.contains("/dy") && s.contains("Letters never remove")
+    })
+    .await;
     pty.send("\x1b");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let c = sim.counter();

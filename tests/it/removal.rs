@@ -63,7 +63,8 @@ async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
         ..Faults::default()
     });
     live.key(KeyCode::Char('d')).await;
-    let sent = removes(&live.key(KeyCode::Char('y')).await);
+    live.key(KeyCode::Right).await;
+    let sent = removes(&live.key(KeyCode::Enter).await);
     assert_eq!(sent, 1);
     live.until(Duration::from_secs(10), "the failure", |a| {
         a.acting.is_empty()
@@ -87,10 +88,11 @@ async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
     live.pump(Duration::from_millis(1500)).await;
     assert_eq!(live.app.selected_participant().map(|p| p.id), Some(target));
     assert_eq!(
-        removes(&live.key(KeyCode::Char('y')).await),
+        removes(&live.key(KeyCode::Enter).await),
         0,
-        "no dialog is open"
+        "no dialog is open: Enter opens the details"
     );
+    live.pump(Duration::from_millis(1500)).await;
     live.key(KeyCode::Char('d')).await;
     assert!(
         matches!(live.app.overlay, Overlay::Confirm(_)),
@@ -98,7 +100,8 @@ async fn a_network_error_is_not_retried_and_a_retry_needs_a_new_confirmation() {
         live.app.overlay,
         live.app.toast
     );
-    assert_eq!(removes(&live.key(KeyCode::Char('y')).await), 1);
+    live.key(KeyCode::Right).await;
+    assert_eq!(removes(&live.key(KeyCode::Enter).await), 1);
     live.until(Duration::from_secs(10), "removed", |a| a.acting.is_empty())
         .await;
     assert_eq!(sim.counter().get("DELETE", "/conferencecalls/{id}"), 2);
@@ -108,11 +111,12 @@ fn key_strategy() -> impl Strategy<Value = KeyEvent> {
     // The keys that could remove someone come up often, so that sequences reach the dialog.
     let codes = prop_oneof![
         6 => Just(KeyCode::Char('d')),
-        6 => Just(KeyCode::Char('y')),
+        3 => Just(KeyCode::Char('y')),
         4 => Just(KeyCode::Char('m')),
         2 => Just(KeyCode::Delete),
-        2 => Just(KeyCode::Enter),
-        2 => Just(KeyCode::Right),
+        5 => Just(KeyCode::Enter),
+        5 => Just(KeyCode::Right),
+        1 => Just(KeyCode::Char('l')),
         1 => Just(KeyCode::Char('Y')),
         1 => Just(KeyCode::Char('n')),
         3 => Just(KeyCode::Char('j')),
@@ -146,6 +150,19 @@ fn key_strategy() -> impl Strategy<Value = KeyEvent> {
         ev.kind = k;
         ev
     })
+}
+
+/// Random keys, now and then the deliberate removal (`d`, `→`, Enter) among them, so that
+/// sequences do confirm.
+fn keys_strategy() -> impl Strategy<Value = Vec<KeyEvent>> {
+    let deliberate = [KeyCode::Char('d'), KeyCode::Right, KeyCode::Enter]
+        .map(|c| KeyEvent::new(c, KeyModifiers::NONE))
+        .to_vec();
+    let chunk = prop_oneof![
+        12 => key_strategy().prop_map(|k| vec![k]),
+        1 => Just(deliberate),
+    ];
+    proptest::collection::vec(chunk, 1..40).prop_map(|c| c.concat())
 }
 
 /// Runs random key sequences through the app into the sync task against one simulator, and
@@ -185,7 +202,7 @@ fn property(mode: Mode, cases: u32, check: impl Fn(&Sim, usize, usize)) -> (usiz
         ..Config::default()
     });
     runner
-        .run(&proptest::collection::vec(key_strategy(), 1..60), |keys| {
+        .run(&keys_strategy(), |keys| {
             let mut current = live.borrow_mut().take().expect("the live session");
             rt.block_on(async {
                 let live = &mut current;
@@ -290,7 +307,8 @@ async fn a_failed_kick_is_reported_as_refused_and_the_row_tells_the_truth() {
     .await;
     let target = live.app.selected_participant().unwrap().id;
     live.key(KeyCode::Char('d')).await;
-    assert_eq!(removes(&live.key(KeyCode::Char('y')).await), 1);
+    live.key(KeyCode::Right).await;
+    assert_eq!(removes(&live.key(KeyCode::Enter).await), 1);
     live.until(Duration::from_secs(10), "the answer", |a| {
         a.acting.is_empty()
     })

@@ -10,8 +10,11 @@ fn lookup_by_context() {
     let d = key(KeyCode::Char('d'), KeyModifiers::NONE);
     assert_eq!(t.lookup(Context::List, &d), Some(Action::Remove));
     assert_eq!(t.lookup(Context::Dialog, &d), None);
+    // `y` answers nothing in the dialog: only Enter presses a button.
     let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
-    assert_eq!(t.lookup(Context::Dialog, &y), Some(Action::Confirm));
+    assert_eq!(t.lookup(Context::Dialog, &y), None);
+    let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(t.lookup(Context::Dialog, &enter), Some(Action::Activate));
     let g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
     assert_eq!(t.lookup(Context::List, &g), Some(Action::Bottom));
     let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
@@ -19,6 +22,17 @@ fn lookup_by_context() {
     assert_eq!(t.lookup(Context::Dialog, &ctrl_c), Some(Action::Cancel));
     let x = key(KeyCode::Char('x'), KeyModifiers::NONE);
     assert_eq!(t.lookup(Context::List, &x), None);
+}
+
+#[test]
+fn no_key_that_types_presses_a_dialog_button() {
+    for b in ALL.iter().filter(|b| b.action == Action::Activate) {
+        assert!(
+            b.keys.iter().all(|k| !matches!(k.0, KeyCode::Char(_))),
+            "{:?}",
+            b.keys
+        );
+    }
 }
 
 #[test]

@@ -256,7 +256,7 @@ fn a_removal_carries_who_and_where_for_the_audit_log() {
     s.sync.customer = Some((Uuid::from_u128(7), "Acme".into()));
     select(&mut s, part_id(2));
     press_at(&mut s, ch('d'), t0());
-    let cmds = press_at(&mut s, ch('y'), t0());
+    let cmds = confirm_removal(&mut s);
     let Some(Command::Sync(SyncCommand::Act(Attempt { about, .. }))) = cmds.first() else {
         panic!("{cmds:?}")
     };
@@ -272,7 +272,7 @@ fn a_failed_removal_names_the_participant_even_once_its_row_is_gone() {
     let mut s = floor();
     select(&mut s, part_id(2));
     press_at(&mut s, ch('d'), t0());
-    press_at(&mut s, ch('y'), t0());
+    confirm_removal(&mut s);
     // The row goes before the answer comes.
     let without = snapshot(
         vec![cc(1, 1, "joined", 300), cc(4, 2, "joined", 100)],
@@ -317,7 +317,7 @@ fn departures_keep_who_left_when_and_how_a_removal_ended() {
     let mut s = floor();
     select(&mut s, part_id(2));
     press_at(&mut s, ch('d'), t0());
-    press_at(&mut s, ch('y'), t0());
+    confirm_removal(&mut s);
     let left = cc(2, 1, "leaving", 200);
     update(
         &mut s,
@@ -544,7 +544,7 @@ fn a_caller_whose_name_is_withheld_is_named_so_in_the_dialog_and_left_blank_in_t
         panic!("the dialog")
     };
     assert_eq!(c.who(), "(name withheld) +61491570806", "as the row says");
-    let cmds = press_at(&mut s, ch('y'), t0());
+    let cmds = confirm_removal(&mut s);
     let Some(Command::Sync(SyncCommand::Act(Attempt { about, .. }))) = cmds.first() else {
         panic!("{cmds:?}")
     };

@@ -42,6 +42,12 @@ fn typing_a_name_without_slash_searches_and_removes_nobody() {
     assert!(s.acting.is_empty());
     assert_eq!(s.collapsed, folded, "nothing folded");
     assert_eq!(s.filter, "Emma Smith");
+    // Its `m` did not mute, and the screen says so rather than taking it silently.
+    let toast = &s.toast.as_ref().unwrap().text;
+    assert!(
+        toast.starts_with("Typed letters are a search: nothing muted"),
+        "{toast}"
+    );
 }
 
 #[test]
@@ -104,7 +110,7 @@ fn a_word_typed_slowly_without_slash_mutes_and_removes_nobody() {
     type_keys(&mut s, "daisy", ms(600));
     assert_eq!((s.filter_editing, s.filter.as_str()), (true, "daisy"));
     let toast = &s.toast.as_ref().unwrap().text;
-    assert!(toast.contains("nothing was sent"), "{toast}");
+    assert!(toast.contains("nothing sent"), "{toast}");
     let mut s = populated();
     select(&mut s, part_id(2));
     type_keys(&mut s, "maria", ms(250));
@@ -130,40 +136,78 @@ fn left_alone(s: &mut AppState) -> Vec<Command> {
     out
 }
 
-#[test]
-fn the_dialog_ignores_keys_that_came_before_it_could_be_read_and_says_so() {
-    let mut s = populated();
-    select(&mut s, part_id(2));
-    press(&mut s, ch('d'));
-    let Overlay::Confirm(c) = &s.overlay else {
-        panic!("the dialog is open")
-    };
-    let opened = c.opened;
-    // `y` 300 ms after the dialog opened: too soon, ignored, and the dialog says so.
-    let cmds = type_keys_at(&mut s, 'y', opened + ms(300));
-    assert!(removes(&cmds).is_empty());
-    let Overlay::Confirm(c) = &s.overlay else {
-        panic!("still open")
-    };
-    assert!(c.ignored, "the dialog says a key was ignored");
-    // Switched to Remove and Enter at once: still too soon after the last key.
-    let at = s.now + ms(600);
-    update(&mut s, key(KeyCode::Right), at);
-    let cmds = update(&mut s, key(KeyCode::Enter), at + ms(250));
-    assert!(removes(&cmds).is_empty(), "Enter 250 ms after a key");
-    // A pause, then `y`: meant.
-    let at = s.now + secs(1);
-    let cmds = press_at(&mut s, ch('y'), at);
-    assert_eq!(removes(&cmds), vec![part_id(2)]);
-}
-
-/// One key at `at`, then left alone.
-fn type_keys_at(s: &mut AppState, c: char, at: Timestamp) -> Vec<Command> {
-    let mut out = update(s, ch(c), at);
-    if let Some(due) = s.deadline() {
+/// Keys pressed `every` apart from a [`KEY_STEP`] on, with the wakes the event loop gives
+/// between them, until the last key's wait is over.
+fn keys_at_pace(s: &mut AppState, keys: &[Event], every: &[SignedDuration]) -> Vec<Command> {
+    let mut at = s.now + KEY_STEP;
+    let mut out = Vec::new();
+    for (k, gap) in keys.iter().zip(every.iter().cycle()) {
+        while let Some(due) = s.deadline().filter(|d| *d <= at) {
+            out.extend(update(s, Event::Wake, due));
+        }
+        out.extend(update(s, k.clone(), at));
+        at += *gap;
+    }
+    while let Some(due) = s.deadline() {
         out.extend(update(s, Event::Wake, due));
     }
     out
+}
+
+#[test]
+fn a_deliberate_removal_goes_out_once_at_any_pace() {
+    for every in [100, 150, 250, 600, 1000, 2500, 5000] {
+        for open in [ch('d'), key(KeyCode::Delete)] {
+            let mut s = populated();
+            select(&mut s, part_id(2));
+            let keys = [open.clone(), key(KeyCode::Right), key(KeyCode::Enter)];
+            let cmds = keys_at_pace(&mut s, &keys, &[ms(every)]);
+            let cmds = [cmds, left_alone(&mut s)].concat();
+            assert_eq!(removes(&cmds), vec![part_id(2)], "{open:?} at {every} ms");
+            assert_eq!(s.overlay, Overlay::None, "{every} ms: the dialog closed");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// `d` (or Delete), `→`, Enter, each 0.1 s to 5 s after the last, on any participant that
+    /// can be removed: exactly one removal, of the one the dialog named.
+    #[test]
+    fn d_right_enter_at_any_pace_removes_exactly_the_one_named(
+        gaps in prop::collection::vec(100i64..=5000, 3),
+        n in 1u128..=4,
+        delete in any::<bool>(),
+    ) {
+        let mut s = populated();
+        select(&mut s, part_id(n));
+        let open = if delete { key(KeyCode::Delete) } else { ch('d') };
+        let keys = [open, key(KeyCode::Right), key(KeyCode::Enter)];
+        let every: Vec<_> = gaps.iter().map(|g| ms(*g)).collect();
+        let cmds = keys_at_pace(&mut s, &keys, &every);
+        let cmds = [cmds, left_alone(&mut s)].concat();
+        prop_assert_eq!(removes(&cmds), vec![part_id(n)], "{:?}", gaps);
+    }
+}
+
+#[test]
+fn y_and_other_letters_never_confirm_and_the_dialog_says_which_keys_do() {
+    for every in [300, 1500, 5000] {
+        let mut s = populated();
+        select(&mut s, part_id(2));
+        // A habit from other tools: `d`, then `y`, even with Remove focused.
+        let keys = [ch('d'), key(KeyCode::Right), ch('y')];
+        let cmds = keys_at_pace(&mut s, &keys, &[ms(every)]);
+        assert!(removes(&cmds).is_empty(), "{every} ms: {cmds:?}");
+        assert_eq!(s.overlay, Overlay::None, "the letter closed the dialog");
+        assert_eq!((s.filter_editing, s.filter.as_str()), (true, "dy"));
+        let toast = &s.toast.as_ref().unwrap().text;
+        assert!(
+            toast.contains("→ then Enter") && toast.contains("nothing sent"),
+            "{toast}"
+        );
+    }
 }
 
 #[test]
@@ -184,50 +228,6 @@ fn text_typed_at_the_dialog_closes_it_into_a_search_and_sends_nothing() {
     // Enter after typing ends the search; nothing is removed.
     let cmds = press(&mut s, key(KeyCode::Enter));
     assert!(removes(&cmds).is_empty());
-}
-
-#[test]
-fn a_confirmed_removal_waits_two_seconds_that_any_key_cancels() {
-    let mut s = populated();
-    select(&mut s, part_id(2));
-    press(&mut s, ch('d'));
-    // `y` on its own, then `l` 1.9 s later ("dylan" typed slower than a key a second):
-    // cancelled.
-    let at = s.now + secs(2);
-    let cmds = update(&mut s, ch('y'), at);
-    let cmds = [cmds, update(&mut s, Event::Wake, at + burst::GAP)].concat();
-    assert!(removes(&cmds).is_empty());
-    let Overlay::Confirm(c) = &s.overlay else {
-        panic!("open, pending")
-    };
-    assert!(c.pending);
-    assert_eq!(
-        c.focus,
-        Button::Remove,
-        "the countdown shows what it will press"
-    );
-    assert_eq!(s.deadline(), Some(at + burst::REMOVAL_WAIT));
-    let cmds = update(&mut s, ch('l'), at + ms(1900));
-    let cmds = [cmds, left_alone(&mut s)].concat();
-    assert!(removes(&cmds).is_empty(), "{cmds:?}");
-    assert_eq!(s.overlay, Overlay::None);
-    assert_eq!(s.filter, "dyl");
-    // Esc within the second: cancelled, the dialog stays for another try.
-    press(&mut s, key(KeyCode::Esc));
-    press(&mut s, key(KeyCode::Esc));
-    select(&mut s, part_id(2));
-    press(&mut s, ch('d'));
-    let at = s.now + secs(2);
-    update(&mut s, ch('y'), at);
-    update(&mut s, Event::Wake, at + burst::GAP);
-    let cmds = update(&mut s, key(KeyCode::Esc), at + ms(500));
-    let cmds = [cmds, left_alone(&mut s)].concat();
-    assert!(removes(&cmds).is_empty());
-    // Left alone for the second: sent, once.
-    select(&mut s, part_id(2));
-    press(&mut s, ch('d'));
-    let cmds = press(&mut s, ch('y'));
-    assert_eq!(removes(&cmds), vec![part_id(2)]);
 }
 
 #[test]
@@ -311,6 +311,8 @@ enum Start {
     List,
     Detail,
     Dialog,
+    /// The dialog open with Remove focused: only Enter is missing.
+    DialogRemove,
     Help,
     Departures,
     FilterKept,
@@ -343,6 +345,11 @@ fn started(start: Start, row: usize) -> AppState {
             select(&mut s, part_id(2));
             press(&mut s, ch('d'));
         }
+        Start::DialogRemove => {
+            select(&mut s, part_id(2));
+            press(&mut s, ch('d'));
+            press(&mut s, key(KeyCode::Right));
+        }
         Start::Help => {
             press(&mut s, ch('?'));
         }
@@ -369,6 +376,7 @@ fn any_start() -> impl Strategy<Value = Start> {
         Just(Start::List),
         Just(Start::Detail),
         Just(Start::Dialog),
+        Just(Start::DialogRemove),
         Just(Start::Help),
         Just(Start::Departures),
         Just(Start::FilterKept),
@@ -407,5 +415,38 @@ proptest! {
             out.extend(update(&mut s, Event::Tick, at + secs(k)));
         }
         prop_assert_eq!(acts(&out), 0, "{:?} at {:?} from {:?}: {:?}", text, gaps, start, out);
+    }
+
+    /// Any printable text, typed at any pace (no gap to 5 s a key) or pasted in pieces, on any
+    /// row, from any starting point (the dialog with Remove focused among them), removes no one:
+    /// only Enter presses Remove.
+    #[test]
+    fn text_and_pastes_at_any_pace_never_remove(
+        // The letters the dialog and the list take as commands come up often.
+        pieces in prop::collection::vec(("[dylmnhqjkYL ]{1,6}|[ -~]{1,6}|\\PC{1,4}", any::<bool>()), 1..8),
+        gaps in prop::collection::vec(0i64..=5000, 24),
+        row in 0usize..8,
+        start in any_start(),
+    ) {
+        let mut s = started(start, row);
+        let mut at = s.now + secs(1);
+        let mut gaps = gaps.iter().cycle();
+        let mut out = Vec::new();
+        for (text, pasted) in &pieces {
+            let events: Vec<Event> = if *pasted {
+                vec![Event::Paste(text.clone())]
+            } else {
+                text.chars().map(ch).collect()
+            };
+            for ev in events {
+                while let Some(due) = s.deadline().filter(|d| *d <= at) {
+                    out.extend(update(&mut s, Event::Wake, due));
+                }
+                out.extend(update(&mut s, ev, at));
+                at += ms(*gaps.next().unwrap());
+            }
+        }
+        out.extend(left_alone(&mut s));
+        prop_assert!(removes(&out).is_empty(), "{:?} from {:?}: {:?}", pieces, start, out);
     }
 }
