@@ -69,6 +69,7 @@ pub mod ids;
 pub mod list;
 pub mod logging;
 pub mod memory;
+pub mod metrics;
 pub mod settings;
 pub mod sim;
 pub mod sync;
