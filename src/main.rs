@@ -117,9 +117,20 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     };
     settings.warnings.iter().for_each(|w| say(w));
 
+    // Taken now, so that a port in use is said before the screen starts.
+    let metrics = match settings.metrics {
+        Some(addr) => Some(
+            conftop::metrics::bind(addr)
+                .await
+                .map_err(|e| Failure(1, e.to_string()))?,
+        ),
+        None => None,
+    };
+
     // The API, real or simulated; the demo's simulator lives as long as the dashboard.
     let (client_config, credentials, _demo) = settings.connect().await.map_err(demo_failed)?;
     let client = Client::new(&client_config, credentials).map_err(usage)?;
+    let requests = client.request_counts();
     let audit = settings.open_audit_log().map_err(usage)?;
     let audit_path = audit.as_ref().map(|a| a.path().display().to_string());
     let mut app_config = settings.app_config(client.host(), audit_path);
@@ -142,6 +153,7 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         .size()
         .map_err(|e| Failure(1, format!("no terminal size: {e}")))?;
     let mut app = AppState::new(app_config, Timestamp::now(), (size.width, size.height));
+    let metrics = metrics.map(|listener| serve_metrics(listener, &app, requests));
     if args.crash_test_task || args.crash_test {
         tui::crash_test(&mut guard, &app, &settings.theme, args.crash_test).await;
     }
@@ -154,6 +166,7 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         tui::Outlets {
             sync: handle.commands,
             alert_command: settings.alert_command.clone(),
+            metrics,
         },
         tui::signals(),
     )
@@ -168,6 +181,21 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     let how = exit.map_err(|e| Failure(1, format!("terminal error: {e}")))?;
     tracing::info!(?how, "conftop stopped");
     Ok(())
+}
+
+/// Serves `/metrics` on `listener` from the figures published by the event loop, starting
+/// with `app`'s; the requests are the client's own counts.
+fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    app: &AppState,
+    requests: std::sync::Arc<conftop::api::RequestCounts>,
+) -> conftop::metrics::Publisher {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!("metrics at http://{addr}/metrics");
+    }
+    let (publisher, source) = conftop::metrics::channel(app.health(), requests);
+    conftop::metrics::serve(listener, source);
+    publisher
 }
 
 /// `conftop list`: one complete picture, printed. Exit statuses: 0 printed, 2 options or

@@ -7,5 +7,7 @@
 //! and writes them out ([`encode`]); it holds no client, so it cannot reach the API.
 
 pub mod encode;
+pub mod server;
 
 pub use encode::{Format, exposition};
+pub use server::{MetricsError, Publisher, Source, bind, channel, serve};
