@@ -64,6 +64,9 @@ pub struct Cli {
 pub enum Sub {
     /// Print who is in which conference right now, once, for scripts (no terminal needed).
     List(ListArgs),
+    /// Follow the API with no terminal at all and serve its metrics for Prometheus, until
+    /// SIGTERM or SIGINT (for a host with no screen, under systemd; docs/metrics.md).
+    Serve(ServeArgs),
     /// Run the built-in VoIPbin simulator on its own, until stopped.
     Sim(Box<SimArgs>),
     /// Print a shell completion script (docs/development.md says where each shell wants it).
@@ -117,6 +120,33 @@ impl ListArgs {
                 no_push: true,
                 ..RunArgs::default()
             },
+            read_only: true,
+            ..DashArgs::default()
+        }
+    }
+}
+
+/// Options of `conftop serve`.
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub stuck: StuckArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
+}
+
+impl ServeArgs {
+    /// The dashboard's options these stand for (read-only: serve never acts on anyone).
+    pub fn dash_args(&self) -> DashArgs {
+        DashArgs {
+            conn: self.conn.clone(),
+            run: self.run.clone(),
+            stuck: self.stuck.clone(),
+            metrics: self.metrics.clone(),
             read_only: true,
             ..DashArgs::default()
         }

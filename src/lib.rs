@@ -70,6 +70,7 @@ pub mod list;
 pub mod logging;
 pub mod memory;
 pub mod metrics;
+pub mod serve;
 pub mod settings;
 pub mod sim;
 pub mod sync;

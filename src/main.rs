@@ -1,5 +1,5 @@
-//! `conftop`: the dashboard, `conftop --demo`, `conftop list`, `conftop sim`, and the shell's
-//! completions and man page.
+//! `conftop`: the dashboard, `conftop --demo`, `conftop list`, `conftop serve`, `conftop sim`,
+//! and the shell's completions and man page.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use conftop::api::Client;
 use conftop::app::AppState;
-use conftop::cli::{Cli, DashArgs, ListArgs, SimArgs, Sub};
+use conftop::cli::{Cli, DashArgs, ListArgs, ServeArgs, SimArgs, Sub};
 use conftop::list::{self, Listing};
 use conftop::settings::{self, Settings};
 use conftop::sim::Sim;
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     // keeps memory low (no per-thread allocator arenas). The standalone simulator may serve
     // several clients at once.
     let runtime = match &cli.command {
-        None => tokio::runtime::Builder::new_current_thread()
+        None | Some(Sub::Serve(_)) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build(),
         Some(_) => tokio::runtime::Builder::new_multi_thread()
@@ -48,6 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Sub::Sim(args)) => runtime.block_on(run_sim(*args)),
         Some(Sub::List(args)) => runtime.block_on(run_list(args)),
+        Some(Sub::Serve(args)) => runtime.block_on(run_serve(args)),
         Some(Sub::Completions { .. } | Sub::Man) => Ok(()),
         None => runtime.block_on(run_dashboard(cli.dash)),
     };
@@ -196,6 +197,58 @@ fn serve_metrics(
     let (publisher, source) = conftop::metrics::channel(app.health(), requests);
     conftop::metrics::serve(listener, source);
     publisher
+}
+
+/// `conftop serve`: the sync task, the app's state and the metrics, with no terminal, until
+/// a signal.
+async fn run_serve(args: ServeArgs) -> Result<(), Failure> {
+    let settings = Settings::resolve(&args.dash_args(), &|name| std::env::var(name).ok())
+        .map_err(usage)?
+        .headless();
+    let log_file = match &settings.log_file {
+        Some(path) => Some(
+            logging::init(path)
+                .map_err(|e| usage(format!("cannot write the log file {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    settings.warnings.iter().for_each(|w| say(w));
+    let addr = settings
+        .metrics
+        .unwrap_or(conftop::defaults::METRICS_LISTEN);
+    let listener = conftop::metrics::bind(addr)
+        .await
+        .map_err(|e| Failure(1, e.to_string()))?;
+    let (client_config, credentials, _demo) = settings.connect().await.map_err(demo_failed)?;
+    let client = Client::new(&client_config, credentials).map_err(usage)?;
+    let requests = client.request_counts();
+    let mut app_config = settings.app_config(client.host(), None);
+    app_config.pid = Some(std::process::id());
+    let handle = sync::spawn(client, settings.sync_config(None));
+    tokio::spawn(conftop::memory::give_back_freed());
+    let mut app = AppState::new(app_config, Timestamp::now(), (0, 0));
+    let bound = listener.local_addr().unwrap_or(addr);
+    let metrics = serve_metrics(listener, &app, requests);
+    tracing::info!(log = ?log_file, "conftop serve started");
+    // Said once, for the journal or whoever started it; nothing else is printed.
+    say(&format!("serving metrics at http://{bound}/metrics"));
+    conftop::serve::run(
+        &mut app,
+        handle.events,
+        tui::Outlets {
+            sync: handle.commands,
+            alert_command: settings.alert_command.clone(),
+            metrics: Some(metrics),
+        },
+        tui::signals(),
+    )
+    .await;
+    let stopped = tokio::time::timeout(Duration::from_secs(4), handle.task).await;
+    stopped
+        .inspect_err(|_| tracing::warn!("the sync task did not stop in time"))
+        .ok();
+    tracing::info!("conftop serve stopped");
+    Ok(())
 }
 
 /// `conftop list`: one complete picture, printed. Exit statuses: 0 printed, 2 options or

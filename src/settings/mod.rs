@@ -149,6 +149,16 @@ impl Settings {
         })
     }
 
+    /// The same settings for a process with no screen (`conftop serve`):
+    /// read-only (as the options it is resolved from say), no keys, no rows to name.
+    pub fn headless(self) -> Settings {
+        Settings {
+            mode: Mode::Headless,
+            mouse: false,
+            ..self
+        }
+    }
+
     /// The audit log, opened (`None` in read-only modes, which record nothing).
     pub fn open_audit_log(&self) -> Result<Option<AuditLog>, String> {
         let Some(path) = &self.audit_log else {

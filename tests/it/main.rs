@@ -15,6 +15,8 @@ mod optional;
 mod pty;
 mod push;
 mod removal;
+mod scrape;
+mod serve;
 mod sim_busy;
 mod sim_mute;
 mod sim_ws;
