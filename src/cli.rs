@@ -67,6 +67,10 @@ pub enum Sub {
     /// Follow the API with no terminal at all and serve its metrics for Prometheus, until
     /// SIGTERM or SIGINT (for a host with no screen, under systemd; docs/metrics.md).
     Serve(ServeArgs),
+    /// Check once whether anyone is stuck joining or leaving and whether the API answers, as
+    /// a monitoring plugin: one line, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+    /// (docs/check.md).
+    Check(CheckArgs),
     /// Run the built-in VoIPbin simulator on its own, until stopped.
     Sim(Box<SimArgs>),
     /// Print a shell completion script (docs/development.md says where each shell wants it).
@@ -120,6 +124,48 @@ impl ListArgs {
                 no_push: true,
                 ..RunArgs::default()
             },
+            read_only: true,
+            ..DashArgs::default()
+        }
+    }
+}
+
+/// How `conftop check` prints its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CheckOutput {
+    /// One line, as monitoring plugins print it: the state, the facts, and perfdata.
+    #[default]
+    Text,
+    /// The same facts as JSON (docs/check.md).
+    Json,
+}
+
+/// Options of `conftop check`.
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = CheckOutput::Text)]
+    pub output: CheckOutput,
+    /// Give up, UNKNOWN, if the answer is not known within this long (the whole check, each
+    /// request included) [default: 30s].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub stuck: StuckArgs,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+impl CheckArgs {
+    /// The dashboard's options these stand for: one set of rules resolves them all.
+    pub fn dash_args(&self) -> DashArgs {
+        DashArgs {
+            conn: self.conn.clone(),
+            run: RunArgs {
+                no_push: true,
+                ..RunArgs::default()
+            },
+            stuck: self.stuck.clone(),
             read_only: true,
             ..DashArgs::default()
         }

@@ -35,6 +35,8 @@ pub const THEME: &str = "default";
 pub const METRICS_LISTEN: std::net::SocketAddr = std::net::SocketAddr::V4(
     std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 9464),
 );
+/// `conftop check`: the whole check, within a monitoring system's usual limit of a minute.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
 /// `conftop sim`: simulated time against real time.
 pub const SIM_SPEED: RangeInclusive<f64> = f64::MIN_POSITIVE..=1000.0;
 /// `conftop sim`: arrivals per minute when not 0.

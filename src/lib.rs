@@ -60,6 +60,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod cache;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod defaults;

@@ -149,7 +149,7 @@ impl Settings {
         })
     }
 
-    /// The same settings for a process with no screen (`conftop serve`):
+    /// The same settings for a process with no screen (`conftop serve`, `conftop check`):
     /// read-only (as the options it is resolved from say), no keys, no rows to name.
     pub fn headless(self) -> Settings {
         Settings {
@@ -500,6 +500,19 @@ fn metrics_listen(
                 other => other.to_string(),
             },
         })
+}
+
+/// `conftop check --timeout`: how long the whole check may take.
+pub fn check_timeout(given: Option<Duration>) -> Result<Duration, SettingsError> {
+    let timeout = given.unwrap_or(defaults::CHECK_TIMEOUT);
+    if timeout < defaults::MIN_TIMEOUT {
+        return Err(SettingsError::TimeoutTooShort {
+            option: "--timeout".to_owned(),
+            given: shown(timeout),
+            min: shown(defaults::MIN_TIMEOUT),
+        });
+    }
+    Ok(timeout)
 }
 
 /// `conftop list --timeout`: how long the whole picture may take.

@@ -3,6 +3,7 @@
 mod api_client;
 mod busy;
 mod cache;
+mod check;
 mod common;
 mod e2e;
 mod faults;

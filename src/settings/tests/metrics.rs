@@ -57,3 +57,44 @@ fn the_config_file_may_name_the_metrics_address_and_the_flag_wins() {
     ));
     assert_eq!(ok(&f, &[]).metrics.unwrap().to_string(), "[::]:9300");
 }
+
+#[test]
+fn serve_and_check_are_read_only_and_have_no_screen() {
+    let f = Fixture::new(KEY);
+    let s = ok(&f, &["--kiosk"]).headless();
+    assert_eq!(s.mode, Mode::Headless);
+    assert!(s.mode.read_only() && !s.mouse);
+    assert!(!s.sync_config(None).allow_actions);
+    assert!(!s.sync_config(None).name_everyone, "no screen: no callers");
+    let argv = [
+        "conftop",
+        "serve",
+        "--metrics-listen",
+        "9464",
+        "--interval",
+        "5s",
+    ];
+    let Some(Sub::Serve(serve)) = Cli::try_parse_from(argv).unwrap().command else {
+        panic!("conftop serve parses");
+    };
+    let dash = serve.dash_args();
+    assert!(dash.read_only && dash.metrics.metrics_listen.is_some());
+    let argv = ["conftop", "check", "--stuck-crit", "5m", "-o", "json"];
+    let Some(Sub::Check(check)) = Cli::try_parse_from(argv).unwrap().command else {
+        panic!("conftop check parses");
+    };
+    assert_eq!(
+        check.dash_args().stuck.stuck_crit,
+        Some(Duration::from_secs(300))
+    );
+    for argv in [
+        &["conftop", "serve", "--kiosk"][..],
+        &["conftop", "serve", "--theme", "mono"],
+        &["conftop", "check", "--metrics-listen", "9464"],
+    ] {
+        assert!(Cli::try_parse_from(argv).is_err(), "{argv:?}");
+    }
+    assert_eq!(crate::check::State::Unknown.exit_code(), 3);
+    assert!(check_timeout(Some(Duration::from_millis(10))).is_err());
+    assert_eq!(check_timeout(None).unwrap(), defaults::CHECK_TIMEOUT);
+}
