@@ -25,3 +25,4 @@ mod sim_ws_faults;
 mod soak;
 mod spec;
 mod sync;
+mod wall_metrics;
