@@ -25,4 +25,5 @@ mod sim_ws_faults;
 mod soak;
 mod spec;
 mod sync;
+mod systemd;
 mod wall_metrics;

@@ -287,3 +287,43 @@ fn withdrawn_data_leaves_only_what_is_known_of_the_data_itself() {
     assert!(r.series("conftop_stuck_participants").is_empty());
     assert_eq!(r.get("conftop_history_complete", &[]), Some(1.0));
 }
+
+/// The names in a text: every `conftop_…` word.
+fn names_in(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for (i, _) in text.match_indices("conftop_") {
+        let name: String = text[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        out.insert(name);
+    }
+    out
+}
+
+#[test]
+fn the_docs_and_the_grafana_dashboard_name_the_metrics_there_are_and_all_of_them() {
+    let mut s = populated_headless();
+    s.acted.insert(("remove", "removed"), 1);
+    let requests = [("GET /customer", Answer::Status(200), 1)];
+    let text = exposition(&s.health(), &requests, t0(), Format::Prometheus);
+    let exported: std::collections::BTreeSet<String> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split(['{', ' ']).next())
+        .map(str::to_owned)
+        .collect();
+    let docs = include_str!("../../../docs/metrics.md");
+    let grafana = include_str!("../../../docs/grafana/conftop.json");
+    serde_json::from_str::<serde_json::Value>(grafana).expect("the dashboard is JSON");
+    for name in names_in(docs).iter().chain(&names_in(grafana)) {
+        assert!(exported.contains(name), "{name} is named but not exported");
+    }
+    let documented = names_in(docs);
+    for name in &exported {
+        assert!(
+            documented.contains(name),
+            "{name} is exported but not in docs/metrics.md"
+        );
+    }
+}
