@@ -36,7 +36,7 @@ pub const METRICS_LISTEN: std::net::SocketAddr = std::net::SocketAddr::V4(
     std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 9464),
 );
 /// `conftop check`: the whole check, within a monitoring system's usual limit of a minute.
-pub const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(50);
 /// `conftop sim`: simulated time against real time.
 pub const SIM_SPEED: RangeInclusive<f64> = f64::MIN_POSITIVE..=1000.0;
 /// `conftop sim`: arrivals per minute when not 0.
