@@ -64,6 +64,13 @@ pub struct Cli {
 pub enum Sub {
     /// Print who is in which conference right now, once, for scripts (no terminal needed).
     List(ListArgs),
+    /// Follow the API with no terminal at all and serve its metrics for Prometheus, until
+    /// SIGTERM or SIGINT (for a host with no screen, under systemd; docs/metrics.md).
+    Serve(ServeArgs),
+    /// Check once whether anyone is stuck joining or leaving and whether the API answers, as
+    /// a monitoring plugin: one line, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+    /// (docs/check.md).
+    Check(CheckArgs),
     /// Run the built-in VoIPbin simulator on its own, until stopped.
     Sim(Box<SimArgs>),
     /// Print a shell completion script (docs/development.md says where each shell wants it).
@@ -113,7 +120,79 @@ impl ListArgs {
     pub fn dash_args(&self) -> DashArgs {
         DashArgs {
             conn: self.conn.clone(),
-            no_push: true,
+            run: RunArgs {
+                no_push: true,
+                ..RunArgs::default()
+            },
+            read_only: true,
+            ..DashArgs::default()
+        }
+    }
+}
+
+/// How `conftop check` prints its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CheckOutput {
+    /// One line, as monitoring plugins print it: the state, the facts, and perfdata.
+    #[default]
+    Text,
+    /// The same facts as JSON (docs/check.md).
+    Json,
+}
+
+/// Options of `conftop check`.
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = CheckOutput::Text)]
+    pub output: CheckOutput,
+    /// Give up if the answer is not known within this long: the whole check, each request
+    /// within half of it (under the usual minute a monitoring system allows) [default: 50s].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub stuck: StuckArgs,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+impl CheckArgs {
+    /// The dashboard's options these stand for: one set of rules resolves them all.
+    pub fn dash_args(&self) -> DashArgs {
+        DashArgs {
+            conn: self.conn.clone(),
+            run: RunArgs {
+                no_push: true,
+                ..RunArgs::default()
+            },
+            stuck: self.stuck.clone(),
+            read_only: true,
+            ..DashArgs::default()
+        }
+    }
+}
+
+/// Options of `conftop serve`.
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub stuck: StuckArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
+}
+
+impl ServeArgs {
+    /// The dashboard's options these stand for (read-only: serve never acts on anyone).
+    pub fn dash_args(&self) -> DashArgs {
+        DashArgs {
+            conn: self.conn.clone(),
+            run: self.run.clone(),
+            stuck: self.stuck.clone(),
+            metrics: self.metrics.clone(),
             read_only: true,
             ..DashArgs::default()
         }
@@ -169,11 +248,10 @@ pub struct ConnArgs {
     pub region: Option<String>,
 }
 
-/// Options of the dashboard.
-#[derive(Debug, Args, Default)]
-pub struct DashArgs {
-    #[command(flatten)]
-    pub conn: ConnArgs,
+/// How a long-running conftop follows the API and what it does besides: the dashboard's,
+/// the wall's and `conftop serve`'s alike.
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunArgs {
     /// Don't follow VoIPbin's websocket: learn every change by polling (also `push = false` in
     /// the config file).
     #[arg(long)]
@@ -181,6 +259,53 @@ pub struct DashArgs {
     /// Time between refreshes while polling (minimum 1s) [default: 2s].
     #[arg(long, value_name = "D", value_parser = parse_duration)]
     pub interval: Option<Duration>,
+    /// Without a good refresh for this long, rows are withdrawn: "NO DATA" [default: 1m].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub no_data_after: Option<Duration>,
+    /// Timeout of each API request [default: 10s].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Where the log goes [default: conftop.log in the data directory].
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Run PROGRAM on each trouble that starts or ends, the facts in CONFTOP_* variables
+    /// (also alert_command = ["program", "arg", …] in the config file; docs/alerts.md).
+    #[arg(long, value_name = "PROGRAM")]
+    pub alert_command: Option<PathBuf>,
+}
+
+/// When joining or leaving is too long.
+#[derive(Debug, Args, Default, Clone)]
+pub struct StuckArgs {
+    /// Joining/leaving longer than this is a warning [default: 30s].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub stuck_warn: Option<Duration>,
+    /// Joining/leaving longer than this is critical [default: 2m].
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub stuck_crit: Option<Duration>,
+}
+
+/// The metrics endpoint.
+#[derive(Debug, Args, Default, Clone)]
+pub struct MetricsArgs {
+    /// Serve Prometheus metrics at http://HOST:PORT/metrics; a PORT alone is 127.0.0.1:PORT,
+    /// and only this machine's addresses unless --metrics-allow-remote (also metrics_listen
+    /// in the config file; docs/metrics.md) [default: none; conftop serve: 127.0.0.1:9464].
+    #[arg(long, value_name = "HOST:PORT")]
+    pub metrics_listen: Option<String>,
+    /// Let --metrics-listen take an address other machines reach (the metrics name the
+    /// customer and its rooms, with no authentication) (also metrics_allow_remote = true).
+    #[arg(long)]
+    pub metrics_allow_remote: bool,
+}
+
+/// Options of the dashboard.
+#[derive(Debug, Args, Default)]
+pub struct DashArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Never remove or mute anyone: both disappear from keys, hints and help (also
     /// `read_only = true` in the config file).
     #[arg(long)]
@@ -203,28 +328,13 @@ pub struct DashArgs {
     /// No colour; any non-empty NO_COLOR does the same.
     #[arg(long)]
     pub no_color: bool,
-    /// Joining/leaving longer than this is a warning [default: 30s].
-    #[arg(long, value_name = "D", value_parser = parse_duration)]
-    pub stuck_warn: Option<Duration>,
-    /// Joining/leaving longer than this is critical [default: 2m].
-    #[arg(long, value_name = "D", value_parser = parse_duration)]
-    pub stuck_crit: Option<Duration>,
-    /// Without a good refresh for this long, rows are withdrawn: "NO DATA" [default: 1m].
-    #[arg(long, value_name = "D", value_parser = parse_duration)]
-    pub no_data_after: Option<Duration>,
-    /// Timeout of each API request [default: 10s].
-    #[arg(long, value_name = "D", value_parser = parse_duration)]
-    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub stuck: StuckArgs,
     /// Where removals and mutes are recorded [default: audit.jsonl in the data directory].
     #[arg(long, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
-    /// Where the log goes [default: conftop.log in the data directory].
-    #[arg(long, value_name = "PATH")]
-    pub log_file: Option<PathBuf>,
-    /// Run PROGRAM on each trouble that starts or ends, the facts in CONFTOP_* variables
-    /// (also alert_command = ["program", "arg", …] in the config file; docs/alerts.md).
-    #[arg(long, value_name = "PROGRAM")]
-    pub alert_command: Option<PathBuf>,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
     /// Panic on purpose once the screen is up, to check the terminal is restored and the report
     /// goes to the log (used by the end-to-end tests).
     #[arg(long, hide = true)]
@@ -482,6 +592,15 @@ mod tests {
     }
 
     #[test]
+    fn the_checks_help_states_its_timeout() {
+        let mut cmd = Cli::command();
+        let check = cmd.find_subcommand_mut("check").expect("conftop check");
+        let help = check.render_long_help().to_string();
+        let default = crate::format::shown(crate::defaults::CHECK_TIMEOUT);
+        assert!(help.contains(&format!("[default: {default}]")), "{help}");
+    }
+
+    #[test]
     fn help_states_the_defaults_that_apply() {
         use crate::defaults;
         use crate::format::shown;
@@ -495,6 +614,10 @@ mod tests {
             ("--timeout", shown(defaults::TIMEOUT)),
             ("--budget", defaults::BUDGET.to_string()),
             ("--theme", defaults::THEME.to_owned()),
+            (
+                "--metrics-listen",
+                format!("none; conftop serve: {}", defaults::METRICS_LISTEN),
+            ),
         ] {
             let row = table
                 .lines()

@@ -54,6 +54,10 @@ pub struct FileConfig {
     pub alert_command: Option<Vec<String>>,
     /// Callers' numbers and `conference:<id>`s watched from the start.
     pub watch: Option<Vec<String>>,
+    /// `--metrics-listen`.
+    pub metrics_listen: Option<String>,
+    /// `--metrics-allow-remote`.
+    pub metrics_allow_remote: Option<bool>,
 }
 
 /// Why configuration failed.

@@ -30,6 +30,13 @@ pub const MIN_TIMEOUT: Duration = Duration::from_millis(100);
 pub const BUDGET: f64 = 8.0;
 pub const BUDGET_RANGE: RangeInclusive<f64> = 0.5..=16.0;
 pub const THEME: &str = "default";
+/// `conftop serve`'s metrics, when neither `--metrics-listen` nor the config file says: this
+/// machine only, on the port Prometheus exporters of this kind commonly take.
+pub const METRICS_LISTEN: std::net::SocketAddr = std::net::SocketAddr::V4(
+    std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 9464),
+);
+/// `conftop check`: the whole check, within a monitoring system's usual limit of a minute.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(50);
 /// `conftop sim`: simulated time against real time.
 pub const SIM_SPEED: RangeInclusive<f64> = f64::MIN_POSITIVE..=1000.0;
 /// `conftop sim`: arrivals per minute when not 0.

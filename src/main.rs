@@ -1,5 +1,5 @@
-//! `conftop`: the dashboard, `conftop --demo`, `conftop list`, `conftop sim`, and the shell's
-//! completions and man page.
+//! `conftop`: the dashboard, `conftop --demo`, `conftop list`, `conftop serve`, `conftop
+//! check`, `conftop sim`, and the shell's completions and man page.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -10,14 +10,17 @@ use jiff::Timestamp;
 
 use conftop::api::Client;
 use conftop::app::AppState;
-use conftop::cli::{Cli, DashArgs, ListArgs, SimArgs, Sub};
+use conftop::cli::{CheckArgs, CheckOutput, Cli, DashArgs, ListArgs, ServeArgs, SimArgs, Sub};
 use conftop::list::{self, Listing};
 use conftop::settings::{self, Settings};
 use conftop::sim::Sim;
 use conftop::{logging, sync, tui};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return bad_command_line(e),
+    };
     // Printed at once: no runtime, no settings.
     match &cli.command {
         Some(Sub::Completions { shell }) => return print(&conftop::cli::completions(*shell)),
@@ -34,7 +37,7 @@ fn main() -> ExitCode {
     // keeps memory low (no per-thread allocator arenas). The standalone simulator may serve
     // several clients at once.
     let runtime = match &cli.command {
-        None => tokio::runtime::Builder::new_current_thread()
+        None | Some(Sub::Serve(_) | Sub::Check(_)) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build(),
         Some(_) => tokio::runtime::Builder::new_multi_thread()
@@ -45,9 +48,16 @@ fn main() -> ExitCode {
     let Ok(runtime) = runtime.inspect_err(|e| say(&format!("cannot start: {e}"))) else {
         return ExitCode::FAILURE;
     };
+    if let Some(Sub::Check(args)) = cli.command {
+        let code = runtime.block_on(run_check(args));
+        runtime.shutdown_timeout(Duration::from_millis(200));
+        return code;
+    }
     let result = match cli.command {
         Some(Sub::Sim(args)) => runtime.block_on(run_sim(*args)),
         Some(Sub::List(args)) => runtime.block_on(run_list(args)),
+        Some(Sub::Serve(args)) => runtime.block_on(run_serve(args)),
+        Some(Sub::Check(_)) => Ok(()),
         Some(Sub::Completions { .. } | Sub::Man) => Ok(()),
         None => runtime.block_on(run_dashboard(cli.dash)),
     };
@@ -57,6 +67,21 @@ fn main() -> ExitCode {
         |Failure(code, m)| fail_with(code, &m),
         |()| ExitCode::SUCCESS,
     )
+}
+
+/// What clap says of a command line it cannot read, with clap's exit status (2), except for
+/// `conftop check`, whose every answer is a monitoring plugin's: UNKNOWN (3), with its line.
+fn bad_command_line(e: clap::Error) -> ExitCode {
+    let is_check = std::env::args_os().nth(1).is_some_and(|a| a == "check");
+    if !is_check || !e.use_stderr() {
+        e.exit();
+    }
+    let first = e.to_string();
+    let first = first.lines().next().unwrap_or("bad options");
+    let line = conftop::check::unknown(first.trim_start_matches("error: ")).line();
+    let _ = write_out(format!("{line}\n").as_bytes());
+    let _ = e.print();
+    ExitCode::from(conftop::check::State::Unknown.exit_code())
 }
 
 /// A line on stderr; if the terminal is gone there is no one to tell, and that is no reason
@@ -117,9 +142,20 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     };
     settings.warnings.iter().for_each(|w| say(w));
 
+    // Taken now, so that a port in use is said before the screen starts.
+    let metrics = match settings.metrics {
+        Some(addr) => Some(
+            conftop::metrics::bind(addr)
+                .await
+                .map_err(|e| Failure(1, e.to_string()))?,
+        ),
+        None => None,
+    };
+
     // The API, real or simulated; the demo's simulator lives as long as the dashboard.
     let (client_config, credentials, _demo) = settings.connect().await.map_err(demo_failed)?;
     let client = Client::new(&client_config, credentials).map_err(usage)?;
+    let requests = client.request_counts();
     let audit = settings.open_audit_log().map_err(usage)?;
     let audit_path = audit.as_ref().map(|a| a.path().display().to_string());
     let mut app_config = settings.app_config(client.host(), audit_path);
@@ -142,6 +178,7 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         .size()
         .map_err(|e| Failure(1, format!("no terminal size: {e}")))?;
     let mut app = AppState::new(app_config, Timestamp::now(), (size.width, size.height));
+    let metrics = metrics.map(|listener| serve_metrics(listener, &app, requests));
     if args.crash_test_task || args.crash_test {
         tui::crash_test(&mut guard, &app, &settings.theme, args.crash_test).await;
     }
@@ -154,6 +191,7 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
         tui::Outlets {
             sync: handle.commands,
             alert_command: settings.alert_command.clone(),
+            metrics,
         },
         tui::signals(),
     )
@@ -168,6 +206,99 @@ async fn run_dashboard(args: DashArgs) -> Result<(), Failure> {
     let how = exit.map_err(|e| Failure(1, format!("terminal error: {e}")))?;
     tracing::info!(?how, "conftop stopped");
     Ok(())
+}
+
+/// Serves `/metrics` on `listener` from the figures published by the event loop, starting
+/// with `app`'s; the requests are the client's own counts.
+fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    app: &AppState,
+    requests: std::sync::Arc<conftop::api::RequestCounts>,
+) -> conftop::metrics::Publisher {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!("metrics at http://{addr}/metrics");
+    }
+    let (publisher, source) = conftop::metrics::channel(app.health(), requests);
+    conftop::metrics::serve(listener, source);
+    publisher
+}
+
+/// `conftop serve`: the sync task, the app's state and the metrics, with no terminal, until
+/// a signal.
+async fn run_serve(args: ServeArgs) -> Result<(), Failure> {
+    let settings = Settings::resolve(&args.dash_args(), &|name| std::env::var(name).ok())
+        .map_err(usage)?
+        .headless();
+    let log_file = match &settings.log_file {
+        Some(path) => Some(
+            logging::init(path)
+                .map_err(|e| usage(format!("cannot write the log file {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    settings.warnings.iter().for_each(|w| say(w));
+    let addr = settings
+        .metrics
+        .unwrap_or(conftop::defaults::METRICS_LISTEN);
+    let listener = conftop::metrics::bind(addr)
+        .await
+        .map_err(|e| Failure(1, e.to_string()))?;
+    let (client_config, credentials, _demo) = settings.connect().await.map_err(demo_failed)?;
+    let client = Client::new(&client_config, credentials).map_err(usage)?;
+    let requests = client.request_counts();
+    let mut app_config = settings.app_config(client.host(), None);
+    app_config.pid = Some(std::process::id());
+    let handle = sync::spawn(client, settings.sync_config(None));
+    tokio::spawn(conftop::memory::give_back_freed());
+    let mut app = AppState::new(app_config, Timestamp::now(), (0, 0));
+    let bound = listener.local_addr().unwrap_or(addr);
+    let metrics = serve_metrics(listener, &app, requests);
+    tracing::info!(log = ?log_file, "conftop serve started");
+    // Said once, for the journal or whoever started it; nothing else is printed.
+    say(&format!("serving metrics at http://{bound}/metrics"));
+    conftop::serve::run(
+        &mut app,
+        handle.events,
+        tui::Outlets {
+            sync: handle.commands,
+            alert_command: settings.alert_command.clone(),
+            metrics: Some(metrics),
+        },
+        tui::signals(),
+    )
+    .await;
+    let stopped = tokio::time::timeout(Duration::from_secs(4), handle.task).await;
+    stopped
+        .inspect_err(|_| tracing::warn!("the sync task did not stop in time"))
+        .ok();
+    tracing::info!("conftop serve stopped");
+    Ok(())
+}
+
+/// `conftop check`: one line on stdout and the monitoring-plugin exit status, whatever
+/// happens (a bad option or a missing credential is UNKNOWN, 3).
+async fn run_check(args: CheckArgs) -> ExitCode {
+    let resolved = Settings::resolve(&args.dash_args(), &|name| std::env::var(name).ok())
+        .map(Settings::headless)
+        .and_then(|s| settings::check_timeout(args.timeout).map(|t| (s, t)));
+    let report = match resolved {
+        Ok((settings, timeout)) => {
+            settings.warnings.iter().for_each(|w| say(w));
+            conftop::check::run(&settings, timeout).await
+        }
+        Err(e) => conftop::check::unknown(&e.to_string()),
+    };
+    let text = match args.output {
+        CheckOutput::Text => format!("{}\n", report.line()),
+        CheckOutput::Json => report.json(),
+    };
+    match write_out(text.as_bytes()) {
+        Ok(()) => ExitCode::from(report.exit_code),
+        Err(Failure(_, m)) => {
+            say(&m);
+            ExitCode::from(conftop::check::State::Unknown.exit_code())
+        }
+    }
 }
 
 /// `conftop list`: one complete picture, printed. Exit statuses: 0 printed, 2 options or

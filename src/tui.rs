@@ -89,10 +89,11 @@ pub enum Exit {
 pub type SyncCommands = mpsc::Sender<sync::SyncCommand>;
 
 /// Where the app's commands go besides the screen: the sync task, and the alert command when
-/// one is set.
+/// one is set; and where its figures go for the metrics, when they are served.
 pub struct Outlets {
     pub sync: SyncCommands,
     pub alert_command: Option<Vec<String>>,
+    pub metrics: Option<crate::metrics::Publisher>,
 }
 
 /// Runs until the user quits or `shutdown` resolves.
@@ -131,6 +132,7 @@ where
         searches_file: app.cfg.searches_file.clone(),
     };
 
+    let metrics = outlets.metrics;
     terminal.draw(|f| ui::draw(f, app, theme))?;
     loop {
         let event = tokio::select! {
@@ -158,6 +160,8 @@ where
         if let Event::Resize(w, h) = event {
             terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
         }
+        // The figures change with what the sync task says and with time, not with keys.
+        let mut renew = matches!(event, Event::Sync(_) | Event::Tick);
         let commands = app::update(app, event, Timestamp::now());
         if out.carry_out(terminal, commands).await == Some(Exit::Quit) {
             return Ok(Exit::Quit);
@@ -168,10 +172,14 @@ where
         while std::time::Instant::now() < drain_until
             && let Ok(ev) = sync_events.try_recv()
         {
+            renew = true;
             let commands = app::update(app, Event::Sync(ev), Timestamp::now());
             if out.carry_out(terminal, commands).await == Some(Exit::Quit) {
                 return Ok(Exit::Quit);
             }
+        }
+        if renew && let Some(m) = &metrics {
+            m.send_replace(std::sync::Arc::new(app.health()));
         }
         // Drawn after every round of events: ratatui writes only the cells that differ from
         // the last frame, so an unchanged picture costs a draw into memory and no output.

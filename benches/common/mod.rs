@@ -264,6 +264,7 @@ pub const INTERACTIVE: Mode = Mode::Interactive { read_only: false };
 pub fn mode_name(mode: Mode) -> &'static str {
     match mode {
         Mode::Kiosk => "kiosk",
+        Mode::Headless => "headless",
         Mode::Interactive { .. } => "interactive",
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP client: one method per call conftop makes, each with a timeout and a typed error.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode, Url, header};
@@ -8,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use super::counts::{Answer, RequestCounts};
 use super::error::ApiError;
 use super::model::{Call, Conference, Conferencecall, Customer, Page};
 
@@ -117,6 +119,8 @@ pub struct Client {
     /// How long opening a connection (and the websocket's handshake) may take.
     pub(super) timeout: Duration,
     credential_source: Option<String>,
+    /// Every request sent, by endpoint and answer (see [`Client::request_counts`]).
+    pub(super) counts: Arc<RequestCounts>,
 }
 
 impl fmt::Debug for Client {
@@ -199,7 +203,21 @@ impl Client {
             creds,
             timeout: config.timeout,
             credential_source: config.credential_source.clone(),
+            counts: Arc::default(),
         })
+    }
+
+    /// The requests this client and its clones have sent, by endpoint and answer: read by
+    /// the metrics, never a request of its own.
+    pub fn request_counts(&self) -> Arc<RequestCounts> {
+        self.counts.clone()
+    }
+
+    /// Counts one request to `endpoint` by its answer (`ok`: the status of a success).
+    pub(super) fn count<T>(&self, endpoint: &'static str, result: &Result<T, ApiError>, ok: u16) {
+        if let Some(answer) = Answer::of(result, ok) {
+            self.counts.record(endpoint, answer);
+        }
     }
 
     /// The API host and port, for the header; never the credentials.
@@ -268,9 +286,16 @@ impl Client {
         endpoint: &'static str,
         path: &str,
     ) -> Result<T, ApiError> {
-        let (status, body) = self.send(method, endpoint, path, true, &[]).await?;
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::decode(endpoint, status, &e.to_string()))
+        let result =
+            self.send(method, endpoint, path, true, &[])
+                .await
+                .and_then(|(status, body)| {
+                    let record = serde_json::from_slice(&body)
+                        .map_err(|e| ApiError::decode(endpoint, status, &e.to_string()));
+                    record.map(|r| (status, r))
+                });
+        self.count(endpoint, &result, result.as_ref().map_or(0, |(s, _)| *s));
+        result.map(|(_, r)| r)
     }
 
     async fn list<T: DeserializeOwned>(
@@ -286,10 +311,16 @@ impl Client {
         if let Some(token) = &page.page_token {
             query.push(("page_token", token.clone()));
         }
-        let (status, body) = self
+        let result = self
             .send(Method::GET, endpoint, path, false, &query)
-            .await?;
-        Page::from_json(&body).map_err(|e| ApiError::decode(endpoint, status, &e.to_string()))
+            .await
+            .and_then(|(status, body)| {
+                let page = Page::from_json(&body)
+                    .map_err(|e| ApiError::decode(endpoint, status, &e.to_string()));
+                page.map(|p| (status, p))
+            });
+        self.count(endpoint, &result, result.as_ref().map_or(0, |(s, _)| *s));
+        result.map(|(_, p)| p)
     }
 
     /// Sends one request and returns the status and body of a 2xx answer.

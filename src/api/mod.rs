@@ -5,6 +5,7 @@
 //! all decode.
 
 mod client;
+mod counts;
 mod enums;
 mod error;
 mod model;
@@ -15,6 +16,7 @@ mod ws;
 pub use client::{
     Client, ClientConfig, ClientConfigError, Credentials, DEFAULT_API_URL, PageRequest,
 };
+pub use counts::{Answer, RequestCounts};
 pub use enums::{
     AddressType, CallDirection, CallStatus, ConferenceStatus, ConferenceType, ConferencecallStatus,
     ReferenceType,

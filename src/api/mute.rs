@@ -58,6 +58,18 @@ impl Client {
         call: Uuid,
         direction: MuteDirection,
     ) -> Result<(), ApiError> {
+        let result = self.mute_once(method, endpoint, call, direction).await;
+        self.count(endpoint, &result, 200);
+        result
+    }
+
+    async fn mute_once(
+        &self,
+        method: Method,
+        endpoint: &'static str,
+        call: Uuid,
+        direction: MuteDirection,
+    ) -> Result<(), ApiError> {
         let mut url = self.base.clone();
         url.path_segments_mut()
             .map_err(|_| ApiError::internal(endpoint, "base URL cannot take a path"))?

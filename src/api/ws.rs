@@ -99,6 +99,12 @@ impl Client {
     /// Opens the event websocket with this client's credentials: the access key as
     /// `?accesskey=`, a token as `Authorization: Bearer`.
     pub async fn open_events(&self) -> Result<EventSocket, ApiError> {
+        let result = self.open_events_once().await;
+        self.count(ENDPOINT, &result, 101);
+        result
+    }
+
+    async fn open_events_once(&self) -> Result<EventSocket, ApiError> {
         let mut url = self.base.clone();
         let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
         url.set_scheme(scheme)

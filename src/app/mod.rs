@@ -19,6 +19,7 @@ mod apply;
 mod callers;
 mod confirm;
 pub mod copy;
+pub mod health;
 mod input;
 pub mod mouse;
 pub mod mute;
@@ -61,6 +62,9 @@ pub enum Mode {
     Interactive { read_only: bool },
     /// Wall display: read-only, no keys at all, pages rotate.
     Kiosk,
+    /// No screen at all (`conftop serve`, `conftop check`): read-only, no keys, and no rows
+    /// shown, so no caller is looked up for one.
+    Headless,
 }
 
 impl Mode {
@@ -319,6 +323,8 @@ pub struct AppState {
     watch_seen: std::collections::HashMap<Uuid, watch::Seen>,
     /// Verdicts of removals sent from here, by participant.
     verdicts: IdMap<Verdict>,
+    /// Every action's outcome so far, counted by action and verdict (the audit log's words).
+    pub(crate) acted: std::collections::BTreeMap<(&'static str, &'static str), u64>,
     /// The wall's pages.
     pub(crate) kiosk: kiosk::Pager,
     snapshots: u64,

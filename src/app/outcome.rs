@@ -7,6 +7,9 @@ use crate::sync::Outcome;
 use crate::verdict::ActionKind;
 
 pub(super) fn on_outcome(s: &mut AppState, o: Outcome) {
+    *s.acted
+        .entry((o.action.verb(), o.verdict.word()))
+        .or_default() += 1;
     // The name the dialog or the key press used, even if the row is gone by now; a better
     // one if the caller became known meanwhile.
     let pinned = s.acting.remove(&(o.action, o.participant));

@@ -11,7 +11,7 @@ impl AppState {
             until: now + SignedDuration::from_secs(20),
         });
         let keys = match cfg.mode {
-            Mode::Kiosk => KeyTable::empty(),
+            Mode::Kiosk | Mode::Headless => KeyTable::empty(),
             Mode::Interactive { read_only } => KeyTable::new(read_only),
         };
         AppState {
@@ -33,7 +33,7 @@ impl AppState {
             last_click: None,
             only: None,
             sort: match cfg.mode {
-                Mode::Kiosk => SortMode::Trouble,
+                Mode::Kiosk | Mode::Headless => SortMode::Trouble,
                 _ => SortMode::default(),
             },
             collapsed: HashSet::new(),
@@ -56,6 +56,7 @@ impl AppState {
                 .collect(),
             watch_seen: Default::default(),
             verdicts: IdMap::default(),
+            acted: Default::default(),
             kiosk: super::kiosk::Pager::new(now),
             snapshots: 0,
             rebuilds: 0,

@@ -65,8 +65,11 @@ impl AppState {
     }
 
     /// The participant rows on screen: the list's, or on a kiosk this page's and the next
-    /// one's (named before it turns).
+    /// one's (named before it turns); none without a screen.
     pub(super) fn shown_rows(&self) -> Vec<Uuid> {
+        if self.cfg.mode == Mode::Headless {
+            return Vec::new();
+        }
         if self.cfg.mode == Mode::Kiosk {
             let pages = self.kiosk.pages.len().max(1);
             [self.kiosk.page, (self.kiosk.page + 1) % pages]

@@ -91,6 +91,16 @@ impl ListError {
     }
 }
 
+/// What a picture must hold before it is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wants {
+    /// Every live participant and, as far as the budget allows, its caller (`conftop list`).
+    Callers,
+    /// Every live participant's status and times, no caller at all (`conftop check`): done at
+    /// the first complete picture, and not one request for a call.
+    Statuses,
+}
+
 /// Runs the sync task until one picture is complete, or `timeout` passes, then stops it. At
 /// the timeout, the latest picture is returned as it is (`complete: false`), if there is one.
 pub async fn collect(
@@ -98,12 +108,22 @@ pub async fn collect(
     config: SyncConfig,
     timeout: Duration,
 ) -> Result<Picture, ListError> {
+    gather(client, config, timeout, Wants::Callers).await
+}
+
+/// [`collect`], for what `wants` says.
+pub async fn gather(
+    client: Client,
+    config: SyncConfig,
+    timeout: Duration,
+    wants: Wants,
+) -> Result<Picture, ListError> {
     let host = client.host();
-    // The callers are the point of a listing, and there is no screen to keep true meanwhile:
-    // optional work may use the whole (still adaptive) budget.
+    // There is no screen to keep true meanwhile: optional work (the callers, the history)
+    // may use the whole (still adaptive) budget.
     let config = SyncConfig {
         budget: config.budget.optional_unlimited(),
-        name_everyone: true,
+        name_everyone: wants == Wants::Callers,
         // The whole horizon's history is read at once: a listing is complete only then.
         tracker: crate::sync::TrackerConfig {
             scan_every: 1,
@@ -113,7 +133,7 @@ pub async fn collect(
         ..config
     };
     let mut handle = crate::sync::spawn(client, config);
-    let result = wait(&host, &mut handle.events, timeout).await;
+    let result = wait(&host, &mut handle.events, timeout, wants).await;
     drop(handle.commands);
     handle.task.abort();
     result
@@ -123,6 +143,7 @@ async fn wait(
     host: &str,
     events: &mut tokio::sync::mpsc::Receiver<SyncEvent>,
     timeout: Duration,
+    wants: Wants,
 ) -> Result<Picture, ListError> {
     let deadline = Instant::now() + timeout;
     let mut customer = None;
@@ -193,7 +214,7 @@ async fn wait(
                     .as_ref()
                     .is_some_and(|(_, before)| missing >= *before);
                 idle_refreshes = if no_progress { idle_refreshes + 1 } else { 0 };
-                let done = missing == 0 || idle_refreshes >= 3;
+                let done = wants == Wants::Statuses || missing == 0 || idle_refreshes >= 3;
                 picture = Some((p, missing));
                 if done {
                     break;

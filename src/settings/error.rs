@@ -67,4 +67,10 @@ pub enum SettingsError {
     },
     #[error("--listen {given}: {why}")]
     SimListen { given: String, why: String },
+    #[error("{option} {given}: {why}")]
+    MetricsListen {
+        option: String,
+        given: String,
+        why: String,
+    },
 }

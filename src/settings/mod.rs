@@ -78,6 +78,8 @@ pub struct Settings {
     pub alert_command: Option<Vec<String>>,
     /// What the config file asks to watch from the start.
     pub watches: Vec<crate::app::watch::Watch>,
+    /// Where to serve the metrics (`--metrics-listen`, `metrics_listen`); `None`: nowhere.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 /// Which option a value came from, for error messages.
@@ -116,6 +118,7 @@ impl Settings {
         let (source, credential_source) = source(args, env, &file, &file_name, &mut warnings)?;
         let alert_command = notify::alert_command(args, &file, &from)?;
         let watches = notify::watches(&file, &file_name)?;
+        let metrics = metrics_listen(args, &file, &from)?;
         Ok(Settings {
             source,
             mode,
@@ -133,7 +136,7 @@ impl Settings {
             theme,
             region,
             allow_insecure_http: args.conn.allow_insecure_http,
-            push: !args.no_push && file.push.unwrap_or(true),
+            push: !args.run.no_push && file.push.unwrap_or(true),
             audit_log,
             log_file,
             credential_source,
@@ -142,7 +145,18 @@ impl Settings {
             mouse: !args.no_mouse && file.mouse != Some(false) && !matches!(mode, Mode::Kiosk),
             alert_command,
             watches,
+            metrics,
         })
+    }
+
+    /// The same settings for a process with no screen (`conftop serve`, `conftop check`):
+    /// read-only (as the options it is resolved from say), no keys, no rows to name.
+    pub fn headless(self) -> Settings {
+        Settings {
+            mode: Mode::Headless,
+            mouse: false,
+            ..self
+        }
     }
 
     /// The audit log, opened (`None` in read-only modes, which record nothing).
@@ -254,21 +268,24 @@ type From<'a> = &'a dyn Fn(&str, bool, &str) -> String;
 
 fn timing(args: &DashArgs, file: &FileConfig, from: From) -> Result<Timing, SettingsError> {
     let interval = args
+        .run
         .interval
         .or(file.interval)
         .unwrap_or(defaults::INTERVAL);
     if interval < defaults::MIN_INTERVAL {
         return Err(SettingsError::IntervalTooShort {
-            option: from("--interval", args.interval.is_some(), "interval"),
+            option: from("--interval", args.run.interval.is_some(), "interval"),
             given: shown(interval),
             min: shown(defaults::MIN_INTERVAL),
         });
     }
     let stuck_warn = args
+        .stuck
         .stuck_warn
         .or(file.stuck_warn)
         .unwrap_or(defaults::STUCK_WARN);
     let stuck_crit = args
+        .stuck
         .stuck_crit
         .or(file.stuck_crit)
         .unwrap_or(defaults::STUCK_CRIT);
@@ -292,15 +309,20 @@ fn timing(args: &DashArgs, file: &FileConfig, from: From) -> Result<Timing, Sett
             given: budget,
         });
     }
-    let timeout = args.timeout.or(file.timeout).unwrap_or(defaults::TIMEOUT);
+    let timeout = args
+        .run
+        .timeout
+        .or(file.timeout)
+        .unwrap_or(defaults::TIMEOUT);
     if timeout < defaults::MIN_TIMEOUT {
         return Err(SettingsError::TimeoutTooShort {
-            option: from("--timeout", args.timeout.is_some(), "timeout"),
+            option: from("--timeout", args.run.timeout.is_some(), "timeout"),
             given: shown(timeout),
             min: shown(defaults::MIN_TIMEOUT),
         });
     }
     let no_data_after = args
+        .run
         .no_data_after
         .or(file.no_data_after)
         .unwrap_or(defaults::NO_DATA_AFTER);
@@ -388,6 +410,7 @@ fn mode_and_files(
         )
     };
     let log_file = args
+        .run
         .log_file
         .clone()
         .or(file.log_file.clone())
@@ -441,6 +464,57 @@ fn source(
     Ok((source, credential_source))
 }
 
+/// `--metrics-listen HOST:PORT` (or a port alone, on 127.0.0.1), else `metrics_listen` in the
+/// file: only this machine's addresses unless `--metrics-allow-remote` (or
+/// `metrics_allow_remote = true`), as the metrics name the customer and its rooms and ask no
+/// one who they are.
+fn metrics_listen(
+    args: &DashArgs,
+    file: &FileConfig,
+    from: From,
+) -> Result<Option<std::net::SocketAddr>, SettingsError> {
+    let flag = args.metrics.metrics_listen.is_some();
+    let Some(given) = args
+        .metrics
+        .metrics_listen
+        .clone()
+        .or(file.metrics_listen.clone())
+    else {
+        return Ok(None);
+    };
+    let remote = args.metrics.metrics_allow_remote || file.metrics_allow_remote == Some(true);
+    listen::address_or_port(&given, remote)
+        .map(Some)
+        .map_err(|why| SettingsError::MetricsListen {
+            option: from("--metrics-listen", flag, "metrics_listen"),
+            given: given.clone(),
+            why: match why {
+                listen::Refused::Remote(ip) => format!(
+                    "it is {ip}, which other machines reach; the metrics name the customer and \
+                     its rooms to anyone who asks, so they are served on this machine only \
+                     unless --metrics-allow-remote (or metrics_allow_remote = true)"
+                ),
+                listen::Refused::Form => "give HOST:PORT or a port, e.g. 127.0.0.1:9464 or \
+                                          9464"
+                    .to_owned(),
+                other => other.to_string(),
+            },
+        })
+}
+
+/// `conftop check --timeout`: how long the whole check may take.
+pub fn check_timeout(given: Option<Duration>) -> Result<Duration, SettingsError> {
+    let timeout = given.unwrap_or(defaults::CHECK_TIMEOUT);
+    if timeout < defaults::MIN_TIMEOUT {
+        return Err(SettingsError::TimeoutTooShort {
+            option: "--timeout".to_owned(),
+            given: shown(timeout),
+            min: shown(defaults::MIN_TIMEOUT),
+        });
+    }
+    Ok(timeout)
+}
+
 /// `conftop list --timeout`: how long the whole picture may take.
 pub fn list_timeout(given: Option<Duration>) -> Result<Duration, SettingsError> {
     let timeout = given.unwrap_or(crate::list::DEFAULT_TIMEOUT);
@@ -455,6 +529,7 @@ pub fn list_timeout(given: Option<Duration>) -> Result<Duration, SettingsError> 
 }
 
 mod error;
+mod listen;
 mod notify;
 mod sim;
 mod source;

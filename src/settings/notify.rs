@@ -15,7 +15,7 @@ pub(super) fn alert_command(
     file: &FileConfig,
     from: &dyn Fn(&str, bool, &str) -> String,
 ) -> Result<Option<Vec<String>>, SettingsError> {
-    let (argv, flag) = match (&args.alert_command, &file.alert_command) {
+    let (argv, flag) = match (&args.run.alert_command, &file.alert_command) {
         (Some(p), _) => (vec![p.to_string_lossy().into_owned()], true),
         (None, Some(argv)) => (argv.clone(), false),
         (None, None) => return Ok(None),

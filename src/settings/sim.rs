@@ -148,34 +148,16 @@ pub fn sim_config(a: &SimArgs) -> Result<SimConfig, SettingsError> {
     })
 }
 
-/// `--listen HOST:PORT`: an address, or a host name resolved now. Without `allow_remote`
-/// the first loopback address it resolves to (`localhost` is 127.0.0.1 or ::1).
+/// `--listen HOST:PORT`: an address, or a host name resolved now (see [`super::listen`]).
 fn sim_listen(given: &str, allow_remote: bool) -> Result<std::net::SocketAddr, SettingsError> {
-    use std::net::ToSocketAddrs;
-    let fail = |why: String| SettingsError::SimListen {
+    super::listen::address(given, allow_remote).map_err(|why| SettingsError::SimListen {
         given: given.to_owned(),
-        why,
-    };
-    let addrs: Vec<std::net::SocketAddr> = given
-        .to_socket_addrs()
-        .map_err(|e| {
-            fail(match e.kind() {
-                std::io::ErrorKind::InvalidInput => {
-                    "give HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080".to_owned()
-                }
-                _ => format!("cannot resolve it ({e})"),
-            })
-        })?
-        .collect();
-    let first_loopback = addrs.iter().find(|a| a.ip().is_loopback());
-    match (first_loopback, addrs.first()) {
-        (Some(a), _) => Ok(*a),
-        (None, Some(a)) if allow_remote => Ok(*a),
-        (None, Some(a)) => Err(fail(format!(
-            "it is {}, not this machine; the simulator serves credentials, so it listens on \
-             loopback unless --allow-remote",
-            a.ip()
-        ))),
-        (None, None) => Err(fail("it resolves to no address".to_owned())),
-    }
+        why: match why {
+            super::listen::Refused::Remote(ip) => format!(
+                "it is {ip}, not this machine; the simulator serves credentials, so it \
+                 listens on loopback unless --allow-remote"
+            ),
+            other => other.to_string(),
+        },
+    })
 }

@@ -645,3 +645,5 @@ fn an_alert_command_must_name_a_runnable_program_and_watches_must_read() {
         "{e}"
     );
 }
+
+mod metrics;
