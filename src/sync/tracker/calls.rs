@@ -204,35 +204,9 @@ impl Tracker {
                 break;
             };
             let raw = page.items.len() + page.skipped;
-            self.learn_density(&page.items);
-            let oldest = missing
-                .iter()
-                .filter(|w| left.contains(&w.2))
-                .filter_map(|w| w.1.0)
-                .min();
-            let oldest = oldest.map(|t| t.saturating_sub(CALL_LEAD).unwrap_or(t));
-            let mut older_than_all = false;
-            let mut found = Vec::new();
-            for call in page.items {
-                older_than_all |= matches!((call.tm_create, oldest), (Some(t), Some(o)) if t < o);
-                if let Some(t) = call.tm_create {
-                    self.calls_reached = Some(self.calls_reached.map_or(t, |r| r.min(t)));
-                }
-                if left.remove(&call.id) {
-                    self.call_sent(call.id);
-                    found.push(call);
-                } else if self.remembered.stale_calls.contains(&call.id) {
-                    // Named from the cache or by a peer, its state not read here yet: this
-                    // page, read anyway, has it.
-                    found.push(call);
-                }
-            }
-            // Names appear page by page, and the app never takes in one huge batch.
-            if !found.is_empty() {
-                self.share_calls(&found).await;
-                self.calls_read(&found);
-                let _ = events.send(SyncEvent::Calls(found)).await;
-            }
+            let older_than_all = self
+                .take_calls_page(page.items, missing, &mut left, events)
+                .await;
             let step = pager.after(raw, page.next_page_token, &mut self.page_limit, false);
             let rest: Vec<Missing> = missing
                 .iter()
@@ -255,6 +229,48 @@ impl Tracker {
             break;
         }
         left
+    }
+
+    /// Takes one `GET /calls` page: the calls still missing among them (and those named
+    /// before whose state is stale) go to the app at once. Says whether the page went past
+    /// the oldest call left.
+    async fn take_calls_page(
+        &mut self,
+        items: Vec<Call>,
+        missing: &[Missing],
+        left: &mut HashSet<Uuid>,
+        events: &Events,
+    ) -> bool {
+        self.learn_density(&items);
+        let oldest = missing
+            .iter()
+            .filter(|w| left.contains(&w.2))
+            .filter_map(|w| w.1.0)
+            .min();
+        let oldest = oldest.map(|t| t.saturating_sub(CALL_LEAD).unwrap_or(t));
+        let mut older_than_all = false;
+        let mut found = Vec::new();
+        for call in items {
+            older_than_all |= matches!((call.tm_create, oldest), (Some(t), Some(o)) if t < o);
+            if let Some(t) = call.tm_create {
+                self.calls_reached = Some(self.calls_reached.map_or(t, |r| r.min(t)));
+            }
+            if left.remove(&call.id) {
+                self.call_sent(call.id);
+                found.push(call);
+            } else if self.remembered.stale_calls.contains(&call.id) {
+                // Named from the cache or by a peer, its state not read here yet: this page,
+                // read anyway, has it.
+                found.push(call);
+            }
+        }
+        // Names appear page by page, and the app never takes in one huge batch.
+        if !found.is_empty() {
+            self.share_calls(&found).await;
+            self.calls_read(&found);
+            let _ = events.send(SyncEvent::Calls(found)).await;
+        }
+        older_than_all
     }
 
     /// Asks for each missing call by id, in order, while the budget allows.

@@ -61,40 +61,55 @@ impl Tracker {
                 self.progress(f, events, false).await;
                 self.serve_screen(f, events).await;
             }
-            if found.past_horizon || found.at_frontier {
+            if self.walk_ends(step, full, &found, expected, &recent_yield, &pager) {
                 break;
-            }
-            match step {
-                Step::End => break,
-                Step::Capped(next) => {
-                    if full {
-                        self.deep = Some(next);
-                    } else {
-                        // More arrived since the last refresh than a normal walk covers.
-                        self.warm = false;
-                    }
-                    break;
-                }
-                Step::Next if !full => {}
-                // Everyone listed is found and this page holds nobody live: the rest is
-                // history, scanned in the background for old participants of unlisted rooms.
-                Step::Next if expected.is_empty() && found.live == 0 => {
-                    self.deep = pager.request().page_token;
-                    break;
-                }
-                // A page finds more of the participants still missing than fetching them one
-                // by one would for the same request: walk on.
-                Step::Next if pages_pay_off(&recent_yield, self.cfg.full_pages) => {}
-                // Pages no longer pay for themselves: the listed participants still missing
-                // are fetched one by one, the rest is left to the background scan.
-                Step::Next => {
-                    self.deep = pager.request().page_token;
-                    break;
-                }
             }
         }
         self.frontier = walk.newest;
         Ok(walk.seen)
+    }
+
+    /// Whether the walk stops after this page, and where the background scan goes on.
+    fn walk_ends(
+        &mut self,
+        step: Step,
+        full: bool,
+        found: &PageFound,
+        expected: &HashSet<Uuid>,
+        recent_yield: &[usize],
+        pager: &Pager,
+    ) -> bool {
+        if found.past_horizon || found.at_frontier {
+            return true;
+        }
+        match step {
+            Step::End => true,
+            Step::Capped(next) => {
+                if full {
+                    self.deep = Some(next);
+                } else {
+                    // More arrived since the last refresh than a normal walk covers.
+                    self.warm = false;
+                }
+                true
+            }
+            Step::Next if !full => false,
+            // Everyone listed is found and this page holds nobody live: the rest is history,
+            // scanned in the background for old participants of unlisted rooms.
+            Step::Next if expected.is_empty() && found.live == 0 => {
+                self.deep = pager.request().page_token;
+                true
+            }
+            // A page finds more of the participants still missing than fetching them one by
+            // one would for the same request: walk on.
+            Step::Next if pages_pay_off(recent_yield, self.cfg.full_pages) => false,
+            // Pages no longer pay for themselves: the listed participants still missing are
+            // fetched one by one, the rest is left to the background scan.
+            Step::Next => {
+                self.deep = pager.request().page_token;
+                true
+            }
+        }
     }
 
     /// Takes one page's records into the picture; says what the page held.
