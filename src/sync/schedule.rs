@@ -8,17 +8,19 @@
 //! The rules:
 //! - Jobs never overlap. A refresh asked for during one runs once, right after it.
 //! - While push is healthy a light poll runs every `push_poll` and a normal refresh (the room
-//!   list) every `push_check`; without push, a normal refresh every `interval`. Push coming up
-//!   forces a normal refresh (whatever changed while it was down is learned now).
+//!   list) every `push_check`; without push, a normal refresh every `interval`. Push starts
+//!   after the first refresh the API answered; coming up, it forces a normal refresh (whatever
+//!   changed while it was down is learned now), or makes the next probe one.
 //! - Pushed records are applied at once, between refreshes, while the API answers.
 //! - Callers newly wanted (rows on screen, a search) are looked up between refreshes by a
 //!   names-only job, which never moves the schedule; during a search lookups follow each
 //!   other while each gets somewhere.
 //! - A failed refresh turns the next ones into probes: one try each (no retry of passing
 //!   faults), after a pause that doubles from the interval up to [`PROBE_MAX`], jittered so
-//!   that screens do not probe in step; no names-only or pushed job meanwhile. Back to the
-//!   interval after the first success. So an outage costs a viewer about one request every
-//!   three to four seconds, and conftop is live again within [`PROBE_MAX`] of the API.
+//!   that screens do not probe in step; no names-only or pushed job meanwhile, and push
+//!   going up or down moves no probe. Back to the interval after the first success. So an
+//!   outage costs a viewer about one request every three to four seconds, and conftop is live
+//!   again within [`PROBE_MAX`] of the API.
 //! - An action is performed once per attempt; the same action on the same participant is
 //!   never in flight twice; in read-only mode none is performed. Those unanswered at exit
 //!   are given back by [`Scheduler::unanswered`], to be audited `unknown`.
@@ -240,16 +242,20 @@ impl Scheduler {
         let channel = match event {
             PushEvent::Up => {
                 self.push.up = true;
-                // Whatever changed while the socket was down is learned now.
+                // Whatever changed while the socket was down is learned now, or by the next
+                // probe if the API is failing (one request more into an outage tells nothing).
                 self.push.next_check = now;
-                self.refresh_soon(now);
+                if self.answering() {
+                    self.refresh_soon(now);
+                }
                 Channel::Push {
                     poll: self.rules.push_poll,
                 }
             }
             PushEvent::Down { reason, retry_in } => {
                 self.push.up = false;
-                if self.running.is_none() {
+                // Polling again, within an interval; probes keep their own pauses.
+                if self.running.is_none() && self.answering() {
                     self.next = self.next.min(now + self.rules.interval);
                 }
                 let why = format!("{reason}; retrying in {}s", retry_in.as_secs().max(1));
@@ -310,8 +316,11 @@ impl Scheduler {
                 effects.push(Effect::Send(SyncEvent::Failed { at: f.at, error }));
             }
         }
+        // Push starts after a refresh the API answered: during an outage from the start, its
+        // handshakes would only add to the probes.
         if self.rules.push
             && !self.push.started
+            && self.answering()
             && let Some(customer) = f.customer
         {
             self.push.started = true;

@@ -542,6 +542,48 @@ fn an_outage_costs_at_most_one_probe_every_two_seconds_after_ten_and_ends_within
 }
 
 #[test]
+fn an_outage_from_the_start_starts_no_push_and_push_moves_no_probe() {
+    let mut b = Bench::new(rules());
+    let customer = Some(Uuid::from_u128(42));
+    let finish = |b: &mut Bench, error: Option<ApiError>| {
+        b.step(Input::Finished(Finished {
+            error,
+            at: Timestamp::UNIX_EPOCH,
+            callers_left: 0,
+            customer,
+            rate: rate(8.0, 0),
+        }))
+    };
+    let starts_push =
+        |effects: &[Effect]| effects.iter().any(|e| matches!(e, Effect::StartPush(_)));
+    // The customer was read, then the API went down while the first refresh ran.
+    b.next_job();
+    assert!(
+        !starts_push(&finish(&mut b, Some(unavailable()))),
+        "no handshakes into an outage"
+    );
+    let probe = b.s.wake_at().unwrap();
+    // Push coming up or going down (a socket opened before) moves no probe.
+    b.at(ms(300)).step(Input::Push(PushEvent::Up));
+    assert_eq!(b.s.wake_at(), Some(probe), "up: no probe sooner");
+    b.at(ms(400)).step(Input::Push(PushEvent::Down {
+        reason: "websocket lost".into(),
+        retry_in: ms(1000),
+    }));
+    assert_eq!(b.s.wake_at(), Some(probe), "down: no probe sooner");
+    b.step(Input::Push(PushEvent::Up));
+    // The probe after it came up is a normal refresh, and once it is answered push starts.
+    b.now = b.now.max(probe);
+    assert_eq!(started(&b.step(Input::Timer)).unwrap().job, Job::Normal);
+    assert!(!starts_push(&finish(&mut b, Some(unavailable()))));
+    b.next_job();
+    assert!(
+        starts_push(&finish(&mut b, None)),
+        "the API answers: push starts"
+    );
+}
+
+#[test]
 fn a_refresh_the_user_asks_for_during_an_outage_is_one_probe_at_once() {
     let mut b = Bench::new(rules());
     b.next_job();
