@@ -3,11 +3,18 @@
 //! its own production traffic included), plus a pause that honours `Retry-After`.
 //!
 //! Several conftops of one customer share that limit without knowing of each other, so the
-//! rate adapts as TCP's does: it starts at part of the ceiling (with jitter, so screens powered
-//! on together do not march in step), grows steadily while no 429 comes, and halves when one
-//! does (the customer's limit, or a bare 429). After the first cut it grows ten times slower.
-//! Optional work (history scan, bulk caller walks) draws on a second, small share of the rate
-//! as well, so it never takes the whole budget.
+//! rate adapts. It starts at the ceiling (a little below, at random, so screens powered on
+//! together do not march in step): one screen alone never meets the customer's limit there,
+//! and its first picture comes as fast as the ceiling allows. Screens started together learn of
+//! each other from their first 429, and learn it at once: the customer's bucket (burst and
+//! rate, API.md §7) allowed everyone so many requests since this screen started, and this
+//! screen's own share of them is its share of the customer now, so the first cut goes straight
+//! to that share (less a margin, and no less than a twentieth: a screen that started last has
+//! taken too few to tell), or to half if that is less deep. Later 429s halve the rate.
+//! After a cut it holds still for [`CUT_HOLD`], then grows back slowly: one more round of 429s
+//! costs one each for every screen, so none comes while they are loading. Optional work
+//! (history scan, bulk caller walks) draws on a second, small share of the rate as well, so it
+//! never takes the whole budget.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -67,13 +74,27 @@ impl BudgetConfig {
     }
 }
 
-/// The share of the ceiling an adaptive budget starts at (before jitter): four screens started
-/// together stay under the customer's limit at the default ceiling.
-const START_SHARE: f64 = 0.45;
-/// Growth per second of the rate while no 429 comes, as a share of the ceiling (alone, a
-/// screen reaches the ceiling in about 40 s); after the first cut, a tenth of it.
-const GROWTH: f64 = 0.015;
-const GROWTH_AFTER_CUT: f64 = GROWTH / 10.0;
+/// The share of the ceiling an adaptive budget starts at, at least (the jitter adds up to the
+/// rest).
+const START_SHARE: f64 = 0.9;
+/// The customer's limit as the server sets it by default (API.md §7): its rate, and the burst
+/// its bucket starts with.
+const CUSTOMER_RATE: f64 = 17.0;
+const CUSTOMER_BURST: f64 = 33.0;
+/// A first 429 this soon after the start is taken as the sign of screens started together
+/// (later, the customer's traffic changed: the cut is a halving).
+const START_WINDOW: Duration = Duration::from_secs(30);
+/// The share of its share of the customer's limit a screen keeps after its first cut: the
+/// customer's own traffic needs room too, and the estimate is rough.
+const SHARE_MARGIN: f64 = 0.8;
+/// A first cut assumes no more than this many screens started together: a screen that started
+/// last, or had little to ask yet, has taken too few requests for its share to tell.
+const MOST_SCREENS: f64 = 20.0;
+/// After a cut the rate stays put this long (every screen started together is still
+/// loading), then grows by this share of the ceiling a second (back to the ceiling from half
+/// of it in about five minutes).
+const CUT_HOLD: Duration = Duration::from_secs(60);
+const GROWTH_AFTER_CUT: f64 = 0.0015;
 /// A 429 halves the rate, but not below this.
 const MIN_RATE: f64 = 0.2;
 /// 429s within this long of a cut are the same congestion (requests already in flight).
@@ -91,6 +112,10 @@ struct State {
     rate: f64,
     last_cut: Option<Instant>,
     cuts: u32,
+    /// When the budget started, and the tokens taken since: this screen's part of what the
+    /// customer's limit allowed meanwhile.
+    started: Instant,
+    taken: f64,
 }
 
 /// A shared, adaptive token bucket.
@@ -114,7 +139,7 @@ impl Budget {
         Budget::with_jitter(config, fastrand::f64())
     }
 
-    /// `jitter` in 0..1 spreads the starting rate over ±15 %.
+    /// `jitter` in 0..1 spreads the starting rate between [`START_SHARE`] and the ceiling.
     pub fn with_jitter(config: BudgetConfig, jitter: f64) -> Budget {
         let config = BudgetConfig {
             per_second: config.per_second.max(0.1),
@@ -122,7 +147,7 @@ impl Budget {
             ..config
         };
         let rate = if config.adaptive {
-            config.per_second * START_SHARE * (0.85 + 0.3 * jitter.clamp(0.0, 1.0))
+            config.per_second * (START_SHARE + (1.0 - START_SHARE) * jitter.clamp(0.0, 1.0))
         } else {
             config.per_second
         };
@@ -135,12 +160,22 @@ impl Budget {
                 rate,
                 last_cut: None,
                 cuts: 0,
+                started: Instant::now(),
+                taken: 0.0,
             }),
             config,
         };
         {
             let mut s = budget.lock();
-            s.tokens = budget.capacity(&s);
+            // An adaptive budget starts with a second's worth, not the whole bucket: screens
+            // restarted together (a power cut) would otherwise spend the customer's burst
+            // between them at once.
+            let cap = budget.capacity(&s);
+            s.tokens = if budget.config.adaptive {
+                s.rate.min(cap)
+            } else {
+                cap
+            };
         }
         budget
     }
@@ -159,16 +194,16 @@ impl Budget {
     }
 
     fn refill(&self, s: &mut State, now: Instant) {
-        let elapsed = now.saturating_duration_since(s.last).as_secs_f64();
+        let last = s.last;
+        let elapsed = now.saturating_duration_since(last).as_secs_f64();
         s.last = now;
-        if self.config.adaptive && s.last_cut.is_none_or(|t| now >= t + CUT_QUIET) {
-            let growth = if s.cuts == 0 {
-                GROWTH
-            } else {
-                GROWTH_AFTER_CUT
-            };
-            s.rate =
-                (s.rate + elapsed * growth * self.config.per_second).min(self.config.per_second);
+        // After a cut, growth once the hold is over (only the part of this stretch past it).
+        if self.config.adaptive
+            && let Some(cut) = s.last_cut
+        {
+            let growing = now.saturating_duration_since(last.max(cut + CUT_HOLD));
+            s.rate = (s.rate + growing.as_secs_f64() * GROWTH_AFTER_CUT * self.config.per_second)
+                .min(self.config.per_second);
         }
         let cap = self.capacity(s);
         s.tokens = (s.tokens + elapsed * s.rate).min(cap);
@@ -191,6 +226,7 @@ impl Budget {
         let spare_ok = !optional || self.config.optional_share >= 1.0 || s.spare >= 1.0;
         if s.tokens >= 1.0 + reserve && spare_ok {
             s.tokens -= 1.0;
+            s.taken += 1.0;
             if optional {
                 s.spare = (s.spare - 1.0).max(0.0);
             }
@@ -237,8 +273,10 @@ impl Budget {
         let until = Instant::now() + d;
         let mut s = self.lock();
         s.paused_until = Some(s.paused_until.map_or(until, |u| u.max(until)));
-        // Whatever accumulated is not a licence to burst right after the pause.
-        s.tokens = s.tokens.min(1.0);
+        // Whatever accumulated is not a licence to burst right after the pause, nor even to
+        // send at once: screens paused together would all retry together into a bucket that
+        // has barely refilled. Each waits its own token, at its own (cut) rate.
+        s.tokens = 0.0;
     }
 
     /// A 429 came back. The customer's limit (or a bare 429, which could be it) halves the
@@ -253,7 +291,18 @@ impl Budget {
             return;
         }
         self.refill(&mut s, now);
-        s.rate = (s.rate / 2.0).max(MIN_RATE.min(self.config.per_second));
+        let half = s.rate / 2.0;
+        let since = now.saturating_duration_since(s.started);
+        s.rate = if s.cuts == 0 && since <= START_WINDOW {
+            // What the customer's limit allowed everyone since the start, and this screen's
+            // part of it: with others started together, its share now.
+            let allowed = CUSTOMER_BURST + CUSTOMER_RATE * since.as_secs_f64();
+            let share = (s.taken / allowed).clamp(1.0 / MOST_SCREENS, 1.0);
+            half.min(share * CUSTOMER_RATE * SHARE_MARGIN)
+        } else {
+            half
+        };
+        s.rate = s.rate.max(MIN_RATE.min(self.config.per_second));
         s.last_cut = Some(now);
         s.cuts += 1;
         let cap = self.capacity(&s);
@@ -315,16 +364,18 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn an_adaptive_rate_starts_low_halves_on_429_and_recovers_slowly() {
-        let b = Budget::with_jitter(BudgetConfig::adaptive(8.0), 0.5);
-        let start = b.rate().per_second;
-        assert!((3.0..4.0).contains(&start), "{start}");
-        tokio::time::sleep(Duration::from_secs(20)).await;
-        let grown = b.rate().per_second;
-        assert!(grown > start + 0.5 && grown <= 8.0, "{grown}");
+    async fn a_first_429_soon_after_the_start_cuts_to_the_share_used() {
+        // Ten screens started together: this one had 4 of the customer's first 35 requests.
+        let b = Budget::with_jitter(BudgetConfig::adaptive(8.0), 1.0);
+        assert_eq!(b.rate().per_second, 8.0);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        for _ in 0..4 {
+            b.acquire().await;
+        }
         b.rate_limited(Some(LimitedBy::Customer));
+        let share = 4.0 / (33.0 + 1.7);
         let cut = b.rate().per_second;
-        assert!((cut - grown / 2.0).abs() < 0.1, "{grown} → {cut}");
+        assert!((cut - share * 17.0 * 0.8).abs() < 0.01, "{cut}");
         // Requests already in flight answer 429 too: one cut for one congestion.
         b.rate_limited(None);
         assert_eq!(b.rate().cuts, 1);
@@ -332,20 +383,53 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(3)).await;
         b.rate_limited(Some(LimitedBy::Ip));
         assert_eq!(b.rate().cuts, 1);
-        // Slower growth after a cut, never past the ceiling.
-        let before = b.rate().per_second;
-        tokio::time::sleep(Duration::from_secs(20)).await;
-        let after = b.rate().per_second;
+
+        // The last of several to start: one request taken before the customer's bucket was
+        // empty says little, and the cut goes no lower than a twentieth of the customer's rate.
+        let b = Budget::with_jitter(BudgetConfig::adaptive(8.0), 1.0);
+        b.acquire().await;
+        b.rate_limited(Some(LimitedBy::Customer));
+        let cut = b.rate().per_second;
+        assert!((cut - 17.0 * 0.8 / 20.0).abs() < 0.01, "{cut}");
+
+        // Alone, with the customer's own traffic taking most of the limit: the share used is
+        // large, and the cut is a halving.
+        let b = Budget::with_jitter(BudgetConfig::adaptive(8.0), 1.0);
+        for _ in 0..40 {
+            b.acquire().await;
+        }
+        b.rate_limited(Some(LimitedBy::Customer));
+        assert!((b.rate().per_second - 4.0).abs() < 0.01);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn later_429s_halve_and_the_rate_holds_before_it_grows_back_slowly() {
+        let b = Budget::with_jitter(BudgetConfig::adaptive(8.0), 1.0);
+        tokio::time::sleep(START_WINDOW + Duration::from_secs(1)).await;
+        b.rate_limited(None);
         assert!(
-            after > before && after - before < grown - start,
-            "{before} → {after}"
+            (b.rate().per_second - 4.0).abs() < 0.01,
+            "past the start: halved"
+        );
+        tokio::time::sleep(CUT_QUIET).await;
+        b.rate_limited(None);
+        assert!((b.rate().per_second - 2.0).abs() < 0.01, "halved again");
+        // Held while screens started together may still be loading.
+        tokio::time::sleep(CUT_HOLD - Duration::from_secs(1)).await;
+        assert!((b.rate().per_second - 2.0).abs() < 0.01);
+        // Then slow growth, never past the ceiling.
+        tokio::time::sleep(Duration::from_secs(61)).await;
+        let grown = b.rate().per_second;
+        assert!(
+            (grown - (2.0 + 60.0 * 0.0015 * 8.0)).abs() < 0.02,
+            "{grown}"
         );
         tokio::time::sleep(Duration::from_secs(100_000)).await;
         assert_eq!(b.rate().per_second, 8.0);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn starting_rates_are_spread() {
+    async fn starting_rates_are_spread_just_below_the_ceiling() {
         let rates: Vec<f64> = [0.0, 0.5, 1.0]
             .iter()
             .map(|j| {
@@ -356,9 +440,18 @@ mod tests {
             .collect();
         assert!(rates[0] < rates[1] && rates[1] < rates[2], "{rates:?}");
         assert!(
-            rates[2] * 4.0 < 17.0,
-            "four screens start under the customer's limit"
+            rates[0] >= 8.0 * START_SHARE && rates[2] <= 8.0,
+            "{rates:?}"
         );
+        // A second's worth at once, not the whole two seconds' bucket.
+        let b = Budget::with_jitter(BudgetConfig::adaptive(8.0), 1.0);
+        let t0 = Instant::now();
+        for _ in 0..8 {
+            b.acquire().await;
+        }
+        assert_eq!(Instant::now(), t0);
+        b.acquire().await;
+        assert!(Instant::now() - t0 >= Duration::from_millis(124));
     }
 
     #[tokio::test(start_paused = true)]
