@@ -167,15 +167,7 @@ impl Budget {
         };
         {
             let mut s = budget.lock();
-            // An adaptive budget starts with a second's worth, not the whole bucket: screens
-            // restarted together (a power cut) would otherwise spend the customer's burst
-            // between them at once.
-            let cap = budget.capacity(&s);
-            s.tokens = if budget.config.adaptive {
-                s.rate.min(cap)
-            } else {
-                cap
-            };
+            s.tokens = budget.capacity(&s);
         }
         budget
     }
@@ -443,15 +435,6 @@ mod tests {
             rates[0] >= 8.0 * START_SHARE && rates[2] <= 8.0,
             "{rates:?}"
         );
-        // A second's worth at once, not the whole two seconds' bucket.
-        let b = Budget::with_jitter(BudgetConfig::adaptive(8.0), 1.0);
-        let t0 = Instant::now();
-        for _ in 0..8 {
-            b.acquire().await;
-        }
-        assert_eq!(Instant::now(), t0);
-        b.acquire().await;
-        assert!(Instant::now() - t0 >= Duration::from_millis(124));
     }
 
     #[tokio::test(start_paused = true)]
