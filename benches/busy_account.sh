@@ -54,17 +54,21 @@ viewer() { # name cache-dir [options…]: a dashboard at 200×50 in its own tmux
 }
 viewer_stop() { tmux -L "$1" send-keys q 2>/dev/null || true; sleep 0.5; tmux -L "$1" kill-server 2>/dev/null || true; }
 screen() { tmux -L "$1" capture-pane -p 2>/dev/null || true; }
+rows() { # the participant rows on screen, first first
+  screen "$1" | grep -E '^ +[●+x?-] [A-Z]+ ' || true
+}
+unnamed() { # how many of these rows (stdin) still lack their caller
+  grep -cE '^ +[●+x?-] [A-Z]+ +… ' || true
+}
 named() { # every row on screen has its caller (and there are rows)
-  local s rows missing
-  s=$(screen "$1")
-  rows=$(grep -cE '^ +[●+x?-] [A-Z]+ ' <<<"$s" || true)
-  missing=$(grep -cE '^ +[●+x?-] [A-Z]+ +… ' <<<"$s" || true)
-  [ "$rows" -gt 20 ] && [ "$missing" -eq 0 ]
+  local r
+  r=$(rows "$1")
+  [ "$(grep -c . <<<"$r")" -gt 20 ] && [ "$(unnamed <<<"$r")" -eq 0 ]
 }
 topten() { # the first ten rows on screen have their callers
-  local rows
-  rows=$(screen "$1" | grep -E '^ +[●+x?-] [A-Z]+ ' | head -10 || true)
-  [ "$(grep -c . <<<"$rows")" -ge 10 ] && ! grep -qE '^ +[●+x?-] [A-Z]+ +… ' <<<"$rows"
+  local r
+  r=$(rows "$1" | head -10)
+  [ "$(grep -c . <<<"$r")" -ge 10 ] && [ "$(unnamed <<<"$r")" -eq 0 ]
 }
 whole() { # named, and every listed participant's record is in (the history scan of rooms
   # no list shows may go on, a page now and then)
@@ -208,7 +212,7 @@ if [[ $only == *" outage "* ]]; then
   outage() { # label whole|loading
     sim_start
     viewer "outage-$2" "$work/c-outage-$2"
-    [ "$2" = whole ] && wait_for whole "outage-$2" 300 >/dev/null || sleep 3
+    if [ "$2" = whole ]; then wait_for whole "outage-$2" 300 >/dev/null; else sleep 3; fi
     curl -sf -X PUT "http://127.0.0.1:$port/_sim/faults" -d '{"error_rate":1}' >/dev/null
     sleep 10
     local before

@@ -400,10 +400,10 @@ pub struct SimArgs {
     #[arg(long)]
     pub bare_errors: bool,
     /// Per-customer rate limit in requests per second (the server's is 17).
-    #[arg(long, default_value_t = 17.0)]
+    #[arg(long, default_value_t = crate::defaults::CUSTOMER_RATE)]
     pub rate_limit: f64,
     /// Burst of the rate limit (the server's is 33).
-    #[arg(long, default_value_t = 33.0)]
+    #[arg(long, default_value_t = crate::defaults::CUSTOMER_BURST)]
     pub burst: f64,
     /// No rate limit at all.
     #[arg(long)]

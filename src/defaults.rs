@@ -28,6 +28,10 @@ pub const MIN_TIMEOUT: Duration = Duration::from_millis(100);
 /// Under half the server's customer limit (~17/s), leaving room for the customer's other
 /// clients.
 pub const BUDGET: f64 = 8.0;
+/// The server's default customer limit (API.md §7): 16.7 requests/s rounded to 17, and the
+/// burst its bucket starts with. The budget's first cut reckons with it; the simulator plays it.
+pub const CUSTOMER_RATE: f64 = 17.0;
+pub const CUSTOMER_BURST: f64 = 33.0;
 pub const BUDGET_RANGE: RangeInclusive<f64> = 0.5..=16.0;
 pub const THEME: &str = "default";
 /// `conftop serve`'s metrics, when neither `--metrics-listen` nor the config file says: this

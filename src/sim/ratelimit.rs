@@ -12,11 +12,11 @@ pub struct RateLimit {
 }
 
 impl Default for RateLimit {
-    /// The server's default customer limit: 16.7 rounded to 17 per second, burst 33.
+    /// The server's default customer limit.
     fn default() -> Self {
         RateLimit {
-            per_second: 17.0,
-            burst: 33.0,
+            per_second: crate::defaults::CUSTOMER_RATE,
+            burst: crate::defaults::CUSTOMER_BURST,
         }
     }
 }

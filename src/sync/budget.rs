@@ -22,6 +22,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::api::LimitedBy;
+use crate::defaults::{CUSTOMER_BURST, CUSTOMER_RATE};
 
 /// The ceiling the user set, its burst, and whether the rate adapts below it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,10 +78,6 @@ impl BudgetConfig {
 /// The share of the ceiling an adaptive budget starts at, at least (the jitter adds up to the
 /// rest).
 const START_SHARE: f64 = 0.9;
-/// The customer's limit as the server sets it by default (API.md §7): its rate, and the burst
-/// its bucket starts with.
-const CUSTOMER_RATE: f64 = 17.0;
-const CUSTOMER_BURST: f64 = 33.0;
 /// A first 429 this soon after the start is taken as the sign of screens started together
 /// (later, the customer's traffic changed: the cut is a halving).
 const START_WINDOW: Duration = Duration::from_secs(30);
