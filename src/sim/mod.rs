@@ -35,7 +35,9 @@ pub use faults::Faults;
 pub use ratelimit::RateLimit;
 pub use scenario::Scenario;
 pub use wire::TimeForm;
-pub use world::{ConferenceKind, Event, Kick, Micros, ParticipantStatus, Record, World};
+pub use world::{
+    ConferenceKind, Event, HOUR, Kick, MINUTE, Micros, ParticipantStatus, Record, SECOND, World,
+};
 pub use ws::{WsFaults, WsOptions, WsStats};
 
 /// How the simulated server behaves, apart from its data.

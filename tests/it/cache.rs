@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use conftop::app::Mode;
-use conftop::sim::{RateLimit, Scenario, ServerOptions, Sim, SimConfig};
+use conftop::sim::{MINUTE, RateLimit, Scenario, ServerOptions, Sim, SimConfig};
 use conftop::sync::{self, BudgetConfig, SyncConfig, SyncEvent, TrackerConfig};
 use tokio::time::{Instant, timeout};
 use uuid::Uuid;
@@ -14,9 +14,15 @@ use uuid::Uuid;
 use crate::common::{client_for, sim_with};
 use crate::live::{Live, Options};
 
+/// A busy account that keeps still while a test runs: no churn, and no call near the server's
+/// hour (the busy scenario's live participants joined within the last hour, so their calls
+/// start ending two minutes in). Here they joined within the last 40 minutes, among about as
+/// many short calls as a walk passes to reach the busy scenario's oldest.
 fn still_busy() -> Scenario {
     Scenario {
         churn_per_min: 0.0,
+        recent_window: 40 * MINUTE,
+        recent_share: 0.1,
         ..Scenario::busy()
     }
 }
@@ -35,8 +41,12 @@ async fn busy_sim() -> Sim {
 
 fn with_cache(dir: &std::path::Path) -> SyncConfig {
     SyncConfig {
+        // The history is read at once, as a listing reads it: what the cache keeps is the
+        // point here, not the background scan's gentle pace.
         tracker: TrackerConfig {
             cache: Some(dir.to_owned()),
+            scan_every: 1,
+            scan_pages: usize::MAX,
             ..TrackerConfig::default()
         },
         name_everyone: true,
