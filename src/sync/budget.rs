@@ -94,7 +94,8 @@ const CUT_HOLD: Duration = Duration::from_secs(60);
 const GROWTH_AFTER_CUT: f64 = 0.0015;
 /// A 429 halves the rate, but not below this.
 const MIN_RATE: f64 = 0.2;
-/// 429s within this long of a cut are the same congestion (requests already in flight).
+/// 429s within this long of a cut are the same congestion: answers to requests sent before it,
+/// and the first retries after the pause it came with.
 const CUT_QUIET: Duration = Duration::from_secs(2);
 /// The share of the rate optional work may use.
 pub const OPTIONAL_SHARE: f64 = 0.25;
