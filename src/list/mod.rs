@@ -125,11 +125,7 @@ pub async fn gather(
         budget: config.budget.optional_unlimited(),
         name_everyone: wants == Wants::Callers,
         // The whole horizon's history is read at once: a listing is complete only then.
-        tracker: crate::sync::TrackerConfig {
-            scan_every: 1,
-            scan_pages: usize::MAX,
-            ..config.tracker
-        },
+        tracker: config.tracker.scan_at_once(),
         ..config
     };
     let mut handle = crate::sync::spawn(client, config);

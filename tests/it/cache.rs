@@ -45,10 +45,9 @@ fn with_cache(dir: &std::path::Path) -> SyncConfig {
         // point here, not the background scan's gentle pace.
         tracker: TrackerConfig {
             cache: Some(dir.to_owned()),
-            scan_every: 1,
-            scan_pages: usize::MAX,
             ..TrackerConfig::default()
-        },
+        }
+        .scan_at_once(),
         name_everyone: true,
         budget: BudgetConfig::default().optional_unlimited(),
         ..SyncConfig::polling_only()

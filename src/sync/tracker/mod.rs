@@ -106,6 +106,18 @@ impl Default for TrackerConfig {
     }
 }
 
+impl TrackerConfig {
+    /// The same, with the background history scan reading the whole horizon at once, on
+    /// every refresh: for a listing, complete only when the history is read.
+    pub fn scan_at_once(self) -> TrackerConfig {
+        TrackerConfig {
+            scan_every: 1,
+            scan_pages: usize::MAX,
+            ..self
+        }
+    }
+}
+
 /// Something checked with a direct request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
